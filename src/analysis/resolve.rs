@@ -1,0 +1,100 @@
+//! Turning what a user typed into a node: an id, a name or an alias.
+
+use petgraph::stable_graph::NodeIndex;
+
+use crate::model::Graph;
+use crate::suggest::nearest;
+
+/// Why a typed node could not be resolved.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ResolveError {
+    /// Nothing matches; `suggestions` are ids of near misses, best first.
+    #[error("unknown node `{text}`")]
+    Unknown {
+        /// What was typed.
+        text: String,
+        /// Ids of the nearest nodes.
+        suggestions: Vec<String>,
+    },
+    /// Several nodes share the name or alias; `candidates` are their ids.
+    #[error("`{text}` names {} nodes", candidates.len())]
+    Ambiguous {
+        /// What was typed.
+        text: String,
+        /// Ids of every match.
+        candidates: Vec<String>,
+    },
+}
+
+/// Finds the node a user means by `text`.
+///
+/// Tries, in order: the exact id; the id ignoring case; the name ignoring
+/// case; an alias ignoring case. A name or alias shared by several nodes is
+/// ambiguous. When nothing matches, the error carries up to three near
+/// misses among ids, names and aliases.
+///
+/// # Complexity
+/// O(1) for an exact id, O(n) otherwise.
+///
+/// # Example
+/// ```
+/// let graph = seccoop::load::embedded().unwrap();
+/// let ix = seccoop::analysis::resolve_node(&graph, "Terrorism").unwrap();
+/// assert_eq!(graph.node(ix).unwrap().id, "terrorism");
+/// ```
+pub fn resolve_node(graph: &Graph, text: &str) -> Result<NodeIndex, ResolveError> {
+    if let Some(ix) = graph.node_index(text) {
+        return Ok(ix);
+    }
+    let wanted = text.trim().to_lowercase();
+    let tiers: [&dyn Fn(&crate::model::Node) -> bool; 3] = [
+        &|n| n.id.to_lowercase() == wanted,
+        &|n| n.name.to_lowercase() == wanted,
+        &|n| n.aliases().any(|a| a.to_lowercase() == wanted),
+    ];
+    for matches in tiers {
+        let found: Vec<NodeIndex> = graph
+            .nodes()
+            .filter(|(_, n)| matches(n))
+            .map(|(ix, _)| ix)
+            .collect();
+        match found.as_slice() {
+            [] => continue,
+            [one] => return Ok(*one),
+            many => {
+                return Err(ResolveError::Ambiguous {
+                    text: text.to_string(),
+                    candidates: many
+                        .iter()
+                        .filter_map(|&ix| graph.node(ix).map(|n| n.id.clone()))
+                        .collect(),
+                });
+            }
+        }
+    }
+    Err(ResolveError::Unknown {
+        text: text.to_string(),
+        suggestions: suggestions(graph, &wanted),
+    })
+}
+
+/// Ids of the nodes whose id, name or alias is nearest to `text`.
+fn suggestions(graph: &Graph, text: &str) -> Vec<String> {
+    let mut spellings: Vec<(&str, &str)> = Vec::new();
+    for (_, node) in graph.nodes() {
+        spellings.push((node.id.as_str(), node.id.as_str()));
+        spellings.push((node.name.as_str(), node.id.as_str()));
+        spellings.extend(node.aliases().map(|a| (a, node.id.as_str())));
+    }
+    let near = nearest(text, spellings.iter().map(|(s, _)| *s), 12);
+    let mut ids: Vec<String> = Vec::new();
+    for s in near {
+        if let Some((_, id)) = spellings.iter().find(|(sp, _)| *sp == s)
+            && !ids.iter().any(|i| i == id)
+        {
+            ids.push(id.to_string());
+        }
+    }
+    ids.truncate(3);
+    ids
+}

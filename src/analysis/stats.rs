@@ -1,0 +1,95 @@
+//! Counts by kind and relation, and rankings of threats and challenges.
+
+use petgraph::stable_graph::NodeIndex;
+
+use crate::model::{Basis, Direction, Graph, KindId, RelId};
+
+/// A node and how many edges of a relation reach it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ranked {
+    /// The node.
+    pub node: NodeIndex,
+    /// How many distinct nodes link to it through the relation.
+    pub count: usize,
+}
+
+/// Summary figures of a graph.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stats {
+    /// Nodes per kind, in schema order (kinds with no nodes included).
+    pub kinds: Vec<(KindId, usize)>,
+    /// Edges per relation, in schema order: total, stated, inferred.
+    pub relations: Vec<(RelId, usize, usize, usize)>,
+    /// Threats by how many activities address them, most first; `None`
+    /// when the schema has no `threat` kind or `addresses` relation.
+    pub threats: Option<Vec<Ranked>>,
+    /// Challenges by how many activities they hinder, most first; `None`
+    /// when the schema has no `challenge` kind or `hindered_by` relation.
+    pub challenges: Option<Vec<Ranked>>,
+}
+
+/// Counts a graph's nodes and edges and ranks its threats and challenges.
+///
+/// # Complexity
+/// O(n log n + e).
+///
+/// # Example
+/// ```
+/// let graph = seccoop::load::embedded().unwrap();
+/// let stats = seccoop::analysis::stats(&graph);
+/// let total: usize = stats.kinds.iter().map(|(_, n)| n).sum();
+/// assert_eq!(total, graph.node_count());
+/// ```
+pub fn stats(graph: &Graph) -> Stats {
+    let schema = graph.schema();
+    let mut kinds: Vec<(KindId, usize)> = schema.kinds().map(|(k, _)| (k, 0)).collect();
+    for (_, node) in graph.nodes() {
+        kinds[usize::from(node.kind.0)].1 += 1;
+    }
+    let mut relations: Vec<(RelId, usize, usize, usize)> =
+        schema.relations().map(|(r, _)| (r, 0, 0, 0)).collect();
+    for e in graph.edges() {
+        let row = &mut relations[usize::from(e.edge.rel.0)];
+        row.1 += 1;
+        match e.edge.basis {
+            Basis::Stated => row.2 += 1,
+            Basis::Inferred => row.3 += 1,
+        }
+    }
+    Stats {
+        kinds,
+        relations,
+        threats: rank_by_incoming(graph, "threat", "addresses"),
+        challenges: rank_by_incoming(graph, "challenge", "hindered_by"),
+    }
+}
+
+/// Nodes of `kind` ranked by how many distinct nodes reach them through `rel`.
+fn rank_by_incoming(graph: &Graph, kind: &str, rel: &str) -> Option<Vec<Ranked>> {
+    let kind = graph.schema().kind_id(kind)?;
+    let rel = graph.schema().rel_id(rel)?;
+    let mut ranked: Vec<Ranked> = graph
+        .nodes()
+        .filter(|(_, n)| n.kind == kind)
+        .map(|(ix, _)| {
+            let mut from: Vec<NodeIndex> = graph
+                .edges_of(ix, Direction::In)
+                .filter(|e| e.edge.rel == rel)
+                .map(|e| e.from)
+                .collect();
+            from.sort_unstable();
+            from.dedup();
+            Ranked {
+                node: ix,
+                count: from.len(),
+            }
+        })
+        .collect();
+    ranked.sort_by_cached_key(|r| {
+        (
+            std::cmp::Reverse(r.count),
+            graph.node(r.node).map(|n| n.name.to_lowercase()),
+        )
+    });
+    Some(ranked)
+}

@@ -1,0 +1,126 @@
+//! `seccoop check [FILE]...`: validate graph files, reporting every problem.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::{CliError, Output};
+use crate::load::{self, LoadError, Location, SourceFile};
+use crate::model::Graph;
+use crate::output::{self, Format, Style};
+
+/// Check graph files and report every problem.
+///
+/// The files are checked together, as `-g` would load them: an edge may
+/// point at a node of another file. With no FILE, checks the files given
+/// with `-g`, or else the built-in graph. Exits with 1 when there is any
+/// problem.
+///
+/// Example: seccoop check my-graph.toml
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The graph files (TOML or JSON).
+    pub files: Vec<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    ok: bool,
+    files: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nodes: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    edges: Option<usize>,
+    problems: Vec<Problem>,
+}
+
+#[derive(Serialize)]
+struct Problem {
+    #[serde(flatten)]
+    location: Option<Location>,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    help: Option<String>,
+}
+
+/// Runs `check`.
+pub fn run(
+    args: &Args,
+    global_files: &[PathBuf],
+    format: Format,
+    style: Style,
+    stderr_color: bool,
+) -> Result<Output, CliError> {
+    let paths: &[PathBuf] = if args.files.is_empty() {
+        global_files
+    } else {
+        &args.files
+    };
+    let (names, result) = if paths.is_empty() {
+        let file = Arc::new(SourceFile {
+            name: load::EMBEDDED_NAME.into(),
+            text: load::EMBEDDED_GRAPH.into(),
+        });
+        (vec![file.name.clone()], load::load_sources(vec![file]))
+    } else {
+        let names = paths.iter().map(|p| display(p)).collect();
+        (names, load::load_paths(paths))
+    };
+    let (graph, problems): (Option<Graph>, Vec<LoadError>) = match result {
+        Ok(g) => (Some(g), Vec::new()),
+        Err(e) => (None, e.0),
+    };
+    let report = Report {
+        ok: problems.is_empty(),
+        files: names,
+        nodes: graph.as_ref().map(Graph::node_count),
+        edges: graph.as_ref().map(Graph::edge_count),
+        problems: problems
+            .iter()
+            .map(|p| Problem {
+                location: p.location(),
+                message: p.to_string(),
+                help: p.help(),
+            })
+            .collect(),
+    };
+    let mut out = Output {
+        failed: !report.ok,
+        ..Output::default()
+    };
+    match format {
+        Format::Json => out.stdout = output::json(&report),
+        Format::Table => {
+            for p in &problems {
+                out.stderr.push_str(&output::diagnostic(p, stderr_color));
+            }
+            let files = report.files.join(", ");
+            match &graph {
+                Some(g) => {
+                    let _ = writeln!(
+                        out.stdout,
+                        "{} {files}: {} nodes, {} edges, no problems",
+                        style.bold("ok"),
+                        g.node_count(),
+                        g.edge_count()
+                    );
+                }
+                None => {
+                    let n = problems.len();
+                    let _ = writeln!(
+                        out.stderr,
+                        "error: {n} problem{} in {files}",
+                        if n == 1 { "" } else { "s" }
+                    );
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}

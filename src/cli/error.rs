@@ -1,0 +1,112 @@
+//! Errors of the command line, and how they are shown.
+
+use std::fmt::Write as _;
+
+use crate::analysis::ResolveError;
+use crate::load::LoadErrors;
+use crate::model::Graph;
+
+/// What stops a command. Every variant exits with code 1.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// The graph files have problems.
+    #[error("{0}")]
+    Load(LoadErrors),
+    /// A NODE argument names no node, or several.
+    #[error("{error}")]
+    Node {
+        /// What went wrong.
+        error: ResolveError,
+        /// `did you mean` lines: id and name of each suggestion.
+        hints: Vec<(String, String)>,
+    },
+    /// A `--kind` or KIND argument the schema does not declare.
+    #[error("unknown kind `{text}`")]
+    UnknownKind {
+        /// What was typed.
+        text: String,
+        /// The nearest kind.
+        suggestion: Option<String>,
+        /// Every kind of the schema.
+        known: Vec<String>,
+    },
+    /// A `--rel` argument the schema does not declare.
+    #[error("unknown relation `{text}`")]
+    UnknownRelation {
+        /// What was typed.
+        text: String,
+        /// The nearest relation.
+        suggestion: Option<String>,
+        /// Every relation of the schema.
+        known: Vec<String>,
+    },
+}
+
+impl CliError {
+    /// Wraps a resolve error with the names of the suggested nodes.
+    pub fn node(graph: &Graph, error: ResolveError) -> Self {
+        let ids = match &error {
+            ResolveError::Unknown { suggestions, .. } => suggestions,
+            ResolveError::Ambiguous { candidates, .. } => candidates,
+        };
+        let hints = ids
+            .iter()
+            .filter_map(|id| graph.node_by_id(id).map(|n| (n.id.clone(), n.name.clone())))
+            .collect();
+        CliError::Node { error, hints }
+    }
+
+    /// What to do about the error.
+    pub fn help(&self) -> Option<String> {
+        let did_you_mean = |s: &Option<String>, known: &[String]| {
+            Some(match s {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("known: {}", known.join(", ")),
+            })
+        };
+        match self {
+            CliError::Load(_) => None,
+            CliError::Node { error, hints } => {
+                let list = hints
+                    .iter()
+                    .map(|(id, name)| format!("`{id}` ({name})"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                Some(match error {
+                    ResolveError::Unknown { .. } if hints.is_empty() => {
+                        "run `seccoop search TEXT` to find a node, or `seccoop list` to see them all".into()
+                    }
+                    ResolveError::Unknown { .. } => format!("did you mean {list}?"),
+                    ResolveError::Ambiguous { .. } => format!("name one by its id: {list}"),
+                })
+            }
+            CliError::UnknownKind {
+                suggestion, known, ..
+            } => did_you_mean(suggestion, known),
+            CliError::UnknownRelation {
+                suggestion, known, ..
+            } => did_you_mean(suggestion, known),
+        }
+    }
+
+    /// The error as shown on stderr.
+    pub fn render(&self, color: bool) -> String {
+        match self {
+            CliError::Load(errors) => {
+                let mut out = String::new();
+                for e in &errors.0 {
+                    out.push_str(&crate::output::diagnostic(e, color));
+                }
+                let _ = writeln!(out, "error: {errors}; nothing was run");
+                out
+            }
+            _ => {
+                let mut out = format!("error: {self}\n");
+                if let Some(help) = self.help() {
+                    let _ = writeln!(out, "  help: {help}");
+                }
+                out
+            }
+        }
+    }
+}

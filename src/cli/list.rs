@@ -1,0 +1,35 @@
+//! `seccoop list [KIND]`: the nodes of the graph.
+
+use super::{CliError, Context, NodeRef, Output};
+use crate::output::{self, Format};
+
+/// List nodes, optionally of one kind.
+///
+/// Nodes are grouped by kind in schema order, then sorted by name.
+///
+/// Example: seccoop list threats
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Only nodes of this kind (singular or plural: `activity`, `activities`).
+    pub kind: Option<String>,
+}
+
+/// Runs `list`.
+pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
+    let kind = args.kind.as_deref().map(|k| ctx.kind(k)).transpose()?;
+    let mut nodes: Vec<_> = ctx
+        .graph
+        .nodes()
+        .filter(|(_, n)| kind.is_none_or(|k| n.kind == k))
+        .collect();
+    nodes.sort_by_cached_key(|(_, n)| (n.kind, n.name.to_lowercase(), n.id.clone()));
+    let refs: Vec<NodeRef> = nodes.iter().map(|(ix, _)| ctx.node_ref(*ix)).collect();
+    Ok(Output::answer(match ctx.format {
+        Format::Json => output::json(&refs),
+        Format::Table => output::table(
+            &["ID", "KIND", "NAME"],
+            refs.into_iter().map(|r| vec![r.id, r.kind, r.name]),
+            ctx.style,
+        ),
+    }))
+}

@@ -1,0 +1,109 @@
+//! `seccoop related NODE`: a node's direct neighbours.
+
+use serde::Serialize;
+
+use super::{CliError, Context, NodeRef, Output};
+use crate::analysis::{NeighborFilter, related};
+use crate::model::{Basis, Direction};
+use crate::output::{self, Format};
+
+/// List a node's direct neighbours.
+///
+/// Each row is one edge: its relation, its direction seen from NODE (`out`
+/// when NODE is the edge's `from`), and the node at the other end.
+///
+/// Example: which activities address terrorism?
+///   seccoop related terrorism --rel addresses
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The node: an id, a name or an alias (any case).
+    pub node: String,
+    /// Only edges of this relation (repeatable).
+    #[arg(long = "rel", value_name = "REL")]
+    pub rels: Vec<String>,
+    /// Only edges in this direction, seen from NODE.
+    #[arg(long, value_enum, default_value_t = DirArg::Both)]
+    pub dir: DirArg,
+    /// Only neighbours of this kind (repeatable; singular or plural).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+}
+
+/// `--dir` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DirArg {
+    /// Edges that end at NODE.
+    In,
+    /// Edges that start at NODE.
+    Out,
+    /// Both.
+    Both,
+}
+
+#[derive(Serialize)]
+struct Row {
+    #[serde(flatten)]
+    node: NodeRef,
+    rel: String,
+    dir: Direction,
+    basis: Basis,
+}
+
+/// Runs `related`.
+pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
+    let node = ctx.node(&args.node)?;
+    let filter = NeighborFilter {
+        rels: args
+            .rels
+            .iter()
+            .map(|r| ctx.relation(r))
+            .collect::<Result<_, _>>()?,
+        dir: match args.dir {
+            DirArg::In => Direction::In,
+            DirArg::Out => Direction::Out,
+            DirArg::Both => Direction::Both,
+        },
+        kinds: args
+            .kinds
+            .iter()
+            .map(|k| ctx.kind(k))
+            .collect::<Result<_, _>>()?,
+    };
+    let graph = &ctx.graph;
+    let rows: Vec<Row> = related(graph, node, &filter)
+        .into_iter()
+        .map(|n| Row {
+            node: ctx.node_ref(n.node),
+            rel: graph.rel_name(n.rel).to_string(),
+            dir: n.dir,
+            basis: graph
+                .petgraph()
+                .edge_weight(n.edge)
+                .map_or(Basis::Stated, |e| e.basis),
+        })
+        .collect();
+    let mut out = Output::answer(match ctx.format {
+        Format::Json => output::json(&rows),
+        Format::Table if rows.is_empty() => String::new(),
+        Format::Table => output::table(
+            &["REL", "DIR", "ID", "KIND", "NAME", "BASIS"],
+            rows.into_iter().map(|r| {
+                let dir = if r.dir == Direction::Out { "out" } else { "in" };
+                vec![
+                    r.rel,
+                    dir.into(),
+                    r.node.id,
+                    r.node.kind,
+                    r.node.name,
+                    r.basis.as_str().into(),
+                ]
+            }),
+            ctx.style,
+        ),
+    });
+    if out.stdout.is_empty() {
+        let id = graph.node(node).map_or("", |n| n.id.as_str());
+        out.stderr = format!("`{id}` has no neighbours that match\n");
+    }
+    Ok(out)
+}

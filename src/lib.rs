@@ -1,0 +1,33 @@
+//! seccoop: a knowledge-graph query tool for security cooperation.
+//!
+//! The crate is a library first; the `seccoop` binary is a thin shell over
+//! [`cli::run`]. Its parts, in the order data flows through them:
+//!
+//! - [`model`]: the typed property graph and its schema;
+//! - [`load`]: reading, checking and merging graph files, and the curated
+//!   graph compiled into the binary;
+//! - [`analysis`]: the questions asked of a graph (resolve, search,
+//!   neighbours, statistics), returning data;
+//! - [`output`]: turning data into tables, JSON and error reports;
+//! - [`cli`]: the command line, one module per subcommand.
+//!
+//! ```
+//! use seccoop::analysis::{related, NeighborFilter};
+//!
+//! let graph = seccoop::load::embedded().unwrap();
+//! let terrorism = graph.node_index("terrorism").unwrap();
+//! let addresses = graph.schema().rel_id("addresses").unwrap();
+//! let filter = NeighborFilter { rels: vec![addresses], ..Default::default() };
+//! for n in related(&graph, terrorism, &filter) {
+//!     println!("{}", graph.node(n.node).unwrap().name);
+//! }
+//! ```
+
+#![forbid(unsafe_code)]
+
+pub mod analysis;
+pub mod cli;
+pub mod load;
+pub mod model;
+pub mod output;
+pub mod suggest;

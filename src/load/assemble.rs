@@ -1,0 +1,332 @@
+//! From declarations to a checked [`Graph`]: the schema, ids, kinds,
+//! relations and endpoints of every file, merged.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::Arc;
+
+use petgraph::stable_graph::NodeIndex;
+
+use crate::model::{Edge, Graph, KindDef, KindId, Node, Provenance, RelId, RelationDef, Schema};
+use crate::suggest::nearest_one;
+
+use super::decode::{FileDecl, ProvDecl, SchemaDecl};
+use super::doc::Span;
+use super::error::{LoadError, LoadErrorKind as K, Location, SourceFile};
+
+/// Suggestions scan every node id, so a file with thousands of dangling edges
+/// gets suggestions for the first few only.
+const MAX_NODE_SUGGESTIONS: usize = 50;
+
+/// A parsed file and its declarations.
+pub type Parsed = (Arc<SourceFile>, FileDecl);
+
+/// Builds one graph from every file, pushing each problem onto `errors`.
+///
+/// The schema is the union of the files' own `[schema]` sections, or
+/// `default_schema` when no file brings one.
+pub fn assemble(
+    files: &[Parsed],
+    default_schema: &(Arc<SourceFile>, SchemaDecl),
+    errors: &mut Vec<LoadError>,
+) -> Graph {
+    let own: Vec<(&Arc<SourceFile>, &SchemaDecl)> = files
+        .iter()
+        .filter_map(|(f, d)| d.schema.as_ref().map(|s| (f, s)))
+        .collect();
+    let schemas = if own.is_empty() {
+        vec![(&default_schema.0, &default_schema.1)]
+    } else {
+        own
+    };
+    let mut graph = Graph::new(build_schema(&schemas, errors));
+
+    if let Some(meta) = files
+        .iter()
+        .map(|(_, d)| &d.meta)
+        .find(|m| m.name.is_some())
+    {
+        graph.set_meta(meta.clone());
+    }
+    for (file, decl) in files {
+        for source in &decl.sources {
+            if graph.source(&source.value.id).is_some() {
+                errors.push(LoadError::at(
+                    file,
+                    source.span,
+                    K::DuplicateSource {
+                        id: source.value.id.clone(),
+                    },
+                ));
+            } else {
+                graph.add_source(source.value.clone());
+            }
+        }
+    }
+
+    let mut node_spans: HashMap<NodeIndex, (usize, Span)> = HashMap::new();
+    for (fi, (file, decl)) in files.iter().enumerate() {
+        for node in &decl.nodes {
+            let Some(kind) = lookup_kind(
+                graph.schema(),
+                file,
+                &node.kind.value,
+                node.kind.span,
+                errors,
+            ) else {
+                continue;
+            };
+            let provenance = provenance(&graph, file, &node.provenance, errors);
+            if let Some(existing) = graph.node_index(&node.id.value) {
+                let first = node_spans
+                    .get(&existing)
+                    .map(|&(f, span)| location(&files[f].0, span));
+                errors.push(LoadError::at(
+                    file,
+                    node.id.span,
+                    K::DuplicateId {
+                        id: node.id.value.clone(),
+                        first,
+                    },
+                ));
+                continue;
+            }
+            let added = graph.add_node(Node {
+                id: node.id.value.clone(),
+                kind,
+                name: node.name.clone(),
+                properties: node.properties.clone(),
+                provenance,
+            });
+            if let Ok(ix) = added {
+                node_spans.insert(ix, (fi, node.id.span));
+            }
+        }
+    }
+
+    let mut suggestions_left = MAX_NODE_SUGGESTIONS;
+    let mut edge_spans: HashMap<(NodeIndex, RelId, NodeIndex), (usize, Span)> = HashMap::new();
+    for (fi, (file, decl)) in files.iter().enumerate() {
+        for edge in &decl.edges {
+            let rel = lookup_relation(graph.schema(), file, &edge.rel.value, edge.rel.span, errors);
+            let mut endpoint = |end: &'static str, id: &super::decode::Spanned<String>| {
+                let found = graph.node_index(&id.value);
+                if found.is_none() {
+                    let suggestion = (suggestions_left > 0).then(|| {
+                        suggestions_left -= 1;
+                        nearest_one(&id.value, graph.nodes().map(|(_, n)| n.id.as_str()))
+                    });
+                    errors.push(LoadError::at(
+                        file,
+                        id.span,
+                        K::UnknownNode {
+                            end,
+                            id: id.value.clone(),
+                            suggestion: suggestion.flatten(),
+                        },
+                    ));
+                }
+                found
+            };
+            let from = endpoint("from", &edge.from);
+            let to = endpoint("to", &edge.to);
+            let (Some(rel), Some(from), Some(to)) = (rel, from, to) else {
+                continue;
+            };
+            let (Some(from_node), Some(to_node)) = (graph.node(from), graph.node(to)) else {
+                continue;
+            };
+            let schema = graph.schema();
+            if !schema.allows(rel, from_node.kind, to_node.kind) {
+                let def = schema.relation(rel);
+                let names =
+                    |kinds: &[KindId]| kinds.iter().map(|&k| schema.kind(k).name.clone()).collect();
+                errors.push(LoadError::at(
+                    file,
+                    edge.span,
+                    K::ForbiddenEndpoints {
+                        rel: def.name.clone(),
+                        from: from_node.id.clone(),
+                        from_kind: schema.kind(from_node.kind).name.clone(),
+                        to: to_node.id.clone(),
+                        to_kind: schema.kind(to_node.kind).name.clone(),
+                        allowed_from: names(&def.from),
+                        allowed_to: names(&def.to),
+                    },
+                ));
+                continue;
+            }
+            match edge_spans.entry((from, rel, to)) {
+                Entry::Occupied(first) => {
+                    let &(f, span) = first.get();
+                    errors.push(LoadError::at(
+                        file,
+                        edge.span,
+                        K::DuplicateEdge {
+                            from: edge.from.value.clone(),
+                            rel: edge.rel.value.clone(),
+                            to: edge.to.value.clone(),
+                            first: Some(location(&files[f].0, span)),
+                        },
+                    ));
+                    continue;
+                }
+                Entry::Vacant(slot) => {
+                    slot.insert((fi, edge.span));
+                }
+            }
+            let provenance = provenance(&graph, file, &edge.provenance, errors);
+            graph.add_edge(
+                from,
+                to,
+                Edge {
+                    rel,
+                    basis: edge.basis,
+                    properties: edge.properties.clone(),
+                    provenance,
+                },
+            );
+        }
+    }
+    graph
+}
+
+fn location(file: &SourceFile, span: Span) -> Location {
+    let (line, column) = file.line_col(span.start);
+    Location {
+        file: file.name.clone(),
+        line,
+        column,
+    }
+}
+
+fn build_schema(decls: &[(&Arc<SourceFile>, &SchemaDecl)], errors: &mut Vec<LoadError>) -> Schema {
+    let mut schema = Schema::new();
+    for (file, decl) in decls {
+        for kind in &decl.kinds {
+            let def = KindDef {
+                name: kind.name.value.clone(),
+                plural: kind.plural.clone(),
+                description: kind.description.clone(),
+            };
+            if let Err(e) = schema.add_kind(def) {
+                errors.push(LoadError::at(file, kind.name.span, e.into()));
+            }
+        }
+    }
+    for (file, decl) in decls {
+        for rel in &decl.relations {
+            let mut kinds = |names: &[super::decode::Spanned<String>]| -> Vec<KindId> {
+                names
+                    .iter()
+                    .filter_map(|n| lookup_kind(&schema, file, &n.value, n.span, errors))
+                    .collect()
+            };
+            let from = kinds(&rel.from);
+            let to = kinds(&rel.to);
+            let def = RelationDef {
+                name: rel.name.value.clone(),
+                from,
+                to,
+                meaning: rel.meaning.clone(),
+                inverse: rel.inverse.clone(),
+                impact: rel.impact,
+            };
+            if let Err(e) = schema.add_relation(def) {
+                errors.push(LoadError::at(file, rel.name.span, e.into()));
+            }
+        }
+    }
+    schema
+}
+
+fn lookup_kind(
+    schema: &Schema,
+    file: &Arc<SourceFile>,
+    name: &str,
+    span: Span,
+    errors: &mut Vec<LoadError>,
+) -> Option<KindId> {
+    let found = schema
+        .kind_id(name)
+        .filter(|&k| schema.kind(k).name == name);
+    if found.is_none() {
+        let known: Vec<String> = schema.kinds().map(|(_, k)| k.name.clone()).collect();
+        // A plural or a different case is a near miss too.
+        let suggestion = schema
+            .find_kind(name)
+            .map(|k| schema.kind(k).name.clone())
+            .or_else(|| nearest_one(name, &known));
+        errors.push(LoadError::at(
+            file,
+            span,
+            K::UnknownKind {
+                kind: name.to_string(),
+                suggestion,
+                known,
+            },
+        ));
+    }
+    found
+}
+
+fn lookup_relation(
+    schema: &Schema,
+    file: &Arc<SourceFile>,
+    name: &str,
+    span: Span,
+    errors: &mut Vec<LoadError>,
+) -> Option<RelId> {
+    let found = schema.rel_id(name);
+    if found.is_none() {
+        let known: Vec<String> = schema.relations().map(|(_, r)| r.name.clone()).collect();
+        let suggestion = schema
+            .find_relation(name)
+            .map(|r| schema.relation(r).name.clone())
+            .or_else(|| nearest_one(name, &known));
+        errors.push(LoadError::at(
+            file,
+            span,
+            K::UnknownRelation {
+                rel: name.to_string(),
+                suggestion,
+                known,
+            },
+        ));
+    }
+    found
+}
+
+fn provenance(
+    graph: &Graph,
+    file: &Arc<SourceFile>,
+    decls: &[ProvDecl],
+    errors: &mut Vec<LoadError>,
+) -> Vec<Provenance> {
+    decls
+        .iter()
+        .filter_map(|p| {
+            if graph.source(&p.source.value).is_none() {
+                let suggestion = nearest_one(
+                    &p.source.value,
+                    graph.sources().iter().map(|s| s.id.as_str()),
+                );
+                errors.push(LoadError::at(
+                    file,
+                    p.source.span,
+                    K::UnknownSource {
+                        source_id: p.source.value.clone(),
+                        suggestion,
+                    },
+                ));
+                return None;
+            }
+            Some(Provenance {
+                source: p.source.value.clone(),
+                section: p.section.clone(),
+                item: p.item.clone(),
+                note: p.note.clone(),
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,640 @@
+//! From a parsed document to declarations: the graph file format.
+//!
+//! A graph file (TOML or JSON, same shape) has these top-level keys, all
+//! optional:
+//!
+//! - `graph`: `{ name, description }`
+//! - `sources`: `[{ id, title, author?, date?, url? }]`
+//! - `schema`: `{ kinds = { NAME = { plural?, description? } }, relations = { NAME = { from, to, meaning?, inverse?, impact? } } }`
+//! - `nodes`: `[{ id, kind, name, provenance?, …properties }]`
+//! - `edges`: `[{ from, rel, to, basis?, provenance?, …properties }]`
+//!
+//! Provenance is a table or a list of tables `{ source, section?, item?, note? }`.
+//! Decoding checks shapes and types only, collecting every problem; checks
+//! that need the whole graph (ids, kinds, relations) happen in `assemble`.
+
+use std::sync::Arc;
+
+use crate::model::{Basis, GraphMeta, ImpactFlow, Properties, Source, Value};
+use crate::suggest::nearest_one;
+
+use super::doc::{Doc, DocValue, Key, Span};
+use super::error::{LoadError, LoadErrorKind as K, SourceFile};
+
+/// A value and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Spanned<T> {
+    /// The value.
+    pub value: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// A provenance entry as written.
+// Fields mirror the keys of the file format described above.
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+pub struct ProvDecl {
+    pub source: Spanned<String>,
+    pub section: Option<String>,
+    pub item: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A node as written.
+// Fields mirror the keys of the file format described above.
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+pub struct NodeDecl {
+    pub id: Spanned<String>,
+    pub kind: Spanned<String>,
+    pub name: String,
+    pub properties: Properties,
+    pub provenance: Vec<ProvDecl>,
+}
+
+/// An edge as written.
+// Fields mirror the keys of the file format described above.
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+pub struct EdgeDecl {
+    pub from: Spanned<String>,
+    pub rel: Spanned<String>,
+    pub to: Spanned<String>,
+    pub basis: Basis,
+    pub properties: Properties,
+    pub provenance: Vec<ProvDecl>,
+    pub span: Span,
+}
+
+/// A kind as written.
+// Fields mirror the keys of the file format described above.
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+pub struct KindDecl {
+    pub name: Spanned<String>,
+    pub plural: Option<String>,
+    pub description: String,
+}
+
+/// A relation as written.
+// Fields mirror the keys of the file format described above.
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+pub struct RelationDecl {
+    pub name: Spanned<String>,
+    pub from: Vec<Spanned<String>>,
+    pub to: Vec<Spanned<String>>,
+    pub meaning: String,
+    pub inverse: Option<String>,
+    pub impact: ImpactFlow,
+}
+
+/// A schema as written.
+// Fields mirror the keys of the file format described above.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+pub struct SchemaDecl {
+    pub kinds: Vec<KindDecl>,
+    pub relations: Vec<RelationDecl>,
+}
+
+/// Everything one graph file declares.
+// Fields mirror the keys of the file format described above.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, Default)]
+pub struct FileDecl {
+    pub meta: GraphMeta,
+    pub sources: Vec<Spanned<Source>>,
+    pub schema: Option<SchemaDecl>,
+    pub nodes: Vec<NodeDecl>,
+    pub edges: Vec<EdgeDecl>,
+}
+
+const TOP_KEYS: &[&str] = &["graph", "sources", "schema", "nodes", "edges"];
+const SCHEMA_KEYS: &[&str] = &["kinds", "relations"];
+const GRAPH_KEYS: &[&str] = &["name", "description"];
+const SOURCE_KEYS: &[&str] = &["id", "title", "author", "date", "url"];
+const KIND_KEYS: &[&str] = &["plural", "description"];
+const RELATION_KEYS: &[&str] = &["from", "to", "meaning", "inverse", "impact"];
+const PROVENANCE_KEYS: &[&str] = &["source", "section", "item", "note"];
+const NODE_FIELDS: &[&str] = &["id", "kind", "name", "provenance"];
+const EDGE_FIELDS: &[&str] = &["from", "rel", "to", "basis", "provenance"];
+
+/// Reads the shape of a graph file, pushing every problem onto `errors`.
+pub fn decode_file(file: &Arc<SourceFile>, doc: &Doc, errors: &mut Vec<LoadError>) -> FileDecl {
+    let mut d = Decoder { file, errors };
+    let mut out = FileDecl::default();
+    let Some(top) = d.table(doc, "the file") else {
+        return out;
+    };
+    for (key, value) in top {
+        match key.name.as_str() {
+            "graph" => out.meta = d.graph_meta(value),
+            "sources" => out.sources = d.list(value, "sources", Decoder::source),
+            "schema" => out.schema = Some(d.schema(value)),
+            "nodes" => out.nodes = d.list(value, "nodes", Decoder::node),
+            "edges" => out.edges = d.list(value, "edges", Decoder::edge),
+            _ => d.unknown_key(key, "the top level", TOP_KEYS),
+        }
+    }
+    out
+}
+
+/// Reads a schema file: top-level `kinds` and `relations`.
+pub fn decode_schema_file(
+    file: &Arc<SourceFile>,
+    doc: &Doc,
+    errors: &mut Vec<LoadError>,
+) -> SchemaDecl {
+    Decoder { file, errors }.schema(doc)
+}
+
+struct Decoder<'a> {
+    file: &'a Arc<SourceFile>,
+    errors: &'a mut Vec<LoadError>,
+}
+
+impl Decoder<'_> {
+    fn error(&mut self, span: Span, kind: K) {
+        self.errors.push(LoadError::at(self.file, span, kind));
+    }
+
+    fn unknown_key(&mut self, key: &Key, what: &'static str, allowed: &'static [&'static str]) {
+        let suggestion = nearest_one(&key.name, allowed.iter());
+        self.error(
+            key.span,
+            K::UnknownField {
+                field: key.name.clone(),
+                what,
+                allowed,
+                suggestion,
+            },
+        );
+    }
+
+    fn wrong_type(&mut self, doc: &Doc, field: &str, expected: &'static str) {
+        self.error(
+            doc.span,
+            K::WrongType {
+                field: field.to_string(),
+                expected,
+                found: doc.type_name(),
+            },
+        );
+    }
+
+    fn table<'d>(&mut self, doc: &'d Doc, field: &str) -> Option<&'d [(Key, Doc)]> {
+        match &doc.value {
+            DocValue::Table(entries) => Some(entries),
+            _ => {
+                self.wrong_type(doc, field, "a table");
+                None
+            }
+        }
+    }
+
+    /// A list of tables, each decoded by `item`; bad items are skipped.
+    fn list<T>(
+        &mut self,
+        doc: &Doc,
+        field: &str,
+        item: fn(&mut Self, &Doc) -> Option<T>,
+    ) -> Vec<T> {
+        match &doc.value {
+            DocValue::Array(items) => items.iter().filter_map(|i| item(self, i)).collect(),
+            _ => {
+                self.wrong_type(doc, field, "a list of tables");
+                Vec::new()
+            }
+        }
+    }
+
+    fn string(&mut self, doc: &Doc, field: &str) -> Option<Spanned<String>> {
+        match &doc.value {
+            DocValue::String(s) => Some(Spanned {
+                value: s.clone(),
+                span: doc.span,
+            }),
+            _ => {
+                self.wrong_type(doc, field, "a string");
+                None
+            }
+        }
+    }
+
+    /// A string that names something: not empty, no control characters,
+    /// no surrounding spaces.
+    fn name_text(&mut self, doc: &Doc, field: &str) -> Option<Spanned<String>> {
+        let s = self.string(doc, field)?;
+        let problem = if s.value.is_empty() {
+            Some("is empty")
+        } else if s.value.chars().any(char::is_control) {
+            Some("holds control characters")
+        } else if s.value.trim() != s.value {
+            Some("has leading or trailing spaces")
+        } else {
+            None
+        };
+        match problem {
+            Some(problem) => {
+                self.error(
+                    s.span,
+                    K::BadText {
+                        field: field.to_string(),
+                        problem,
+                    },
+                );
+                None
+            }
+            None => Some(s),
+        }
+    }
+
+    fn string_list(&mut self, doc: &Doc, field: &str) -> Vec<Spanned<String>> {
+        match &doc.value {
+            DocValue::String(_) => self.name_text(doc, field).into_iter().collect(),
+            DocValue::Array(items) => items
+                .iter()
+                .filter_map(|i| self.name_text(i, field))
+                .collect(),
+            _ => {
+                self.wrong_type(doc, field, "a string or a list of strings");
+                Vec::new()
+            }
+        }
+    }
+
+    /// Reports a missing required field, pointing at the entry and naming a
+    /// key that looks like a misspelling of it.
+    fn missing(
+        &mut self,
+        entries: &[(Key, Doc)],
+        span: Span,
+        field: &'static str,
+        what: &'static str,
+    ) {
+        let near = entries
+            .iter()
+            .map(|(k, _)| k.name.as_str())
+            .find(|k| *k != field && strsim::damerau_levenshtein(k, field) <= 2 && k.len() > 1);
+        self.error(
+            span,
+            K::MissingField {
+                field,
+                what,
+                near: near.map(str::to_string),
+            },
+        );
+    }
+
+    fn value(&mut self, doc: &Doc, field: &str) -> Option<Value> {
+        Some(match &doc.value {
+            DocValue::String(s) | DocValue::Datetime(s) => Value::String(s.clone()),
+            DocValue::Integer(i) => Value::Integer(*i),
+            DocValue::Float(x) => Value::Float(*x),
+            DocValue::Bool(b) => Value::Bool(*b),
+            DocValue::Null => return None,
+            DocValue::Array(items) => {
+                Value::List(items.iter().filter_map(|i| self.value(i, field)).collect())
+            }
+            DocValue::Table(_) => {
+                self.wrong_type(doc, field, "a string, number, boolean or list");
+                return None;
+            }
+        })
+    }
+
+    fn graph_meta(&mut self, doc: &Doc) -> GraphMeta {
+        let mut meta = GraphMeta::default();
+        let Some(entries) = self.table(doc, "graph") else {
+            return meta;
+        };
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "name" => meta.name = self.string(value, "name").map(|s| s.value),
+                "description" => {
+                    meta.description = self.string(value, "description").map(|s| s.value)
+                }
+                _ => self.unknown_key(key, "[graph]", GRAPH_KEYS),
+            }
+        }
+        meta
+    }
+
+    fn source(&mut self, doc: &Doc) -> Option<Spanned<Source>> {
+        let entries = self.table(doc, "sources")?;
+        let (mut id, mut title) = (None, None);
+        let mut source = Source {
+            id: String::new(),
+            title: String::new(),
+            author: None,
+            date: None,
+            url: None,
+        };
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "id" => id = self.name_text(value, "id"),
+                "title" => title = self.string(value, "title"),
+                "author" => source.author = self.string(value, "author").map(|s| s.value),
+                "date" => {
+                    source.date = match &value.value {
+                        DocValue::Datetime(s) => Some(s.clone()),
+                        _ => self.string(value, "date").map(|s| s.value),
+                    }
+                }
+                "url" => source.url = self.string(value, "url").map(|s| s.value),
+                _ => self.unknown_key(key, "a source", SOURCE_KEYS),
+            }
+        }
+        match (id, title) {
+            (Some(id), Some(title)) => {
+                source.id = id.value;
+                source.title = title.value;
+                Some(Spanned {
+                    value: source,
+                    span: id.span,
+                })
+            }
+            (None, _) => {
+                self.missing(entries, doc.span, "id", "a source");
+                None
+            }
+            (_, None) => {
+                self.missing(entries, doc.span, "title", "a source");
+                None
+            }
+        }
+    }
+
+    fn provenance(&mut self, doc: &Doc) -> Vec<ProvDecl> {
+        match &doc.value {
+            DocValue::Table(_) => self.provenance_entry(doc).into_iter().collect(),
+            DocValue::Array(items) => items
+                .iter()
+                .filter_map(|i| self.provenance_entry(i))
+                .collect(),
+            _ => {
+                self.wrong_type(doc, "provenance", "a table or a list of tables");
+                Vec::new()
+            }
+        }
+    }
+
+    fn provenance_entry(&mut self, doc: &Doc) -> Option<ProvDecl> {
+        let entries = self.table(doc, "provenance")?;
+        let mut source = None;
+        let (mut section, mut item, mut note) = (None, None, None);
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "source" => source = self.name_text(value, "source"),
+                "section" => section = self.string(value, "section").map(|s| s.value),
+                "item" => item = self.string(value, "item").map(|s| s.value),
+                "note" => note = self.string(value, "note").map(|s| s.value),
+                _ => self.unknown_key(key, "a provenance entry", PROVENANCE_KEYS),
+            }
+        }
+        let Some(source) = source else {
+            self.missing(entries, doc.span, "source", "a provenance entry");
+            return None;
+        };
+        Some(ProvDecl {
+            source,
+            section,
+            item,
+            note,
+        })
+    }
+
+    fn node(&mut self, doc: &Doc) -> Option<NodeDecl> {
+        let entries = self.table(doc, "nodes")?;
+        let (mut id, mut kind, mut name) = (None, None, None);
+        let mut properties = Properties::new();
+        let mut provenance = Vec::new();
+        let mut ok = true;
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "id" => id = self.name_text(value, "id"),
+                "kind" => kind = self.name_text(value, "kind"),
+                "name" => name = self.name_text(value, "name"),
+                "provenance" => provenance = self.provenance(value),
+                other => {
+                    if let Some(v) = self.value(value, other) {
+                        properties.insert(other.to_string(), v);
+                    }
+                }
+            }
+        }
+        for (field, present) in [
+            ("id", id.is_some()),
+            ("kind", kind.is_some()),
+            ("name", name.is_some()),
+        ] {
+            if !present && !entries.iter().any(|(k, _)| k.name == field) {
+                self.missing_among(entries, doc.span, field, "a node", NODE_FIELDS);
+            }
+            ok &= present;
+        }
+        if !ok {
+            return None;
+        }
+        Some(NodeDecl {
+            id: id?,
+            kind: kind?,
+            name: name?.value,
+            properties,
+            provenance,
+        })
+    }
+
+    fn edge(&mut self, doc: &Doc) -> Option<EdgeDecl> {
+        let entries = self.table(doc, "edges")?;
+        let (mut from, mut rel, mut to) = (None, None, None);
+        let mut basis = Basis::Stated;
+        let mut properties = Properties::new();
+        let mut provenance = Vec::new();
+        let mut ok = true;
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "from" => from = self.name_text(value, "from"),
+                "rel" => rel = self.name_text(value, "rel"),
+                "to" => to = self.name_text(value, "to"),
+                "provenance" => provenance = self.provenance(value),
+                "basis" => match self.string(value, "basis") {
+                    Some(s) if s.value == "stated" => basis = Basis::Stated,
+                    Some(s) if s.value == "inferred" => basis = Basis::Inferred,
+                    Some(s) => {
+                        let suggestion = nearest_one(&s.value, ["stated", "inferred"]);
+                        self.error(
+                            s.span,
+                            K::BadValue {
+                                field: "basis",
+                                value: s.value,
+                                allowed: vec!["stated".into(), "inferred".into()],
+                                suggestion,
+                            },
+                        );
+                        ok = false;
+                    }
+                    None => ok = false,
+                },
+                other => {
+                    if let Some(v) = self.value(value, other) {
+                        properties.insert(other.to_string(), v);
+                    }
+                }
+            }
+        }
+        for (field, present) in [
+            ("from", from.is_some()),
+            ("rel", rel.is_some()),
+            ("to", to.is_some()),
+        ] {
+            if !present && !entries.iter().any(|(k, _)| k.name == field) {
+                self.missing_among(entries, doc.span, field, "an edge", EDGE_FIELDS);
+            }
+            ok &= present;
+        }
+        if !ok {
+            return None;
+        }
+        Some(EdgeDecl {
+            from: from?,
+            rel: rel?,
+            to: to?,
+            basis,
+            properties,
+            provenance,
+            span: doc.span,
+        })
+    }
+
+    /// Like [`Self::missing`], but a near key that is itself a field of the
+    /// entry (`to` for `from`) is no misspelling.
+    fn missing_among(
+        &mut self,
+        entries: &[(Key, Doc)],
+        span: Span,
+        field: &'static str,
+        what: &'static str,
+        fields: &[&str],
+    ) {
+        let others: Vec<(Key, Doc)> = entries
+            .iter()
+            .filter(|(k, _)| !fields.contains(&k.name.as_str()))
+            .cloned()
+            .collect();
+        self.missing(&others, span, field, what);
+    }
+
+    fn schema(&mut self, doc: &Doc) -> SchemaDecl {
+        let mut out = SchemaDecl::default();
+        let Some(entries) = self.table(doc, "schema") else {
+            return out;
+        };
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "kinds" => {
+                    let Some(kinds) = self.table(value, "kinds") else {
+                        continue;
+                    };
+                    for (name, def) in kinds {
+                        if let Some(kind) = self.kind(name, def) {
+                            out.kinds.push(kind);
+                        }
+                    }
+                }
+                "relations" => {
+                    let Some(rels) = self.table(value, "relations") else {
+                        continue;
+                    };
+                    for (name, def) in rels {
+                        if let Some(rel) = self.relation(name, def) {
+                            out.relations.push(rel);
+                        }
+                    }
+                }
+                _ => self.unknown_key(key, "the schema", SCHEMA_KEYS),
+            }
+        }
+        out
+    }
+
+    fn kind(&mut self, name: &Key, doc: &Doc) -> Option<KindDecl> {
+        let entries = self.table(doc, &name.name)?;
+        let mut kind = KindDecl {
+            name: Spanned {
+                value: name.name.clone(),
+                span: name.span,
+            },
+            plural: None,
+            description: String::new(),
+        };
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "plural" => kind.plural = self.name_text(value, "plural").map(|s| s.value),
+                "description" => kind.description = self.string(value, "description")?.value,
+                _ => self.unknown_key(key, "a kind", KIND_KEYS),
+            }
+        }
+        Some(kind)
+    }
+
+    fn relation(&mut self, name: &Key, doc: &Doc) -> Option<RelationDecl> {
+        let entries = self.table(doc, &name.name)?;
+        let (mut from, mut to) = (None, None);
+        let mut rel = RelationDecl {
+            name: Spanned {
+                value: name.name.clone(),
+                span: name.span,
+            },
+            from: Vec::new(),
+            to: Vec::new(),
+            meaning: String::new(),
+            inverse: None,
+            impact: ImpactFlow::None,
+        };
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "from" => from = Some(self.string_list(value, "from")),
+                "to" => to = Some(self.string_list(value, "to")),
+                "meaning" => rel.meaning = self.string(value, "meaning")?.value,
+                "inverse" => rel.inverse = self.string(value, "inverse").map(|s| s.value),
+                "impact" => {
+                    let s = self.string(value, "impact")?;
+                    match ImpactFlow::parse(&s.value) {
+                        Some(flow) => rel.impact = flow,
+                        None => {
+                            let suggestion = nearest_one(&s.value, ImpactFlow::NAMES);
+                            self.error(
+                                s.span,
+                                K::BadValue {
+                                    field: "impact",
+                                    value: s.value,
+                                    allowed: ImpactFlow::NAMES
+                                        .iter()
+                                        .map(|s| s.to_string())
+                                        .collect(),
+                                    suggestion,
+                                },
+                            );
+                            return None;
+                        }
+                    }
+                }
+                _ => self.unknown_key(key, "a relation", RELATION_KEYS),
+            }
+        }
+        let Some(from) = from else {
+            self.missing(entries, doc.span, "from", "a relation");
+            return None;
+        };
+        let Some(to) = to else {
+            self.missing(entries, doc.span, "to", "a relation");
+            return None;
+        };
+        rel.from = from;
+        rel.to = to;
+        Some(rel)
+    }
+}

@@ -1,0 +1,420 @@
+//! Load errors: what is wrong with a graph file, and exactly where.
+//!
+//! A [`LoadError`] is data: the file, the byte span, and a structured
+//! [`LoadErrorKind`]. It implements [`miette::Diagnostic`] so the command line
+//! draws the source line with a caret under the spot; [`LoadError::location`]
+//! gives the same position as line and column for JSON output.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
+
+use super::doc::Span;
+
+/// The text of a graph file and the name it is shown under.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as the user typed it, or a name such as `<embedded>`.
+    pub name: String,
+    /// The file's text (invalid UTF-8 replaced, for display only).
+    pub text: String,
+}
+
+impl SourceFile {
+    /// The 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let offset = (0..=offset)
+            .rev()
+            .find(|&i| self.text.is_char_boundary(i))
+            .unwrap_or(0);
+        let before = &self.text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let column = before[line_start..].chars().count() + 1;
+        (line, column)
+    }
+}
+
+impl SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A place in a file: its name, line and column (1-based).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Location {
+    /// The file's name.
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// What is wrong with a graph file.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadErrorKind {
+    /// The file could not be read.
+    #[error("cannot read `{}`: {reason}", path.display())]
+    Read {
+        /// The path.
+        path: PathBuf,
+        /// The operating system's reason, lowercased.
+        reason: String,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The path names a directory.
+    #[error("`{}` is a directory, not a graph file", path.display())]
+    IsDirectory {
+        /// The path.
+        path: PathBuf,
+    },
+    /// The file is not UTF-8 text.
+    #[error("the file is not valid UTF-8 text (first bad byte at offset {offset})")]
+    NotUtf8 {
+        /// Byte offset of the first invalid byte.
+        offset: usize,
+    },
+    /// The TOML or JSON does not parse.
+    #[error("syntax error: {message}")]
+    Syntax {
+        /// The parser's message.
+        message: String,
+        /// `TOML` or `JSON`.
+        format: &'static str,
+    },
+    /// A value has the wrong type.
+    #[error("`{field}` must be {expected}, not {found}")]
+    WrongType {
+        /// The key.
+        field: String,
+        /// What it must be.
+        expected: &'static str,
+        /// What it is.
+        found: &'static str,
+    },
+    /// A required field is absent.
+    #[error("{what} has no `{field}`")]
+    MissingField {
+        /// The missing key.
+        field: &'static str,
+        /// What lacks it (`node`, `edge`, …).
+        what: &'static str,
+        /// A key that looks like a misspelling of it.
+        near: Option<String>,
+    },
+    /// A key that this table does not take.
+    #[error("unknown key `{field}` in {what}")]
+    UnknownField {
+        /// The key.
+        field: String,
+        /// Where it was written (`the top level`, `a relation`, …).
+        what: &'static str,
+        /// The keys allowed there.
+        allowed: &'static [&'static str],
+        /// The nearest allowed key.
+        suggestion: Option<String>,
+    },
+    /// A string that must not be empty is empty, or holds control characters.
+    #[error("`{field}` {problem}")]
+    BadText {
+        /// The key.
+        field: String,
+        /// What is wrong with it.
+        problem: &'static str,
+    },
+    /// A value outside its allowed set (`basis = "maybe"`).
+    #[error("`{field}` cannot be `{value}`")]
+    BadValue {
+        /// The key.
+        field: &'static str,
+        /// The value given.
+        value: String,
+        /// The values allowed.
+        allowed: Vec<String>,
+        /// The nearest allowed value.
+        suggestion: Option<String>,
+    },
+    /// Two nodes share an id.
+    #[error("duplicate node id `{id}`")]
+    DuplicateId {
+        /// The id.
+        id: String,
+        /// Where it was first defined.
+        first: Option<Location>,
+    },
+    /// Two sources share an id.
+    #[error("duplicate source id `{id}`")]
+    DuplicateSource {
+        /// The id.
+        id: String,
+    },
+    /// The same edge twice.
+    #[error("duplicate edge `{from}` -{rel}-> `{to}`")]
+    DuplicateEdge {
+        /// Its `from`.
+        from: String,
+        /// Its relation.
+        rel: String,
+        /// Its `to`.
+        to: String,
+        /// Where it was first written.
+        first: Option<Location>,
+    },
+    /// A kind the schema does not declare.
+    #[error("unknown kind `{kind}`")]
+    UnknownKind {
+        /// The kind.
+        kind: String,
+        /// The nearest declared kind.
+        suggestion: Option<String>,
+        /// Every declared kind.
+        known: Vec<String>,
+    },
+    /// A relation the schema does not declare.
+    #[error("unknown relation `{rel}`")]
+    UnknownRelation {
+        /// The relation.
+        rel: String,
+        /// The nearest declared relation.
+        suggestion: Option<String>,
+        /// Every declared relation.
+        known: Vec<String>,
+    },
+    /// An edge names a node that no file defines.
+    #[error("edge {end} `{id}` is not a node of the graph")]
+    UnknownNode {
+        /// `from` or `to`.
+        end: &'static str,
+        /// The id.
+        id: String,
+        /// The nearest node id.
+        suggestion: Option<String>,
+    },
+    /// A provenance entry names an undeclared source.
+    #[error("unknown source `{source_id}`")]
+    UnknownSource {
+        /// The source id.
+        source_id: String,
+        /// The nearest declared source.
+        suggestion: Option<String>,
+    },
+    /// The schema does not allow the relation between these kinds.
+    #[error("`{rel}` cannot go from {from_kind} `{from}` to {to_kind} `{to}`")]
+    ForbiddenEndpoints {
+        /// The relation.
+        rel: String,
+        /// The `from` node.
+        from: String,
+        /// Its kind.
+        from_kind: String,
+        /// The `to` node.
+        to: String,
+        /// Its kind.
+        to_kind: String,
+        /// Kinds allowed at `from`.
+        allowed_from: Vec<String>,
+        /// Kinds allowed at `to`.
+        allowed_to: Vec<String>,
+    },
+    /// Two schema definitions disagree.
+    #[error(transparent)]
+    Schema(#[from] crate::model::SchemaError),
+}
+
+/// A problem in a graph file, with its position.
+#[derive(Debug)]
+pub struct LoadError {
+    /// The file, when the problem is inside one.
+    pub file: Option<Arc<SourceFile>>,
+    /// Where in the file.
+    pub span: Option<Span>,
+    /// What is wrong.
+    pub kind: LoadErrorKind,
+}
+
+impl LoadError {
+    /// A problem at a span of a file.
+    pub fn at(file: &Arc<SourceFile>, span: Span, kind: LoadErrorKind) -> Self {
+        LoadError {
+            file: Some(Arc::clone(file)),
+            span: Some(span),
+            kind,
+        }
+    }
+
+    /// A problem with no position (the file could not be read).
+    pub fn bare(kind: LoadErrorKind) -> Self {
+        LoadError {
+            file: None,
+            span: None,
+            kind,
+        }
+    }
+
+    /// The file, line and column of the problem, when it has one.
+    pub fn location(&self) -> Option<Location> {
+        let file = self.file.as_ref()?;
+        let span = self.span?;
+        let (line, column) = file.line_col(span.start);
+        Some(Location {
+            file: file.name.clone(),
+            line,
+            column,
+        })
+    }
+
+    /// What to do about the problem.
+    pub fn help(&self) -> Option<String> {
+        use LoadErrorKind as K;
+        let did_you_mean = |s: &Option<String>| s.as_ref().map(|s| format!("did you mean `{s}`?"));
+        match &self.kind {
+            K::Read { .. } => {
+                Some("check the path; `-g FILE` takes a TOML or JSON graph file".into())
+            }
+            K::IsDirectory { .. } => Some("pass the graph file inside the directory".into()),
+            K::NotUtf8 { .. } => Some("save the file as UTF-8 text".into()),
+            K::Syntax { format, .. } => Some(format!("fix the {format} syntax at the marked spot")),
+            K::WrongType { expected, .. } => Some(format!("write {expected} here")),
+            K::MissingField { field, near, .. } => Some(match near {
+                Some(near) => format!("did you mean `{field}` instead of `{near}`?"),
+                None => format!("add `{field} = …`"),
+            }),
+            K::UnknownField {
+                suggestion,
+                allowed,
+                ..
+            } => did_you_mean(suggestion)
+                .or_else(|| Some(format!("allowed keys: {}", allowed.join(", ")))),
+            K::BadText { .. } => Some("write plain text without control characters".into()),
+            K::BadValue {
+                suggestion,
+                allowed,
+                ..
+            } => did_you_mean(suggestion)
+                .or_else(|| Some(format!("use one of: {}", allowed.join(", ")))),
+            K::DuplicateId { first, .. } => Some(match first {
+                Some(first) => format!("first defined at {first}; give one of them another id"),
+                None => "give one of them another id".into(),
+            }),
+            K::DuplicateSource { .. } => Some("give each source its own id".into()),
+            K::DuplicateEdge { first, .. } => Some(match first {
+                Some(first) => format!("first written at {first}; remove one of them"),
+                None => "remove one of them".into(),
+            }),
+            K::UnknownKind {
+                suggestion, known, ..
+            } => did_you_mean(suggestion)
+                .or_else(|| Some(format!("the schema declares: {}", known.join(", ")))),
+            K::UnknownRelation {
+                suggestion, known, ..
+            } => did_you_mean(suggestion)
+                .or_else(|| Some(format!("the schema declares: {}", known.join(", ")))),
+            K::UnknownNode { suggestion, .. } => {
+                did_you_mean(suggestion).or_else(|| Some("define the node, or fix the id".into()))
+            }
+            K::UnknownSource { suggestion, .. } => {
+                did_you_mean(suggestion).or_else(|| Some("declare it under [[sources]]".into()))
+            }
+            K::ForbiddenEndpoints {
+                rel,
+                allowed_from,
+                allowed_to,
+                ..
+            } => Some(format!(
+                "`{rel}` goes from {} to {}",
+                allowed_from.join(" or "),
+                allowed_to.join(" or ")
+            )),
+            K::Schema(_) => Some("make the two definitions identical, or rename one".into()),
+        }
+    }
+
+    fn label(&self) -> &'static str {
+        use LoadErrorKind as K;
+        match &self.kind {
+            K::NotUtf8 { .. } => "invalid byte here",
+            K::Syntax { .. } => "here",
+            K::WrongType { .. } => "wrong type",
+            K::MissingField { .. } => "in this entry",
+            K::DuplicateId { .. } => "defined again here",
+            K::DuplicateEdge { .. } => "written again here",
+            K::ForbiddenEndpoints { .. } => "this edge",
+            _ => "here",
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.kind.fmt(f)
+    }
+}
+
+impl std::error::Error for LoadError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.kind)
+    }
+}
+
+impl miette::Diagnostic for LoadError {
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        LoadError::help(self).map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        self.file.as_deref().map(|f| f as &dyn SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let span = self.span?;
+        let len = span.end.saturating_sub(span.start);
+        Some(Box::new(std::iter::once(LabeledSpan::new(
+            Some(self.label().to_string()),
+            span.start,
+            len,
+        ))))
+    }
+}
+
+/// Every problem found while loading, in file order.
+#[derive(Debug)]
+pub struct LoadErrors(pub Vec<LoadError>);
+
+impl fmt::Display for LoadErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0.len() {
+            1 => write!(f, "the graph has 1 problem"),
+            n => write!(f, "the graph has {n} problems"),
+        }
+    }
+}
+
+impl std::error::Error for LoadErrors {}

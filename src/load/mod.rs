@@ -1,0 +1,234 @@
+//! Loading graph files: reading, parsing, checking, merging.
+//!
+//! Loading runs in three steps, each collecting every problem it finds so
+//! `check` can report them all at once:
+//!
+//! 1. read the file and parse it (TOML or JSON) into a spanned [`doc::Doc`];
+//! 2. decode the document's shape into declarations ([`decode`]);
+//! 3. assemble the declarations of every file into one checked
+//!    [`Graph`](crate::model::Graph) ([`assemble`]).
+//!
+//! The curated graph and the default schema are compiled into the binary
+//! ([`embedded`]), so the tool needs no files.
+
+pub mod assemble;
+pub mod decode;
+pub mod doc;
+mod error;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub use error::{LoadError, LoadErrorKind, LoadErrors, Location, SourceFile};
+
+use crate::model::Graph;
+use decode::{FileDecl, SchemaDecl};
+use doc::{Doc, Span};
+
+/// The curated security-cooperation graph, as shipped.
+pub const EMBEDDED_GRAPH: &str = include_str!("../../graph/security-cooperation.toml");
+
+/// The default schema, used by every file that does not bring its own.
+pub const DEFAULT_SCHEMA: &str = include_str!("../../graph/schema.toml");
+
+/// The name the embedded graph is shown under in messages.
+pub const EMBEDDED_NAME: &str = "<embedded>/security-cooperation.toml";
+
+/// The file formats a graph can be read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileFormat {
+    /// TOML (`.toml`, and the default).
+    Toml,
+    /// JSON (`.json`, or text that starts with `{`).
+    Json,
+}
+
+impl FileFormat {
+    /// The format of a file: by extension, else by its first character.
+    pub fn detect(name: &str, text: &str) -> Self {
+        let ext = Path::new(name)
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            Some("json") => FileFormat::Json,
+            Some("toml") => FileFormat::Toml,
+            _ if text.trim_start().starts_with('{') => FileFormat::Json,
+            _ => FileFormat::Toml,
+        }
+    }
+}
+
+/// Reads a file as UTF-8 text, dropping a byte-order mark.
+///
+/// A file that is not UTF-8 is still returned (lossily decoded, so the error
+/// can show it) together with the error.
+pub fn read_file(path: &Path) -> (Option<Arc<SourceFile>>, Option<LoadError>) {
+    let name = path.display().to_string();
+    if path.is_dir() {
+        let kind = LoadErrorKind::IsDirectory {
+            path: path.to_path_buf(),
+        };
+        return (None, Some(LoadError::bare(kind)));
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(source) => {
+            let reason = io_reason(&source);
+            let kind = LoadErrorKind::Read {
+                path: path.to_path_buf(),
+                reason,
+                source,
+            };
+            return (None, Some(LoadError::bare(kind)));
+        }
+    };
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => (
+            Some(Arc::new(SourceFile {
+                name,
+                text: text.to_string(),
+            })),
+            None,
+        ),
+        Err(e) => {
+            let offset = e.valid_up_to();
+            let file = Arc::new(SourceFile {
+                name,
+                text: String::from_utf8_lossy(bytes).into_owned(),
+            });
+            // The lossy text replaces the bad byte with U+FFFD, which starts at the same offset.
+            let span = Span {
+                start: offset,
+                end: offset + '\u{FFFD}'.len_utf8(),
+            };
+            let err = LoadError::at(&file, span, LoadErrorKind::NotUtf8 { offset });
+            (Some(file), Some(err))
+        }
+    }
+}
+
+/// The operating system's reason for an I/O error, without the `(os error N)` tail.
+fn io_reason(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    let text = text.split(" (os error").next().unwrap_or(&text);
+    text.to_lowercase()
+}
+
+/// Parses and decodes one graph file.
+pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDecl {
+    match parse_doc(file, errors) {
+        Some(doc) => decode::decode_file(file, &doc, errors),
+        None => FileDecl::default(),
+    }
+}
+
+fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc> {
+    match FileFormat::detect(&file.name, &file.text) {
+        FileFormat::Toml => Doc::parse_toml(&file.text)
+            .map_err(|errs| {
+                errors.extend(errs.into_iter().map(|e| {
+                    LoadError::at(
+                        file,
+                        e.span,
+                        LoadErrorKind::Syntax {
+                            message: e.message,
+                            format: "TOML",
+                        },
+                    )
+                }));
+            })
+            .ok(),
+        FileFormat::Json => Doc::parse_json(&file.text)
+            .map_err(|e| {
+                errors.push(LoadError::at(
+                    file,
+                    e.span,
+                    LoadErrorKind::Syntax {
+                        message: e.message,
+                        format: "JSON",
+                    },
+                ));
+            })
+            .ok(),
+    }
+}
+
+/// The default schema, parsed.
+fn default_schema(errors: &mut Vec<LoadError>) -> (Arc<SourceFile>, SchemaDecl) {
+    let file = Arc::new(SourceFile {
+        name: "<embedded>/schema.toml".into(),
+        text: DEFAULT_SCHEMA.into(),
+    });
+    let decl = match Doc::parse_toml(DEFAULT_SCHEMA) {
+        Ok(doc) => decode::decode_schema_file(&file, &doc, errors),
+        Err(_) => SchemaDecl::default(),
+    };
+    (file, decl)
+}
+
+/// Builds a graph from files already read, reporting every problem.
+pub fn load_sources(files: Vec<Arc<SourceFile>>) -> Result<Graph, LoadErrors> {
+    let mut errors = Vec::new();
+    let parsed: Vec<_> = files
+        .into_iter()
+        .map(|f| {
+            let decl = parse_file(&f, &mut errors);
+            (f, decl)
+        })
+        .collect();
+    let schema = default_schema(&mut errors);
+    let graph = assemble::assemble(&parsed, &schema, &mut errors);
+    if errors.is_empty() {
+        Ok(graph)
+    } else {
+        Err(LoadErrors(errors))
+    }
+}
+
+/// Reads, checks and merges graph files into one graph.
+///
+/// Every problem in every file is reported, in file order.
+pub fn load_paths(paths: &[PathBuf]) -> Result<Graph, LoadErrors> {
+    let mut errors = Vec::new();
+    let mut files = Vec::new();
+    for path in paths {
+        let (file, err) = read_file(path);
+        errors.extend(err);
+        files.extend(file);
+    }
+    if !errors.is_empty() {
+        return Err(LoadErrors(errors));
+    }
+    load_sources(files)
+}
+
+/// Builds a graph from TOML or JSON text (the format is detected from `name`
+/// and the text).
+///
+/// ```
+/// let graph = seccoop::load::load_str("mine.toml", r#"
+/// [[nodes]]
+/// id = "phishing"
+/// kind = "threat"
+/// name = "Phishing"
+/// "#).unwrap();
+/// assert_eq!(graph.node_count(), 1);
+/// ```
+pub fn load_str(name: &str, text: &str) -> Result<Graph, LoadErrors> {
+    load_sources(vec![Arc::new(SourceFile {
+        name: name.into(),
+        text: text.into(),
+    })])
+}
+
+/// The curated security-cooperation graph compiled into the binary.
+///
+/// ```
+/// let graph = seccoop::load::embedded().unwrap();
+/// assert!(graph.node_by_id("terrorism").is_some());
+/// ```
+pub fn embedded() -> Result<Graph, LoadErrors> {
+    load_str(EMBEDDED_NAME, EMBEDDED_GRAPH)
+}

@@ -1,0 +1,311 @@
+//! The graph itself: nodes, edges, provenance, and the id → index map.
+
+use std::collections::HashMap;
+
+use petgraph::Direction as PgDirection;
+use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
+use petgraph::visit::{EdgeRef as _, IntoEdgeReferences as _};
+use serde::Serialize;
+
+use super::Properties;
+use super::schema::{KindId, RelId, Schema};
+
+/// Where a node or an edge comes from: a declared source, the section and
+/// item of it, and a note saying why the statement holds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Provenance {
+    /// The id of a [`Source`] declared in the graph.
+    pub source: String,
+    /// The section of the source.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    /// The item within the section.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+    /// One line on why the node or edge holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// A document a graph's statements come from, declared once per graph.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Source {
+    /// The id provenance entries refer to.
+    pub id: String,
+    /// The document's title.
+    pub title: String,
+    /// Its author.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// Its date of publication, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Where to find it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// Optional description of a whole graph.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct GraphMeta {
+    /// A short title.
+    pub name: Option<String>,
+    /// One line on what the graph holds.
+    pub description: Option<String>,
+}
+
+/// Whether an edge is stated by its source or inferred from it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// The source says so.
+    #[default]
+    Stated,
+    /// A reasonable reading of the source, not a statement of it.
+    Inferred,
+}
+
+impl Basis {
+    /// The spelling used in graph files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Stated => "stated",
+            Basis::Inferred => "inferred",
+        }
+    }
+}
+
+/// A node: a unique id, a kind, a display name and properties.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Unique within the graph.
+    pub id: String,
+    /// The node's kind in the graph's schema.
+    pub kind: KindId,
+    /// The name shown to people.
+    pub name: String,
+    /// Every other property (`description`, `aliases`, …).
+    pub properties: Properties,
+    /// Where the node comes from.
+    pub provenance: Vec<Provenance>,
+}
+
+impl Node {
+    /// The node's aliases: the strings of its `aliases` property.
+    pub fn aliases(&self) -> impl Iterator<Item = &str> {
+        self.properties
+            .get("aliases")
+            .into_iter()
+            .flat_map(|v| v.strings())
+    }
+
+    /// The node's `description` property, when it is a string.
+    pub fn description(&self) -> Option<&str> {
+        self.properties.get("description").and_then(|v| v.as_str())
+    }
+}
+
+/// An edge's payload: its relation, basis, properties and provenance.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Edge {
+    /// The edge's relation in the graph's schema.
+    pub rel: RelId,
+    /// Stated by the source or inferred from it.
+    pub basis: Basis,
+    /// Every other property.
+    pub properties: Properties,
+    /// Where the edge comes from.
+    pub provenance: Vec<Provenance>,
+}
+
+/// Which edges of a node to follow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// Edges that start at the node.
+    Out,
+    /// Edges that end at the node.
+    In,
+    /// Both.
+    Both,
+}
+
+/// An edge with its endpoints.
+#[derive(Debug, Clone, Copy)]
+pub struct EdgeRef<'g> {
+    /// The edge's index.
+    pub index: EdgeIndex,
+    /// The node it starts at.
+    pub from: NodeIndex,
+    /// The node it ends at.
+    pub to: NodeIndex,
+    /// Its payload.
+    pub edge: &'g Edge,
+}
+
+/// What a graph refuses to hold.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum GraphError {
+    /// A node with this id exists already.
+    #[error("duplicate node id `{0}`")]
+    DuplicateId(String),
+}
+
+/// A typed property graph: nodes and edges checked against a [`Schema`].
+///
+/// Backed by a petgraph [`StableDiGraph`] (indices survive removals) with an
+/// id → index map for lookups by id.
+#[derive(Debug, Clone)]
+pub struct Graph {
+    inner: StableDiGraph<Node, Edge>,
+    index: HashMap<String, NodeIndex>,
+    schema: Schema,
+    sources: Vec<Source>,
+    meta: GraphMeta,
+}
+
+impl Graph {
+    /// An empty graph over a schema.
+    pub fn new(schema: Schema) -> Self {
+        Self {
+            inner: StableDiGraph::new(),
+            index: HashMap::new(),
+            schema,
+            sources: Vec::new(),
+            meta: GraphMeta::default(),
+        }
+    }
+
+    /// Adds a node; its id must be new.
+    pub fn add_node(&mut self, node: Node) -> Result<NodeIndex, GraphError> {
+        if self.index.contains_key(&node.id) {
+            return Err(GraphError::DuplicateId(node.id));
+        }
+        let id = node.id.clone();
+        let ix = self.inner.add_node(node);
+        self.index.insert(id, ix);
+        Ok(ix)
+    }
+
+    /// Adds an edge between two nodes of this graph.
+    ///
+    /// The caller checks the edge against the schema (the loader does, so it
+    /// can report where the edge was written).
+    pub fn add_edge(&mut self, from: NodeIndex, to: NodeIndex, edge: Edge) -> EdgeIndex {
+        self.inner.add_edge(from, to, edge)
+    }
+
+    /// Removes a node and its edges, returning it.
+    pub fn remove_node(&mut self, ix: NodeIndex) -> Option<Node> {
+        let node = self.inner.remove_node(ix)?;
+        self.index.remove(&node.id);
+        Some(node)
+    }
+
+    /// Declares a source that provenance entries may refer to.
+    pub fn add_source(&mut self, source: Source) {
+        self.sources.push(source);
+    }
+
+    /// Sets the graph's name and description.
+    pub fn set_meta(&mut self, meta: GraphMeta) {
+        self.meta = meta;
+    }
+
+    /// The index of the node with this exact id.
+    pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
+        self.index.get(id).copied()
+    }
+
+    /// The node at an index, if it is in the graph.
+    pub fn node(&self, ix: NodeIndex) -> Option<&Node> {
+        self.inner.node_weight(ix)
+    }
+
+    /// The node with this exact id.
+    pub fn node_by_id(&self, id: &str) -> Option<&Node> {
+        self.node_index(id).and_then(|ix| self.node(ix))
+    }
+
+    /// Every node with its index, in insertion order.
+    pub fn nodes(&self) -> impl Iterator<Item = (NodeIndex, &Node)> {
+        self.inner
+            .node_indices()
+            .filter_map(|ix| self.inner.node_weight(ix).map(|n| (ix, n)))
+    }
+
+    /// Every edge, in insertion order.
+    pub fn edges(&self) -> impl Iterator<Item = EdgeRef<'_>> {
+        (&self.inner).edge_references().map(|e| EdgeRef {
+            index: e.id(),
+            from: e.source(),
+            to: e.target(),
+            edge: e.weight(),
+        })
+    }
+
+    /// The edges at a node in one direction or both (outgoing first).
+    pub fn edges_of(&self, ix: NodeIndex, dir: Direction) -> impl Iterator<Item = EdgeRef<'_>> {
+        let out = matches!(dir, Direction::Out | Direction::Both);
+        let inc = matches!(dir, Direction::In | Direction::Both);
+        let pick = |d, wanted: bool| {
+            wanted
+                .then(|| self.inner.edges_directed(ix, d))
+                .into_iter()
+                .flatten()
+                .map(|e| EdgeRef {
+                    index: e.id(),
+                    from: e.source(),
+                    to: e.target(),
+                    edge: e.weight(),
+                })
+        };
+        pick(PgDirection::Outgoing, out).chain(pick(PgDirection::Incoming, inc))
+    }
+
+    /// The number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.inner.node_count()
+    }
+
+    /// The number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.inner.edge_count()
+    }
+
+    /// The graph's schema.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+
+    /// The declared sources.
+    pub fn sources(&self) -> &[Source] {
+        &self.sources
+    }
+
+    /// The source with this id.
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+
+    /// The graph's name and description.
+    pub fn meta(&self) -> &GraphMeta {
+        &self.meta
+    }
+
+    /// The name of a kind.
+    pub fn kind_name(&self, kind: KindId) -> &str {
+        &self.schema.kind(kind).name
+    }
+
+    /// The name of a relation.
+    pub fn rel_name(&self, rel: RelId) -> &str {
+        &self.schema.relation(rel).name
+    }
+
+    /// The underlying petgraph graph, for algorithms written against
+    /// petgraph's `visit` traits.
+    pub fn petgraph(&self) -> &StableDiGraph<Node, Edge> {
+        &self.inner
+    }
+}

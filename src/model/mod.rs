@@ -1,0 +1,24 @@
+//! The data model: a typed property graph checked against a schema.
+//!
+//! A [`Graph`] holds nodes and edges in a petgraph `StableGraph` with an
+//! id → index map, so indices stay valid when nodes are removed (what-if
+//! analyses remove nodes). Kinds and relations are interned as small ids
+//! ([`KindId`], [`RelId`]) into the [`Schema`], which keeps nodes and edges
+//! small when a graph holds millions of them.
+//!
+//! The model knows nothing about files: the `load` module builds graphs from
+//! TOML or JSON and reports errors with positions; the model only enforces
+//! what must hold for any graph (unique ids, known kinds and relations).
+
+mod graph;
+mod schema;
+mod value;
+
+pub use graph::{
+    Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, Node, Provenance, Source,
+};
+pub use schema::{ImpactFlow, KindDef, KindId, RelId, RelationDef, Schema, SchemaError};
+pub use value::Value;
+
+/// Properties of a node or an edge, ordered by name so output is stable.
+pub type Properties = std::collections::BTreeMap<String, Value>;

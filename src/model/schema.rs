@@ -1,0 +1,215 @@
+//! The schema: which node kinds and relations a graph may hold.
+//!
+//! The schema is data, read from `graph/schema.toml` or from a graph file's
+//! own `[schema]` section. Each relation names the kinds allowed at each end,
+//! a one-line meaning, the phrase that reads it backwards, and how impact
+//! flows along it ([`ImpactFlow`]), which the impact analysis follows.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+/// Index of a node kind in its [`Schema`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct KindId(pub u16);
+
+/// Index of a relation in its [`Schema`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct RelId(pub u16);
+
+/// How impact travels along a relation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ImpactFlow {
+    /// From the edge's `from` node to its `to` node.
+    Forward,
+    /// From the edge's `to` node to its `from` node.
+    Backward,
+    /// Either way.
+    Both,
+    /// Impact does not travel along the relation.
+    None,
+}
+
+impl ImpactFlow {
+    /// The spellings accepted in a schema file.
+    pub const NAMES: [&'static str; 4] = ["forward", "backward", "both", "none"];
+
+    /// Parses a schema spelling (`forward`, `backward`, `both`, `none`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "forward" => Some(Self::Forward),
+            "backward" => Some(Self::Backward),
+            "both" => Some(Self::Both),
+            "none" => Some(Self::None),
+            _ => None,
+        }
+    }
+}
+
+/// A node kind.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KindDef {
+    /// The kind's name, as written in `kind = "…"`.
+    pub name: String,
+    /// The plural, accepted wherever a kind is typed (`activities`).
+    pub plural: Option<String>,
+    /// One line saying what nodes of this kind are.
+    pub description: String,
+}
+
+/// A relation between two node kinds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RelationDef {
+    /// The relation's name, as written in `rel = "…"`.
+    pub name: String,
+    /// Kinds allowed at the edge's `from` end.
+    pub from: Vec<KindId>,
+    /// Kinds allowed at the edge's `to` end.
+    pub to: Vec<KindId>,
+    /// One line saying what an edge of this relation states.
+    pub meaning: String,
+    /// The phrase that reads the relation from its `to` end (`addressed by`).
+    pub inverse: Option<String>,
+    /// How impact travels along the relation.
+    pub impact: ImpactFlow,
+}
+
+/// What went wrong while building a schema.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SchemaError {
+    /// Two definitions of the same kind differ.
+    #[error("kind `{0}` is defined twice, differently")]
+    ConflictingKind(String),
+    /// Two definitions of the same relation differ.
+    #[error("relation `{0}` is defined twice, differently")]
+    ConflictingRelation(String),
+    /// More kinds or relations than the interned ids can hold.
+    #[error("a schema holds at most 65535 kinds and 65535 relations")]
+    TooLarge,
+}
+
+/// The kinds and relations of a graph.
+#[derive(Debug, Clone, Default)]
+pub struct Schema {
+    kinds: Vec<KindDef>,
+    relations: Vec<RelationDef>,
+    kind_names: HashMap<String, KindId>,
+    rel_names: HashMap<String, RelId>,
+}
+
+impl Schema {
+    /// An empty schema.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a kind, or returns the id of an identical one already present.
+    pub fn add_kind(&mut self, def: KindDef) -> Result<KindId, SchemaError> {
+        if let Some(&id) = self.kind_names.get(&def.name) {
+            return if self.kinds[usize::from(id.0)] == def {
+                Ok(id)
+            } else {
+                Err(SchemaError::ConflictingKind(def.name))
+            };
+        }
+        let id = KindId(u16::try_from(self.kinds.len()).map_err(|_| SchemaError::TooLarge)?);
+        self.kind_names.insert(def.name.clone(), id);
+        if let Some(plural) = &def.plural {
+            self.kind_names.entry(plural.clone()).or_insert(id);
+        }
+        self.kinds.push(def);
+        Ok(id)
+    }
+
+    /// Adds a relation, or returns the id of an identical one already present.
+    pub fn add_relation(&mut self, def: RelationDef) -> Result<RelId, SchemaError> {
+        if let Some(&id) = self.rel_names.get(&def.name) {
+            return if self.relations[usize::from(id.0)] == def {
+                Ok(id)
+            } else {
+                Err(SchemaError::ConflictingRelation(def.name))
+            };
+        }
+        let id = RelId(u16::try_from(self.relations.len()).map_err(|_| SchemaError::TooLarge)?);
+        self.rel_names.insert(def.name.clone(), id);
+        self.relations.push(def);
+        Ok(id)
+    }
+
+    /// The kind with this exact name or plural.
+    pub fn kind_id(&self, name: &str) -> Option<KindId> {
+        self.kind_names.get(name).copied()
+    }
+
+    /// The kind with this name or plural, ignoring case (`Activities`).
+    pub fn find_kind(&self, text: &str) -> Option<KindId> {
+        self.kind_id(text).or_else(|| {
+            let lower = text.to_lowercase();
+            self.kind_names
+                .iter()
+                .find(|(name, _)| name.to_lowercase() == lower)
+                .map(|(_, &id)| id)
+        })
+    }
+
+    /// The relation with this exact name.
+    pub fn rel_id(&self, name: &str) -> Option<RelId> {
+        self.rel_names.get(name).copied()
+    }
+
+    /// The relation with this name, ignoring case and `-` for `_`.
+    pub fn find_relation(&self, text: &str) -> Option<RelId> {
+        self.rel_id(text).or_else(|| {
+            let wanted = text.to_lowercase().replace('-', "_");
+            self.relations
+                .iter()
+                .position(|r| r.name.to_lowercase() == wanted)
+                .and_then(|i| u16::try_from(i).ok())
+                .map(RelId)
+        })
+    }
+
+    /// The definition of a kind.
+    ///
+    /// # Panics
+    /// When `id` does not come from this schema.
+    pub fn kind(&self, id: KindId) -> &KindDef {
+        &self.kinds[usize::from(id.0)]
+    }
+
+    /// The definition of a relation.
+    ///
+    /// # Panics
+    /// When `id` does not come from this schema.
+    pub fn relation(&self, id: RelId) -> &RelationDef {
+        &self.relations[usize::from(id.0)]
+    }
+
+    /// Every kind, in declaration order, with its id.
+    pub fn kinds(&self) -> impl ExactSizeIterator<Item = (KindId, &KindDef)> {
+        self.kinds
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (KindId(i as u16), k))
+    }
+
+    /// Every relation, in declaration order, with its id.
+    pub fn relations(&self) -> impl ExactSizeIterator<Item = (RelId, &RelationDef)> {
+        self.relations
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (RelId(i as u16), r))
+    }
+
+    /// Every name a kind may be typed as (names and plurals).
+    pub fn kind_spellings(&self) -> impl Iterator<Item = &str> {
+        self.kind_names.keys().map(String::as_str)
+    }
+
+    /// Whether the relation allows an edge from a node of kind `from` to one of kind `to`.
+    pub fn allows(&self, rel: RelId, from: KindId, to: KindId) -> bool {
+        let def = self.relation(rel);
+        def.from.contains(&from) && def.to.contains(&to)
+    }
+}

@@ -1,0 +1,112 @@
+//! The output layer: tables, JSON and error reports.
+//!
+//! Commands build plain data; this module turns it into text. Nothing here
+//! writes to a stream: callers get a `String` and write it whole, so a
+//! failure never leaves half an answer on stdout.
+
+use std::fmt::Write as _;
+
+use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
+use serde::Serialize;
+
+/// How answers are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Aligned columns for people.
+    #[default]
+    Table,
+    /// JSON for programs.
+    Json,
+}
+
+/// Terminal capabilities that shape table output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Style {
+    /// Bold headers and dimmed detail (stdout is a terminal and `NO_COLOR` is unset).
+    pub color: bool,
+    /// Wrap tables to the terminal's width (stdout is a terminal).
+    pub wrap: bool,
+}
+
+impl Style {
+    /// Wraps `text` in the ANSI codes for dim text when colour is on.
+    pub fn dim(&self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[2m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Wraps `text` in the ANSI codes for bold text when colour is on.
+    pub fn bold(&self, text: &str) -> String {
+        if self.color {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// Renders rows under headers as aligned columns, two spaces apart.
+pub fn table(
+    headers: &[&str],
+    rows: impl IntoIterator<Item = Vec<String>>,
+    style: Style,
+) -> String {
+    let mut t = Table::new();
+    t.load_style(presets::NOTHING);
+    if style.color {
+        t.enforce_styling();
+    } else {
+        t.force_no_tty();
+    }
+    t.set_content_arrangement(if style.wrap {
+        ContentArrangement::Dynamic
+    } else {
+        ContentArrangement::Disabled
+    });
+    t.set_header(headers.iter().map(|h| {
+        let cell = Cell::new(h);
+        if style.color {
+            cell.add_attribute(Attribute::Bold)
+        } else {
+            cell
+        }
+    }));
+    for row in rows {
+        t.add_row(row);
+    }
+    for col in t.column_iter_mut() {
+        col.set_padding((0, 2));
+    }
+    let mut out = String::new();
+    for line in t.lines() {
+        let _ = writeln!(out, "{}", line.trim_end());
+    }
+    out
+}
+
+/// Pretty JSON with a final newline.
+pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serializing plain data into a String cannot fail: no map has non-string keys.
+    let mut text =
+        serde_json::to_string_pretty(value).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    text.push('\n');
+    text
+}
+
+/// Draws an error the way compilers do: location, source line, caret, help.
+pub fn diagnostic(err: &dyn miette::Diagnostic, color: bool) -> String {
+    let theme = if color {
+        miette::GraphicalTheme::unicode()
+    } else {
+        miette::GraphicalTheme::unicode_nocolor()
+    };
+    let handler = miette::GraphicalReportHandler::new_themed(theme).with_width(100);
+    let mut out = String::new();
+    if handler.render_report(&mut out, err).is_err() {
+        out = format!("error: {err}\n");
+    }
+    out
+}
