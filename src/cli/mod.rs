@@ -8,11 +8,15 @@
 
 mod check;
 mod error;
+mod gaps;
+mod impact;
 mod list;
+mod path;
 mod related;
 mod search;
 mod show;
 mod stats;
+mod whatif;
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
@@ -47,6 +51,7 @@ pub struct Cli {
     #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
     pub format: Format,
 
+    /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
 }
@@ -66,6 +71,14 @@ pub enum Command {
     Check(check::Args),
     /// Count nodes and edges; rank threats and challenges.
     Stats(stats::Args),
+    /// Trace how a node's loss or weakening ripples through the graph.
+    Impact(impact::Args),
+    /// Find how two nodes are connected.
+    Path(path::Args),
+    /// Find coverage gaps and single points of failure.
+    Gaps(gaps::Args),
+    /// Recompute coverage with some nodes removed.
+    Whatif(whatif::Args),
 }
 
 /// What every command that reads a graph needs: the graph and how to print.
@@ -174,6 +187,10 @@ fn dispatch(cli: Cli, style: Style, stderr_color: bool) -> Result<Output, CliErr
         Command::Search(args) => search::run(&args, &ctx()?),
         Command::Related(args) => related::run(&args, &ctx()?),
         Command::Stats(args) => stats::run(&args, &ctx()?),
+        Command::Impact(args) => impact::run(&args, &ctx()?),
+        Command::Path(args) => path::run(&args, &ctx()?),
+        Command::Gaps(args) => gaps::run(&args, &ctx()?),
+        Command::Whatif(args) => whatif::run(&args, &ctx()?),
     }
 }
 
@@ -247,4 +264,44 @@ pub struct NodeRef {
     pub kind: String,
     /// Its name.
     pub name: String,
+}
+
+/// An edge as JSON answers list it: `{from, rel, to}` in its real direction.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct EdgeJson {
+    /// The id of the node the edge starts at.
+    pub from: String,
+    /// Its relation.
+    pub rel: String,
+    /// The id of the node it ends at.
+    pub to: String,
+}
+
+impl Context {
+    /// `{from, rel, to}` of an edge.
+    pub fn edge_json(&self, e: petgraph::stable_graph::EdgeIndex) -> EdgeJson {
+        let g = self.graph.petgraph();
+        let (Some((from, to)), Some(edge)) = (g.edge_endpoints(e), g.edge_weight(e)) else {
+            return EdgeJson::default();
+        };
+        let id = |ix| {
+            self.graph
+                .node(ix)
+                .map(|n| n.id.clone())
+                .unwrap_or_default()
+        };
+        EdgeJson {
+            from: id(from),
+            rel: self.graph.rel_name(edge.rel).to_string(),
+            to: id(to),
+        }
+    }
+
+    /// `Name (kind)` of a node, for tables.
+    pub fn label(&self, ix: petgraph::stable_graph::NodeIndex) -> String {
+        match self.graph.node(ix) {
+            Some(n) => format!("{} ({})", n.name, self.graph.kind_name(n.kind)),
+            None => String::new(),
+        }
+    }
 }

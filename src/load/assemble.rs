@@ -231,6 +231,7 @@ fn build_schema(decls: &[(&Arc<SourceFile>, &SchemaDecl)], errors: &mut Vec<Load
                 meaning: rel.meaning.clone(),
                 inverse: rel.inverse.clone(),
                 impact: rel.impact,
+                mitigation: rel.mitigation,
             };
             if let Err(e) = schema.add_relation(def) {
                 errors.push(LoadError::at(file, rel.name.span, e.into()));

@@ -5,7 +5,7 @@
 //!
 //! - `graph`: `{ name, description }`
 //! - `sources`: `[{ id, title, author?, date?, url? }]`
-//! - `schema`: `{ kinds = { NAME = { plural?, description? } }, relations = { NAME = { from, to, meaning?, inverse?, impact? } } }`
+//! - `schema`: `{ kinds = { NAME = { plural?, description? } }, relations = { NAME = { from, to, meaning?, inverse?, impact?, mitigation? } } }`
 //! - `nodes`: `[{ id, kind, name, provenance?, …properties }]`
 //! - `edges`: `[{ from, rel, to, basis?, provenance?, …properties }]`
 //!
@@ -88,6 +88,7 @@ pub struct RelationDecl {
     pub meaning: String,
     pub inverse: Option<String>,
     pub impact: ImpactFlow,
+    pub mitigation: bool,
 }
 
 /// A schema as written.
@@ -116,7 +117,7 @@ const SCHEMA_KEYS: &[&str] = &["kinds", "relations"];
 const GRAPH_KEYS: &[&str] = &["name", "description"];
 const SOURCE_KEYS: &[&str] = &["id", "title", "author", "date", "url"];
 const KIND_KEYS: &[&str] = &["plural", "description"];
-const RELATION_KEYS: &[&str] = &["from", "to", "meaning", "inverse", "impact"];
+const RELATION_KEYS: &[&str] = &["from", "to", "meaning", "inverse", "impact", "mitigation"];
 const PROVENANCE_KEYS: &[&str] = &["source", "section", "item", "note"];
 const NODE_FIELDS: &[&str] = &["id", "kind", "name", "provenance"];
 const EDGE_FIELDS: &[&str] = &["from", "rel", "to", "basis", "provenance"];
@@ -593,6 +594,7 @@ impl Decoder<'_> {
             meaning: String::new(),
             inverse: None,
             impact: ImpactFlow::None,
+            mitigation: false,
         };
         for (key, value) in entries {
             match key.name.as_str() {
@@ -600,6 +602,10 @@ impl Decoder<'_> {
                 "to" => to = Some(self.string_list(value, "to")),
                 "meaning" => rel.meaning = self.string(value, "meaning")?.value,
                 "inverse" => rel.inverse = self.string(value, "inverse").map(|s| s.value),
+                "mitigation" => match &value.value {
+                    DocValue::Bool(b) => rel.mitigation = *b,
+                    _ => self.wrong_type(value, "mitigation", "true or false"),
+                },
                 "impact" => {
                     let s = self.string(value, "impact")?;
                     match ImpactFlow::parse(&s.value) {

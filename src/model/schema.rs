@@ -73,6 +73,9 @@ pub struct RelationDef {
     pub inverse: Option<String>,
     /// How impact travels along the relation.
     pub impact: ImpactFlow,
+    /// Edges of this relation reduce the `to` node's harm: `impact` lists
+    /// their `from` nodes as what mitigates the root.
+    pub mitigation: bool,
 }
 
 /// What went wrong while building a schema.

@@ -1,0 +1,134 @@
+//! `seccoop path FROM TO`: how two nodes are connected.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{CliError, Context, EdgeJson, Output};
+use crate::analysis::paths::{self, DEFAULT_MAX_HOPS, MAX_HOPS, MAX_PATHS, PathQuery};
+use crate::output::{self, Format};
+
+/// Find how two nodes are connected.
+///
+/// Follows edges in either direction and shows each with its real direction
+/// and relation: `↓ rel` when the edge goes from the line above to the line
+/// below, `↑ rel` when it goes the other way. Without --all: one shortest
+/// connection. With --all: every simple path of at most --max-hops edges
+/// (at most 1000 paths; the output says when results were cut).
+///
+/// Example: seccoop path "resource constraints" terrorism --all --max-hops 3
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Where the connection starts: an id, a name or an alias.
+    pub from: String,
+    /// Where it ends.
+    pub to: String,
+    /// List every simple path up to --max-hops, not one shortest.
+    #[arg(long)]
+    pub all: bool,
+    /// With --all, the longest path to list, in edges (at most 8).
+    #[arg(long, default_value_t = DEFAULT_MAX_HOPS, value_name = "N")]
+    pub max_hops: usize,
+    /// Follow only edges of this relation (repeatable).
+    #[arg(long = "rel", value_name = "REL")]
+    pub rels: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    paths: Vec<PathJson>,
+    truncated: bool,
+}
+
+#[derive(Serialize)]
+struct PathJson {
+    nodes: Vec<String>,
+    edges: Vec<EdgeJson>,
+}
+
+/// Runs `path`.
+pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
+    let from = ctx.node(&args.from)?;
+    let to = ctx.node(&args.to)?;
+    let query = PathQuery {
+        rels: args
+            .rels
+            .iter()
+            .map(|r| ctx.relation(r))
+            .collect::<Result<_, _>>()?,
+        all: args.all,
+        max_hops: args.max_hops,
+    };
+    let found = paths::connections(&ctx.graph, from, to, &query);
+    let report = Report {
+        paths: found
+            .paths
+            .iter()
+            .map(|p| PathJson {
+                nodes: p.nodes.iter().map(|&n| ctx.node_ref(n).id).collect(),
+                edges: p.edges.iter().map(|&e| ctx.edge_json(e)).collect(),
+            })
+            .collect(),
+        truncated: found.truncated,
+    };
+    let mut out = Output::answer(match ctx.format {
+        Format::Json => output::json(&report),
+        Format::Table => render(&report, ctx),
+    });
+    let (a, b) = (ctx.node_ref(from).id, ctx.node_ref(to).id);
+    if report.paths.is_empty() {
+        let within = if args.all {
+            format!(" within {} hops", args.max_hops.min(MAX_HOPS))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(out.stderr, "no connection between `{a}` and `{b}`{within}");
+    }
+    if found.hops_capped {
+        let _ = writeln!(
+            out.stderr,
+            "warning: --max-hops {} lowered to {MAX_HOPS}",
+            args.max_hops
+        );
+    }
+    if found.truncated {
+        let _ = writeln!(
+            out.stderr,
+            "warning: results cut at {} paths (limit {MAX_PATHS} paths or the search budget); narrow with --rel or a lower --max-hops",
+            report.paths.len()
+        );
+    }
+    Ok(out)
+}
+
+fn render(report: &Report, ctx: &Context) -> String {
+    let graph = &ctx.graph;
+    let mut out = String::new();
+    for (i, p) in report.paths.iter().enumerate() {
+        if report.paths.len() > 1 {
+            let hops = p.edges.len();
+            let _ = writeln!(
+                out,
+                "{}{}",
+                if i > 0 { "\n" } else { "" },
+                ctx.style.bold(&format!(
+                    "path {} ({hops} hop{})",
+                    i + 1,
+                    if hops == 1 { "" } else { "s" }
+                ))
+            );
+        }
+        for (j, id) in p.nodes.iter().enumerate() {
+            let label = graph
+                .node_index(id)
+                .map(|ix| ctx.label(ix))
+                .unwrap_or_default();
+            let _ = writeln!(out, "{id}  {}", ctx.style.dim(&label));
+            if let Some(e) = p.edges.get(j) {
+                let arrow = if e.from == *id { "↓" } else { "↑" };
+                let _ = writeln!(out, "  {arrow} {}", e.rel);
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,162 @@
+//! `seccoop whatif --without NODE...`: what is lost if nodes fall away.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+
+use petgraph::stable_graph::NodeIndex;
+use serde::Serialize;
+
+use super::gaps::{GapsJson, gaps_json, render as render_gaps};
+use super::{CliError, Context, NodeRef, Output};
+use crate::analysis::coverage::whatif;
+use crate::output::{self, Format};
+
+/// Recompute coverage with some nodes removed, and report what is lost.
+///
+/// Lists the threats that lose all or part of their coverage, the activities
+/// that lose their only actors, and the challenges that lose every
+/// mitigation; then the gaps of the reduced graph.
+///
+/// Example: seccoop whatif --without intelligence-sharing --without nato
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Remove this node (repeatable; an id, a name or an alias).
+    #[arg(long = "without", value_name = "NODE", required = true, num_args = 1..)]
+    pub without: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct Report {
+    removed: Vec<NodeRef>,
+    threats_uncovered: Vec<Lost>,
+    threats_weakened: Vec<Weakened>,
+    activities_orphaned: Vec<Lost>,
+    challenges_unmitigated: Vec<Lost>,
+    gaps: GapsJson,
+}
+
+#[derive(Serialize)]
+struct Lost {
+    node: NodeRef,
+    lost: Vec<NodeRef>,
+}
+
+#[derive(Serialize)]
+struct Weakened {
+    node: NodeRef,
+    lost: Vec<NodeRef>,
+    remaining: Vec<NodeRef>,
+}
+
+/// Runs `whatif`.
+pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
+    let removed: Vec<NodeIndex> = args
+        .without
+        .iter()
+        .map(|t| ctx.node(t))
+        .collect::<Result<_, _>>()?;
+    let set: HashSet<NodeIndex> = removed.iter().copied().collect();
+    let w = whatif(&ctx.graph, &set);
+    let refs = |v: &[NodeIndex]| v.iter().map(|&n| ctx.node_ref(n)).collect::<Vec<_>>();
+    let lost = |v: &[(NodeIndex, Vec<NodeIndex>)]| {
+        v.iter()
+            .map(|(n, l)| Lost {
+                node: ctx.node_ref(*n),
+                lost: refs(l),
+            })
+            .collect::<Vec<_>>()
+    };
+    let name = |n: NodeIndex| ctx.graph.node(n).map(|n| n.name.to_lowercase());
+    let mut w = w;
+    w.threats_uncovered.sort_by_cached_key(|(n, _)| name(*n));
+    w.threats_weakened.sort_by_cached_key(|(n, _, _)| name(*n));
+    w.activities_orphaned.sort_by_cached_key(|(n, _)| name(*n));
+    w.challenges_unmitigated
+        .sort_by_cached_key(|(n, _)| name(*n));
+    let report = Report {
+        removed: refs(&removed),
+        threats_uncovered: lost(&w.threats_uncovered),
+        threats_weakened: w
+            .threats_weakened
+            .iter()
+            .map(|(n, l, r)| Weakened {
+                node: ctx.node_ref(*n),
+                lost: refs(l),
+                remaining: refs(r),
+            })
+            .collect(),
+        activities_orphaned: lost(&w.activities_orphaned),
+        challenges_unmitigated: lost(&w.challenges_unmitigated),
+        gaps: gaps_json(&w.after, ctx),
+    };
+    Ok(Output::answer(match ctx.format {
+        Format::Json => output::json(&report),
+        Format::Table => {
+            let mut out = render(&report, ctx);
+            let _ = writeln!(out, "\n{}\n", ctx.style.bold("Gaps after the removal"));
+            out.push_str(&render_gaps(&w.after, ctx));
+            out
+        }
+    }))
+}
+
+fn render(r: &Report, ctx: &Context) -> String {
+    let style = ctx.style;
+    let ids = |v: &[NodeRef]| {
+        v.iter()
+            .map(|n| n.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = format!("{} {}\n", style.bold("without"), ids(&r.removed));
+    let mut section = |title: &str, header: [&str; 2], rows: Vec<Vec<String>>| {
+        let _ = writeln!(
+            out,
+            "\n{}",
+            style.bold(&format!("{title} ({})", rows.len()))
+        );
+        if rows.is_empty() {
+            let _ = writeln!(out, "  none");
+        } else {
+            out.push_str(&output::table(&header, rows, style));
+        }
+    };
+    section(
+        "Threats left with no activity",
+        ["THREAT", "ACTIVITIES LOST"],
+        r.threats_uncovered
+            .iter()
+            .map(|l| vec![l.node.id.clone(), ids(&l.lost)])
+            .collect(),
+    );
+    section(
+        "Threats with weaker coverage",
+        ["THREAT", "ACTIVITIES LOST / REMAINING"],
+        r.threats_weakened
+            .iter()
+            .map(|w| {
+                vec![
+                    w.node.id.clone(),
+                    format!("{} / {}", ids(&w.lost), ids(&w.remaining)),
+                ]
+            })
+            .collect(),
+    );
+    section(
+        "Activities left with no actor",
+        ["ACTIVITY", "ACTORS LOST"],
+        r.activities_orphaned
+            .iter()
+            .map(|l| vec![l.node.id.clone(), ids(&l.lost)])
+            .collect(),
+    );
+    section(
+        "Challenges left with no mitigation",
+        ["CHALLENGE", "MITIGATIONS LOST"],
+        r.challenges_unmitigated
+            .iter()
+            .map(|l| vec![l.node.id.clone(), ids(&l.lost)])
+            .collect(),
+    );
+    out
+}
