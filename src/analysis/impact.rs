@@ -34,6 +34,9 @@ pub struct Reached {
     pub via: Vec<EdgeIndex>,
     /// How many distinct shortest chains reach the node.
     pub chains: u64,
+    /// The last edge of every shortest chain: the edges from the nodes one
+    /// step nearer the root (the last edge of `via` first).
+    pub last_steps: Vec<EdgeIndex>,
 }
 
 /// A node that mitigates the root, and the edge that says so.
@@ -129,11 +132,13 @@ pub fn impact(graph: &Graph, root: NodeIndex, depth: usize) -> Impact {
                 }
             }
             via.reverse();
+            let last_steps = r.parent.iter().chain(&r.also).map(|&(_, e)| e).collect();
             Reached {
                 node: r.node,
                 depth: r.depth,
                 via,
                 chains: r.chains,
+                last_steps,
             }
         })
         .collect();

@@ -23,6 +23,9 @@ pub struct Reach<N, E> {
     pub parent: Option<(N, E)>,
     /// How many distinct shortest chains lead to it (saturating at `u64::MAX`).
     pub chains: u64,
+    /// The other nodes and edges it is reached from on shortest chains
+    /// (besides `parent`).
+    pub also: Vec<(N, E)>,
 }
 
 /// Breadth-first search from `start` up to `max_depth` edges, following an
@@ -80,6 +83,7 @@ where
         depth: 0,
         parent: None,
         chains: 1,
+        also: Vec::new(),
     }];
     // The direction each reached node's parent edge was walked in.
     let mut arrived: Vec<Option<(G::EdgeId, Direction)>> = vec![None];
@@ -111,10 +115,12 @@ where
                             depth: depth + 1,
                             parent: Some((node, e.id())),
                             chains,
+                            also: Vec::new(),
                         });
                     }
                     Some(j) if out[j].depth == depth + 1 => {
                         out[j].chains = out[j].chains.saturating_add(chains);
+                        out[j].also.push((node, e.id()));
                     }
                     Some(_) => {}
                 }

@@ -91,6 +91,13 @@ pub fn run(
         ..Output::default()
     };
     match format {
+        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
+            return Err(CliError::Format {
+                command: "check",
+                format,
+                supported: &[Format::Table, Format::Json],
+            });
+        }
         Format::Json => out.stdout = output::json(&report),
         Format::Table => {
             for p in &problems {

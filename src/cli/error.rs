@@ -5,8 +5,10 @@ use std::fmt::Write as _;
 use crate::analysis::ResolveError;
 use crate::load::LoadErrors;
 use crate::model::Graph;
+use crate::output::Format;
 
-/// What stops a command. Every variant exits with code 1.
+/// What stops a command. Every variant exits with code 1 but
+/// [`CliError::Format`], a usage error (2).
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// The graph files have problems.
@@ -29,6 +31,16 @@ pub enum CliError {
         suggestion: Option<String>,
         /// Every kind of the schema.
         known: Vec<String>,
+    },
+    /// The command does not print in the chosen `--format`.
+    #[error("`{command}` does not print --format {}", format.name())]
+    Format {
+        /// The subcommand.
+        command: &'static str,
+        /// The format asked for.
+        format: Format,
+        /// The formats it offers.
+        supported: &'static [Format],
     },
     /// A `--rel` argument the schema does not declare.
     #[error("unknown relation `{text}`")]
@@ -86,6 +98,22 @@ impl CliError {
             CliError::UnknownRelation {
                 suggestion, known, ..
             } => did_you_mean(suggestion, known),
+            CliError::Format { supported, .. } => Some(format!(
+                "use one of: {}",
+                supported
+                    .iter()
+                    .map(|f| f.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        }
+    }
+
+    /// The process exit code for the error.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            CliError::Format { .. } => 2,
+            _ => 1,
         }
     }
 

@@ -13,6 +13,10 @@ use crate::output::{self, Format};
 
 /// Trace the impact of a node: what it hinders, and what that weakens in turn.
 ///
+/// In JSON, each reached node has `via` (one shortest chain of edges from
+/// the root), `chains` (how many shortest chains there are) and
+/// `reached_from` (the last edge of each of them).
+///
 /// For a challenge: the activities it hinders, then the threats those
 /// activities address and the actors they involve, and so on up to --depth
 /// relations away; and what mitigates the challenge. Impact follows the
@@ -47,6 +51,7 @@ struct ReachedJson {
     depth: usize,
     chains: u64,
     via: Vec<EdgeJson>,
+    reached_from: Vec<EdgeJson>,
 }
 
 #[derive(Serialize)]
@@ -62,6 +67,9 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let found = trace::impact(&ctx.graph, root, args.depth as usize);
     Ok(Output::answer(match ctx.format {
         Format::Json => output::json(&report(&found, ctx)),
+        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
+            return Err(ctx.unsupported("impact", &[Format::Table, Format::Json]));
+        }
         Format::Table => tree(&found, ctx),
     }))
 }
@@ -79,6 +87,7 @@ fn report(found: &Impact, ctx: &Context) -> Report {
                 depth: r.depth,
                 chains: r.chains,
                 via: r.via.iter().map(|&e| ctx.edge_json(e)).collect(),
+                reached_from: r.last_steps.iter().map(|&e| ctx.edge_json(e)).collect(),
             })
             .collect(),
         mitigated_by: found

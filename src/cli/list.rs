@@ -14,6 +14,9 @@ pub struct Args {
     pub kind: Option<String>,
 }
 
+/// The formats `list` prints.
+const FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Jsonl, Format::Csv];
+
 /// Runs `list`.
 pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let kind = args.kind.as_deref().map(|k| ctx.kind(k)).transpose()?;
@@ -24,12 +27,15 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         .collect();
     nodes.sort_by_cached_key(|(_, n)| (n.kind, n.name.to_lowercase(), n.id.clone()));
     let refs: Vec<NodeRef> = nodes.iter().map(|(ix, _)| ctx.node_ref(*ix)).collect();
+    let rows = || {
+        refs.iter()
+            .map(|r| vec![r.id.clone(), r.kind.clone(), r.name.clone()])
+    };
     Ok(Output::answer(match ctx.format {
         Format::Json => output::json(&refs),
-        Format::Table => output::table(
-            &["ID", "KIND", "NAME"],
-            refs.into_iter().map(|r| vec![r.id, r.kind, r.name]),
-            ctx.style,
-        ),
+        Format::Jsonl => output::jsonl(&refs),
+        Format::Csv => output::csv(&["id", "kind", "name"], rows()),
+        Format::Table => output::table(&["ID", "KIND", "NAME"], rows(), ctx.style),
+        Format::Dot | Format::Mermaid => return Err(ctx.unsupported("list", FORMATS)),
     }))
 }

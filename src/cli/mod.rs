@@ -34,7 +34,8 @@ const EXIT_CODES: &str = "\
 Exit codes:
   0  success (an empty answer too)
   1  a runtime error: a graph file with problems, an unknown node, kind or relation, a failed check
-  2  a usage error: an unknown option or subcommand, a missing or malformed argument";
+  2  a usage error: an unknown option or subcommand, a missing or malformed argument,
+     a --format the command does not offer";
 
 /// Query a knowledge graph of security cooperation: activities, the threats
 /// they address, the actors they involve, the challenges that hinder them.
@@ -168,7 +169,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
         Err(e) => {
             let _ = std::io::stderr().write_all(e.render(stderr_color).as_bytes());
-            ExitCode::from(1)
+            ExitCode::from(e.exit_code())
         }
     }
 }
@@ -212,6 +213,15 @@ fn write_stdout(text: &str) -> Result<(), ExitCode> {
 }
 
 impl Context {
+    /// The error for a `--format` that `command` does not offer.
+    pub fn unsupported(&self, command: &'static str, supported: &'static [Format]) -> CliError {
+        CliError::Format {
+            command,
+            format: self.format,
+            supported,
+        }
+    }
+
     /// The node a NODE argument means (id, name or alias).
     pub fn node(&self, text: &str) -> Result<petgraph::stable_graph::NodeIndex, CliError> {
         crate::analysis::resolve_node(&self.graph, text).map_err(|e| CliError::node(&self.graph, e))

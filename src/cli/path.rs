@@ -73,6 +73,9 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     };
     let mut out = Output::answer(match ctx.format {
         Format::Json => output::json(&report),
+        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
+            return Err(ctx.unsupported("path", &[Format::Table, Format::Json]));
+        }
         Format::Table => render(&report, ctx),
     });
     let (a, b) = (ctx.node_ref(from).id, ctx.node_ref(to).id);

@@ -82,26 +82,37 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
                 .map_or(Basis::Stated, |e| e.basis),
         })
         .collect();
+    let cells = || {
+        rows.iter().map(|r| {
+            let dir = if r.dir == Direction::Out { "out" } else { "in" };
+            vec![
+                r.rel.clone(),
+                dir.into(),
+                r.node.id.clone(),
+                r.node.kind.clone(),
+                r.node.name.clone(),
+                r.basis.as_str().into(),
+            ]
+        })
+    };
     let mut out = Output::answer(match ctx.format {
         Format::Json => output::json(&rows),
+        Format::Jsonl => output::jsonl(&rows),
+        Format::Csv => output::csv(&["rel", "dir", "id", "kind", "name", "basis"], cells()),
         Format::Table if rows.is_empty() => String::new(),
         Format::Table => output::table(
             &["REL", "DIR", "ID", "KIND", "NAME", "BASIS"],
-            rows.into_iter().map(|r| {
-                let dir = if r.dir == Direction::Out { "out" } else { "in" };
-                vec![
-                    r.rel,
-                    dir.into(),
-                    r.node.id,
-                    r.node.kind,
-                    r.node.name,
-                    r.basis.as_str().into(),
-                ]
-            }),
+            cells(),
             ctx.style,
         ),
+        Format::Dot | Format::Mermaid => {
+            return Err(ctx.unsupported(
+                "related",
+                &[Format::Table, Format::Json, Format::Jsonl, Format::Csv],
+            ));
+        }
     });
-    if out.stdout.is_empty() {
+    if rows.is_empty() {
         let id = graph.node(node).map_or("", |n| n.id.as_str());
         out.stderr = format!("`{id}` has no neighbours that match\n");
     }

@@ -37,23 +37,30 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             matched: h.field,
         })
         .collect();
+    let cells = || {
+        rows.iter().map(|r| {
+            vec![
+                r.node.id.clone(),
+                r.node.kind.clone(),
+                r.node.name.clone(),
+                r.matched.as_str().to_string(),
+            ]
+        })
+    };
     let mut out = Output::answer(match ctx.format {
         Format::Json => output::json(&rows),
+        Format::Jsonl => output::jsonl(&rows),
+        Format::Csv => output::csv(&["id", "kind", "name", "matched"], cells()),
         Format::Table if rows.is_empty() => String::new(),
-        Format::Table => output::table(
-            &["ID", "KIND", "NAME", "MATCHED"],
-            rows.into_iter().map(|r| {
-                vec![
-                    r.node.id,
-                    r.node.kind,
-                    r.node.name,
-                    r.matched.as_str().to_string(),
-                ]
-            }),
-            ctx.style,
-        ),
+        Format::Table => output::table(&["ID", "KIND", "NAME", "MATCHED"], cells(), ctx.style),
+        Format::Dot | Format::Mermaid => {
+            return Err(ctx.unsupported(
+                "search",
+                &[Format::Table, Format::Json, Format::Jsonl, Format::Csv],
+            ));
+        }
     });
-    if out.stdout.is_empty() {
+    if rows.is_empty() {
         out.stderr = format!("no node matches `{text}`\n");
     }
     Ok(out)

@@ -95,6 +95,9 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     };
     Ok(Output::answer(match ctx.format {
         Format::Json => output::json(&shown),
+        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
+            return Err(ctx.unsupported("show", &[Format::Table, Format::Json]));
+        }
         Format::Table => render(&shown, ctx, ctx.style),
     }))
 }

@@ -90,6 +90,9 @@ pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
     };
     Ok(Output::answer(match ctx.format {
         Format::Json => output::json(&report),
+        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
+            return Err(ctx.unsupported("stats", &[Format::Table, Format::Json]));
+        }
         Format::Table => render(report, ctx),
     }))
 }

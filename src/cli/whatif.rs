@@ -91,6 +91,9 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     };
     Ok(Output::answer(match ctx.format {
         Format::Json => output::json(&report),
+        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
+            return Err(ctx.unsupported("whatif", &[Format::Table, Format::Json]));
+        }
         Format::Table => {
             let mut out = render(&report, ctx);
             let _ = writeln!(out, "\n{}\n", ctx.style.bold("Gaps after the removal"));

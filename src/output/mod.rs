@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 use comfy_table::{Attribute, Cell, ContentArrangement, Table, presets};
 use serde::Serialize;
 
-/// How answers are printed.
+/// How answers are printed. Not every command offers every format: lists
+/// of records take the four tabular ones, graph-shaped answers add the two
+/// diagram ones.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Format {
     /// Aligned columns for people.
@@ -17,6 +19,51 @@ pub enum Format {
     Table,
     /// JSON for programs.
     Json,
+    /// JSON Lines: one JSON object per line.
+    Jsonl,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// A Graphviz DOT diagram.
+    Dot,
+    /// A Mermaid flowchart, for Markdown pages.
+    Mermaid,
+}
+
+impl Format {
+    /// The name typed after `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Table => "table",
+            Format::Json => "json",
+            Format::Jsonl => "jsonl",
+            Format::Csv => "csv",
+            Format::Dot => "dot",
+            Format::Mermaid => "mermaid",
+        }
+    }
+}
+
+/// Records (flat objects) as JSON Lines: one object per line.
+pub fn jsonl<T: Serialize>(rows: &[T]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        // Plain records always serialize; see `json`.
+        out.push_str(&serde_json::to_string(row).unwrap_or_default());
+        out.push('\n');
+    }
+    out
+}
+
+/// Rows as CSV with a header row, quoted where needed (RFC 4180).
+pub fn csv(headers: &[&str], rows: impl IntoIterator<Item = Vec<String>>) -> String {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(headers);
+    for row in rows {
+        let _ = w.write_record(&row);
+    }
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Terminal capabilities that shape table output.
