@@ -8,6 +8,7 @@
 //!   graph compiled into the binary;
 //! - [`analysis`]: the questions asked of a graph (resolve, search,
 //!   neighbours, statistics), returning data;
+//! - [`export`]: diagrams (DOT, Mermaid, rendered images) of a graph or an answer;
 //! - [`output`]: turning data into tables, JSON and error reports;
 //! - [`cli`]: the command line, one module per subcommand.
 //!
@@ -27,6 +28,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod export;
 pub mod load;
 pub mod model;
 pub mod output;

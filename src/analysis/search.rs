@@ -50,8 +50,9 @@ pub struct Hit {
 /// Case is ignored. Scores: exact id or name 100, exact alias 95; a name,
 /// id or alias that starts with the text 80/75/70, one that holds it at a
 /// word start 65/60/60, anywhere 55/50/50; the description 30; another
-/// string property 20. A text of several words also matches (score 25)
-/// when every word occurs somewhere in the node. Ties go by name.
+/// string property 20. A text of several words that matches no field
+/// whole also matches when every word occurs in the node: in the name or
+/// id 45, with the aliases 40, with the description 25. Ties go by name.
 ///
 /// # Complexity
 /// O(n · L) for n nodes of total text length L.
@@ -137,13 +138,17 @@ fn score(node: &Node, query: &str, words: &[&str]) -> Option<(u32, MatchField)> 
         offer(&mut best, 20, MatchField::Property);
     }
     if best.is_none() && words.len() > 1 {
-        let mut all = format!("{id} {name} {}", aliases.join(" "));
-        if let Some(d) = &description {
-            all.push(' ');
-            all.push_str(d);
-        }
-        if words.iter().all(|w| all.contains(w)) {
-            offer(&mut best, 25, MatchField::Name);
+        // Every word somewhere: the narrowest field that holds them all.
+        let all_in = |text: &str| words.iter().all(|w| text.contains(w));
+        let names = format!("{name} {id}");
+        let with_aliases = format!("{names} {}", aliases.join(" "));
+        let everything = format!("{with_aliases} {}", description.as_deref().unwrap_or(""));
+        if all_in(&names) {
+            offer(&mut best, 45, MatchField::Name);
+        } else if all_in(&with_aliases) {
+            offer(&mut best, 40, MatchField::Alias);
+        } else if all_in(&everything) {
+            offer(&mut best, 25, MatchField::Description);
         }
     }
     best

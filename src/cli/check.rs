@@ -38,8 +38,12 @@ struct Report {
 
 #[derive(Serialize)]
 struct Problem {
-    #[serde(flatten)]
-    location: Option<Location>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    file: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    column: Option<usize>,
     message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     help: Option<String>,
@@ -79,10 +83,15 @@ pub fn run(
         edges: graph.as_ref().map(Graph::edge_count),
         problems: problems
             .iter()
-            .map(|p| Problem {
-                location: p.location(),
-                message: p.to_string(),
-                help: p.help(),
+            .map(|p| {
+                let at: Option<Location> = p.location();
+                Problem {
+                    file: p.file_name(),
+                    line: at.as_ref().map(|l| l.line),
+                    column: at.as_ref().map(|l| l.column),
+                    message: p.to_string(),
+                    help: p.help(),
+                }
             })
             .collect(),
     };
@@ -90,15 +99,22 @@ pub fn run(
         failed: !report.ok,
         ..Output::default()
     };
+    let mut stdout = String::new();
     match format {
-        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
+        Format::Jsonl
+        | Format::Csv
+        | Format::Dot
+        | Format::Mermaid
+        | Format::Svg
+        | Format::Png
+        | Format::Pdf => {
             return Err(CliError::Format {
                 command: "check",
                 format,
                 supported: &[Format::Table, Format::Json],
             });
         }
-        Format::Json => out.stdout = output::json(&report),
+        Format::Json => stdout = output::json(&report),
         Format::Table => {
             for p in &problems {
                 out.stderr.push_str(&output::diagnostic(p, stderr_color));
@@ -107,11 +123,11 @@ pub fn run(
             match &graph {
                 Some(g) => {
                     let _ = writeln!(
-                        out.stdout,
-                        "{} {files}: {} nodes, {} edges, no problems",
+                        stdout,
+                        "{} {files}: {}, {}, no problems",
                         style.bold("ok"),
-                        g.node_count(),
-                        g.edge_count()
+                        output::count(g.node_count(), "node", "nodes"),
+                        output::count(g.edge_count(), "edge", "edges")
                     );
                 }
                 None => {
@@ -125,6 +141,7 @@ pub fn run(
             }
         }
     }
+    out.stdout = stdout.into_bytes();
     Ok(out)
 }
 

@@ -42,6 +42,24 @@ pub enum CliError {
         /// The formats it offers.
         supported: &'static [Format],
     },
+    /// Graphviz could not render the diagram.
+    #[error("{0}")]
+    Render(#[from] crate::export::render::RenderError),
+    /// A binary answer was about to go to a terminal.
+    #[error("refusing to write {} to a terminal", format.name())]
+    BinaryToTerminal {
+        /// The binary format.
+        format: Format,
+    },
+    /// The answer could not be written.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Write {
+        /// Where it was going.
+        path: std::path::PathBuf,
+        /// Why it failed.
+        #[source]
+        source: std::io::Error,
+    },
     /// A `--rel` argument the schema does not declare.
     #[error("unknown relation `{text}`")]
     UnknownRelation {
@@ -98,6 +116,12 @@ impl CliError {
             CliError::UnknownRelation {
                 suggestion, known, ..
             } => did_you_mean(suggestion, known),
+            CliError::Render(e) => Some(e.help().to_string()),
+            CliError::BinaryToTerminal { format } => Some(format!(
+                "write it to a file with -o FILE.{}, or pipe it into another program",
+                format.name()
+            )),
+            CliError::Write { .. } => Some("check that the folder exists and is writable".into()),
             CliError::Format { supported, .. } => Some(format!(
                 "use one of: {}",
                 supported

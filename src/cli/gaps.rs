@@ -47,7 +47,13 @@ pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let cov = coverage(&ctx.graph, &HashSet::new());
     Ok(Output::answer(match ctx.format {
         Format::Json => output::json(&gaps_json(&cov, ctx)),
-        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
+        Format::Jsonl
+        | Format::Csv
+        | Format::Dot
+        | Format::Mermaid
+        | Format::Svg
+        | Format::Png
+        | Format::Pdf => {
             return Err(ctx.unsupported("gaps", &[Format::Table, Format::Json]));
         }
         Format::Table => render(&cov, ctx),

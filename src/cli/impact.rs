@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{CliError, Context, EdgeJson, NodeRef, Output};
 use crate::analysis::impact as trace;
 use crate::analysis::impact::{Impact, MAX_DEPTH};
+use crate::export::Diagram;
 use crate::output::{self, Format};
 
 /// Trace the impact of a node: what it hinders, and what that weakens in turn.
@@ -65,10 +66,32 @@ struct Mitigator {
 pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let root = ctx.node(&args.node)?;
     let found = trace::impact(&ctx.graph, root, args.depth as usize);
+    if ctx.format.is_diagram() {
+        // The root, what it reaches, every shortest chain, and what mitigates it.
+        let diagram = Diagram::new(
+            &ctx.graph,
+            std::iter::once(root)
+                .chain(found.reached.iter().map(|r| r.node))
+                .chain(found.mitigated_by.iter().map(|m| m.node)),
+            found
+                .reached
+                .iter()
+                .flat_map(|r| r.last_steps.iter().copied())
+                .chain(found.mitigated_by.iter().map(|m| m.edge)),
+        )
+        .with_root(root);
+        return ctx.draw(&diagram, "impact");
+    }
     Ok(Output::answer(match ctx.format {
         Format::Json => output::json(&report(&found, ctx)),
-        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
-            return Err(ctx.unsupported("impact", &[Format::Table, Format::Json]));
+        Format::Jsonl
+        | Format::Csv
+        | Format::Dot
+        | Format::Mermaid
+        | Format::Svg
+        | Format::Png
+        | Format::Pdf => {
+            return Err(ctx.unsupported("impact", super::GRAPH_ANSWER_FORMATS));
         }
         Format::Table => tree(&found, ctx),
     }))

@@ -36,6 +36,8 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         Format::Jsonl => output::jsonl(&refs),
         Format::Csv => output::csv(&["id", "kind", "name"], rows()),
         Format::Table => output::table(&["ID", "KIND", "NAME"], rows(), ctx.style),
-        Format::Dot | Format::Mermaid => return Err(ctx.unsupported("list", FORMATS)),
+        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf => {
+            return Err(ctx.unsupported("list", FORMATS));
+        }
     }))
 }

@@ -8,6 +8,7 @@
 
 mod check;
 mod error;
+mod export;
 mod gaps;
 mod impact;
 mod list;
@@ -22,11 +23,13 @@ use std::ffi::OsString;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
 pub use error::CliError;
 
+use crate::export::{DiagramOptions, RankDir};
 use crate::model::Graph;
 use crate::output::{Format, Style};
 
@@ -48,9 +51,35 @@ pub struct Cli {
     #[arg(short = 'g', long = "graph", value_name = "FILE", global = true)]
     pub graph: Vec<PathBuf>,
 
-    /// How to print answers.
-    #[arg(long, value_enum, default_value_t = Format::Table, global = true)]
-    pub format: Format,
+    /// How to print answers [default: table, or what the extension of --output says].
+    ///
+    /// Lists print as table, json, jsonl or csv; graph-shaped answers
+    /// (show, related, impact, path, export) also as a diagram: dot,
+    /// mermaid, or svg, png and pdf rendered by Graphviz.
+    #[arg(long, value_enum, global = true)]
+    pub format: Option<Format>,
+
+    /// Write the answer to FILE instead of stdout (atomically: a failure leaves no partial file).
+    #[arg(short = 'o', long = "output", value_name = "FILE", global = true)]
+    pub output: Option<PathBuf>,
+
+    /// Lay diagrams out left to right or top to bottom.
+    #[arg(long, value_enum, default_value_t = RankDir::Lr, global = true, help_heading = "Diagram options")]
+    pub rankdir: RankDir,
+
+    /// Add a legend of kinds and edge styles to diagrams.
+    #[arg(long, global = true, help_heading = "Diagram options")]
+    pub legend: bool,
+
+    /// Stop Graphviz after this many seconds when rendering svg, png or pdf.
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 30,
+        global = true,
+        help_heading = "Diagram options"
+    )]
+    pub render_timeout: u64,
 
     /// The subcommand to run.
     #[command(subcommand)]
@@ -80,6 +109,43 @@ pub enum Command {
     Gaps(gaps::Args),
     /// Recompute coverage with some nodes removed.
     Whatif(whatif::Args),
+    /// Draw the graph, a filtered view of it, or a node's neighbourhood.
+    Export(export::Args),
+}
+
+/// The formats every graph-shaped answer can be drawn in.
+pub const DIAGRAM_FORMATS: &[Format] = &[
+    Format::Dot,
+    Format::Mermaid,
+    Format::Svg,
+    Format::Png,
+    Format::Pdf,
+];
+
+/// The formats of answers that are both a report and a graph (show, impact, path).
+pub const GRAPH_ANSWER_FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Json,
+    Format::Dot,
+    Format::Mermaid,
+    Format::Svg,
+    Format::Png,
+    Format::Pdf,
+];
+
+/// How answers are to be printed, resolved from the global options.
+#[derive(Debug, Clone)]
+pub struct Printing {
+    /// The format: `--format`, else the one `--output`'s extension names, else table.
+    pub format: Format,
+    /// Whether the format was chosen (by `--format` or `--output`), not defaulted.
+    pub format_chosen: bool,
+    /// What stdout can show.
+    pub style: Style,
+    /// Diagram layout options.
+    pub diagram: DiagramOptions,
+    /// Time limit for Graphviz.
+    pub render_timeout: Duration,
 }
 
 /// What every command that reads a graph needs: the graph and how to print.
@@ -90,15 +156,13 @@ pub struct Context {
     pub format: Format,
     /// What stdout can show.
     pub style: Style,
+    /// Everything about printing.
+    pub printing: Printing,
 }
 
 impl Context {
     /// Loads the graph named on the command line, or the embedded one.
-    pub fn resolve(
-        graph_files: &[PathBuf],
-        format: Format,
-        style: Style,
-    ) -> Result<Self, CliError> {
+    pub fn resolve(graph_files: &[PathBuf], printing: &Printing) -> Result<Self, CliError> {
         let graph = if graph_files.is_empty() {
             crate::load::embedded()
         } else {
@@ -107,18 +171,65 @@ impl Context {
         .map_err(CliError::Load)?;
         Ok(Context {
             graph,
-            format,
-            style,
+            format: printing.format,
+            style: printing.style,
+            printing: printing.clone(),
         })
+    }
+
+    /// The answer drawn in the chosen diagram format (dot, mermaid, svg, png
+    /// or pdf); an error naming `command` when the format is not one.
+    pub fn draw(
+        &self,
+        diagram: &crate::export::Diagram,
+        command: &'static str,
+    ) -> Result<Output, CliError> {
+        match self.diagram(diagram) {
+            Some(bytes) => Ok(Output::answer(bytes?)),
+            None => Err(self.unsupported(command, DIAGRAM_FORMATS)),
+        }
+    }
+
+    /// The answer as a diagram in the chosen diagram format, or `None` when
+    /// the format is not a diagram format.
+    pub fn diagram(&self, diagram: &crate::export::Diagram) -> Option<Result<Vec<u8>, CliError>> {
+        self.diagram_in(diagram, self.format)
+    }
+
+    /// The answer as a diagram in `format`, or `None` when `format` is not
+    /// a diagram format.
+    pub fn diagram_in(
+        &self,
+        diagram: &crate::export::Diagram,
+        format: Format,
+    ) -> Option<Result<Vec<u8>, CliError>> {
+        use crate::export::render::{ImageFormat, render};
+        let options = &self.printing.diagram;
+        let image = match format {
+            Format::Dot => {
+                return Some(Ok(crate::export::dot::to_dot(diagram, options).into_bytes()));
+            }
+            Format::Mermaid => {
+                return Some(Ok(
+                    crate::export::mermaid::to_mermaid(diagram, options).into_bytes()
+                ));
+            }
+            Format::Svg => ImageFormat::Svg,
+            Format::Png => ImageFormat::Png,
+            Format::Pdf => ImageFormat::Pdf,
+            Format::Table | Format::Json | Format::Jsonl | Format::Csv => return None,
+        };
+        let dot = crate::export::dot::to_dot(diagram, options);
+        Some(render(&dot, image, self.printing.render_timeout).map_err(CliError::Render))
     }
 }
 
-/// What a command produced: text for stdout, text for stderr, and whether
-/// it failed (exit code 1).
+/// What a command produced: the answer for stdout (or `--output`), text
+/// for stderr, and whether it failed (exit code 1).
 #[derive(Debug, Default)]
 pub struct Output {
-    /// The answer.
-    pub stdout: String,
+    /// The answer: text, or an image's bytes.
+    pub stdout: Vec<u8>,
     /// Warnings and reports.
     pub stderr: String,
     /// Exit with code 1 after printing.
@@ -127,9 +238,9 @@ pub struct Output {
 
 impl Output {
     /// A successful answer.
-    pub fn answer(stdout: String) -> Self {
+    pub fn answer(stdout: impl Into<Vec<u8>>) -> Self {
         Output {
-            stdout,
+            stdout: stdout.into(),
             ..Output::default()
         }
     }
@@ -148,23 +259,55 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let stdout_tty = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let style = Style {
-        color: stdout_tty && !no_color,
-        wrap: stdout_tty,
+    // Colour and wrapping only when the answer goes to a terminal.
+    let to_terminal = stdout_tty && cli.output.is_none();
+    let chosen = cli
+        .format
+        .or_else(|| cli.output.as_deref().and_then(Format::from_extension));
+    let printing = Printing {
+        format: chosen.unwrap_or_default(),
+        format_chosen: chosen.is_some(),
+        style: Style {
+            color: to_terminal && !no_color,
+            wrap: to_terminal,
+        },
+        diagram: DiagramOptions {
+            rankdir: cli.rankdir,
+            legend: cli.legend,
+        },
+        render_timeout: Duration::from_secs(cli.render_timeout.max(1)),
     };
     let stderr_color = std::io::stderr().is_terminal() && !no_color;
-    match dispatch(cli, style, stderr_color) {
+    let output_path = cli.output.clone();
+    let result = dispatch(cli, &printing, stderr_color).and_then(|out| {
+        if output_path.is_none() && stdout_tty && printing.format.is_binary() {
+            return Err(CliError::BinaryToTerminal {
+                format: printing.format,
+            });
+        }
+        Ok(out)
+    });
+    match result {
         Ok(out) => {
             if !out.stderr.is_empty() {
                 let _ = std::io::stderr().write_all(out.stderr.as_bytes());
             }
-            if let Err(code) = write_stdout(&out.stdout) {
-                return code;
-            }
-            if out.failed {
-                ExitCode::from(1)
-            } else {
-                ExitCode::SUCCESS
+            let written = match &output_path {
+                Some(path) => crate::output::write_atomic(path, &out.stdout).map_err(|source| {
+                    CliError::Write {
+                        path: path.clone(),
+                        source,
+                    }
+                }),
+                None => write_stdout(&out.stdout),
+            };
+            match written {
+                Ok(()) if out.failed => ExitCode::from(1),
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    let _ = std::io::stderr().write_all(e.render(stderr_color).as_bytes());
+                    ExitCode::from(e.exit_code())
+                }
             }
         }
         Err(e) => {
@@ -174,15 +317,13 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     }
 }
 
-fn dispatch(cli: Cli, style: Style, stderr_color: bool) -> Result<Output, CliError> {
-    let Cli {
-        graph,
-        format,
-        command,
-    } = cli;
-    let ctx = || Context::resolve(&graph, format, style);
+fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output, CliError> {
+    let Cli { graph, command, .. } = cli;
+    let ctx = || Context::resolve(&graph, printing);
     match command {
-        Command::Check(args) => check::run(&args, &graph, format, style, stderr_color),
+        Command::Check(args) => {
+            check::run(&args, &graph, printing.format, printing.style, stderr_color)
+        }
         Command::List(args) => list::run(&args, &ctx()?),
         Command::Show(args) => show::run(&args, &ctx()?),
         Command::Search(args) => search::run(&args, &ctx()?),
@@ -192,23 +333,21 @@ fn dispatch(cli: Cli, style: Style, stderr_color: bool) -> Result<Output, CliErr
         Command::Path(args) => path::run(&args, &ctx()?),
         Command::Gaps(args) => gaps::run(&args, &ctx()?),
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
+        Command::Export(args) => export::run(&args, &ctx()?),
     }
 }
 
 /// Writes the answer in one go. A closed pipe (`seccoop list | head -1`)
 /// is not an error.
-fn write_stdout(text: &str) -> Result<(), ExitCode> {
+fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
+    match stdout.write_all(bytes).and_then(|()| stdout.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(ExitCode::SUCCESS),
-        Err(e) => {
-            let _ = writeln!(std::io::stderr(), "error: cannot write the answer: {e}");
-            Err(ExitCode::from(1))
-        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(CliError::Write {
+            path: PathBuf::from("<stdout>"),
+            source,
+        }),
     }
 }
 

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{CliError, Context, EdgeJson, Output};
 use crate::analysis::paths::{self, DEFAULT_MAX_HOPS, MAX_HOPS, MAX_PATHS, PathQuery};
+use crate::export::Diagram;
 use crate::output::{self, Format};
 
 /// Find how two nodes are connected.
@@ -60,6 +61,23 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         max_hops: args.max_hops,
     };
     let found = paths::connections(&ctx.graph, from, to, &query);
+    if ctx.format.is_diagram() {
+        let diagram = Diagram::new(
+            &ctx.graph,
+            std::iter::once(from).chain(found.paths.iter().flat_map(|p| p.nodes.iter().copied())),
+            found.paths.iter().flat_map(|p| p.edges.iter().copied()),
+        )
+        .with_root(from);
+        let mut out = ctx.draw(&diagram, "path")?;
+        if found.paths.is_empty() {
+            out.stderr = format!(
+                "no connection between `{}` and `{}`\n",
+                ctx.node_ref(from).id,
+                ctx.node_ref(to).id
+            );
+        }
+        return Ok(out);
+    }
     let report = Report {
         paths: found
             .paths
@@ -73,8 +91,14 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     };
     let mut out = Output::answer(match ctx.format {
         Format::Json => output::json(&report),
-        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
-            return Err(ctx.unsupported("path", &[Format::Table, Format::Json]));
+        Format::Jsonl
+        | Format::Csv
+        | Format::Dot
+        | Format::Mermaid
+        | Format::Svg
+        | Format::Png
+        | Format::Pdf => {
+            return Err(ctx.unsupported("path", super::GRAPH_ANSWER_FORMATS));
         }
         Format::Table => render(&report, ctx),
     });

@@ -4,6 +4,7 @@ use serde::Serialize;
 
 use super::{CliError, Context, NodeRef, Output};
 use crate::analysis::{NeighborFilter, related};
+use crate::export::Diagram;
 use crate::model::{Basis, Direction};
 use crate::output::{self, Format};
 
@@ -70,7 +71,17 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             .collect::<Result<_, _>>()?,
     };
     let graph = &ctx.graph;
-    let rows: Vec<Row> = related(graph, node, &filter)
+    let found = related(graph, node, &filter);
+    if ctx.format.is_diagram() {
+        let diagram = Diagram::new(
+            graph,
+            std::iter::once(node).chain(found.iter().map(|n| n.node)),
+            found.iter().map(|n| n.edge),
+        )
+        .with_root(node);
+        return ctx.draw(&diagram, "related");
+    }
+    let rows: Vec<Row> = found
         .into_iter()
         .map(|n| Row {
             node: ctx.node_ref(n.node),
@@ -105,12 +116,8 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             cells(),
             ctx.style,
         ),
-        Format::Dot | Format::Mermaid => {
-            return Err(ctx.unsupported(
-                "related",
-                &[Format::Table, Format::Json, Format::Jsonl, Format::Csv],
-            ));
-        }
+        // Drawn above.
+        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf => String::new(),
     });
     if rows.is_empty() {
         let id = graph.node(node).map_or("", |n| n.id.as_str());

@@ -14,7 +14,7 @@ use crate::output::{self, Format};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The text to look for; several words match nodes that hold them all.
-    #[arg(required = true, num_args = 1..)]
+    #[arg(required = true, num_args = 1.., value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub text: Vec<String>,
 }
 
@@ -53,7 +53,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         Format::Csv => output::csv(&["id", "kind", "name", "matched"], cells()),
         Format::Table if rows.is_empty() => String::new(),
         Format::Table => output::table(&["ID", "KIND", "NAME", "MATCHED"], cells(), ctx.style),
-        Format::Dot | Format::Mermaid => {
+        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf => {
             return Err(ctx.unsupported(
                 "search",
                 &[Format::Table, Format::Json, Format::Jsonl, Format::Csv],

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::{CliError, Context, NodeRef, Output};
 use crate::analysis::{NeighborFilter, related};
+use crate::export::Diagram;
 use crate::model::{Basis, Direction, Properties, Provenance, RelId, Source};
 use crate::output::{self, Format, Style};
 
@@ -36,6 +37,7 @@ struct Shown<'g> {
 struct ShownEdge<'g> {
     rel: &'g str,
     dir: Direction,
+    #[serde(flatten)]
     node: NodeRef,
     basis: Basis,
     provenance: &'g [Provenance],
@@ -58,7 +60,17 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             },
         ));
     };
-    let edges: Vec<ShownEdge> = related(graph, ix, &NeighborFilter::default())
+    let neighbours = related(graph, ix, &NeighborFilter::default());
+    if ctx.format.is_diagram() {
+        let diagram = Diagram::new(
+            graph,
+            std::iter::once(ix).chain(neighbours.iter().map(|n| n.node)),
+            neighbours.iter().map(|n| n.edge),
+        )
+        .with_root(ix);
+        return ctx.draw(&diagram, "show");
+    }
+    let edges: Vec<ShownEdge> = neighbours
         .into_iter()
         .filter_map(|n| {
             let edge = graph.petgraph().edge_weight(n.edge)?;
@@ -95,8 +107,14 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     };
     Ok(Output::answer(match ctx.format {
         Format::Json => output::json(&shown),
-        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
-            return Err(ctx.unsupported("show", &[Format::Table, Format::Json]));
+        Format::Jsonl
+        | Format::Csv
+        | Format::Dot
+        | Format::Mermaid
+        | Format::Svg
+        | Format::Png
+        | Format::Pdf => {
+            return Err(ctx.unsupported("show", super::GRAPH_ANSWER_FORMATS));
         }
         Format::Table => render(&shown, ctx, ctx.style),
     }))

@@ -90,7 +90,13 @@ pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
     };
     Ok(Output::answer(match ctx.format {
         Format::Json => output::json(&report),
-        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
+        Format::Jsonl
+        | Format::Csv
+        | Format::Dot
+        | Format::Mermaid
+        | Format::Svg
+        | Format::Png
+        | Format::Pdf => {
             return Err(ctx.unsupported("stats", &[Format::Table, Format::Json]));
         }
         Format::Table => render(report, ctx),
@@ -99,7 +105,11 @@ pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
 
 fn render(r: Report, ctx: &Context) -> String {
     let style = ctx.style;
-    let mut out = format!("{} nodes, {} edges\n\n", r.nodes, r.edges);
+    let mut out = format!(
+        "{}, {}\n\n",
+        output::count(r.nodes, "node", "nodes"),
+        output::count(r.edges, "edge", "edges")
+    );
     out.push_str(&output::table(
         &["KIND", "NODES"],
         r.kinds

@@ -91,7 +91,13 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     };
     Ok(Output::answer(match ctx.format {
         Format::Json => output::json(&report),
-        Format::Jsonl | Format::Csv | Format::Dot | Format::Mermaid => {
+        Format::Jsonl
+        | Format::Csv
+        | Format::Dot
+        | Format::Mermaid
+        | Format::Svg
+        | Format::Png
+        | Format::Pdf => {
             return Err(ctx.unsupported("whatif", &[Format::Table, Format::Json]));
         }
         Format::Table => {

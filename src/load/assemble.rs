@@ -1,8 +1,8 @@
 //! From declarations to a checked [`Graph`]: the schema, ids, kinds,
 //! relations and endpoints of every file, merged.
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use petgraph::stable_graph::NodeIndex;
@@ -10,7 +10,7 @@ use petgraph::stable_graph::NodeIndex;
 use crate::model::{Edge, Graph, KindDef, KindId, Node, Provenance, RelId, RelationDef, Schema};
 use crate::suggest::nearest_one;
 
-use super::decode::{FileDecl, ProvDecl, SchemaDecl};
+use super::decode::{FileDecl, ProvDecl, SchemaDecl, Spanned};
 use super::doc::Span;
 use super::error::{LoadError, LoadErrorKind as K, Location, SourceFile};
 
@@ -64,9 +64,48 @@ pub fn assemble(
         }
     }
 
-    let mut node_spans: HashMap<NodeIndex, (usize, Span)> = HashMap::new();
+    // Where each id is first declared, counting nodes rejected for other
+    // problems too, so one bad node neither hides a duplicate of it nor
+    // makes every edge to it look dangling.
+    let mut first_seen: HashMap<&str, (usize, Span)> = HashMap::new();
+    let mut declared_only: HashSet<&str> = HashSet::new();
+    for (fi, (file, decl)) in files.iter().enumerate() {
+        let mut ids: Vec<(&Spanned<String>, bool)> = decl
+            .nodes
+            .iter()
+            .map(|n| (&n.id, true))
+            .chain(decl.rejected_ids.iter().map(|id| (id, false)))
+            .collect();
+        ids.sort_by_key(|(id, _)| id.span.start);
+        for (id, valid) in ids {
+            if !valid {
+                declared_only.insert(&id.value);
+            }
+            match first_seen.entry(&id.value) {
+                Entry::Vacant(slot) => {
+                    slot.insert((fi, id.span));
+                }
+                Entry::Occupied(first) => {
+                    let &(f, span) = first.get();
+                    errors.push(LoadError::at(
+                        file,
+                        id.span,
+                        K::DuplicateId {
+                            id: id.value.clone(),
+                            first: Some(location(&files[f].0, span)),
+                        },
+                    ));
+                }
+            }
+        }
+    }
+
     for (fi, (file, decl)) in files.iter().enumerate() {
         for node in &decl.nodes {
+            // A duplicate was reported above; the first definition stands.
+            if first_seen.get(node.id.value.as_str()) != Some(&(fi, node.id.span)) {
+                continue;
+            }
             let Some(kind) = lookup_kind(
                 graph.schema(),
                 file,
@@ -74,33 +113,18 @@ pub fn assemble(
                 node.kind.span,
                 errors,
             ) else {
+                declared_only.insert(&node.id.value);
                 continue;
             };
             let provenance = provenance(&graph, file, &node.provenance, errors);
-            if let Some(existing) = graph.node_index(&node.id.value) {
-                let first = node_spans
-                    .get(&existing)
-                    .map(|&(f, span)| location(&files[f].0, span));
-                errors.push(LoadError::at(
-                    file,
-                    node.id.span,
-                    K::DuplicateId {
-                        id: node.id.value.clone(),
-                        first,
-                    },
-                ));
-                continue;
-            }
-            let added = graph.add_node(Node {
+            // Ids are unique by now, so this cannot fail.
+            let _ = graph.add_node(Node {
                 id: node.id.value.clone(),
                 kind,
                 name: node.name.clone(),
                 properties: node.properties.clone(),
                 provenance,
             });
-            if let Ok(ix) = added {
-                node_spans.insert(ix, (fi, node.id.span));
-            }
         }
     }
 
@@ -109,9 +133,10 @@ pub fn assemble(
     for (fi, (file, decl)) in files.iter().enumerate() {
         for edge in &decl.edges {
             let rel = lookup_relation(graph.schema(), file, &edge.rel.value, edge.rel.span, errors);
-            let mut endpoint = |end: &'static str, id: &super::decode::Spanned<String>| {
+            let mut endpoint = |end: &'static str, id: &Spanned<String>| {
                 let found = graph.node_index(&id.value);
-                if found.is_none() {
+                // A node that was declared but rejected has its own error.
+                if found.is_none() && !declared_only.contains(id.value.as_str()) {
                     let suggestion = (suggestions_left > 0).then(|| {
                         suggestions_left -= 1;
                         nearest_one(&id.value, graph.nodes().map(|(_, n)| n.id.as_str()))

@@ -109,6 +109,8 @@ pub struct FileDecl {
     pub sources: Vec<Spanned<Source>>,
     pub schema: Option<SchemaDecl>,
     pub nodes: Vec<NodeDecl>,
+    /// Ids of nodes rejected for other problems (already reported).
+    pub rejected_ids: Vec<Spanned<String>>,
     pub edges: Vec<EdgeDecl>,
 }
 
@@ -134,7 +136,17 @@ pub fn decode_file(file: &Arc<SourceFile>, doc: &Doc, errors: &mut Vec<LoadError
             "graph" => out.meta = d.graph_meta(value),
             "sources" => out.sources = d.list(value, "sources", Decoder::source),
             "schema" => out.schema = Some(d.schema(value)),
-            "nodes" => out.nodes = d.list(value, "nodes", Decoder::node),
+            "nodes" => match &value.value {
+                DocValue::Array(items) => {
+                    for item in items {
+                        match d.node(item) {
+                            Some(node) => out.nodes.push(node),
+                            None => out.rejected_ids.extend(peek_id(item)),
+                        }
+                    }
+                }
+                _ => d.wrong_type(value, "nodes", "a list of tables"),
+            },
             "edges" => out.edges = d.list(value, "edges", Decoder::edge),
             _ => d.unknown_key(key, "the top level", TOP_KEYS),
         }
@@ -149,6 +161,23 @@ pub fn decode_schema_file(
     errors: &mut Vec<LoadError>,
 ) -> SchemaDecl {
     Decoder { file, errors }.schema(doc)
+}
+
+/// The `id` of a node table, if it has a string one.
+fn peek_id(doc: &Doc) -> Option<Spanned<String>> {
+    let DocValue::Table(entries) = &doc.value else {
+        return None;
+    };
+    entries
+        .iter()
+        .find(|(k, _)| k.name == "id")
+        .and_then(|(_, v)| match &v.value {
+            DocValue::String(s) => Some(Spanned {
+                value: s.clone(),
+                span: v.span,
+            }),
+            _ => None,
+        })
 }
 
 struct Decoder<'a> {

@@ -86,9 +86,8 @@ pub enum LoadErrorKind {
         path: PathBuf,
         /// The operating system's reason, lowercased.
         reason: String,
-        /// The underlying error.
-        #[source]
-        source: std::io::Error,
+        /// The underlying error (its text is `reason`, so it is not shown again).
+        io: std::io::Error,
     },
     /// The path names a directory.
     #[error("`{}` is a directory, not a graph file", path.display())]
@@ -276,6 +275,16 @@ impl LoadError {
             file: None,
             span: None,
             kind,
+        }
+    }
+
+    /// The name of the file the problem is in or about, when there is one.
+    pub fn file_name(&self) -> Option<String> {
+        match &self.kind {
+            LoadErrorKind::Read { path, .. } | LoadErrorKind::IsDirectory { path } => {
+                Some(path.display().to_string())
+            }
+            _ => self.file.as_ref().map(|f| f.name.clone()),
         }
     }
 

@@ -78,7 +78,7 @@ pub fn read_file(path: &Path) -> (Option<Arc<SourceFile>>, Option<LoadError>) {
             let kind = LoadErrorKind::Read {
                 path: path.to_path_buf(),
                 reason,
-                source,
+                io: source,
             };
             return (None, Some(LoadError::bare(kind)));
         }
@@ -181,10 +181,19 @@ pub fn load_sources(files: Vec<Arc<SourceFile>>) -> Result<Graph, LoadErrors> {
     let schema = default_schema(&mut errors);
     let graph = assemble::assemble(&parsed, &schema, &mut errors);
     if errors.is_empty() {
-        Ok(graph)
-    } else {
-        Err(LoadErrors(errors))
+        return Ok(graph);
     }
+    // Report in file order, then line order, whichever pass found them.
+    let order = |e: &LoadError| {
+        let file = e
+            .file
+            .as_ref()
+            .and_then(|f| parsed.iter().position(|(p, _)| Arc::ptr_eq(p, f)))
+            .unwrap_or(usize::MAX);
+        (file, e.span.map_or(0, |s| s.start))
+    };
+    errors.sort_by_key(order);
+    Err(LoadErrors(errors))
 }
 
 /// Reads, checks and merges graph files into one graph.
@@ -195,13 +204,20 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Graph, LoadErrors> {
     let mut files = Vec::new();
     for path in paths {
         let (file, err) = read_file(path);
-        errors.extend(err);
-        files.extend(file);
+        match err {
+            // A file that is not UTF-8 is reported, not parsed.
+            Some(e) => errors.push(e),
+            None => files.extend(file),
+        }
     }
-    if !errors.is_empty() {
-        return Err(LoadErrors(errors));
+    match load_sources(files) {
+        Ok(graph) if errors.is_empty() => Ok(graph),
+        Ok(_) => Err(LoadErrors(errors)),
+        Err(LoadErrors(more)) => {
+            errors.extend(more);
+            Err(LoadErrors(errors))
+        }
     }
-    load_sources(files)
 }
 
 /// Builds a graph from TOML or JSON text (the format is detected from `name`

@@ -27,6 +27,12 @@ pub enum Format {
     Dot,
     /// A Mermaid flowchart, for Markdown pages.
     Mermaid,
+    /// An SVG image rendered by Graphviz.
+    Svg,
+    /// A PNG image rendered by Graphviz.
+    Png,
+    /// A PDF document rendered by Graphviz.
+    Pdf,
 }
 
 impl Format {
@@ -39,7 +45,40 @@ impl Format {
             Format::Csv => "csv",
             Format::Dot => "dot",
             Format::Mermaid => "mermaid",
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Pdf => "pdf",
         }
+    }
+
+    /// The format a file name's extension names (`.svg`, `.gv`, `.mmd`, …).
+    pub fn from_extension(path: &std::path::Path) -> Option<Format> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "txt" => Format::Table,
+            "json" => Format::Json,
+            "jsonl" | "ndjson" => Format::Jsonl,
+            "csv" => Format::Csv,
+            "dot" | "gv" => Format::Dot,
+            "mmd" | "mermaid" => Format::Mermaid,
+            "svg" => Format::Svg,
+            "png" => Format::Png,
+            "pdf" => Format::Pdf,
+            _ => return None,
+        })
+    }
+
+    /// Whether the format draws a diagram (dot, mermaid, svg, png, pdf).
+    pub fn is_diagram(self) -> bool {
+        matches!(
+            self,
+            Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf
+        )
+    }
+
+    /// Whether the format is binary and must not be sent to a terminal.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Png | Format::Pdf)
     }
 }
 
@@ -156,4 +195,27 @@ pub fn diagnostic(err: &dyn miette::Diagnostic, color: bool) -> String {
         out = format!("error: {err}\n");
     }
     out
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary file in the same
+/// folder, then renamed over `path`. On failure nothing is left behind and
+/// an existing file is untouched.
+pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".seccoop-")
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// `1 edge`, `2 edges`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

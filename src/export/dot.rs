@@ -1,0 +1,376 @@
+//! DOT output through graphviz-rust's `dot_structures` and printer.
+//!
+//! graphviz-rust prints ids and attribute values exactly as given, so this
+//! module quotes and escapes every one itself:
+//!
+//! - A node id is written as a quoted string with `"` escaped as `\"`. DOT
+//!   keeps every other character of a quoted id as it is (a backslash stays
+//!   a backslash), so this is exact unless a backslash would end the string,
+//!   precede a quote, or precede a line break. Such ids are written as an
+//!   HTML-like id `<…>`, which DOT keeps verbatim, when their angle brackets
+//!   balance; the rare id that fits neither form gets a numbered stand-in
+//!   (`seccoop-node-N`) and keeps its real id in the `tooltip`.
+//! - Labels and tooltips are Graphviz escape strings: `\` becomes `\\`,
+//!   `"` becomes `\"`, a line break becomes `\n`.
+//!
+//! Layout choices, made by looking at the curated graph drawn:
+//!
+//! - Edges of a relation whose impact flows backwards (`hindered_by`) are
+//!   written head first with `dir=back`: the arrow still points the real
+//!   way, but the layout runs from cause to effect, so a challenge sits
+//!   before the activities it hinders and those before the threats they
+//!   address.
+//! - The members of an area stand in one rank (a column, left to right) of
+//!   its box; an edge between two nodes of the same kind (`supports`) or of
+//!   a relation that carries no impact (`mitigates`, `kind_of`) does not
+//!   constrain the ranks, so those edges do not stretch the boxes.
+//! - An area drawn as a box around its activities is not drawn again as a
+//!   node unless an edge needs it.
+//! - Past [`MAX_LABELLED_EDGES`] edges, labels turn the picture into a
+//!   hairball; edges are then told apart by colour alone and the legend is
+//!   always drawn. (`concentrate` would merge parallel edges, but Graphviz
+//!   fails on it together with clusters.)
+//!
+//! Tests read the output back with the real `dot` program and compare node
+//! ids, edges and labels with the graph's.
+
+use std::collections::HashMap;
+
+use graphviz_rust::dot_structures::{
+    Attribute, Edge as DotEdge, EdgeTy, Graph as DotGraph, Id, Node as DotNode, NodeId, Stmt,
+    Subgraph, Vertex,
+};
+use graphviz_rust::printer::{DotPrinter, PrinterContext};
+use petgraph::stable_graph::NodeIndex;
+
+use super::style::{kind_style, relation_colour};
+use super::{Diagram, DiagramOptions, RankDir};
+use crate::model::Basis;
+
+/// Diagrams with more edges than this draw them without labels.
+pub const MAX_LABELLED_EDGES: usize = 40;
+
+/// The DOT text of a diagram.
+///
+/// # Example
+/// ```
+/// use seccoop::export::{Diagram, DiagramOptions, ViewFilter};
+/// let graph = seccoop::load::embedded().unwrap();
+/// let diagram = Diagram::view(&graph, &ViewFilter::default());
+/// let dot = seccoop::export::dot::to_dot(&diagram, &DiagramOptions::default());
+/// assert!(dot.starts_with("digraph"));
+/// ```
+pub fn to_dot(diagram: &Diagram, options: &DiagramOptions) -> String {
+    let graph = dot_graph(diagram, options);
+    let mut ctx = PrinterContext::default();
+    let mut text = graph.print(&mut ctx);
+    text.push('\n');
+    text
+}
+
+/// A Graphviz quoted string holding exactly `text` as an escape string
+/// (labels, tooltips).
+pub fn quote_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The DOT form of a node id, when one exists that Graphviz reads back as
+/// exactly `id`.
+pub fn quote_id(id: &str) -> Option<Id> {
+    let bytes = id.as_bytes();
+    let awkward_backslash = bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\\' && matches!(bytes.get(i + 1), None | Some(b'"' | b'\n' | b'\r')));
+    if !awkward_backslash {
+        return Some(Id::Escaped(format!("\"{}\"", id.replace('"', "\\\""))));
+    }
+    let mut depth = 0i64;
+    for c in id.chars() {
+        match c {
+            '<' => depth += 1,
+            '>' => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    (depth == 0).then(|| Id::Html(format!("<{id}>")))
+}
+
+fn attr(key: &str, value: Id) -> Attribute {
+    Attribute(Id::Plain(key.to_string()), value)
+}
+
+fn plain(value: &str) -> Id {
+    Id::Plain(value.to_string())
+}
+
+fn label(value: &str) -> Id {
+    Id::Escaped(quote_label(value))
+}
+
+fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
+    let g = d.graph;
+    let mut stmts: Vec<Stmt> = vec![
+        Stmt::Attribute(attr(
+            "rankdir",
+            plain(match options.rankdir {
+                RankDir::Lr => "LR",
+                RankDir::Tb => "TB",
+            }),
+        )),
+        Stmt::Attribute(attr("newrank", plain("true"))),
+        Stmt::Attribute(attr("nodesep", plain("0.25"))),
+        Stmt::Attribute(attr("ranksep", plain("0.6"))),
+        Stmt::Attribute(attr("fontname", label("Helvetica"))),
+        Stmt::Attribute(attr("fontsize", plain("11"))),
+        Stmt::GAttribute(graphviz_rust::dot_structures::GraphAttributes::Node(vec![
+            attr("fontname", label("Helvetica")),
+            attr("fontsize", plain("10")),
+            attr("margin", label("0.08,0.04")),
+        ])),
+        Stmt::GAttribute(graphviz_rust::dot_structures::GraphAttributes::Edge(vec![
+            attr("fontname", label("Helvetica")),
+            attr("fontsize", plain("8")),
+            attr("arrowsize", plain("0.6")),
+        ])),
+    ];
+    if let Some(title) = &d.title {
+        stmts.push(Stmt::Attribute(attr("label", label(title))));
+        stmts.push(Stmt::Attribute(attr("labelloc", plain("t"))));
+    }
+
+    let mut ids: HashMap<NodeIndex, Id> = HashMap::new();
+    let mut stand_ins = 0usize;
+    for &n in &d.nodes {
+        let Some(node) = g.node(n) else { continue };
+        let id = quote_id(&node.id).unwrap_or_else(|| {
+            stand_ins += 1;
+            Id::Escaped(format!("\"seccoop-node-{stand_ins}\""))
+        });
+        ids.insert(n, id);
+    }
+
+    let clusters = d.clusters();
+    let drawn_edges: Vec<petgraph::stable_graph::EdgeIndex> = d
+        .edges
+        .iter()
+        .copied()
+        .filter(|&e| !d.implied_by_cluster(&clusters, e))
+        .collect();
+    let labelled = drawn_edges.len() <= MAX_LABELLED_EDGES;
+    // An area whose box already names it needs no node of its own, unless an
+    // edge (a part_of from outside the box, say) ends at it.
+    let touched: std::collections::HashSet<NodeIndex> = drawn_edges
+        .iter()
+        .filter_map(|&e| g.petgraph().edge_endpoints(e))
+        .flat_map(|(a, b)| [a, b])
+        .collect();
+    let in_cluster: HashMap<NodeIndex, usize> = clusters
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (area, members))| {
+            std::iter::once((*area, i)).chain(members.iter().map(move |m| (*m, i)))
+        })
+        .collect();
+    let node_stmt = |n: NodeIndex| -> Option<Stmt> {
+        let node = g.node(n)?;
+        let kind = g.kind_name(node.kind);
+        let s = kind_style(g.schema(), kind);
+        let mut style = vec!["filled"];
+        if !s.style.is_empty() {
+            style.push(s.style);
+        }
+        let mut attrs = vec![
+            attr("label", label(&node.name)),
+            attr("shape", plain(s.shape)),
+            attr("style", label(&style.join(","))),
+            attr("fillcolor", label(s.fill)),
+            attr("color", label(s.border)),
+            attr("tooltip", label(&format!("{} ({kind})", node.id))),
+        ];
+        if d.root == Some(n) {
+            attrs.push(attr("penwidth", plain("2.5")));
+            attrs.push(attr("fontname", label("Helvetica-Bold")));
+        }
+        Some(Stmt::Node(DotNode::new(
+            NodeId(ids.get(&n)?.clone(), None),
+            attrs,
+        )))
+    };
+
+    for (i, (area, members)) in clusters.iter().enumerate() {
+        let Some(area_node) = g.node(*area) else {
+            continue;
+        };
+        let mut inner: Vec<Stmt> = vec![
+            Stmt::Attribute(attr("label", label(&area_node.name))),
+            Stmt::Attribute(attr("style", label("rounded,filled"))),
+            Stmt::Attribute(attr("fillcolor", label("#fafafa"))),
+            Stmt::Attribute(attr("color", label("#bbbbbb"))),
+        ];
+        if touched.contains(area) || d.root == Some(*area) {
+            inner.extend(node_stmt(*area));
+        }
+        // The members of an area stand in one column (one rank) of its box.
+        let mut column = vec![Stmt::Attribute(attr("rank", plain("same")))];
+        column.extend(members.iter().copied().filter_map(node_stmt));
+        inner.push(Stmt::Subgraph(Subgraph {
+            id: Id::Plain(format!("members_{i}")),
+            stmts: column,
+        }));
+        stmts.push(Stmt::Subgraph(Subgraph {
+            id: Id::Plain(format!("cluster_{i}")),
+            stmts: inner,
+        }));
+    }
+    stmts.extend(
+        d.nodes
+            .iter()
+            .filter(|n| !in_cluster.contains_key(n))
+            .filter_map(|&n| node_stmt(n)),
+    );
+
+    for &e in &drawn_edges {
+        let (Some((a, b)), Some(edge)) =
+            (g.petgraph().edge_endpoints(e), g.petgraph().edge_weight(e))
+        else {
+            continue;
+        };
+        let (Some(ia), Some(ib)) = (ids.get(&a), ids.get(&b)) else {
+            continue;
+        };
+        let def = g.schema().relation(edge.rel);
+        let colour = relation_colour(&def.name);
+        let mut attrs = vec![attr("color", label(colour))];
+        if labelled {
+            attrs.push(attr("label", label(&def.name)));
+            attrs.push(attr("fontcolor", label(colour)));
+        } else {
+            attrs.push(attr("tooltip", label(&def.name)));
+        }
+        if edge.basis == Basis::Inferred {
+            attrs.push(attr("style", plain("dashed")));
+        }
+        // An edge between two nodes of one kind (an activity supporting
+        // another) does not push them into different columns: activities
+        // stay side by side in their area's box.
+        if g.node(a).map(|n| n.kind) == g.node(b).map(|n| n.kind)
+            || def.impact == crate::model::ImpactFlow::None
+        {
+            attrs.push(attr("constraint", plain("false")));
+        }
+        let backwards = def.impact == crate::model::ImpactFlow::Backward;
+        let (tail, head) = if backwards { (ib, ia) } else { (ia, ib) };
+        if backwards {
+            attrs.push(attr("dir", plain("back")));
+        }
+        stmts.push(Stmt::Edge(DotEdge {
+            ty: EdgeTy::Pair(
+                Vertex::N(NodeId(tail.clone(), None)),
+                Vertex::N(NodeId(head.clone(), None)),
+            ),
+            attributes: attrs,
+        }));
+    }
+
+    if options.legend || !labelled {
+        stmts.push(legend(d, &drawn_edges));
+    }
+    DotGraph::DiGraph {
+        id: Id::Plain("seccoop".into()),
+        strict: false,
+        stmts,
+    }
+}
+
+/// A legend box: one sample node per kind drawn, one sample edge per
+/// relation drawn, and the two edge styles.
+fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex]) -> Stmt {
+    let g = d.graph;
+    let mut kinds: Vec<crate::model::KindId> = d
+        .nodes
+        .iter()
+        .filter_map(|&n| g.node(n).map(|x| x.kind))
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    let mut stmts = vec![
+        Stmt::Attribute(attr("label", label("Legend"))),
+        Stmt::Attribute(attr("style", label("rounded"))),
+        Stmt::Attribute(attr("color", label("#999999"))),
+    ];
+    for (i, k) in kinds.iter().enumerate() {
+        let kind = &g.schema().kind(*k).name;
+        let s = kind_style(g.schema(), kind);
+        let mut style = vec!["filled"];
+        if !s.style.is_empty() {
+            style.push(s.style);
+        }
+        stmts.push(Stmt::Node(DotNode::new(
+            NodeId(Id::Plain(format!("legend_kind_{i}")), None),
+            vec![
+                attr("label", label(kind)),
+                attr("shape", plain(s.shape)),
+                attr("style", label(&style.join(","))),
+                attr("fillcolor", label(s.fill)),
+                attr("color", label(s.border)),
+            ],
+        )));
+    }
+    let mut rels: Vec<crate::model::RelId> = edges
+        .iter()
+        .filter_map(|&e| g.petgraph().edge_weight(e).map(|x| x.rel))
+        .collect();
+    rels.sort_unstable();
+    rels.dedup();
+    let mut samples: Vec<(String, &'static str, &'static str)> = rels
+        .iter()
+        .map(|&r| {
+            let name = g.rel_name(r).to_string();
+            let colour = relation_colour(&name);
+            (name, "solid", colour)
+        })
+        .collect();
+    samples.push(("stated".into(), "solid", "#000000"));
+    samples.push(("inferred".into(), "dashed", "#000000"));
+    for (i, (text, style, colour)) in samples.iter().enumerate() {
+        let a = Id::Plain(format!("legend_edge_{i}_a"));
+        let b = Id::Plain(format!("legend_edge_{i}_b"));
+        for id in [&a, &b] {
+            stmts.push(Stmt::Node(DotNode::new(
+                NodeId(id.clone(), None),
+                vec![attr("shape", plain("point")), attr("width", plain("0.05"))],
+            )));
+        }
+        stmts.push(Stmt::Edge(DotEdge {
+            ty: EdgeTy::Pair(Vertex::N(NodeId(a, None)), Vertex::N(NodeId(b, None))),
+            attributes: vec![
+                attr("label", label(text)),
+                attr("style", plain(style)),
+                attr("color", label(colour)),
+                attr("fontcolor", label(colour)),
+            ],
+        }));
+    }
+    Stmt::Subgraph(Subgraph {
+        id: Id::Plain("cluster_legend".into()),
+        stmts,
+    })
+}

@@ -1,0 +1,178 @@
+//! Mermaid flowcharts, for Markdown pages.
+//!
+//! Node ids are stand-ins (`n0`, `n1`, …) because Mermaid ids cannot hold
+//! arbitrary text and words such as `end` break the parser; the real id is
+//! kept in a comment line before each node. Labels are quoted and every
+//! character Mermaid would read as syntax or markup (`"`, `#`, `<`, `>`,
+//! `&`, backtick, `|`, brackets and braces) is written as a Mermaid entity
+//! code (`#34;`), so the label shows exactly the node's name.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use petgraph::stable_graph::NodeIndex;
+
+use super::style::{kind_style, relation_colour};
+use super::{Diagram, DiagramOptions, RankDir};
+use crate::model::Basis;
+
+/// Mermaid's entity-code form of `text`, for use inside a quoted label.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' | '#' | '<' | '>' | '&' | '`' | '|' | '[' | ']' | '{' | '}' | '(' | ')' | ';'
+            | '\\' => {
+                let _ = write!(out, "#{};", u32::from(c));
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The Mermaid flowchart of a diagram.
+///
+/// # Example
+/// ```
+/// use seccoop::export::{Diagram, DiagramOptions, ViewFilter};
+/// let graph = seccoop::load::embedded().unwrap();
+/// let d = Diagram::view(&graph, &ViewFilter::default());
+/// assert!(seccoop::export::mermaid::to_mermaid(&d, &DiagramOptions::default()).starts_with("flowchart LR"));
+/// ```
+pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
+    let g = d.graph;
+    let mut out = String::new();
+    let dir = match options.rankdir {
+        RankDir::Lr => "LR",
+        RankDir::Tb => "TB",
+    };
+    if let Some(title) = &d.title {
+        let _ = writeln!(out, "---\ntitle: \"{}\"\n---", escape(title));
+    }
+    let _ = writeln!(out, "flowchart {dir}");
+    let ids: HashMap<NodeIndex, String> = d
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| (n, format!("n{i}")))
+        .collect();
+    let node_line = |n: NodeIndex| -> Option<String> {
+        let node = g.node(n)?;
+        let kind = g.kind_name(node.kind);
+        let (open, close) = shape(kind_style(g.schema(), kind).shape);
+        Some(format!(
+            "%% {}\n{}{open}\"{}\"{close}:::{}",
+            escape(&node.id),
+            ids.get(&n)?,
+            escape(&node.name),
+            class_name(kind)
+        ))
+    };
+    let clusters = d.clusters();
+    let mut clustered = std::collections::HashSet::new();
+    for (i, (area, members)) in clusters.iter().enumerate() {
+        let Some(area_node) = g.node(*area) else {
+            continue;
+        };
+        let _ = writeln!(out, "  subgraph c{i} [\"{}\"]", escape(&area_node.name));
+        for m in std::iter::once(*area).chain(members.iter().copied()) {
+            if let Some(line) = node_line(m) {
+                for l in line.lines() {
+                    let _ = writeln!(out, "    {l}");
+                }
+                clustered.insert(m);
+            }
+        }
+        let _ = writeln!(out, "  end");
+    }
+    for &n in &d.nodes {
+        if clustered.contains(&n) {
+            continue;
+        }
+        if let Some(line) = node_line(n) {
+            for l in line.lines() {
+                let _ = writeln!(out, "  {l}");
+            }
+        }
+    }
+    let mut link = 0usize;
+    let mut link_styles = Vec::new();
+    for &e in &d.edges {
+        if d.implied_by_cluster(&clusters, e) {
+            continue;
+        }
+        let (Some((a, b)), Some(edge)) =
+            (g.petgraph().edge_endpoints(e), g.petgraph().edge_weight(e))
+        else {
+            continue;
+        };
+        let (Some(ia), Some(ib)) = (ids.get(&a), ids.get(&b)) else {
+            continue;
+        };
+        let rel = g.rel_name(edge.rel);
+        let arrow = if edge.basis == Basis::Inferred {
+            "-.->"
+        } else {
+            "-->"
+        };
+        let _ = writeln!(out, "  {ia} {arrow}|\"{}\"| {ib}", escape(rel));
+        link_styles.push(format!(
+            "  linkStyle {link} stroke:{}",
+            relation_colour(rel)
+        ));
+        link += 1;
+    }
+    for l in link_styles {
+        let _ = writeln!(out, "{l}");
+    }
+    let mut kinds: Vec<crate::model::KindId> = d
+        .nodes
+        .iter()
+        .filter_map(|&n| g.node(n).map(|x| x.kind))
+        .collect();
+    kinds.sort_unstable();
+    kinds.dedup();
+    for k in kinds {
+        let kind = &g.schema().kind(k).name;
+        let s = kind_style(g.schema(), kind);
+        let _ = writeln!(
+            out,
+            "  classDef {} fill:{},stroke:{}",
+            class_name(kind),
+            s.fill,
+            s.border
+        );
+    }
+    if let Some(root) = d.root.and_then(|r| ids.get(&r)) {
+        let _ = writeln!(out, "  style {root} stroke-width:3px");
+    }
+    out
+}
+
+/// A Mermaid class name for a kind: letters, digits and `_` only.
+fn class_name(kind: &str) -> String {
+    let mut s: String = kind
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    s.insert_str(0, "k_");
+    s
+}
+
+/// The Mermaid brackets closest to a Graphviz shape.
+fn shape(graphviz: &str) -> (&'static str, &'static str) {
+    match graphviz {
+        "box" => ("(", ")"),
+        "ellipse" => ("([", "])"),
+        "octagon" | "hexagon" => ("{{", "}}"),
+        "note" => ("[/", "/]"),
+        "tab" => ("[", "]"),
+        "cylinder" => ("[(", ")]"),
+        "parallelogram" => ("[/", "/]"),
+        "trapezium" => ("[/", "\\]"),
+        _ => ("[", "]"),
+    }
+}

@@ -1,0 +1,220 @@
+//! Runs the real `seccoop` binary and checks what it printed.
+//!
+//! Every run sets `NO_COLOR=1` and pipes stdout and stderr, so output is
+//! plain text whatever terminal the tests run in. Runs start in
+//! `tests/fixtures`, so fixture paths are short and relative, and messages
+//! name them the way a user typed them (`bad/duplicate-id.toml:7:6`).
+//! Tests that write files use a [`Scratch`] directory instead: tests run in
+//! parallel, and nothing may be written to a fixed path.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// The binary under test, built by cargo for this test target.
+pub const BIN: &str = env!("CARGO_BIN_EXE_seccoop");
+
+/// `tests/fixtures`, where runs start.
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A `seccoop` command started in `dir`, with colour off and stdout and
+/// stderr piped.
+pub fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Runs `seccoop ARGS` in `tests/fixtures`.
+pub fn seccoop(args: &[&str]) -> Run {
+    seccoop_in(&fixtures(), args)
+}
+
+/// Runs `seccoop ARGS` in `dir`.
+pub fn seccoop_in(dir: &Path, args: &[&str]) -> Run {
+    let output = command(dir, args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {BIN}: {e}"));
+    Run {
+        args: args.iter().map(|a| a.to_string()).collect(),
+        stdout: String::from_utf8(output.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8(output.stderr).expect("stderr is UTF-8"),
+        // A process killed by a signal has no code; -1 fails every assertion.
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+/// What one run of the binary printed, and how it exited.
+pub struct Run {
+    /// The arguments, for failure messages.
+    pub args: Vec<String>,
+    /// Everything written to stdout.
+    pub stdout: String,
+    /// Everything written to stderr.
+    pub stderr: String,
+    /// The exit code (-1 when killed by a signal).
+    pub code: i32,
+}
+
+/// Shown when an assertion fails, so the failure says what the binary did.
+impl fmt::Display for Run {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "$ seccoop {}", self.args.join(" "))?;
+        writeln!(f, "exit code: {}", self.code)?;
+        writeln!(f, "--- stdout ---\n{}", self.stdout)?;
+        write!(f, "--- stderr ---\n{}", self.stderr)
+    }
+}
+
+impl Run {
+    /// Asserts the run exited with `code` and did not panic.
+    #[track_caller]
+    pub fn exits(&self, code: i32) -> &Self {
+        assert_eq!(self.code, code, "wrong exit code\n{self}");
+        self.no_panic()
+    }
+
+    /// Asserts exit code 0 and no panic.
+    #[track_caller]
+    pub fn success(&self) -> &Self {
+        self.exits(0)
+    }
+
+    /// Asserts exit code 1 (a runtime error), no panic, and nothing on stdout.
+    #[track_caller]
+    pub fn error(&self) -> &Self {
+        self.exits(1);
+        assert_eq!(self.stdout, "", "an error printed an answer\n{self}");
+        self
+    }
+
+    /// Asserts no panic message reached stderr.
+    #[track_caller]
+    pub fn no_panic(&self) -> &Self {
+        for sign in ["panicked", "RUST_BACKTRACE"] {
+            assert!(!self.stderr.contains(sign), "the binary panicked\n{self}");
+        }
+        self
+    }
+
+    /// Asserts stdout is exactly `expected`.
+    #[track_caller]
+    pub fn stdout_is(&self, expected: &str) -> &Self {
+        assert_eq!(self.stdout, expected, "unexpected stdout\n{self}");
+        self
+    }
+
+    /// Asserts stderr is exactly `expected`.
+    #[track_caller]
+    pub fn stderr_is(&self, expected: &str) -> &Self {
+        assert_eq!(self.stderr, expected, "unexpected stderr\n{self}");
+        self
+    }
+
+    /// Asserts stderr holds each of `parts`.
+    #[track_caller]
+    pub fn stderr_has(&self, parts: &[&str]) -> &Self {
+        for part in parts {
+            assert!(self.stderr.contains(part), "stderr lacks {part:?}\n{self}");
+        }
+        self
+    }
+
+    /// Asserts stdout holds each of `parts`.
+    #[track_caller]
+    pub fn stdout_has(&self, parts: &[&str]) -> &Self {
+        for part in parts {
+            assert!(self.stdout.contains(part), "stdout lacks {part:?}\n{self}");
+        }
+        self
+    }
+
+    /// Stdout parsed as JSON.
+    #[track_caller]
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON: {e}\n{self}"))
+    }
+
+    /// The lines of stdout after a table's header line.
+    #[track_caller]
+    pub fn rows(&self) -> Vec<&str> {
+        let mut lines = self.stdout.lines();
+        assert!(lines.next().is_some(), "no header line\n{self}");
+        lines.collect()
+    }
+
+    /// The first column of each table row: the ids of `list`, `search`.
+    pub fn first_column(&self) -> Vec<&str> {
+        self.rows()
+            .iter()
+            .filter_map(|row| row.split_whitespace().next())
+            .collect()
+    }
+}
+
+/// Asserts a graph-file problem was reported the way users need it: exit
+/// code 1, no panic, no answer, and on stderr the position `file:L:C`, the
+/// message, and the help line.
+#[track_caller]
+pub fn assert_load_error(run: &Run, location: &str, message: &str, help: &str) {
+    run.error().stderr_has(&[
+        &format!("[{location}]"),
+        &format!("× {message}"),
+        &format!("help: {help}"),
+        "nothing was run",
+    ]);
+}
+
+/// Asserts `value` is a JSON object with exactly these keys, in any order
+/// (the order of the text is pinned by the snapshots).
+#[track_caller]
+pub fn assert_keys(value: &serde_json::Value, expected: &[&str]) {
+    let object = value
+        .as_object()
+        .unwrap_or_else(|| panic!("not a JSON object: {value:#}"));
+    let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+    keys.sort_unstable();
+    let mut expected = expected.to_vec();
+    expected.sort_unstable();
+    assert_eq!(keys, expected, "in {value:#}");
+}
+
+/// A temporary directory to write graph files into; removed when dropped.
+pub struct Scratch {
+    dir: tempfile::TempDir,
+}
+
+impl Scratch {
+    /// An empty directory.
+    pub fn new() -> Self {
+        Scratch {
+            dir: tempfile::tempdir().expect("create a temporary directory"),
+        }
+    }
+
+    /// The directory.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes `bytes` to `name` inside the directory, and returns its path.
+    pub fn write(&self, name: &str, bytes: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path().join(name);
+        std::fs::write(&path, bytes).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+        path
+    }
+
+    /// Runs `seccoop ARGS` in the directory.
+    pub fn run(&self, args: &[&str]) -> Run {
+        seccoop_in(self.path(), args)
+    }
+}

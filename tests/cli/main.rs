@@ -1,0 +1,22 @@
+//! The command-line test suite: one binary, one module per subcommand.
+//!
+//! Every test except `curated` runs the real `seccoop` binary through
+//! [`harness`] and checks its stdout, stderr and exit code. Short expected
+//! output is written inline; long output (`show`, `related`, JSON) is an
+//! insta snapshot in `tests/cli/snapshots/`.
+
+// A failed `expect` in a test is a failed test with a message, which is what
+// a test should do; the crate-wide lints that forbid it are for the library.
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
+mod harness;
+
+mod check;
+mod curated;
+mod errors;
+mod exit_codes;
+mod list;
+mod related;
+mod search;
+mod show;
+mod stats;
