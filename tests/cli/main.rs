@@ -16,6 +16,7 @@ mod curated;
 mod errors;
 mod exit_codes;
 mod list;
+mod readme;
 mod related;
 mod search;
 mod show;
