@@ -8,8 +8,10 @@
 //!   graph compiled into the binary;
 //! - [`analysis`]: the questions asked of a graph (resolve, search,
 //!   neighbours, statistics), returning data;
+//! - [`generate`]: synthetic graphs of any size, for benchmarks;
 //! - [`export`]: diagrams (DOT, Mermaid, rendered images) of a graph or an answer;
 //! - [`output`]: turning data into tables, JSON and error reports;
+//! - [`write`]: writing a graph as TOML, JSON, JSON Lines or a CSV folder;
 //! - [`cli`]: the command line, one module per subcommand.
 //!
 //! ```
@@ -29,7 +31,10 @@
 pub mod analysis;
 pub mod cli;
 pub mod export;
+pub mod generate;
 pub mod load;
 pub mod model;
 pub mod output;
+pub mod query;
 pub mod suggest;
+pub mod write;

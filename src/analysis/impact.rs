@@ -18,7 +18,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use crate::model::{Direction, Graph, ImpactFlow};
 
-use super::traverse::reach;
+use super::traverse::{chain, reach};
 
 /// The deepest `--depth` accepted; chains longer than this explain nothing.
 pub const MAX_DEPTH: usize = 32;
@@ -112,34 +112,16 @@ pub fn impact(graph: &Graph, root: NodeIndex, depth: usize) -> Impact {
         });
         flows && !u_turn
     });
-    // Slots of the reached nodes, so chains can be rebuilt from parents.
-    let slot: std::collections::HashMap<NodeIndex, usize> = reached
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.node, i))
-        .collect();
     let mut out: Vec<Reached> = reached
         .iter()
+        .enumerate()
         .skip(1)
-        .map(|r| {
-            let mut via = Vec::with_capacity(r.depth);
-            let mut at = r;
-            while let Some((prev, e)) = at.parent {
-                via.push(e);
-                match slot.get(&prev) {
-                    Some(&i) => at = &reached[i],
-                    None => break,
-                }
-            }
-            via.reverse();
-            let last_steps = r.parent.iter().chain(&r.also).map(|&(_, e)| e).collect();
-            Reached {
-                node: r.node,
-                depth: r.depth,
-                via,
-                chains: r.chains,
-                last_steps,
-            }
+        .map(|(i, r)| Reached {
+            node: r.node,
+            depth: r.depth,
+            via: chain(&reached, i),
+            chains: r.chains,
+            last_steps: r.arrivals.iter().map(|a| a.edge).collect(),
         })
         .collect();
     out.sort_by_cached_key(|r| (r.depth, graph.node(r.node).map(|n| n.name.to_lowercase())));

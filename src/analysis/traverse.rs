@@ -6,7 +6,7 @@
 //! followed and in which direction, so the same code serves impact rules
 //! declared in a schema, `--rel` filters, and plain undirected search.
 
-use std::collections::VecDeque;
+use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 
 use petgraph::Direction;
@@ -19,14 +19,43 @@ pub struct Reach<N, E> {
     pub node: N,
     /// Its distance from the start, in edges.
     pub depth: usize,
-    /// The node it was first reached from and the edge taken, `None` for the start.
-    pub parent: Option<(N, E)>,
     /// How many distinct shortest chains lead to it (saturating at `u64::MAX`).
     pub chains: u64,
-    /// The other nodes and edges it is reached from on shortest chains
-    /// (besides `parent`).
-    pub also: Vec<(N, E)>,
+    /// The last steps of its shortest chains, one per edge it is reached
+    /// by, in the order found; empty for the start.
+    pub arrivals: Vec<Arrival<N, E>>,
 }
+
+/// The last step of some shortest chains to a node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrival<N, E> {
+    /// The node one step nearer the start.
+    pub from: N,
+    /// Where `from` is in the list [`reach`] returns.
+    pub from_slot: usize,
+    /// The edge walked.
+    pub edge: E,
+    /// The direction it was walked in.
+    pub dir: Direction,
+    /// How many shortest chains end with this step.
+    pub chains: u64,
+    /// An arrival of `from` (an index into its `arrivals`) that this step
+    /// may follow; `None` when `from` is the start.
+    pub after: Option<usize>,
+}
+
+impl<N: Copy, E: Copy> Reach<N, E> {
+    /// The node and edge of the first shortest chain's last step; `None`
+    /// for the start.
+    pub fn parent(&self) -> Option<(N, E)> {
+        self.arrivals.first().map(|a| (a.from, a.edge))
+    }
+}
+
+/// One way a walk stands at a node: the step it arrived by (`None` at the
+/// start), which of the node's arrivals that is, and how many chains end
+/// with it.
+type Way<E> = (Option<(E, Direction)>, Option<usize>, u64);
 
 /// Breadth-first search from `start` up to `max_depth` edges, following an
 /// edge out of a node only where `step(edge, direction, arrived_by)` allows.
@@ -34,35 +63,43 @@ pub struct Reach<N, E> {
 /// `direction` is [`Direction::Outgoing`] when the walk would go from the
 /// edge's source to its target, [`Direction::Incoming`] when it would go
 /// against the edge. `arrived_by` is the edge (and the direction it was
-/// walked) by which the walk first reached the node, `None` at `start`; a
-/// filter can use it to forbid turning straight back along a relation.
+/// walked) by which a shortest chain reached the node, `None` at `start`;
+/// a filter can use it to forbid turning straight back along a relation.
+/// `step` is asked once for each distinct last step of the node's shortest
+/// chains: the edge is followed when any of them allows it, and only the
+/// chains it allows count. So the answer does not depend on the order in
+/// which edges are stored.
 ///
 /// # Arguments
 /// * `g`: the graph.
 /// * `start`: where the walk begins.
 /// * `max_depth`: the longest chain followed, in edges.
-/// * `step`: whether an edge may be walked in a direction.
+/// * `step`: whether an edge may be walked in a direction after a step.
 ///
 /// # Returns
 /// Every node reached, in breadth-first order starting with `start` (depth
-/// 0), each with its depth, the edge it was first reached by, and the number
-/// of distinct shortest chains from `start` to it.
+/// 0), each with its depth, the last steps of its shortest chains, and the
+/// number of distinct shortest chains from `start` to it. [`chain`] rebuilds
+/// one chain.
 ///
 /// # Complexity
-/// O(|V| + |E|) time and O(|V|) space, over the part of the graph reached.
+/// O(|V| + Σ a(v)·deg(v)) time, where a(v) is the number of last steps of
+/// v's shortest chains (1 on a tree), and O(|V| + |E|) space, over the part
+/// of the graph reached.
 ///
 /// # Example
 /// ```
 /// use petgraph::graph::DiGraph;
 /// use petgraph::Direction;
-/// use seccoop::analysis::traverse::reach;
+/// use seccoop::analysis::traverse::{chain, reach};
 ///
 /// let mut g = DiGraph::<(), ()>::new();
 /// let (a, b, c, d) = (g.add_node(()), g.add_node(()), g.add_node(()), g.add_node(()));
 /// g.extend_with_edges([(a, b), (a, c), (b, d), (c, d)]);
 /// let r = reach(&g, a, 2, |_, dir, _| dir == Direction::Outgoing);
-/// let at_d = r.iter().find(|x| x.node == d).unwrap();
-/// assert_eq!((at_d.depth, at_d.chains), (2, 2));
+/// let at_d = r.iter().position(|x| x.node == d).unwrap();
+/// assert_eq!((r[at_d].depth, r[at_d].chains), (2, 2));
+/// assert_eq!(chain(&r, at_d).len(), 2);
 /// ```
 pub fn reach<G, F>(
     g: G,
@@ -81,46 +118,66 @@ where
     let mut out = vec![Reach {
         node: start,
         depth: 0,
-        parent: None,
         chains: 1,
-        also: Vec::new(),
+        arrivals: Vec::new(),
     }];
-    // The direction each reached node's parent edge was walked in.
-    let mut arrived: Vec<Option<(G::EdgeId, Direction)>> = vec![None];
     slot[g.to_index(start)] = Some(0);
     let mut queue = VecDeque::from([0usize]);
     while let Some(i) = queue.pop_front() {
-        let (node, depth, chains) = (out[i].node, out[i].depth, out[i].chains);
+        let (node, depth) = (out[i].node, out[i].depth);
         if depth >= max_depth {
             continue;
         }
-        let by = arrived[i];
+        // Every arrival is known by now: they all come from nodes one step
+        // nearer, which the queue has already taken.
+        let ways: Vec<Way<G::EdgeId>> = if out[i].arrivals.is_empty() {
+            vec![(None, None, out[i].chains)]
+        } else {
+            out[i]
+                .arrivals
+                .iter()
+                .enumerate()
+                .map(|(k, a)| (Some((a.edge, a.dir)), Some(k), a.chains))
+                .collect()
+        };
         for dir in [Direction::Outgoing, Direction::Incoming] {
             for e in g.edges_directed(node, dir) {
-                if !step(e, dir, by) {
-                    continue;
+                let mut allowed = None;
+                let mut chains = 0u64;
+                for &(by, k, n) in &ways {
+                    if step(e, dir, by) {
+                        allowed.get_or_insert(k);
+                        chains = chains.saturating_add(n);
+                    }
                 }
+                let Some(after) = allowed else { continue };
                 let next = if dir == Direction::Outgoing {
                     e.target()
                 } else {
                     e.source()
                 };
+                let arrival = Arrival {
+                    from: node,
+                    from_slot: i,
+                    edge: e.id(),
+                    dir,
+                    chains,
+                    after,
+                };
                 match slot[g.to_index(next)] {
                     None => {
                         slot[g.to_index(next)] = Some(out.len());
                         queue.push_back(out.len());
-                        arrived.push(Some((e.id(), dir)));
                         out.push(Reach {
                             node: next,
                             depth: depth + 1,
-                            parent: Some((node, e.id())),
                             chains,
-                            also: Vec::new(),
+                            arrivals: vec![arrival],
                         });
                     }
                     Some(j) if out[j].depth == depth + 1 => {
                         out[j].chains = out[j].chains.saturating_add(chains);
-                        out[j].also.push((node, e.id()));
+                        out[j].arrivals.push(arrival);
                     }
                     Some(_) => {}
                 }
@@ -128,6 +185,27 @@ where
         }
     }
     out
+}
+
+/// One shortest chain from the start of a [`reach`] to `reached[slot]`:
+/// its edges, start side first, following each node's first arrival and
+/// then the arrival that step may follow.
+///
+/// # Complexity
+/// O(length of the chain).
+pub fn chain<N, E: Copy>(reached: &[Reach<N, E>], slot: usize) -> Vec<E> {
+    let mut edges = Vec::new();
+    let (mut at, mut arrival) = (slot, 0usize);
+    while let Some(a) = reached.get(at).and_then(|r| r.arrivals.get(arrival)) {
+        edges.push(a.edge);
+        at = a.from_slot;
+        match a.after {
+            Some(k) => arrival = k,
+            None => break,
+        }
+    }
+    edges.reverse();
+    edges
 }
 
 /// A walk through a graph: its nodes and the edges between them
@@ -143,11 +221,18 @@ pub struct Path<N, E> {
 /// A shortest connection from `from` to `to`, following edges in either
 /// direction where `allow(edge)` holds.
 ///
+/// Searches breadth-first from both ends at once, always widening the
+/// smaller frontier by one whole level, and stops at the level where the
+/// two searches meet. On a large graph where the two nodes are a few steps
+/// apart this visits a small part of it, where a one-sided search would
+/// visit nearly all of it.
+///
 /// # Returns
 /// `None` when `to` cannot be reached; a path of no edges when `from == to`.
 ///
 /// # Complexity
-/// O(|V| + |E|) time, O(|V|) space.
+/// O(|V| + |E|) time and O(|V|) space in the worst case (no connection);
+/// far less when the ends are close.
 ///
 /// # Example
 /// ```
@@ -169,51 +254,93 @@ pub fn shortest_path<G, F>(
 where
     G: IntoEdgesDirected + NodeIndexable,
     G::NodeId: Copy + Eq + Hash,
+    G::EdgeId: Copy,
     F: FnMut(G::EdgeRef) -> bool,
 {
-    let mut parent: Vec<Option<(G::NodeId, G::EdgeId)>> = vec![None; g.node_bound()];
-    let mut seen = vec![false; g.node_bound()];
-    seen[g.to_index(from)] = true;
-    let mut queue = VecDeque::from([from]);
-    let mut found = from == to;
-    'search: while let Some(node) = queue.pop_front() {
-        for dir in [Direction::Outgoing, Direction::Incoming] {
-            for e in g.edges_directed(node, dir) {
-                if !allow(e) {
-                    continue;
+    if from == to {
+        return Some(Path {
+            nodes: vec![from],
+            edges: Vec::new(),
+        });
+    }
+    // For each side: every node it reached, with its distance from the
+    // side's start and the node and edge it was reached by.
+    type Seen<N, E> = HashMap<N, (usize, Option<(N, E)>)>;
+    // Where the sides meet: (distance on the other side, node on this side,
+    // edge, node on the other side).
+    type Meeting<N, E> = (usize, N, E, N);
+    let mut seen: [Seen<G::NodeId, G::EdgeId>; 2] = [
+        HashMap::from([(from, (0, None))]),
+        HashMap::from([(to, (0, None))]),
+    ];
+    let mut level = [0usize; 2];
+    let mut frontier: [Vec<G::NodeId>; 2] = [vec![from], vec![to]];
+    loop {
+        // Widen the smaller frontier; an empty one means no connection.
+        let side = usize::from(frontier[1].len() < frontier[0].len());
+        if frontier[side].is_empty() {
+            return None;
+        }
+        let other = 1 - side;
+        let mut next = Vec::new();
+        // The nearest meeting of this level.
+        let mut meeting: Option<Meeting<G::NodeId, G::EdgeId>> = None;
+        for &node in &frontier[side] {
+            for dir in [Direction::Outgoing, Direction::Incoming] {
+                for e in g.edges_directed(node, dir) {
+                    if !allow(e) {
+                        continue;
+                    }
+                    let n = if dir == Direction::Outgoing {
+                        e.target()
+                    } else {
+                        e.source()
+                    };
+                    if let Some(&(d, _)) = seen[other].get(&n)
+                        && meeting.is_none_or(|(best, ..)| d < best)
+                    {
+                        meeting = Some((d, node, e.id(), n));
+                    }
+                    if let std::collections::hash_map::Entry::Vacant(slot) = seen[side].entry(n) {
+                        slot.insert((level[side] + 1, Some((node, e.id()))));
+                        next.push(n);
+                    }
                 }
-                let next = if dir == Direction::Outgoing {
-                    e.target()
-                } else {
-                    e.source()
-                };
-                if seen[g.to_index(next)] {
-                    continue;
-                }
-                seen[g.to_index(next)] = true;
-                parent[g.to_index(next)] = Some((node, e.id()));
-                if next == to {
-                    found = true;
-                    break 'search;
-                }
-                queue.push_back(next);
             }
         }
+        // Widening a whole level before looking lets the nearest meeting of
+        // the level win: that is a shortest connection.
+        if let Some((_, here, edge, there)) = meeting {
+            let walk = |start: G::NodeId, map: &Seen<G::NodeId, G::EdgeId>| {
+                let (mut nodes, mut edges) = (vec![start], Vec::new());
+                let mut at = start;
+                while let Some(&(_, Some((prev, e)))) = map.get(&at) {
+                    nodes.push(prev);
+                    edges.push(e);
+                    at = prev;
+                }
+                (nodes, edges)
+            };
+            // `here` leads back to this side's start, `there` to the other's.
+            let (mut back_nodes, mut back_edges) = walk(here, &seen[side]);
+            back_nodes.reverse();
+            back_edges.reverse();
+            let (fwd_nodes, fwd_edges) = walk(there, &seen[other]);
+            back_edges.push(edge);
+            back_nodes.extend(fwd_nodes);
+            back_edges.extend(fwd_edges);
+            if side == 1 {
+                back_nodes.reverse();
+                back_edges.reverse();
+            }
+            return Some(Path {
+                nodes: back_nodes,
+                edges: back_edges,
+            });
+        }
+        frontier[side] = next;
+        level[side] += 1;
     }
-    if !found {
-        return None;
-    }
-    let mut nodes = vec![to];
-    let mut edges = Vec::new();
-    let mut at = to;
-    while let Some((prev, e)) = parent[g.to_index(at)] {
-        nodes.push(prev);
-        edges.push(e);
-        at = prev;
-    }
-    nodes.reverse();
-    edges.reverse();
-    Some(Path { nodes, edges })
 }
 
 /// Limits on [`simple_paths`], so a dense graph cannot make it run forever.
@@ -241,9 +368,13 @@ pub struct SimplePaths<N, E> {
 /// `limits.max_hops` edges, following edges in either direction where
 /// `allow(edge)` holds. Parallel edges give distinct paths.
 ///
+/// The search lists the paths of one edge, then of two, and so on, so the
+/// paths come shortest first and, when `max_paths` or `max_steps` cuts the
+/// search short, the paths missing are never shorter than a path listed.
+///
 /// # Complexity
 /// Exponential in `max_hops` in the worst case; bounded by
-/// `limits.max_steps` edge visits.
+/// `limits.max_steps` edge visits in all.
 ///
 /// # Example
 /// ```
@@ -284,52 +415,71 @@ where
     }
     let mut on_path = vec![false; g.node_bound()];
     on_path[g.to_index(from)] = true;
-    let mut nodes = vec![from];
-    let mut edges: Vec<G::EdgeId> = Vec::new();
     let mut steps = 0usize;
-    // Each frame holds the unexplored steps out of one node of the path.
-    let mut stack: Vec<std::vec::IntoIter<(G::NodeId, G::EdgeId)>> =
-        vec![neighbours(g, from, &mut allow)];
-    while let Some(frame) = stack.last_mut() {
-        let Some((next, e)) = frame.next() else {
-            stack.pop();
-            if let Some(n) = nodes.pop() {
-                on_path[g.to_index(n)] = false;
+    // Rounds of growing length: round `len` lists the paths of exactly `len`
+    // edges. Searching depth first in one round would spend the budget on
+    // long detours in a dense graph and miss the direct edge; this way, when
+    // a limit cuts the search short, every shorter path is already listed.
+    // Each round repeats the shallower ones, which costs at most as much
+    // again when nodes have two or more neighbours.
+    'rounds: for len in 1..=limits.max_hops {
+        // Whether some path was stopped at `len` edges: if none was, longer
+        // rounds would find nothing new.
+        let mut cut = false;
+        let mut nodes = vec![from];
+        let mut edges: Vec<G::EdgeId> = Vec::new();
+        // Each frame holds the unexplored steps out of one node of the path.
+        let mut stack: Vec<std::vec::IntoIter<(G::NodeId, G::EdgeId)>> =
+            vec![neighbours(g, from, &mut allow)];
+        while let Some(frame) = stack.last_mut() {
+            let Some((next, e)) = frame.next() else {
+                stack.pop();
+                // The start stays on the path for the next round.
+                if let [_, .., n] = nodes[..] {
+                    on_path[g.to_index(n)] = false;
+                    nodes.pop();
+                }
+                edges.pop();
+                continue;
+            };
+            steps += 1;
+            if steps > limits.max_steps {
+                out.truncated = true;
+                break 'rounds;
             }
-            edges.pop();
-            continue;
-        };
-        steps += 1;
-        if steps > limits.max_steps {
-            out.truncated = true;
+            if on_path[g.to_index(next)] {
+                continue;
+            }
+            if next == to {
+                if edges.len() + 1 == len {
+                    let mut p_nodes = nodes.clone();
+                    p_nodes.push(next);
+                    let mut p_edges = edges.clone();
+                    p_edges.push(e);
+                    out.paths.push(Path {
+                        nodes: p_nodes,
+                        edges: p_edges,
+                    });
+                    if out.paths.len() >= limits.max_paths {
+                        out.truncated = true;
+                        break 'rounds;
+                    }
+                }
+                continue;
+            }
+            if edges.len() + 1 < len {
+                on_path[g.to_index(next)] = true;
+                nodes.push(next);
+                edges.push(e);
+                stack.push(neighbours(g, next, &mut allow));
+            } else {
+                cut = true;
+            }
+        }
+        if !cut {
             break;
         }
-        if on_path[g.to_index(next)] {
-            continue;
-        }
-        if next == to {
-            let mut p_nodes = nodes.clone();
-            p_nodes.push(next);
-            let mut p_edges = edges.clone();
-            p_edges.push(e);
-            out.paths.push(Path {
-                nodes: p_nodes,
-                edges: p_edges,
-            });
-            if out.paths.len() >= limits.max_paths {
-                out.truncated = true;
-                break;
-            }
-            continue;
-        }
-        if edges.len() + 1 < limits.max_hops {
-            on_path[g.to_index(next)] = true;
-            nodes.push(next);
-            edges.push(e);
-            stack.push(neighbours(g, next, &mut allow));
-        }
     }
-    out.paths.sort_by_key(|p| p.edges.len());
     out
 }
 

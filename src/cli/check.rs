@@ -15,13 +15,13 @@ use crate::output::{self, Format, Style};
 ///
 /// The files are checked together, as `-g` would load them: an edge may
 /// point at a node of another file. With no FILE, checks the files given
-/// with `-g`, or else the built-in graph. Exits with 1 when there is any
-/// problem.
-///
-/// Example: seccoop check my-graph.toml
+/// with `-g`, or else the built-in graph. A CSV folder or a JSON Lines file
+/// gets every bad row listed with its line (the first 1000, and a count of
+/// the rest). Exits with 1 when there is any problem.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  seccoop check my-graph.toml")]
 pub struct Args {
-    /// The graph files (TOML or JSON).
+    /// The graph files: TOML, JSON, JSON Lines (.jsonl) or CSV folders.
     pub files: Vec<PathBuf>,
 }
 
@@ -63,14 +63,11 @@ pub fn run(
         &args.files
     };
     let (names, result) = if paths.is_empty() {
-        let file = Arc::new(SourceFile {
-            name: load::EMBEDDED_NAME.into(),
-            text: load::EMBEDDED_GRAPH.into(),
-        });
+        let file = Arc::new(SourceFile::new(load::EMBEDDED_NAME, load::EMBEDDED_GRAPH));
         (vec![file.name.clone()], load::load_sources(vec![file]))
     } else {
         let names = paths.iter().map(|p| display(p)).collect();
-        (names, load::load_paths(paths))
+        (names, load::load_paths_with(paths, &super::progress_bar()))
     };
     let (graph, problems): (Option<Graph>, Vec<LoadError>) = match result {
         Ok(g) => (Some(g), Vec::new()),
@@ -131,7 +128,7 @@ pub fn run(
                     );
                 }
                 None => {
-                    let n = problems.len();
+                    let n = load::problem_count(&problems);
                     let _ = writeln!(
                         out.stderr,
                         "error: {n} problem{} in {files}",

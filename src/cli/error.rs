@@ -60,6 +60,15 @@ pub enum CliError {
         #[source]
         source: std::io::Error,
     },
+    /// `convert` cannot tell the output format from the output's name.
+    #[error("cannot tell the format to write from `{}`", path.display())]
+    OutputFormat {
+        /// The output path.
+        path: std::path::PathBuf,
+    },
+    /// `convert` could not write the graph.
+    #[error("{0}")]
+    Convert(crate::write::WriteError),
     /// A `--rel` argument the schema does not declare.
     #[error("unknown relation `{text}`")]
     UnknownRelation {
@@ -122,6 +131,14 @@ impl CliError {
                 format.name()
             )),
             CliError::Write { .. } => Some("check that the folder exists and is writable".into()),
+            CliError::OutputFormat { .. } => Some(
+                "name the output .toml, .json, .jsonl or a folder, or give --to toml|json|jsonl|csv"
+                    .into(),
+            ),
+            CliError::Convert(crate::write::WriteError::Io { .. }) => {
+                Some("check that the folder exists and is writable".into())
+            }
+            CliError::Convert(crate::write::WriteError::Unrepresentable { .. }) => None,
             CliError::Format { supported, .. } => Some(format!(
                 "use one of: {}",
                 supported
@@ -136,7 +153,7 @@ impl CliError {
     /// The process exit code for the error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Format { .. } => 2,
+            CliError::Format { .. } | CliError::OutputFormat { .. } => 2,
             _ => 1,
         }
     }

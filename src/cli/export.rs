@@ -12,12 +12,10 @@ use crate::output::Format;
 /// (`.dot`, `.gv`, `.mmd`, `.svg`, `.png`, `.pdf`). Binary formats go only
 /// to a file or a pipe, never to a terminal. Activities are boxed with the
 /// area they are part of; inferred edges are dashed.
-///
-/// Examples:
-///   seccoop export -o graph.svg
-///   seccoop export --focus terrorism --depth 2 --format mermaid
-///   seccoop export --kind activity --kind threat --rel addresses -o addresses.png
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  seccoop export -o graph.svg\n  seccoop export --focus terrorism --depth 2 --format mermaid\n  seccoop export --kind activity --kind threat --rel addresses -o addresses.png"
+)]
 pub struct Args {
     /// Only nodes of this kind (repeatable).
     #[arg(long = "kind", value_name = "KIND")]

@@ -15,9 +15,8 @@ use crate::output::{self, Format};
 ///
 /// A single point of failure is an activity whose loss leaves some threat
 /// addressed by nothing.
-///
-/// Example: seccoop gaps --format json
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  seccoop gaps --format json")]
 pub struct Args {}
 
 /// The coverage answer, shared with `whatif`.
@@ -45,19 +44,12 @@ struct SpofJson {
 /// Runs `gaps`.
 pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let cov = coverage(&ctx.graph, &HashSet::new());
-    Ok(Output::answer(match ctx.format {
-        Format::Json => output::json(&gaps_json(&cov, ctx)),
-        Format::Jsonl
-        | Format::Csv
-        | Format::Dot
-        | Format::Mermaid
-        | Format::Svg
-        | Format::Png
-        | Format::Pdf => {
-            return Err(ctx.unsupported("gaps", &[Format::Table, Format::Json]));
-        }
-        Format::Table => render(&cov, ctx),
-    }))
+    ctx.table_or_json(
+        "gaps",
+        &[Format::Table, Format::Json],
+        || output::json(&gaps_json(&cov, ctx)),
+        || render(&cov, ctx),
+    )
 }
 
 /// The JSON form of a coverage.

@@ -10,7 +10,7 @@ use super::{CliError, Context, EdgeJson, NodeRef, Output};
 use crate::analysis::impact as trace;
 use crate::analysis::impact::{Impact, MAX_DEPTH};
 use crate::export::Diagram;
-use crate::output::{self, Format};
+use crate::output;
 
 /// Trace the impact of a node: what it hinders, and what that weakens in turn.
 ///
@@ -25,9 +25,8 @@ use crate::output::{self, Format};
 /// or none), so it works for any node: the loss of an activity, the
 /// withdrawal of an actor. Each node reached comes with a shortest chain of
 /// edges that explains it and the number of distinct shortest chains.
-///
-/// Example: seccoop impact "lack of trust and transparency"
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  seccoop impact \"lack of trust and transparency\"")]
 pub struct Args {
     /// The node: an id, a name or an alias (any case).
     pub node: String,
@@ -82,19 +81,12 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         .with_root(root);
         return ctx.draw(&diagram, "impact");
     }
-    Ok(Output::answer(match ctx.format {
-        Format::Json => output::json(&report(&found, ctx)),
-        Format::Jsonl
-        | Format::Csv
-        | Format::Dot
-        | Format::Mermaid
-        | Format::Svg
-        | Format::Png
-        | Format::Pdf => {
-            return Err(ctx.unsupported("impact", super::GRAPH_ANSWER_FORMATS));
-        }
-        Format::Table => tree(&found, ctx),
-    }))
+    ctx.table_or_json(
+        "impact",
+        super::GRAPH_ANSWER_FORMATS,
+        || output::json(&report(&found, ctx)),
+        || tree(&found, ctx),
+    )
 }
 
 fn report(found: &Impact, ctx: &Context) -> Report {
@@ -159,9 +151,9 @@ fn tree(found: &Impact, ctx: &Context) -> String {
         .map(|&(k, n)| {
             let def = ctx.graph.schema().kind(k);
             let word = if n == 1 {
-                &def.name
+                def.name.clone()
             } else {
-                def.plural.as_ref().unwrap_or(&def.name)
+                def.plural_form()
             };
             format!("{n} {word}")
         })
@@ -210,7 +202,7 @@ fn walk(
             out,
             "{prefix}{} {} {}{chains}",
             if last { "└─" } else { "├─" },
-            phrase(ctx, e, node),
+            crate::output::safe(&phrase(ctx, e, node)),
             ctx.label(r.node)
         );
         let deeper = format!("{prefix}{}", if last { "   " } else { "│  " });
@@ -231,6 +223,6 @@ fn phrase(ctx: &Context, e: EdgeIndex, from: NodeIndex) -> String {
     } else {
         def.inverse
             .clone()
-            .unwrap_or_else(|| format!("(is {} of)", def.name))
+            .unwrap_or_else(|| format!("← {}", def.name))
     }
 }

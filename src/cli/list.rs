@@ -6,9 +6,8 @@ use crate::output::{self, Format};
 /// List nodes, optionally of one kind.
 ///
 /// Nodes are grouped by kind in schema order, then sorted by name.
-///
-/// Example: seccoop list threats
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  seccoop list threats")]
 pub struct Args {
     /// Only nodes of this kind (singular or plural: `activity`, `activities`).
     pub kind: Option<String>,

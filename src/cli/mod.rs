@@ -7,12 +7,16 @@
 //! [`run`] writes to the terminal.
 
 mod check;
+mod convert;
 mod error;
 mod export;
 mod gaps;
+mod generate;
 mod impact;
 mod list;
 mod path;
+mod progress;
+mod query;
 mod related;
 mod search;
 mod show;
@@ -47,7 +51,8 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "seccoop", version, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
-    /// Load this graph file (TOML or JSON) instead of the built-in graph; repeat to merge files.
+    /// Load this graph instead of the built-in one: a TOML or JSON file, a JSON Lines file
+    /// (.jsonl), or a CSV folder (nodes.csv, edges.csv); repeat to merge.
     #[arg(short = 'g', long = "graph", value_name = "FILE", global = true)]
     pub graph: Vec<PathBuf>,
 
@@ -86,31 +91,40 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The subcommands.
+/// The subcommands. Each one's help text is the doc comment of its `Args`
+/// struct (first line: short help; the rest: long help with an example), so
+/// the variants carry plain comments: a doc comment here would replace it.
 #[derive(Debug, Subcommand)]
+#[allow(missing_docs)]
 pub enum Command {
-    /// List nodes, optionally of one kind.
+    // List nodes, optionally of one kind.
     List(list::Args),
-    /// Show a node: its properties, its edges in both directions, and where they come from.
+    // Show a node: its properties, its edges in both directions, and where they come from.
     Show(show::Args),
-    /// Find nodes by id, name, alias or description.
+    // Find nodes by id, name, alias or description.
     Search(search::Args),
-    /// List a node's direct neighbours.
+    // List a node's direct neighbours.
     Related(related::Args),
-    /// Check graph files and report every problem.
+    // Check graph files and report every problem.
     Check(check::Args),
-    /// Count nodes and edges; rank threats and challenges.
+    // Count nodes and edges; rank threats and challenges.
     Stats(stats::Args),
-    /// Trace how a node's loss or weakening ripples through the graph.
+    // Trace how a node's loss or weakening ripples through the graph.
     Impact(impact::Args),
-    /// Find how two nodes are connected.
+    // Find how two nodes are connected.
     Path(path::Args),
-    /// Find coverage gaps and single points of failure.
+    // Find coverage gaps and single points of failure.
     Gaps(gaps::Args),
-    /// Recompute coverage with some nodes removed.
+    // Recompute coverage with some nodes removed.
     Whatif(whatif::Args),
-    /// Draw the graph, a filtered view of it, or a node's neighbourhood.
+    // Draw the graph, a filtered view of it, or a node's neighbourhood.
     Export(export::Args),
+    // Write a synthetic graph with the curated graph's shape, as a CSV folder.
+    Generate(generate::Args),
+    // Convert a graph between TOML, JSON, JSON Lines and a CSV folder.
+    Convert(convert::Args),
+    // Ask the graph a Cypher query.
+    Query(query::Args),
 }
 
 /// The formats every graph-shaped answer can be drawn in.
@@ -166,7 +180,7 @@ impl Context {
         let graph = if graph_files.is_empty() {
             crate::load::embedded()
         } else {
-            crate::load::load_paths(graph_files)
+            crate::load::load_paths_with(graph_files, &progress_bar())
         }
         .map_err(CliError::Load)?;
         Ok(Context {
@@ -279,14 +293,14 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     };
     let stderr_color = std::io::stderr().is_terminal() && !no_color;
     let output_path = cli.output.clone();
-    let result = dispatch(cli, &printing, stderr_color).and_then(|out| {
-        if output_path.is_none() && stdout_tty && printing.format.is_binary() {
-            return Err(CliError::BinaryToTerminal {
-                format: printing.format,
-            });
-        }
-        Ok(out)
-    });
+    // Refused before any work: a binary image would garble the terminal.
+    let result = if output_path.is_none() && stdout_tty && printing.format.is_binary() {
+        Err(CliError::BinaryToTerminal {
+            format: printing.format,
+        })
+    } else {
+        dispatch(cli, &printing, stderr_color)
+    };
     match result {
         Ok(out) => {
             if !out.stderr.is_empty() {
@@ -334,6 +348,28 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Gaps(args) => gaps::run(&args, &ctx()?),
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
         Command::Export(args) => export::run(&args, &ctx()?),
+        Command::Generate(args) => generate::run(&args, printing.format),
+        Command::Convert(args) => convert::run(&args, printing.format, &progress_bar()),
+        Command::Query(args) => query::run(&args, &ctx()?),
+    }
+}
+
+/// A progress bar for loading big graphs, drawn only when stderr is a terminal.
+fn progress_bar() -> progress::Bar {
+    progress::Bar::new(std::io::stderr().is_terminal())
+}
+
+/// A big graph is not freed when its command ends.
+///
+/// Freeing a million-node graph one allocation at a time takes longer than
+/// answering from it (a third of a second, measured); the process exits
+/// right after the command, and the OS takes the memory back at once.
+impl Drop for Context {
+    fn drop(&mut self) {
+        if self.graph.node_count() > 100_000 {
+            let empty = Graph::new(crate::model::Schema::new());
+            std::mem::forget(std::mem::replace(&mut self.graph, empty));
+        }
     }
 }
 
@@ -358,6 +394,22 @@ impl Context {
             command,
             format: self.format,
             supported,
+        }
+    }
+
+    /// A report that prints as a table or as JSON; any other format is a
+    /// usage error naming `supported`, every format `command` offers.
+    pub fn table_or_json(
+        &self,
+        command: &'static str,
+        supported: &'static [Format],
+        json: impl FnOnce() -> String,
+        table: impl FnOnce() -> String,
+    ) -> Result<Output, CliError> {
+        match self.format {
+            Format::Json => Ok(Output::answer(json())),
+            Format::Table => Ok(Output::answer(table())),
+            _ => Err(self.unsupported(command, supported)),
         }
     }
 
@@ -449,7 +501,10 @@ impl Context {
     /// `Name (kind)` of a node, for tables.
     pub fn label(&self, ix: petgraph::stable_graph::NodeIndex) -> String {
         match self.graph.node(ix) {
-            Some(n) => format!("{} ({})", n.name, self.graph.kind_name(n.kind)),
+            Some(n) => {
+                crate::output::safe(&format!("{} ({})", n.name, self.graph.kind_name(n.kind)))
+                    .into_owned()
+            }
             None => String::new(),
         }
     }

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{CliError, Context, EdgeJson, Output};
 use crate::analysis::paths::{self, DEFAULT_MAX_HOPS, MAX_HOPS, MAX_PATHS, PathQuery};
 use crate::export::Diagram;
-use crate::output::{self, Format};
+use crate::output;
 
 /// Find how two nodes are connected.
 ///
@@ -16,9 +16,10 @@ use crate::output::{self, Format};
 /// below, `↑ rel` when it goes the other way. Without --all: one shortest
 /// connection. With --all: every simple path of at most --max-hops edges
 /// (at most 1000 paths; the output says when results were cut).
-///
-/// Example: seccoop path "resource constraints" terrorism --all --max-hops 3
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  seccoop path \"resource constraints\" terrorism --all --max-hops 3"
+)]
 pub struct Args {
     /// Where the connection starts: an id, a name or an alias.
     pub from: String,
@@ -89,27 +90,29 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             .collect(),
         truncated: found.truncated,
     };
-    let mut out = Output::answer(match ctx.format {
-        Format::Json => output::json(&report),
-        Format::Jsonl
-        | Format::Csv
-        | Format::Dot
-        | Format::Mermaid
-        | Format::Svg
-        | Format::Png
-        | Format::Pdf => {
-            return Err(ctx.unsupported("path", super::GRAPH_ANSWER_FORMATS));
-        }
-        Format::Table => render(&report, ctx),
-    });
+    let mut out = ctx.table_or_json(
+        "path",
+        super::GRAPH_ANSWER_FORMATS,
+        || output::json(&report),
+        || render(&report, ctx),
+    )?;
     let (a, b) = (ctx.node_ref(from).id, ctx.node_ref(to).id);
     if report.paths.is_empty() {
-        let within = if args.all {
-            format!(" within {} hops", args.max_hops.min(MAX_HOPS))
+        let _ = if found.truncated {
+            // The search stopped early: a longer connection may exist.
+            writeln!(
+                out.stderr,
+                "no connection found between `{a}` and `{b}` before the search was cut"
+            )
+        } else if args.all {
+            let hops = args.max_hops.min(MAX_HOPS);
+            writeln!(
+                out.stderr,
+                "no connection between `{a}` and `{b}` within {hops} hops"
+            )
         } else {
-            String::new()
+            writeln!(out.stderr, "no connection between `{a}` and `{b}`")
         };
-        let _ = writeln!(out.stderr, "no connection between `{a}` and `{b}`{within}");
     }
     if found.hops_capped {
         let _ = writeln!(
@@ -150,7 +153,12 @@ fn render(report: &Report, ctx: &Context) -> String {
                 .node_index(id)
                 .map(|ix| ctx.label(ix))
                 .unwrap_or_default();
-            let _ = writeln!(out, "{id}  {}", ctx.style.dim(&label));
+            let _ = writeln!(
+                out,
+                "{}  {}",
+                crate::output::safe(id),
+                ctx.style.dim(&label)
+            );
             if let Some(e) = p.edges.get(j) {
                 let arrow = if e.from == *id { "↓" } else { "↑" };
                 let _ = writeln!(out, "  {arrow} {}", e.rel);

@@ -12,10 +12,10 @@ use crate::output::{self, Format};
 ///
 /// Each row is one edge: its relation, its direction seen from NODE (`out`
 /// when NODE is the edge's `from`), and the node at the other end.
-///
-/// Example: which activities address terrorism?
-///   seccoop related terrorism --rel addresses
 #[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  # which activities address terrorism?\n  seccoop related terrorism --rel addresses"
+)]
 pub struct Args {
     /// The node: an id, a name or an alias (any case).
     pub node: String,

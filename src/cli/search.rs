@@ -9,9 +9,8 @@ use crate::output::{self, Format};
 /// Find nodes by id, name, alias or description.
 ///
 /// Case is ignored; the best matches come first.
-///
-/// Example: seccoop search cyber
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  seccoop search cyber")]
 pub struct Args {
     /// The text to look for; several words match nodes that hold them all.
     #[arg(required = true, num_args = 1.., value_parser = clap::builder::NonEmptyStringValueParser::new())]

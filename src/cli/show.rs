@@ -8,15 +8,14 @@ use super::{CliError, Context, NodeRef, Output};
 use crate::analysis::{NeighborFilter, related};
 use crate::export::Diagram;
 use crate::model::{Basis, Direction, Properties, Provenance, RelId, Source};
-use crate::output::{self, Format, Style};
+use crate::output::{self, Style, safe};
 
 /// Show a node: its properties, its edges in both directions, and where they come from.
 ///
 /// Edges are grouped by relation; each carries its basis (stated or
 /// inferred) and its provenance (source section › item: note).
-///
-/// Example: seccoop show "intelligence sharing"
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  seccoop show \"intelligence sharing\"")]
 pub struct Args {
     /// The node: an id, a name or an alias (any case).
     pub node: String,
@@ -105,29 +104,22 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             .filter_map(|id| graph.source(id))
             .collect(),
     };
-    Ok(Output::answer(match ctx.format {
-        Format::Json => output::json(&shown),
-        Format::Jsonl
-        | Format::Csv
-        | Format::Dot
-        | Format::Mermaid
-        | Format::Svg
-        | Format::Png
-        | Format::Pdf => {
-            return Err(ctx.unsupported("show", super::GRAPH_ANSWER_FORMATS));
-        }
-        Format::Table => render(&shown, ctx, ctx.style),
-    }))
+    ctx.table_or_json(
+        "show",
+        super::GRAPH_ANSWER_FORMATS,
+        || output::json(&shown),
+        || render(&shown, ctx, ctx.style),
+    )
 }
 
 fn render(shown: &Shown, ctx: &Context, style: Style) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{} ({})", style.bold(shown.name), shown.kind);
-    let _ = writeln!(out, "id: {}", shown.id);
-    let props: Vec<(&String, String)> = shown
+    let _ = writeln!(out, "id: {}", safe(shown.id));
+    let props: Vec<(String, String)> = shown
         .properties
         .iter()
-        .map(|(k, v)| (k, v.to_string()))
+        .map(|(k, v)| (safe(k).into_owned(), safe(&v.to_string()).into_owned()))
         .collect();
     let width = props
         .iter()
@@ -175,7 +167,12 @@ fn render(shown: &Shown, ctx: &Context, style: Style) -> String {
             } else {
                 ""
             };
-            let _ = writeln!(out, "  {:<id_width$}  {}{inferred}", e.node.id, e.node.name);
+            let _ = writeln!(
+                out,
+                "  {:<id_width$}  {}{inferred}",
+                safe(&e.node.id),
+                safe(&e.node.name)
+            );
             for p in e.provenance {
                 let _ = writeln!(out, "  {}", style.dim(&format!("  {}", provenance_line(p))));
             }

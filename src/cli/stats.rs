@@ -12,9 +12,8 @@ use crate::output::{self, Format};
 ///
 /// Threats are ranked by how many activities address them, challenges by
 /// how many activities they hinder.
-///
-/// Example: seccoop stats --format json
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  seccoop stats --format json")]
 pub struct Args {}
 
 #[derive(Serialize)]
@@ -88,22 +87,15 @@ pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
         threats: rank(s.threats),
         challenges: rank(s.challenges),
     };
-    Ok(Output::answer(match ctx.format {
-        Format::Json => output::json(&report),
-        Format::Jsonl
-        | Format::Csv
-        | Format::Dot
-        | Format::Mermaid
-        | Format::Svg
-        | Format::Png
-        | Format::Pdf => {
-            return Err(ctx.unsupported("stats", &[Format::Table, Format::Json]));
-        }
-        Format::Table => render(report, ctx),
-    }))
+    ctx.table_or_json(
+        "stats",
+        &[Format::Table, Format::Json],
+        || output::json(&report),
+        || render(&report, ctx),
+    )
 }
 
-fn render(r: Report, ctx: &Context) -> String {
+fn render(r: &Report, ctx: &Context) -> String {
     let style = ctx.style;
     let mut out = format!(
         "{}, {}\n\n",
@@ -113,16 +105,16 @@ fn render(r: Report, ctx: &Context) -> String {
     out.push_str(&output::table(
         &["KIND", "NODES"],
         r.kinds
-            .into_iter()
-            .map(|k| vec![k.kind, k.nodes.to_string()]),
+            .iter()
+            .map(|k| vec![k.kind.clone(), k.nodes.to_string()]),
         style,
     ));
     out.push('\n');
     out.push_str(&output::table(
         &["RELATION", "EDGES", "STATED", "INFERRED"],
-        r.relations.into_iter().map(|k| {
+        r.relations.iter().map(|k| {
             vec![
-                k.rel,
+                k.rel.clone(),
                 k.edges.to_string(),
                 k.stated.to_string(),
                 k.inferred.to_string(),
@@ -131,17 +123,17 @@ fn render(r: Report, ctx: &Context) -> String {
         style,
     ));
     for (title, heading, rows) in [
-        ("THREAT", "ADDRESSED BY", r.threats),
-        ("CHALLENGE", "HINDERS", r.challenges),
+        ("THREAT", "ADDRESSED BY", &r.threats),
+        ("CHALLENGE", "HINDERS", &r.challenges),
     ] {
         let Some(rows) = rows else { continue };
         let _ = writeln!(out);
         out.push_str(&output::table(
             &[title, "NAME", heading],
-            rows.into_iter().map(|row| {
+            rows.iter().map(|row| {
                 let n = row.activities;
                 let count = format!("{n} {}", if n == 1 { "activity" } else { "activities" });
-                vec![row.node.id, row.node.name, count]
+                vec![row.node.id.clone(), row.node.name.clone(), count]
             }),
             style,
         ));

@@ -16,9 +16,8 @@ use crate::output::{self, Format};
 /// Lists the threats that lose all or part of their coverage, the activities
 /// that lose their only actors, and the challenges that lose every
 /// mitigation; then the gaps of the reduced graph.
-///
-/// Example: seccoop whatif --without intelligence-sharing --without nato
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  seccoop whatif --without intelligence-sharing --without nato")]
 pub struct Args {
     /// Remove this node (repeatable; an id, a name or an alias).
     #[arg(long = "without", value_name = "NODE", required = true, num_args = 1..)]
@@ -89,24 +88,17 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         challenges_unmitigated: lost(&w.challenges_unmitigated),
         gaps: gaps_json(&w.after, ctx),
     };
-    Ok(Output::answer(match ctx.format {
-        Format::Json => output::json(&report),
-        Format::Jsonl
-        | Format::Csv
-        | Format::Dot
-        | Format::Mermaid
-        | Format::Svg
-        | Format::Png
-        | Format::Pdf => {
-            return Err(ctx.unsupported("whatif", &[Format::Table, Format::Json]));
-        }
-        Format::Table => {
+    ctx.table_or_json(
+        "whatif",
+        &[Format::Table, Format::Json],
+        || output::json(&report),
+        || {
             let mut out = render(&report, ctx);
             let _ = writeln!(out, "\n{}\n", ctx.style.bold("Gaps after the removal"));
             out.push_str(&render_gaps(&w.after, ctx));
             out
-        }
-    }))
+        },
+    )
 }
 
 fn render(r: &Report, ctx: &Context) -> String {

@@ -6,12 +6,19 @@
 //! - A node id is written as a quoted string with `"` escaped as `\"`. DOT
 //!   keeps every other character of a quoted id as it is (a backslash stays
 //!   a backslash), so this is exact unless a backslash would end the string,
-//!   precede a quote, or precede a line break. Such ids are written as an
+//!   precede a quote, or precede a line break, or a line break stands alone
+//!   between the string's ends, quotes and backslashes (Graphviz's lexer
+//!   drops it: `"\n"` reads back as an empty id). Such ids are written as an
 //!   HTML-like id `<…>`, which DOT keeps verbatim, when their angle brackets
 //!   balance; the rare id that fits neither form gets a numbered stand-in
-//!   (`seccoop-node-N`) and keeps its real id in the `tooltip`.
+//!   (`seccoop-node-N`) and keeps its real id in the `tooltip`. So does an
+//!   id that starts with `%`: Graphviz keeps such names for its anonymous
+//!   nodes and would print `%3` in its place.
 //! - Labels and tooltips are Graphviz escape strings: `\` becomes `\\`,
-//!   `"` becomes `\"`, a line break becomes `\n`.
+//!   `"` becomes `\"`, a line break (`\n`, `\r\n` or a lone `\r`) becomes
+//!   `\n`.
+//! - Names the writer makes up (stand-ins, the legend's sample nodes) are
+//!   numbered past any id of a drawn node, so they never merge with one.
 //!
 //! Layout choices, made by looking at the curated graph drawn:
 //!
@@ -21,9 +28,12 @@
 //!   before the activities it hinders and those before the threats they
 //!   address.
 //! - The members of an area stand in one rank (a column, left to right) of
-//!   its box; an edge between two nodes of the same kind (`supports`) or of
-//!   a relation that carries no impact (`mitigates`, `kind_of`) does not
-//!   constrain the ranks, so those edges do not stretch the boxes.
+//!   its box; an edge between two boxed nodes of the same kind (`supports`)
+//!   or of a relation that carries no impact (`mitigates`, `kind_of`) does
+//!   not constrain the ranks, so those edges do not stretch the boxes. A
+//!   `supports` edge to an unboxed activity does constrain them, so in an
+//!   impact diagram an activity reached through another stands a column
+//!   further on, not back at the root's.
 //! - An area drawn as a box around its activities is not drawn again as a
 //!   node unless an edge needs it.
 //! - Past [`MAX_LABELLED_EDGES`] edges, labels turn the picture into a
@@ -34,7 +44,7 @@
 //! Tests read the output back with the real `dot` program and compare node
 //! ids, edges and labels with the graph's.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use graphviz_rust::dot_structures::{
     Attribute, Edge as DotEdge, EdgeTy, Graph as DotGraph, Id, Node as DotNode, NodeId, Stmt,
@@ -73,12 +83,15 @@ pub fn to_dot(diagram: &Diagram, options: &DiagramOptions) -> String {
 pub fn quote_label(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
+            // A carriage return breaks the line too; `\r\n` is one break.
+            '\r' if chars.peek() == Some(&'\n') => {}
+            '\r' => out.push_str("\\n"),
             c => out.push(c),
         }
     }
@@ -89,12 +102,24 @@ pub fn quote_label(text: &str) -> String {
 /// The DOT form of a node id, when one exists that Graphviz reads back as
 /// exactly `id`.
 pub fn quote_id(id: &str) -> Option<Id> {
+    // Graphviz takes a name that starts with `%` for one of its own
+    // anonymous names and prints `%3` instead, whatever the quoting.
+    if id.starts_with('%') {
+        return None;
+    }
     let bytes = id.as_bytes();
     let awkward_backslash = bytes
         .iter()
         .enumerate()
         .any(|(i, &b)| b == b'\\' && matches!(bytes.get(i + 1), None | Some(b'"' | b'\n' | b'\r')));
-    if !awkward_backslash {
+    // Graphviz's lexer drops a line break that stands alone between the
+    // string's ends, quotes and backslashes (`"\n"` reads back as ``).
+    let lone_line_break = bytes.iter().enumerate().any(|(i, &b)| {
+        b == b'\n'
+            && (i == 0 || bytes[i - 1] == b'"')
+            && matches!(bytes.get(i + 1), None | Some(b'"' | b'\\'))
+    });
+    if !awkward_backslash && !lone_line_break {
         return Some(Id::Escaped(format!("\"{}\"", id.replace('"', "\\\""))));
     }
     let mut depth = 0i64;
@@ -111,6 +136,39 @@ pub fn quote_id(id: &str) -> Option<Id> {
         }
     }
     (depth == 0).then(|| Id::Html(format!("<{id}>")))
+}
+
+/// Node names the writer makes up, kept apart from the ids of the drawn
+/// nodes (a real node may well be called `legend_kind_0`).
+struct Names {
+    taken: HashSet<String>,
+    next: HashMap<&'static str, usize>,
+}
+
+impl Names {
+    fn new(d: &Diagram) -> Self {
+        Names {
+            taken: d
+                .nodes
+                .iter()
+                .filter_map(|&n| d.graph.node(n).map(|node| node.id.clone()))
+                .collect(),
+            next: HashMap::new(),
+        }
+    }
+
+    /// `prefix` followed by the lowest number not yet used with it that
+    /// makes a name no node has.
+    fn fresh(&mut self, prefix: &'static str) -> String {
+        let n = self.next.entry(prefix).or_insert(0);
+        loop {
+            let name = format!("{prefix}{n}");
+            *n += 1;
+            if self.taken.insert(name.clone()) {
+                return name;
+            }
+        }
+    }
 }
 
 fn attr(key: &str, value: Id) -> Attribute {
@@ -156,14 +214,14 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
         stmts.push(Stmt::Attribute(attr("labelloc", plain("t"))));
     }
 
+    // Names the writer makes up (stand-ins, legend samples) must not be the
+    // id of a drawn node: DOT would merge the two into one node.
+    let mut names = Names::new(d);
     let mut ids: HashMap<NodeIndex, Id> = HashMap::new();
-    let mut stand_ins = 0usize;
     for &n in &d.nodes {
         let Some(node) = g.node(n) else { continue };
-        let id = quote_id(&node.id).unwrap_or_else(|| {
-            stand_ins += 1;
-            Id::Escaped(format!("\"seccoop-node-{stand_ins}\""))
-        });
+        let id = quote_id(&node.id)
+            .unwrap_or_else(|| Id::Escaped(format!("\"{}\"", names.fresh("seccoop-node-"))));
         ids.insert(n, id);
     }
 
@@ -177,7 +235,7 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
     let labelled = drawn_edges.len() <= MAX_LABELLED_EDGES;
     // An area whose box already names it needs no node of its own, unless an
     // edge (a part_of from outside the box, say) ends at it.
-    let touched: std::collections::HashSet<NodeIndex> = drawn_edges
+    let touched: HashSet<NodeIndex> = drawn_edges
         .iter()
         .filter_map(|&e| g.petgraph().edge_endpoints(e))
         .flat_map(|(a, b)| [a, b])
@@ -268,12 +326,13 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
         if edge.basis == Basis::Inferred {
             attrs.push(attr("style", plain("dashed")));
         }
-        // An edge between two nodes of one kind (an activity supporting
-        // another) does not push them into different columns: activities
-        // stay side by side in their area's box.
-        if g.node(a).map(|n| n.kind) == g.node(b).map(|n| n.kind)
-            || def.impact == crate::model::ImpactFlow::None
-        {
+        // An edge between two boxed nodes of one kind (an activity
+        // supporting another) does not push them into different columns:
+        // the boxes stay side by side. Unboxed, it does: in an impact
+        // diagram the supported activity then stands one step further on.
+        let same_kind = g.node(a).map(|n| n.kind) == g.node(b).map(|n| n.kind);
+        let boxed = in_cluster.contains_key(&a) && in_cluster.contains_key(&b);
+        if (same_kind && boxed) || def.impact == crate::model::ImpactFlow::None {
             attrs.push(attr("constraint", plain("false")));
         }
         let backwards = def.impact == crate::model::ImpactFlow::Backward;
@@ -291,7 +350,7 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
     }
 
     if options.legend || !labelled {
-        stmts.push(legend(d, &drawn_edges));
+        stmts.push(legend(d, &drawn_edges, &mut names));
     }
     DotGraph::DiGraph {
         id: Id::Plain("seccoop".into()),
@@ -302,7 +361,7 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
 
 /// A legend box: one sample node per kind drawn, one sample edge per
 /// relation drawn, and the two edge styles.
-fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex]) -> Stmt {
+fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex], names: &mut Names) -> Stmt {
     let g = d.graph;
     let mut kinds: Vec<crate::model::KindId> = d
         .nodes
@@ -316,7 +375,7 @@ fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex]) -> Stmt {
         Stmt::Attribute(attr("style", label("rounded"))),
         Stmt::Attribute(attr("color", label("#999999"))),
     ];
-    for (i, k) in kinds.iter().enumerate() {
+    for k in &kinds {
         let kind = &g.schema().kind(*k).name;
         let s = kind_style(g.schema(), kind);
         let mut style = vec!["filled"];
@@ -324,7 +383,7 @@ fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex]) -> Stmt {
             style.push(s.style);
         }
         stmts.push(Stmt::Node(DotNode::new(
-            NodeId(Id::Plain(format!("legend_kind_{i}")), None),
+            NodeId(Id::Plain(names.fresh("legend_kind_")), None),
             vec![
                 attr("label", label(kind)),
                 attr("shape", plain(s.shape)),
@@ -350,9 +409,9 @@ fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex]) -> Stmt {
         .collect();
     samples.push(("stated".into(), "solid", "#000000"));
     samples.push(("inferred".into(), "dashed", "#000000"));
-    for (i, (text, style, colour)) in samples.iter().enumerate() {
-        let a = Id::Plain(format!("legend_edge_{i}_a"));
-        let b = Id::Plain(format!("legend_edge_{i}_b"));
+    for (text, style, colour) in &samples {
+        let a = Id::Plain(names.fresh("legend_edge_"));
+        let b = Id::Plain(names.fresh("legend_edge_"));
         for id in [&a, &b] {
             stmts.push(Stmt::Node(DotNode::new(
                 NodeId(id.clone(), None),

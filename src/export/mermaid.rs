@@ -2,10 +2,23 @@
 //!
 //! Node ids are stand-ins (`n0`, `n1`, …) because Mermaid ids cannot hold
 //! arbitrary text and words such as `end` break the parser; the real id is
-//! kept in a comment line before each node. Labels are quoted and every
+//! kept in a comment line before each node, entity-coded like a label (and
+//! its control characters too, so the comment holds it exactly). Labels are quoted and every
 //! character Mermaid would read as syntax or markup (`"`, `#`, `<`, `>`,
 //! `&`, backtick, `|`, brackets and braces) is written as a Mermaid entity
-//! code (`#34;`), so the label shows exactly the node's name.
+//! code (`#34;`), so the label shows exactly the node's name. Line breaks
+//! and tabs become spaces; other control characters are dropped; an empty
+//! label is written as one space, as Mermaid rejects `""`.
+//!
+//! The title is another matter: Mermaid reads it from YAML front matter,
+//! shows it as plain text without decoding entity codes, and runs it
+//! through its HTML sanitizer first, which turns `<`, `>` and `&` into
+//! `&lt;`, `&gt;` and `&amp;` shown as such. So the title is a YAML
+//! double-quoted string (`\\` and `\"` escaped) with those three characters
+//! written as the look-alikes `‹`, `›` and `＆`.
+//!
+//! Tests parse the output with the real Mermaid parser (`tests/mermaid/`)
+//! and compare ids, labels, edges and boxes with the graph's.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -33,6 +46,49 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// An id for the comment line before its node: [`escape`]d, with control
+/// characters as entity codes too, so the comment holds the id exactly.
+fn comment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            let _ = write!(out, "#{};", u32::from(c));
+        } else {
+            out.push_str(&escape(c.encode_utf8(&mut [0; 4])));
+        }
+    }
+    out
+}
+
+/// A quoted label's text: [`escape`]d, and never empty.
+fn label(text: &str) -> String {
+    let escaped = escape(text);
+    if escaped.is_empty() {
+        " ".to_string()
+    } else {
+        escaped
+    }
+}
+
+/// The text of a YAML double-quoted string that Mermaid shows as `text`
+/// in a title (see the module docs).
+pub fn title(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '<' => out.push('‹'),
+            '>' => out.push('›'),
+            '&' => out.push('＆'),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// The Mermaid flowchart of a diagram.
 ///
 /// # Example
@@ -50,7 +106,7 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
         RankDir::Tb => "TB",
     };
     if let Some(title) = &d.title {
-        let _ = writeln!(out, "---\ntitle: \"{}\"\n---", escape(title));
+        let _ = writeln!(out, "---\ntitle: \"{}\"\n---", self::title(title));
     }
     let _ = writeln!(out, "flowchart {dir}");
     let ids: HashMap<NodeIndex, String> = d
@@ -65,9 +121,9 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
         let (open, close) = shape(kind_style(g.schema(), kind).shape);
         Some(format!(
             "%% {}\n{}{open}\"{}\"{close}:::{}",
-            escape(&node.id),
+            comment(&node.id),
             ids.get(&n)?,
-            escape(&node.name),
+            label(&node.name),
             class_name(kind)
         ))
     };
@@ -77,7 +133,7 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
         let Some(area_node) = g.node(*area) else {
             continue;
         };
-        let _ = writeln!(out, "  subgraph c{i} [\"{}\"]", escape(&area_node.name));
+        let _ = writeln!(out, "  subgraph c{i} [\"{}\"]", label(&area_node.name));
         for m in std::iter::once(*area).chain(members.iter().copied()) {
             if let Some(line) = node_line(m) {
                 for l in line.lines() {
@@ -118,7 +174,7 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
         } else {
             "-->"
         };
-        let _ = writeln!(out, "  {ia} {arrow}|\"{}\"| {ib}", escape(rel));
+        let _ = writeln!(out, "  {ia} {arrow}|\"{}\"| {ib}", label(rel));
         link_styles.push(format!(
             "  linkStyle {link} stroke:{}",
             relation_colour(rel)

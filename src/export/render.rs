@@ -1,17 +1,18 @@
-//! Rendering DOT to SVG, PNG or PDF with the Graphviz `dot` program,
-//! through graphviz-rust.
+//! Rendering DOT to SVG, PNG or PDF with the Graphviz `dot` program.
 //!
-//! graphviz-rust runs `dot` from PATH and waits for it without a time limit,
-//! and a missing Graphviz surfaces as a bare "No such file or directory".
-//! This module wraps both: it looks for `dot` first and says how to install
-//! it, and it runs the render on a worker thread, stopping `dot` when the
-//! time limit passes.
+//! graphviz-rust can run `dot`, but it waits for it without a time limit,
+//! gives no handle to stop it, and reports a missing Graphviz as a bare
+//! "No such file or directory". So this module runs `dot` itself: it looks
+//! for `dot` first and says how to install it, and it starts `dot` in a
+//! process group of its own and, past the time limit, stops the whole group
+//! (a `dot` that is a wrapper script leaves no child behind, and no child
+//! keeps the output pipe open).
 
+use std::io::{Read, Write};
 use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
-use std::time::Duration;
-
-use graphviz_rust::cmd::{CommandArg, Format as GvFormat};
+use std::time::{Duration, Instant};
 
 /// The image formats Graphviz renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,49 +77,104 @@ pub fn find_dot() -> Option<PathBuf> {
 
 /// Renders DOT text to an image with Graphviz, stopping it after `limit`.
 pub fn render(dot: &str, format: ImageFormat, limit: Duration) -> Result<Vec<u8>, RenderError> {
-    if find_dot().is_none() {
+    let Some(program) = find_dot() else {
         return Err(RenderError::NotInstalled);
-    }
-    let gv = match format {
-        ImageFormat::Svg => GvFormat::Svg,
-        ImageFormat::Png => GvFormat::Png,
-        ImageFormat::Pdf => GvFormat::Pdf,
     };
-    let (tx, rx) = mpsc::channel();
-    let text = dot.to_string();
-    let worker = std::thread::spawn(move || {
-        let _ = tx.send(graphviz_rust::exec_dot(text, vec![CommandArg::Format(gv)]));
+    let deadline = Instant::now() + limit;
+    let mut command = Command::new(program);
+    command
+        .arg(format!("-T{}", format.name()))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(&mut command, 0);
+    let mut child = command.spawn().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => RenderError::NotInstalled,
+        _ => RenderError::Failed(e.to_string()),
+    })?;
+    // Feed stdin and drain stdout and stderr on threads, so that neither
+    // side waits on a full pipe.
+    let input = child.stdin.take().map(|mut stdin| {
+        let text = dot.as_bytes().to_vec();
+        std::thread::spawn(move || {
+            // A `dot` that fails early closes its stdin; its status says why.
+            let _ = stdin.write_all(&text);
+        })
     });
-    match rx.recv_timeout(limit) {
-        Ok(Ok(bytes)) => {
-            let _ = worker.join();
-            Ok(bytes)
+    let stdout = drain(child.stdout.take());
+    let stderr = drain(child.stderr.take());
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(5)),
+            Ok(None) => {
+                stop(&mut child);
+                return Err(RenderError::TimedOut(limit));
+            }
+            Err(e) => {
+                stop(&mut child);
+                return Err(RenderError::Failed(e.to_string()));
+            }
         }
-        Ok(Err(e)) if e.kind() == std::io::ErrorKind::NotFound => Err(RenderError::NotInstalled),
-        Ok(Err(e)) => Err(RenderError::Failed(e.to_string().trim().to_string())),
-        Err(_) => {
-            kill_children();
-            let _ = worker.join();
-            Err(RenderError::TimedOut(limit))
-        }
+    };
+    if let Some(input) = input {
+        let _ = input.join();
     }
+    // Something `dot` started may still hold the pipes open: wait for the
+    // output only until the deadline.
+    let wait = |rx: &mpsc::Receiver<Vec<u8>>| {
+        rx.recv_timeout(deadline.saturating_duration_since(Instant::now()))
+    };
+    let (Ok(bytes), Ok(errors)) = (wait(&stdout), wait(&stderr)) else {
+        kill_group(&child);
+        return Err(RenderError::TimedOut(limit));
+    };
+    if status.success() {
+        return Ok(bytes);
+    }
+    let errors = String::from_utf8_lossy(&errors).trim().to_string();
+    Err(RenderError::Failed(if errors.is_empty() {
+        format!("`dot` exited with {status}")
+    } else {
+        errors
+    }))
 }
 
-/// Stops the processes this process started (the `dot` that graphviz-rust
-/// spawned and waits on), found through `/proc`. graphviz-rust gives no
-/// handle to its child, so this is the one way to stop it.
-fn kill_children() {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return;
-    };
-    for task in tasks.flatten() {
-        let Ok(children) = std::fs::read_to_string(task.path().join("children")) else {
-            continue;
-        };
-        for pid in children.split_whitespace() {
-            let _ = std::process::Command::new("kill")
-                .args(["-KILL", pid])
-                .status();
+/// Reads a pipe to its end on a thread; the bytes arrive on the channel.
+fn drain(pipe: Option<impl Read + Send + 'static>) -> mpsc::Receiver<Vec<u8>> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
         }
+        let _ = tx.send(bytes);
+    });
+    rx
+}
+
+/// Stops `dot` and everything it started, then reaps it.
+fn stop(child: &mut Child) {
+    kill_group(child);
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Sends SIGKILL to the process group `dot` leads. Called only while `dot`
+/// is unreaped or something in its group still runs, so the group id cannot
+/// have been reused. There is no signal API in std, and this crate forbids
+/// `unsafe`, so the `kill` program sends it.
+fn kill_group(child: &Child) {
+    #[cfg(unix)]
+    {
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", child.id())])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
+    #[cfg(not(unix))]
+    let _ = child;
 }

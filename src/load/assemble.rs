@@ -161,24 +161,9 @@ pub fn assemble(
             let (Some(from_node), Some(to_node)) = (graph.node(from), graph.node(to)) else {
                 continue;
             };
-            let schema = graph.schema();
-            if !schema.allows(rel, from_node.kind, to_node.kind) {
-                let def = schema.relation(rel);
-                let names =
-                    |kinds: &[KindId]| kinds.iter().map(|&k| schema.kind(k).name.clone()).collect();
-                errors.push(LoadError::at(
-                    file,
-                    edge.span,
-                    K::ForbiddenEndpoints {
-                        rel: def.name.clone(),
-                        from: from_node.id.clone(),
-                        from_kind: schema.kind(from_node.kind).name.clone(),
-                        to: to_node.id.clone(),
-                        to_kind: schema.kind(to_node.kind).name.clone(),
-                        allowed_from: names(&def.from),
-                        allowed_to: names(&def.to),
-                    },
-                ));
+            if !graph.schema().allows(rel, from_node.kind, to_node.kind) {
+                let kind = forbidden_endpoints(&graph, rel, from_node, to_node);
+                errors.push(LoadError::at(file, edge.span, kind));
                 continue;
             }
             match edge_spans.entry((from, rel, to)) {
@@ -225,7 +210,10 @@ fn location(file: &SourceFile, span: Span) -> Location {
     }
 }
 
-fn build_schema(decls: &[(&Arc<SourceFile>, &SchemaDecl)], errors: &mut Vec<LoadError>) -> Schema {
+pub(crate) fn build_schema(
+    decls: &[(&Arc<SourceFile>, &SchemaDecl)],
+    errors: &mut Vec<LoadError>,
+) -> Schema {
     let mut schema = Schema::new();
     for (file, decl) in decls {
         for kind in &decl.kinds {
@@ -277,23 +265,55 @@ fn lookup_kind(
         .kind_id(name)
         .filter(|&k| schema.kind(k).name == name);
     if found.is_none() {
-        let known: Vec<String> = schema.kinds().map(|(_, k)| k.name.clone()).collect();
-        // A plural or a different case is a near miss too.
-        let suggestion = schema
-            .find_kind(name)
-            .map(|k| schema.kind(k).name.clone())
-            .or_else(|| nearest_one(name, &known));
-        errors.push(LoadError::at(
-            file,
-            span,
-            K::UnknownKind {
-                kind: name.to_string(),
-                suggestion,
-                known,
-            },
-        ));
+        errors.push(LoadError::at(file, span, unknown_kind(schema, name)));
     }
     found
+}
+
+/// The error for a kind the schema does not declare, with the near miss.
+pub(crate) fn unknown_kind(schema: &Schema, name: &str) -> K {
+    let known: Vec<String> = schema.kinds().map(|(_, k)| k.name.clone()).collect();
+    // A plural or a different case is a near miss too.
+    let suggestion = schema
+        .find_kind(name)
+        .map(|k| schema.kind(k).name.clone())
+        .or_else(|| nearest_one(name, &known));
+    K::UnknownKind {
+        kind: name.to_string(),
+        suggestion,
+        known,
+    }
+}
+
+/// The error for a relation the schema does not declare, with the near miss.
+pub(crate) fn unknown_relation(schema: &Schema, name: &str) -> K {
+    let known: Vec<String> = schema.relations().map(|(_, r)| r.name.clone()).collect();
+    let suggestion = schema
+        .find_relation(name)
+        .map(|r| schema.relation(r).name.clone())
+        .or_else(|| nearest_one(name, &known));
+    K::UnknownRelation {
+        rel: name.to_string(),
+        suggestion,
+        known,
+    }
+}
+
+/// The error for an edge that the schema does not allow between the kinds
+/// of its ends.
+pub(crate) fn forbidden_endpoints(graph: &Graph, rel: RelId, from: &Node, to: &Node) -> K {
+    let schema = graph.schema();
+    let def = schema.relation(rel);
+    let names = |kinds: &[KindId]| kinds.iter().map(|&k| schema.kind(k).name.clone()).collect();
+    K::ForbiddenEndpoints {
+        rel: def.name.clone(),
+        from: from.id.clone(),
+        from_kind: schema.kind(from.kind).name.clone(),
+        to: to.id.clone(),
+        to_kind: schema.kind(to.kind).name.clone(),
+        allowed_from: names(&def.from),
+        allowed_to: names(&def.to),
+    }
 }
 
 fn lookup_relation(
@@ -305,20 +325,7 @@ fn lookup_relation(
 ) -> Option<RelId> {
     let found = schema.rel_id(name);
     if found.is_none() {
-        let known: Vec<String> = schema.relations().map(|(_, r)| r.name.clone()).collect();
-        let suggestion = schema
-            .find_relation(name)
-            .map(|r| schema.relation(r).name.clone())
-            .or_else(|| nearest_one(name, &known));
-        errors.push(LoadError::at(
-            file,
-            span,
-            K::UnknownRelation {
-                rel: name.to_string(),
-                suggestion,
-                known,
-            },
-        ));
+        errors.push(LoadError::at(file, span, unknown_relation(schema, name)));
     }
     found
 }

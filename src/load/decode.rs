@@ -180,6 +180,69 @@ fn peek_id(doc: &Doc) -> Option<Spanned<String>> {
         })
 }
 
+/// What is wrong with a string that names something (an id, a kind, a
+/// name): empty, control characters, or spaces around it. Every reader
+/// applies this rule, so a graph converts between formats unchanged.
+pub fn text_problem(text: &str) -> Option<&'static str> {
+    let bytes = text.as_bytes();
+    // Printable ASCII without spaces at the ends: most ids, checked fast.
+    if bytes.iter().all(|b| (b' '..=b'~').contains(b))
+        && bytes.first().is_some_and(|&b| b != b' ')
+        && bytes.last().is_some_and(|&b| b != b' ')
+    {
+        return None;
+    }
+    if text.is_empty() {
+        Some("is empty")
+    } else if text.chars().any(char::is_control) {
+        Some("holds control characters")
+    } else if text.trim() != text {
+        Some("has leading or trailing spaces")
+    } else {
+        None
+    }
+}
+
+/// Decodes one node table (a line of a JSON Lines file), pushing problems
+/// onto `errors`. `None` when the node is rejected; its id, if readable,
+/// is in the second value.
+pub fn decode_node(
+    file: &Arc<SourceFile>,
+    doc: &Doc,
+    errors: &mut Vec<LoadError>,
+) -> (Option<NodeDecl>, Option<Spanned<String>>) {
+    let node = Decoder { file, errors }.node(doc);
+    let id = if node.is_none() { peek_id(doc) } else { None };
+    (node, id)
+}
+
+/// Decodes one edge table, pushing problems onto `errors`.
+pub fn decode_edge(
+    file: &Arc<SourceFile>,
+    doc: &Doc,
+    errors: &mut Vec<LoadError>,
+) -> Option<EdgeDecl> {
+    Decoder { file, errors }.edge(doc)
+}
+
+/// Decodes one source table, pushing problems onto `errors`.
+pub fn decode_source(
+    file: &Arc<SourceFile>,
+    doc: &Doc,
+    errors: &mut Vec<LoadError>,
+) -> Option<Spanned<Source>> {
+    Decoder { file, errors }.source(doc)
+}
+
+/// Decodes a `graph` table (name and description), pushing problems onto `errors`.
+pub fn decode_graph_meta(
+    file: &Arc<SourceFile>,
+    doc: &Doc,
+    errors: &mut Vec<LoadError>,
+) -> GraphMeta {
+    Decoder { file, errors }.graph_meta(doc)
+}
+
 struct Decoder<'a> {
     file: &'a Arc<SourceFile>,
     errors: &'a mut Vec<LoadError>,
@@ -257,16 +320,7 @@ impl Decoder<'_> {
     /// no surrounding spaces.
     fn name_text(&mut self, doc: &Doc, field: &str) -> Option<Spanned<String>> {
         let s = self.string(doc, field)?;
-        let problem = if s.value.is_empty() {
-            Some("is empty")
-        } else if s.value.chars().any(char::is_control) {
-            Some("holds control characters")
-        } else if s.value.trim() != s.value {
-            Some("has leading or trailing spaces")
-        } else {
-            None
-        };
-        match problem {
+        match text_problem(&s.value) {
             Some(problem) => {
                 self.error(
                     s.span,

@@ -14,15 +14,40 @@ use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpa
 use super::doc::Span;
 
 /// The text of a graph file and the name it is shown under.
+///
+/// For bulk files (CSV, JSON Lines) that run to millions of lines, an error
+/// holds only the offending row: `text` is that row and `line_offset` the
+/// number of lines of the file before it, so positions and snippets still
+/// show the row's real line number without a copy of the whole file.
 #[derive(Debug)]
 pub struct SourceFile {
     /// The path as the user typed it, or a name such as `<embedded>`.
     pub name: String,
     /// The file's text (invalid UTF-8 replaced, for display only).
     pub text: String,
+    /// How many lines of the file come before `text` (0 for a whole file).
+    pub line_offset: usize,
 }
 
 impl SourceFile {
+    /// A whole file.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+            line_offset: 0,
+        }
+    }
+
+    /// An excerpt of a file: `text` starts at 1-based line `line`.
+    pub fn excerpt(name: impl Into<String>, text: impl Into<String>, line: usize) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+            line_offset: line.saturating_sub(1),
+        }
+    }
+
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
@@ -31,7 +56,7 @@ impl SourceFile {
             .find(|&i| self.text.is_char_boundary(i))
             .unwrap_or(0);
         let before = &self.text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1 + self.line_offset;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let column = before[line_start..].chars().count() + 1;
         (line, column)
@@ -52,7 +77,7 @@ impl SourceCode for SourceFile {
             self.name.clone(),
             inner.data(),
             *inner.span(),
-            inner.line(),
+            inner.line() + self.line_offset,
             inner.column(),
             inner.line_count(),
         )))
@@ -246,6 +271,50 @@ pub enum LoadErrorKind {
     /// Two schema definitions disagree.
     #[error(transparent)]
     Schema(#[from] crate::model::SchemaError),
+    /// A CSV row with more or fewer fields than its header.
+    #[error("the row has {found} field{}, the header has {expected}", if *found == 1 { "" } else { "s" })]
+    FieldCount {
+        /// Fields in the row.
+        found: usize,
+        /// Columns in the header.
+        expected: usize,
+    },
+    /// A CSV header that cannot be read.
+    #[error("{reason}")]
+    BadHeader {
+        /// What is wrong with it.
+        reason: String,
+        /// What to do.
+        help: String,
+    },
+    /// A cell that does not hold a value of its column's type.
+    #[error("column `{column}` must hold {expected}, not `{cell}`")]
+    BadCell {
+        /// The column's name, as in the header.
+        column: String,
+        /// What the column's type takes.
+        expected: &'static str,
+        /// The cell's text (shortened).
+        cell: String,
+    },
+    /// A JSON Lines line that is neither a node, an edge nor a header record.
+    #[error("{reason}")]
+    BadRecord {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A CSV folder or JSON Lines file given together with TOML or JSON files.
+    #[error("`{}` cannot be merged with TOML or JSON graph files", path.display())]
+    MixedFormats {
+        /// The bulk input.
+        path: PathBuf,
+    },
+    /// More problems than are listed.
+    #[error("… and {more} more problem{} not listed", if *more == 1 { "" } else { "s" })]
+    TooMany {
+        /// How many were left out.
+        more: usize,
+    },
 }
 
 /// A problem in a graph file, with its position.
@@ -305,10 +374,16 @@ impl LoadError {
         use LoadErrorKind as K;
         let did_you_mean = |s: &Option<String>| s.as_ref().map(|s| format!("did you mean `{s}`?"));
         match &self.kind {
-            K::Read { .. } => {
-                Some("check the path; `-g FILE` takes a TOML or JSON graph file".into())
-            }
-            K::IsDirectory { .. } => Some("pass the graph file inside the directory".into()),
+            K::Read { .. } => Some(
+                "check the path; `-g FILE` takes a TOML or JSON graph file, a JSON Lines file \
+                 (.jsonl) or a CSV folder"
+                    .into(),
+            ),
+            K::IsDirectory { .. } => Some(
+                "pass the graph file inside the directory, or a CSV folder that holds \
+                 `nodes.csv` (and `edges.csv`)"
+                    .into(),
+            ),
             K::NotUtf8 { .. } => Some("save the file as UTF-8 text".into()),
             K::Syntax { format, .. } => Some(format!("fix the {format} syntax at the marked spot")),
             K::WrongType { expected, .. } => Some(format!("write {expected} here")),
@@ -363,6 +438,25 @@ impl LoadError {
                 allowed_to.join(" or ")
             )),
             K::Schema(_) => Some("make the two definitions identical, or rename one".into()),
+            K::FieldCount { .. } => Some(
+                "give every row as many fields as the header; quote a field that holds a comma"
+                    .into(),
+            ),
+            K::BadHeader { help, .. } => Some(help.clone()),
+            K::BadCell { expected, .. } => {
+                Some(format!("write {expected}, or leave the cell empty"))
+            }
+            K::BadRecord { .. } => Some(
+                "write one JSON object per line: a node (`id`, `kind`, `name`), an edge \
+                 (`from`, `rel`, `to`), or a record with `\"type\"` `graph`, `source` or `schema`"
+                    .into(),
+            ),
+            K::MixedFormats { .. } => Some(
+                "load CSV folders and JSON Lines files on their own, or turn the TOML or JSON \
+                 files into JSON Lines with `seccoop convert FILE OUT.jsonl`"
+                    .into(),
+            ),
+            K::TooMany { .. } => Some("fix the problems listed, then check again".into()),
         }
     }
 
@@ -376,6 +470,8 @@ impl LoadError {
             K::DuplicateId { .. } => "defined again here",
             K::DuplicateEdge { .. } => "written again here",
             K::ForbiddenEndpoints { .. } => "this edge",
+            K::FieldCount { .. } => "this row",
+            K::BadCell { .. } => "this cell",
             _ => "here",
         }
     }
@@ -417,9 +513,21 @@ impl miette::Diagnostic for LoadError {
 #[derive(Debug)]
 pub struct LoadErrors(pub Vec<LoadError>);
 
+/// How many problems a list stands for: a [`LoadErrorKind::TooMany`] entry
+/// counts the problems it leaves out.
+pub fn problem_count(errors: &[LoadError]) -> usize {
+    errors
+        .iter()
+        .map(|e| match e.kind {
+            LoadErrorKind::TooMany { more } => more,
+            _ => 1,
+        })
+        .sum()
+}
+
 impl fmt::Display for LoadErrors {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0.len() {
+        match problem_count(&self.0) {
             1 => write!(f, "the graph has 1 problem"),
             n => write!(f, "the graph has {n} problems"),
         }

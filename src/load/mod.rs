@@ -10,16 +10,23 @@
 //!
 //! The curated graph and the default schema are compiled into the binary
 //! ([`embedded`]), so the tool needs no files.
+//!
+//! Bulk inputs, a CSV folder ([`csv`]) or a JSON Lines file ([`jsonl`]),
+//! skip the document tree and stream rows straight into the graph
+//! ([`bulk`]); [`input_kind`] tells them apart by path.
 
 pub mod assemble;
+pub mod bulk;
+pub mod csv;
 pub mod decode;
 pub mod doc;
 mod error;
+pub mod jsonl;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-pub use error::{LoadError, LoadErrorKind, LoadErrors, Location, SourceFile};
+pub use error::{LoadError, LoadErrorKind, LoadErrors, Location, SourceFile, problem_count};
 
 use crate::model::Graph;
 use decode::{FileDecl, SchemaDecl};
@@ -59,6 +66,59 @@ impl FileFormat {
     }
 }
 
+/// What a path given to `-g` holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputKind {
+    /// A TOML or JSON graph file (or a path that cannot be read: reading it
+    /// reports why).
+    GraphFile,
+    /// A folder holding `nodes.csv`.
+    CsvFolder,
+    /// A `.jsonl` or `.ndjson` file.
+    JsonLines,
+}
+
+/// What a path holds: a directory with `nodes.csv` is a CSV folder; a
+/// `.jsonl` or `.ndjson` file is JSON Lines; anything else a graph file.
+pub fn input_kind(path: &Path) -> InputKind {
+    if path.is_dir() {
+        return if path.join(csv::NODES_FILE).is_file() {
+            InputKind::CsvFolder
+        } else {
+            InputKind::GraphFile
+        };
+    }
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    match ext.as_deref() {
+        Some("jsonl" | "ndjson") => InputKind::JsonLines,
+        _ => InputKind::GraphFile,
+    }
+}
+
+/// Hears how far a load has got, for a progress bar. Bulk loads report the
+/// bytes read, from two threads at once.
+pub trait Progress: Sync {
+    /// The load will read about `total` bytes.
+    fn begin(&self, total: u64);
+    /// `bytes` more were read.
+    fn advance(&self, bytes: u64);
+    /// The load is over.
+    fn finish(&self);
+}
+
+/// A [`Progress`] that shows nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn begin(&self, _: u64) {}
+    fn advance(&self, _: u64) {}
+    fn finish(&self) {}
+}
+
 /// Reads a file as UTF-8 text, dropping a byte-order mark.
 ///
 /// A file that is not UTF-8 is still returned (lossily decoded, so the error
@@ -85,19 +145,13 @@ pub fn read_file(path: &Path) -> (Option<Arc<SourceFile>>, Option<LoadError>) {
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => (
-            Some(Arc::new(SourceFile {
-                name,
-                text: text.to_string(),
-            })),
-            None,
-        ),
+        Ok(text) => (Some(Arc::new(SourceFile::new(name, text))), None),
         Err(e) => {
             let offset = e.valid_up_to();
-            let file = Arc::new(SourceFile {
+            let file = Arc::new(SourceFile::new(
                 name,
-                text: String::from_utf8_lossy(bytes).into_owned(),
-            });
+                String::from_utf8_lossy(bytes).into_owned(),
+            ));
             // The lossy text replaces the bad byte with U+FFFD, which starts at the same offset.
             let span = Span {
                 start: offset,
@@ -110,7 +164,7 @@ pub fn read_file(path: &Path) -> (Option<Arc<SourceFile>>, Option<LoadError>) {
 }
 
 /// The operating system's reason for an I/O error, without the `(os error N)` tail.
-fn io_reason(e: &std::io::Error) -> String {
+pub(crate) fn io_reason(e: &std::io::Error) -> String {
     let text = e.to_string();
     let text = text.split(" (os error").next().unwrap_or(&text);
     text.to_lowercase()
@@ -156,11 +210,8 @@ fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc>
 }
 
 /// The default schema, parsed.
-fn default_schema(errors: &mut Vec<LoadError>) -> (Arc<SourceFile>, SchemaDecl) {
-    let file = Arc::new(SourceFile {
-        name: "<embedded>/schema.toml".into(),
-        text: DEFAULT_SCHEMA.into(),
-    });
+pub(crate) fn default_schema(errors: &mut Vec<LoadError>) -> (Arc<SourceFile>, SchemaDecl) {
+    let file = Arc::new(SourceFile::new("<embedded>/schema.toml", DEFAULT_SCHEMA));
     let decl = match Doc::parse_toml(DEFAULT_SCHEMA) {
         Ok(doc) => decode::decode_schema_file(&file, &doc, errors),
         Err(_) => SchemaDecl::default(),
@@ -198,8 +249,37 @@ pub fn load_sources(files: Vec<Arc<SourceFile>>) -> Result<Graph, LoadErrors> {
 
 /// Reads, checks and merges graph files into one graph.
 ///
-/// Every problem in every file is reported, in file order.
+/// Every problem in every file is reported, in file order. CSV folders and
+/// JSON Lines files load together, but not with TOML or JSON files.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Graph, LoadErrors> {
+    load_paths_with(paths, &NoProgress)
+}
+
+/// [`load_paths`], telling `progress` how far bulk inputs have got.
+pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Graph, LoadErrors> {
+    let kinds: Vec<InputKind> = paths.iter().map(|p| input_kind(p)).collect();
+    if kinds.iter().any(|&k| k != InputKind::GraphFile) {
+        if let Some(i) = kinds.iter().position(|&k| k == InputKind::GraphFile) {
+            let bulk = kinds
+                .iter()
+                .position(|&k| k != InputKind::GraphFile)
+                .unwrap_or(i);
+            return Err(LoadErrors(vec![LoadError::bare(
+                LoadErrorKind::MixedFormats {
+                    path: paths[bulk].clone(),
+                },
+            )]));
+        }
+        let inputs: Vec<bulk::BulkInput> = paths
+            .iter()
+            .zip(kinds)
+            .map(|(p, k)| match k {
+                InputKind::CsvFolder => bulk::BulkInput::CsvFolder(p.clone()),
+                _ => bulk::BulkInput::JsonLines(p.clone()),
+            })
+            .collect();
+        return bulk::load(&inputs, progress);
+    }
     let mut errors = Vec::new();
     let mut files = Vec::new();
     for path in paths {
@@ -233,10 +313,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Graph, LoadErrors> {
 /// assert_eq!(graph.node_count(), 1);
 /// ```
 pub fn load_str(name: &str, text: &str) -> Result<Graph, LoadErrors> {
-    load_sources(vec![Arc::new(SourceFile {
-        name: name.into(),
-        text: text.into(),
-    })])
+    load_sources(vec![Arc::new(SourceFile::new(name, text))])
 }
 
 /// The curated security-cooperation graph compiled into the binary.

@@ -1,13 +1,12 @@
 //! The graph itself: nodes, edges, provenance, and the id → index map.
 
-use std::collections::HashMap;
-
 use petgraph::Direction as PgDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
 use petgraph::visit::{EdgeRef as _, IntoEdgeReferences as _};
 use serde::Serialize;
 
 use super::Properties;
+use super::ids::IdMap;
 use super::schema::{KindId, RelId, Schema};
 
 /// Where a node or an edge comes from: a declared source, the section and
@@ -158,7 +157,8 @@ pub enum GraphError {
 #[derive(Debug, Clone)]
 pub struct Graph {
     inner: StableDiGraph<Node, Edge>,
-    index: HashMap<String, NodeIndex>,
+    /// Id → node index; see [`IdMap`] for why not a `HashMap`.
+    index: IdMap,
     schema: Schema,
     sources: Vec<Source>,
     meta: GraphMeta,
@@ -169,7 +169,7 @@ impl Graph {
     pub fn new(schema: Schema) -> Self {
         Self {
             inner: StableDiGraph::new(),
-            index: HashMap::new(),
+            index: IdMap::new(),
             schema,
             sources: Vec::new(),
             meta: GraphMeta::default(),
@@ -178,12 +178,24 @@ impl Graph {
 
     /// Adds a node; its id must be new.
     pub fn add_node(&mut self, node: Node) -> Result<NodeIndex, GraphError> {
-        if self.index.contains_key(&node.id) {
+        use petgraph::visit::NodeIndexable as _;
+        // Without removals the new node takes the next index, so the id is
+        // hashed and probed once: bulk loads add millions of nodes.
+        let bound = self.inner.node_bound();
+        if self.inner.node_count() == bound {
+            let next = u32::try_from(bound).unwrap_or(u32::MAX);
+            let (_, added) = self.index.get_or_insert(&node.id, || next);
+            if !added {
+                return Err(GraphError::DuplicateId(node.id));
+            }
+            return Ok(self.inner.add_node(node));
+        }
+        if self.index.get(&node.id).is_some() {
             return Err(GraphError::DuplicateId(node.id));
         }
-        let id = node.id.clone();
         let ix = self.inner.add_node(node);
-        self.index.insert(id, ix);
+        let id = &self.inner[ix].id;
+        self.index.get_or_insert(id, || ix.index() as u32);
         Ok(ix)
     }
 
@@ -193,6 +205,14 @@ impl Graph {
     /// can report where the edge was written).
     pub fn add_edge(&mut self, from: NodeIndex, to: NodeIndex, edge: Edge) -> EdgeIndex {
         self.inner.add_edge(from, to, edge)
+    }
+
+    /// Makes room for `nodes` more nodes and `edges` more edges, so a bulk
+    /// load does not grow its storage step by step.
+    pub fn reserve(&mut self, nodes: usize, edges: usize) {
+        self.inner.reserve_nodes(nodes);
+        self.inner.reserve_edges(edges);
+        self.index.reserve(nodes);
     }
 
     /// Removes a node and its edges, returning it.
@@ -214,7 +234,7 @@ impl Graph {
 
     /// The index of the node with this exact id.
     pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
-        self.index.get(id).copied()
+        self.index.get(id).map(|i| NodeIndex::new(i as usize))
     }
 
     /// The node at an index, if it is in the graph.

@@ -11,6 +11,7 @@
 //! what must hold for any graph (unique ids, known kinds and relations).
 
 mod graph;
+pub mod ids;
 mod schema;
 mod value;
 

@@ -58,6 +58,15 @@ pub struct KindDef {
     pub description: String,
 }
 
+impl KindDef {
+    /// The plural: the declared one, else the name with an `s`.
+    pub fn plural_form(&self) -> String {
+        self.plural
+            .clone()
+            .unwrap_or_else(|| format!("{}s", self.name))
+    }
+}
+
 /// A relation between two node kinds.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RelationDef {

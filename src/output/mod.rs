@@ -115,21 +115,23 @@ pub struct Style {
 }
 
 impl Style {
-    /// Wraps `text` in the ANSI codes for dim text when colour is on.
+    /// `text`, made [`safe`], in the ANSI codes for dim text when colour is on.
     pub fn dim(&self, text: &str) -> String {
+        let text = safe(text);
         if self.color {
             format!("\x1b[2m{text}\x1b[0m")
         } else {
-            text.to_string()
+            text.into_owned()
         }
     }
 
-    /// Wraps `text` in the ANSI codes for bold text when colour is on.
+    /// `text`, made [`safe`], in the ANSI codes for bold text when colour is on.
     pub fn bold(&self, text: &str) -> String {
+        let text = safe(text);
         if self.color {
             format!("\x1b[1m{text}\x1b[0m")
         } else {
-            text.to_string()
+            text.into_owned()
         }
     }
 }
@@ -161,7 +163,11 @@ pub fn table(
         }
     }));
     for row in rows {
-        t.add_row(row);
+        t.add_row(
+            row.iter()
+                .map(|cell| safe(cell).into_owned())
+                .collect::<Vec<_>>(),
+        );
     }
     for col in t.column_iter_mut() {
         col.set_padding((0, 2));
@@ -206,16 +212,70 @@ pub fn write_atomic(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()>
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => std::path::Path::new("."),
     };
+    // The temporary file's name means nothing to the user: keep the reason only.
+    let plain = |e: std::io::Error| {
+        let text = e.to_string();
+        let text = text.split(" at path ").next().unwrap_or(&text);
+        let text = text
+            .split(" (os error")
+            .next()
+            .unwrap_or(text)
+            .to_lowercase();
+        std::io::Error::new(e.kind(), text)
+    };
     let mut tmp = tempfile::Builder::new()
         .prefix(".seccoop-")
-        .tempfile_in(dir)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
+        .tempfile_in(dir)
+        .map_err(plain)?;
+    tmp.write_all(bytes).map_err(plain)?;
+    tmp.as_file().sync_all().map_err(plain)?;
+    tmp.persist(path).map_err(|e| plain(e.error))?;
     Ok(())
 }
 
 /// `1 edge`, `2 edges`.
 pub fn count(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Text from a graph made safe for a terminal: control characters (but
+/// line breaks and tabs) and bidirectional-override characters are shown
+/// as `\u{…}` escapes instead of being sent raw, where they could move the
+/// cursor, recolour the screen or reorder what is shown.
+pub fn safe(text: &str) -> std::borrow::Cow<'_, str> {
+    let risky = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(risky) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if risky(c) {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn safe_escapes_terminal_controls_and_bidi_overrides() {
+        assert_eq!(safe("a\x1b[31mb"), "a\\u{1b}[31mb");
+        assert_eq!(safe("x\u{202E}y"), "x\\u{202e}y");
+        assert_eq!(safe("line\nbreak\tand tab"), "line\nbreak\tand tab");
+        assert!(matches!(safe("plain"), std::borrow::Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn table_cells_are_made_safe() {
+        let t = table(&["A"], [vec!["\x07bell".to_string()]], Style::default());
+        assert!(t.contains("\\u{7}bell"), "{t}");
+    }
 }

@@ -40,7 +40,13 @@ pub fn seccoop(args: &[&str]) -> Run {
 
 /// Runs `seccoop ARGS` in `dir`.
 pub fn seccoop_in(dir: &Path, args: &[&str]) -> Run {
-    let output = command(dir, args)
+    finish(command(dir, args), args)
+}
+
+/// Runs a command made by [`command`] (perhaps with more set on it, such as
+/// its environment) and collects what it printed; `args` are for messages.
+pub fn finish(mut cmd: Command, args: &[&str]) -> Run {
+    let output = cmd
         .output()
         .unwrap_or_else(|e| panic!("cannot run {BIN}: {e}"));
     Run {
@@ -217,4 +223,51 @@ impl Scratch {
     pub fn run(&self, args: &[&str]) -> Run {
         seccoop_in(self.path(), args)
     }
+}
+
+/// Whether Graphviz's `dot` program is on PATH, for the tests that run it.
+///
+/// Without it those tests skip with a note on stderr, so `cargo test` works
+/// on a machine without Graphviz; with `SECCOOP_REQUIRE_GRAPHVIZ` set (CI
+/// sets it after installing Graphviz) they fail instead, so they cannot
+/// silently stop running.
+#[track_caller]
+pub fn graphviz(test: &str) -> bool {
+    let found = std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("dot").is_file()));
+    if !found {
+        let required = std::env::var_os("SECCOOP_REQUIRE_GRAPHVIZ").is_some_and(|v| !v.is_empty());
+        assert!(
+            !required,
+            "{test}: Graphviz's `dot` is not on PATH and SECCOOP_REQUIRE_GRAPHVIZ is set"
+        );
+        // Once per test: a property test asks for every case.
+        static NOTED: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+        let mut noted = NOTED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if !noted.iter().any(|t| t == test) {
+            noted.push(test.to_string());
+            note(&format!("{test} skipped: Graphviz's `dot` is not on PATH"));
+        }
+    }
+    found
+}
+
+/// The curated graph file, `graph/security-cooperation.toml`, as TOML: for
+/// tests that check an answer against the file itself, or write a changed
+/// copy of it.
+pub fn curated_toml() -> toml::Table {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("graph/security-cooperation.toml");
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    toml::from_str(&text).unwrap_or_else(|e| panic!("{} is not TOML: {e}", path.display()))
+}
+
+/// Prints `note: TEXT` straight to stderr: the test harness captures
+/// `eprintln!` of passing tests, and a skipped test must say so even when
+/// it passes.
+pub fn note(text: &str) {
+    use std::io::Write as _;
+    let _ = writeln!(std::io::stderr().lock(), "note: {text}");
 }

@@ -11,13 +11,24 @@
 
 mod harness;
 
+mod bulk;
 mod check;
 mod curated;
+mod diagrams;
+mod dot_roundtrip;
 mod errors;
 mod exit_codes;
+mod export;
+mod gaps;
+mod hostile;
+mod impact;
 mod list;
+mod mermaid;
+mod path;
+mod query;
 mod readme;
 mod related;
 mod search;
 mod show;
 mod stats;
+mod whatif;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Every subcommand on the built-in graph, timed with hyperfine (whole runs),
+# written into BENCHMARKS.md between the embedded markers. Target: 5 ms each.
+#
+#   benches/embedded.sh          (RUNS, default 200)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=${RUNS:-200}
+command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
+cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin seccoop
+bin=$root/target/release/seccoop
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+cmds=(
+    "list"
+    "show terrorism"
+    "search terror"
+    "related terrorism --rel addresses"
+    "check"
+    "stats"
+    "impact lack-of-trust-and-transparency"
+    "path resource-constraints terrorism"
+    "path resource-constraints terrorism --all --max-hops 4"
+    "gaps"
+    "whatif --without intelligence-sharing"
+    "export --format dot"
+    "export --format mermaid"
+    "query MATCH(a)-[:addresses]->(t)RETURN(t.name),count(a)"
+    "convert $root/graph/security-cooperation.toml $work/graph.jsonl"
+    "convert $root/graph/security-cooperation.toml $work/csv"
+)
+args=()
+for c in "${cmds[@]}"; do args+=("$bin $c"); done
+hyperfine -N --style basic --warmup 20 --runs "$runs" --export-json "$work/embedded.json" "${args[@]}" >/dev/null
+
+python3 - "$work/embedded.json" "$root/BENCHMARKS.md" "$bin" "$root" "$work" <<'PY'
+import json, statistics, sys
+results, path, binary, root, work = sys.argv[1:]
+rows = ["| command | median | max | ≤ 5 ms |", "| --- | ---: | ---: | :---: |"]
+for r in json.load(open(results))["results"]:
+    cmd = r["command"].replace(binary, "seccoop").replace(root + "/", "").replace(work, "OUT")
+    med, worst = statistics.median(r["times"]) * 1000, max(r["times"]) * 1000
+    rows.append(f"| `{cmd}` | {med:.1f} ms | {worst:.1f} ms | {'yes' if med <= 5 else 'NO'} |")
+text = open(path).read()
+begin, end = "<!-- embedded:begin -->", "<!-- embedded:end -->"
+head, rest = text.split(begin, 1)
+_, tail = rest.split(end, 1)
+open(path, "w").write(head + begin + "\n" + "\n".join(rows) + "\n" + end + tail)
+PY
+echo "wrote $root/BENCHMARKS.md"

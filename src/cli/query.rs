@@ -1,0 +1,492 @@
+//! `seccoop query`: ask the graph a Cypher query, or open a shell for many.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Read, Write};
+use std::path::PathBuf;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::{CliError, Context, Output};
+use crate::export::Diagram;
+use crate::output::{self, Format};
+use crate::query::{self, Options, Params, QueryGraph, QueryResult, SeccoopGraph, Value};
+
+/// What `seccoop query --help` adds after the options. (The subcommand's
+/// one-line doc in `cli/mod.rs` replaces this struct's doc comment as its
+/// help, so the long help is given here.)
+const LONG_HELP: &str = "\
+A read-only subset of openCypher: MATCH (with variable-length and optional
+patterns), WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, aggregation,
+CASE, list comprehensions and the usual functions. Node labels are the kinds
+(activity, threat, ...), relationship types are the relations (addresses, ...),
+and id, name and every other property are properties; id(n) is the node's id.
+
+With no QUERY and no --file, the query is read from stdin; on a terminal an
+interactive shell opens instead: end each query with `;`, Tab completes labels,
+relationship types, property names and node ids, Ctrl-D quits.
+
+Examples:
+  seccoop query 'MATCH (a:activity)-[:addresses]->(:threat {id: \"terrorism\"})
+                 RETURN a.id, a.name ORDER BY a.name'
+  seccoop query 'MATCH (t:threat) RETURN t.id, size([(a)-[:addresses]->(t) | a]) AS n
+                 ORDER BY n DESC LIMIT 3'
+  seccoop query --param t=terrorism 'MATCH (x {id: $t})<-[*1..2]-(y) RETURN DISTINCT y.id'";
+
+/// Ask the graph a Cypher query.
+#[derive(Debug, clap::Args)]
+#[command(after_long_help = LONG_HELP)]
+pub struct Args {
+    /// The query, e.g. 'MATCH (t:threat) RETURN t.id'; without it the query is read from --file, from stdin, or typed into the shell.
+    #[arg(value_name = "QUERY")]
+    pub query: Option<String>,
+    /// Read the query from this file.
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        conflicts_with = "query"
+    )]
+    pub file: Option<PathBuf>,
+    /// Set `$NAME` in the query; VALUE is read as a Cypher literal (42, 'text', [1, 2], {a: 1}) when it is one, else as a string (repeatable).
+    #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
+    pub params: Vec<(String, Value)>,
+    /// How many hops a variable-length pattern without an upper bound (`*`, `*2..`) walks at most.
+    #[arg(long, value_name = "N", default_value_t = 10)]
+    pub max_hops: u64,
+}
+
+/// `name=value`, the value a Cypher literal if it parses as one.
+fn parse_param(text: &str) -> Result<(String, Value), String> {
+    let Some((name, value)) = text.split_once('=') else {
+        return Err(format!("expected NAME=VALUE, found `{text}`"));
+    };
+    let name = name.trim().trim_start_matches('$');
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return Err(format!(
+            "`{name}` is not a parameter name: use letters, digits and `_`"
+        ));
+    }
+    let value = query::parse_literal(value).unwrap_or_else(|| Value::String(value.to_string()));
+    Ok((name.to_string(), value))
+}
+
+/// The formats `query` prints in.
+const FORMATS: &[Format] = &[
+    Format::Table,
+    Format::Json,
+    Format::Jsonl,
+    Format::Csv,
+    Format::Dot,
+    Format::Mermaid,
+    Format::Svg,
+    Format::Png,
+    Format::Pdf,
+];
+
+/// Runs `query`.
+pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
+    let params: Params = args.params.iter().cloned().collect();
+    let options = Options {
+        max_hops: args.max_hops,
+        ..Options::default()
+    };
+    let (name, text) = match (&args.query, &args.file) {
+        (Some(q), _) => ("<query>".to_string(), q.clone()),
+        (None, Some(path)) => match std::fs::read_to_string(path) {
+            Ok(text) => (path.display().to_string(), text),
+            Err(e) => {
+                return Ok(failure(format!(
+                    "error: cannot read `{}`: {}\n  help: check the path; `-f FILE` takes a file holding one query\n",
+                    path.display(),
+                    e.to_string().to_lowercase()
+                )));
+            }
+        },
+        (None, None) if std::io::stdin().is_terminal() => {
+            return shell(ctx, &params, &options);
+        }
+        (None, None) => {
+            let mut text = String::new();
+            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
+                return Ok(failure(format!(
+                    "error: cannot read the query from stdin: {e}\n"
+                )));
+            }
+            ("<stdin>".to_string(), text)
+        }
+    };
+    if text.trim().is_empty() {
+        return Ok(failure(
+            "error: the query is empty\n  help: pass one, e.g. `seccoop query 'MATCH (n:threat) RETURN n.id'`\n"
+                .into(),
+        ));
+    }
+    answer(ctx, &name, &text, &params, &options)
+}
+
+fn failure(stderr: String) -> Output {
+    Output {
+        stderr,
+        failed: true,
+        ..Output::default()
+    }
+}
+
+/// Runs one query and renders its answer in the chosen format.
+fn answer(
+    ctx: &Context,
+    name: &str,
+    text: &str,
+    params: &Params,
+    options: &Options,
+) -> Result<Output, CliError> {
+    let graph = SeccoopGraph::new(&ctx.graph);
+    let color = ctx.printing.style.color;
+    let result = match query::run(text, &graph, params, options) {
+        Ok(r) => r,
+        Err(e) => {
+            let report = e.report(name, text);
+            return Ok(failure(output::diagnostic(&report, color)));
+        }
+    };
+    let mut stderr = notes(&result, name, text, options, color);
+    if ctx.format.is_diagram() {
+        let (nodes, edges) = elements(&result);
+        if nodes.is_empty() {
+            return Ok(failure(format!(
+                "{stderr}error: the answer has no nodes or relationships to draw\n  help: return nodes, relationships or paths (`RETURN n`, `RETURN p`), or use --format table\n"
+            )));
+        }
+        let diagram = Diagram::new(&ctx.graph, nodes, edges);
+        let mut out = ctx.draw(&diagram, "query")?;
+        out.stderr = stderr;
+        return Ok(out);
+    }
+    let stdout = render(&graph, &result, ctx)?;
+    if result.rows.is_empty() && ctx.format == Format::Table {
+        stderr.push_str("the query returned no rows\n");
+    }
+    Ok(Output {
+        stdout: stdout.into_bytes(),
+        stderr,
+        failed: false,
+    })
+}
+
+/// Warnings about the query and its evaluation, for stderr.
+fn notes(result: &QueryResult, name: &str, text: &str, options: &Options, color: bool) -> String {
+    let mut out = String::new();
+    for w in &result.warnings {
+        out.push_str(&output::diagnostic(&w.report(name, text), color));
+    }
+    if result.truncated {
+        let _ = writeln!(
+            out,
+            "warning: a variable-length pattern stopped at {} hops with more to walk, so the answer may be incomplete\n  help: give it an upper bound (`*1..20`) or raise --max-hops",
+            options.max_hops
+        );
+    }
+    out
+}
+
+/// Every node and relationship in the answer, paths opened up.
+fn elements(
+    result: &QueryResult,
+) -> (
+    Vec<petgraph::stable_graph::NodeIndex>,
+    Vec<petgraph::stable_graph::EdgeIndex>,
+) {
+    use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+    fn walk(v: &Value, nodes: &mut Vec<NodeIndex>, edges: &mut Vec<EdgeIndex>) {
+        match v {
+            Value::Node(n) => nodes.push(NodeIndex::new(n.0 as usize)),
+            Value::Rel(e) => edges.push(EdgeIndex::new(e.0 as usize)),
+            Value::Path(p) => {
+                nodes.extend(p.nodes().map(|n| NodeIndex::new(n.0 as usize)));
+                edges.extend(p.edges().map(|e| EdgeIndex::new(e.0 as usize)));
+            }
+            Value::List(items) => items.iter().for_each(|i| walk(i, nodes, edges)),
+            Value::Map(m) => m.values().for_each(|i| walk(i, nodes, edges)),
+            _ => {}
+        }
+    }
+    let (mut nodes, mut edges) = (Vec::new(), Vec::new());
+    for row in &result.rows {
+        for v in row {
+            walk(v, &mut nodes, &mut edges);
+        }
+    }
+    (nodes, edges)
+}
+
+/// A row as a JSON object whose keys are the columns, in column order.
+struct JsonRow<'a> {
+    columns: &'a [String],
+    values: Vec<serde_json::Value>,
+}
+
+impl Serialize for JsonRow<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.columns.len()))?;
+        for (c, v) in self.columns.iter().zip(&self.values) {
+            map.serialize_entry(c, v)?;
+        }
+        map.end()
+    }
+}
+
+fn render(graph: &dyn QueryGraph, result: &QueryResult, ctx: &Context) -> Result<String, CliError> {
+    let cells = || {
+        result
+            .rows
+            .iter()
+            .map(|row| row.iter().map(|v| query::cell_text(graph, v)).collect())
+    };
+    let json_rows = || -> Vec<JsonRow<'_>> {
+        result
+            .rows
+            .iter()
+            .map(|row| JsonRow {
+                columns: &result.columns,
+                values: row.iter().map(|v| query::to_json(graph, v)).collect(),
+            })
+            .collect()
+    };
+    let headers: Vec<&str> = result.columns.iter().map(String::as_str).collect();
+    Ok(match ctx.format {
+        Format::Table if result.rows.is_empty() => String::new(),
+        Format::Table => output::table(&headers, cells(), ctx.style),
+        Format::Json => output::json(&json_rows()),
+        Format::Jsonl => output::jsonl(&json_rows()),
+        Format::Csv => output::csv(&headers, cells()),
+        _ => return Err(ctx.unsupported("query", FORMATS)),
+    })
+}
+
+// ---- the interactive shell ----
+
+const SHELL_HELP: &str = "\
+End a query with `;` (it may span lines). Tab completes labels, relationship
+types, property names and node ids.
+  :help   show this
+  :quit   leave (or Ctrl-D)
+";
+
+/// Where the shell keeps its history: `$XDG_DATA_HOME/seccoop` or
+/// `~/.local/share/seccoop`; none when neither can be found.
+fn history_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/share"))
+        })?;
+    Some(base.join("seccoop").join("query_history"))
+}
+
+/// The shell's editor helper: completion and "is the query complete".
+struct ShellHelper {
+    words: Vec<String>,
+}
+
+/// Cypher keywords offered by completion.
+const KEYWORDS: &[&str] = &[
+    "MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH", "UNWIND", "ORDER", "BY", "SKIP", "LIMIT",
+    "DISTINCT", "AND", "OR", "XOR", "NOT", "IN", "IS", "NULL", "CASE", "WHEN", "THEN", "ELSE",
+    "END", "AS", "DESC", "STARTS", "ENDS", "CONTAINS", "count", "collect",
+];
+
+fn word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-'
+}
+
+impl ShellHelper {
+    /// The completions of the word ending at `pos`, and where it starts.
+    fn candidates(&self, line: &str, pos: usize) -> (usize, Vec<String>) {
+        let before = &line[..pos.min(line.len())];
+        let start = before
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| word_char(c))
+            .last()
+            .map_or(before.len(), |(i, _)| i);
+        let word = &before[start..];
+        if word.is_empty() {
+            return (start, Vec::new());
+        }
+        let lower = word.to_lowercase();
+        let mut found: Vec<String> = self
+            .words
+            .iter()
+            .map(String::as_str)
+            .chain(KEYWORDS.iter().copied())
+            .filter(|w| w.to_lowercase().starts_with(&lower) && *w != word)
+            .map(str::to_string)
+            .collect();
+        found.sort();
+        found.dedup();
+        (start, found)
+    }
+}
+
+impl rustyline::completion::Completer for ShellHelper {
+    type Candidate = String;
+
+    fn complete(
+        &self,
+        line: &str,
+        pos: usize,
+        _ctx: &rustyline::Context<'_>,
+    ) -> rustyline::Result<(usize, Vec<String>)> {
+        Ok(self.candidates(line, pos))
+    }
+}
+
+impl rustyline::hint::Hinter for ShellHelper {
+    type Hint = String;
+}
+
+impl rustyline::highlight::Highlighter for ShellHelper {
+    fn highlight<'l>(&self, line: &'l str, _pos: usize) -> Cow<'l, str> {
+        Cow::Borrowed(line)
+    }
+}
+
+impl rustyline::validate::Validator for ShellHelper {
+    fn validate(
+        &self,
+        ctx: &mut rustyline::validate::ValidationContext<'_>,
+    ) -> rustyline::Result<rustyline::validate::ValidationResult> {
+        use rustyline::validate::ValidationResult;
+        let input = ctx.input().trim();
+        Ok(
+            if input.is_empty() || input.starts_with(':') || input.ends_with(';') {
+                ValidationResult::Valid(None)
+            } else {
+                ValidationResult::Incomplete
+            },
+        )
+    }
+}
+
+impl rustyline::Helper for ShellHelper {}
+
+/// The interactive shell: reads queries until `:quit` or end of input,
+/// printing each answer as it comes.
+fn shell(ctx: &Context, params: &Params, options: &Options) -> Result<Output, CliError> {
+    use rustyline::error::ReadlineError;
+    let graph = SeccoopGraph::new(&ctx.graph);
+    let helper = ShellHelper {
+        words: query::vocabulary(&graph),
+    };
+    let config = rustyline::Config::builder()
+        .auto_add_history(false)
+        .completion_type(rustyline::CompletionType::List)
+        .build();
+    let mut editor: rustyline::Editor<ShellHelper, rustyline::history::DefaultHistory> =
+        match rustyline::Editor::with_config(config) {
+            Ok(e) => e,
+            Err(e) => return Ok(failure(format!("error: cannot start the shell: {e}\n"))),
+        };
+    editor.set_helper(Some(helper));
+    let history = history_path();
+    if let Some(path) = &history {
+        let _ = editor.load_history(path);
+    }
+    let mut stdout = std::io::stdout();
+    let mut stderr = std::io::stderr();
+    let _ = writeln!(
+        stderr,
+        "seccoop query shell: {} nodes, {} edges. End queries with `;`; `:help` for help, Ctrl-D to quit.",
+        ctx.graph.node_count(),
+        ctx.graph.edge_count()
+    );
+    loop {
+        let line = match editor.readline("seccoop> ") {
+            Ok(line) => line,
+            Err(ReadlineError::Interrupted) => continue,
+            Err(ReadlineError::Eof) => break,
+            Err(e) => {
+                let _ = writeln!(stderr, "error: cannot read input: {e}");
+                break;
+            }
+        };
+        let input = line.trim();
+        if input.is_empty() {
+            continue;
+        }
+        let _ = editor.add_history_entry(input);
+        match input {
+            ":quit" | ":exit" | ":q" => break,
+            ":help" | ":h" => {
+                let _ = write!(stderr, "{SHELL_HELP}");
+                continue;
+            }
+            _ if input.starts_with(':') => {
+                let _ = writeln!(
+                    stderr,
+                    "error: unknown command `{input}`; `:help` lists them"
+                );
+                continue;
+            }
+            _ => {}
+        }
+        let text = input.trim_end_matches(';');
+        let out = match answer(ctx, "<query>", text, params, options) {
+            Ok(out) => out,
+            Err(e) => failure(e.render(ctx.printing.style.color)),
+        };
+        let _ = stdout.write_all(&out.stdout);
+        let _ = stdout.flush();
+        let _ = stderr.write_all(out.stderr.as_bytes());
+    }
+    if let Some(path) = &history {
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        let _ = editor.save_history(path);
+    }
+    Ok(Output::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_parse_as_literals_or_strings() {
+        assert_eq!(parse_param("n=42"), Ok(("n".into(), Value::Int(42))));
+        assert_eq!(
+            parse_param("t=terrorism"),
+            Ok(("t".into(), Value::String("terrorism".into())))
+        );
+        assert_eq!(
+            parse_param("l=[1, 'a']"),
+            Ok((
+                "l".into(),
+                Value::List(vec![Value::Int(1), Value::String("a".into())])
+            ))
+        );
+        assert!(parse_param("novalue").is_err());
+        assert!(parse_param("a b=1").is_err());
+    }
+
+    #[test]
+    fn completion_offers_labels_types_and_ids() {
+        let helper = ShellHelper {
+            words: vec!["activity".into(), "addresses".into(), "terrorism".into()],
+        };
+        assert_eq!(
+            helper.candidates("MATCH (a:act", 12),
+            (9, vec!["activity".to_string()])
+        );
+        assert_eq!(
+            helper.candidates("MATCH (t {id: 'terr", 19),
+            (15, vec!["terrorism".to_string()])
+        );
+        assert_eq!(helper.candidates("RET", 3), (0, vec!["RETURN".to_string()]));
+    }
+}

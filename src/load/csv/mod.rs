@@ -1,0 +1,756 @@
+//! The CSV folder: the layout graph databases use for bulk import.
+//!
+//! A folder holds:
+//!
+//! - `nodes.csv`, header `id,kind,name`, then optional columns: `provenance`
+//!   and one column per property;
+//! - `edges.csv` (optional), header `from,rel,to`, then optional columns:
+//!   `basis` (`stated`, the default when empty, or `inferred`), `provenance`
+//!   and one column per property;
+//! - `schema.toml` (optional): the schema, in the shape of
+//!   `graph/schema.toml`; without it, the default schema;
+//! - `graph.toml` (optional): `[graph]` (name, description) and
+//!   `[[sources]]`, as in a TOML graph file.
+//!
+//! Files are RFC 4180 CSV: fields may be quoted, and quoted fields may hold
+//! commas, doubled quotes and newlines. A UTF-8 byte-order mark, CRLF line
+//! ends and blank lines are accepted. Columns may come in any order.
+//!
+//! **Typed columns.** A property column's header is `NAME` or `NAME:TYPE`,
+//! where TYPE is `string` (the default), `int`, `float`, `bool` or `json`
+//! (any value, JSON-encoded: lists, or a column whose values mix types). An
+//! empty cell means the row has no such property. A header whose part after
+//! the last colon is not a type is a string column named by the whole header
+//! (`ratio:2` is the property `ratio:2`).
+//!
+//! **Provenance** is a JSON cell: one `{"source": …, "section": …, "item":
+//! …, "note": …}` object or a list of them, as in the JSON graph file.
+//!
+//! Problems are reported with the file, the line and the field; a row with
+//! a problem is skipped and the rest of the file is still checked.
+
+mod records;
+
+use std::path::Path;
+
+use records::{Next, Records};
+
+use crate::model::{Basis, Node, Properties, Value};
+use crate::suggest::nearest_one;
+
+use super::bulk::{
+    EdgeBatch, Extra, Names, NodeSink, Part, Problems, ProvenanceProblem, json_provenance,
+    json_value, shorten, unknown_source,
+};
+use super::error::{LoadError, LoadErrorKind as K};
+use crate::model::{RelId, Source};
+
+/// The nodes file of a CSV folder.
+pub const NODES_FILE: &str = "nodes.csv";
+/// The edges file of a CSV folder.
+pub const EDGES_FILE: &str = "edges.csv";
+/// The schema file of a CSV folder.
+pub const SCHEMA_FILE: &str = "schema.toml";
+/// The file of a CSV folder that describes the graph and declares sources.
+pub const GRAPH_FILE: &str = "graph.toml";
+
+/// Fixed columns of `nodes.csv`.
+pub const NODE_COLUMNS: [&str; 4] = ["id", "kind", "name", "provenance"];
+/// Fixed columns of `edges.csv`.
+pub const EDGE_COLUMNS: [&str; 5] = ["from", "rel", "to", "basis", "provenance"];
+
+/// The type of a property column, written after a colon in its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// Text, as written.
+    String,
+    /// A signed 64-bit integer.
+    Int,
+    /// A 64-bit float (`inf`, `-inf` and `nan` included).
+    Float,
+    /// `true` or `false`.
+    Bool,
+    /// Any value, JSON-encoded.
+    Json,
+}
+
+impl ColumnType {
+    /// Every type, as written in headers.
+    pub const NAMES: [&'static str; 5] = ["string", "int", "float", "bool", "json"];
+
+    /// The type a header suffix names.
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "string" => Self::String,
+            "int" => Self::Int,
+            "float" => Self::Float,
+            "bool" => Self::Bool,
+            "json" => Self::Json,
+            _ => return None,
+        })
+    }
+
+    /// The suffix that names the type.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::String => "string",
+            Self::Int => "int",
+            Self::Float => "float",
+            Self::Bool => "bool",
+            Self::Json => "json",
+        }
+    }
+
+    /// What a cell of the type holds, for messages.
+    pub fn expected(self) -> &'static str {
+        match self {
+            Self::String => "text",
+            Self::Int => "an integer",
+            Self::Float => "a number",
+            Self::Bool => "`true` or `false`",
+            Self::Json => "a JSON string, number, boolean or list",
+        }
+    }
+
+    /// The value of a non-empty cell, `Ok(None)` for JSON `null`; `Err`
+    /// with what the column takes when the cell does not hold it.
+    pub fn parse_cell(self, cell: &str) -> Result<Option<Value>, &'static str> {
+        self.parse_raw(cell).map_err(|()| self.expected())
+    }
+
+    fn parse_raw(self, cell: &str) -> Result<Option<Value>, ()> {
+        Ok(Some(match self {
+            Self::String => Value::String(cell.to_string()),
+            Self::Int => Value::Integer(cell.parse().map_err(|_| ())?),
+            Self::Float => Value::Float(cell.parse().map_err(|_| ())?),
+            Self::Bool => match cell {
+                "true" => Value::Bool(true),
+                "false" => Value::Bool(false),
+                _ => return Err(()),
+            },
+            Self::Json => {
+                return serde_json::from_str::<serde_json::Value>(cell)
+                    .map_err(|_| ())
+                    .and_then(json_value);
+            }
+        }))
+    }
+}
+
+/// Splits a property column's header into the property's name and type.
+pub fn split_header(header: &str) -> (&str, ColumnType) {
+    match header.rsplit_once(':') {
+        Some((name, ty)) => match ColumnType::parse(ty) {
+            Some(ty) => (name, ty),
+            None => (header, ColumnType::String),
+        },
+        None => (header, ColumnType::String),
+    }
+}
+
+/// A property column: its position, header, property name and type.
+#[derive(Debug)]
+struct PropColumn {
+    index: usize,
+    header: String,
+    name: String,
+    ty: ColumnType,
+}
+
+/// Where the columns of a header are.
+#[derive(Debug)]
+struct Header {
+    /// Positions of the fixed columns, in the order of the fixed names.
+    fixed: Vec<Option<usize>>,
+    props: Vec<PropColumn>,
+    len: usize,
+}
+
+impl Header {
+    fn fixed(&self, i: usize) -> usize {
+        self.fixed.get(i).copied().flatten().unwrap_or(usize::MAX)
+    }
+}
+
+/// A CSV file read into memory, without its byte-order mark.
+struct CsvFile {
+    data: Vec<u8>,
+    /// 3 after a byte-order mark: positions in `data` plus `base` are file offsets.
+    base: u64,
+}
+
+fn open(path: &Path) -> std::io::Result<CsvFile> {
+    let mut data = std::fs::read(path)?;
+    let base = if data.starts_with(b"\xEF\xBB\xBF") {
+        data.drain(..3);
+        3
+    } else {
+        0
+    };
+    Ok(CsvFile { data, base })
+}
+
+/// How a record read went.
+enum Step {
+    Record(u64),
+    Skip,
+    End,
+}
+
+/// Reads the next record, reporting one that is not UTF-8 or never closes
+/// its quotes.
+fn next(records: &mut Records<'_>, base: u64, file: usize, problems: &mut Problems) -> Step {
+    match records.next_record() {
+        Next::Record(at) => Step::Record(base + at as u64),
+        Next::End => Step::End,
+        Next::NotUtf8(at) => {
+            problems.row(file, base + at as u64, Part::Row, || K::NotUtf8 {
+                offset: 0,
+            });
+            Step::Skip
+        }
+        Next::Unclosed(at) => {
+            problems.row(file, base + at as u64, Part::Row, || K::Syntax {
+                message: "a quoted field is never closed".into(),
+                format: "CSV",
+            });
+            Step::End
+        }
+    }
+}
+
+/// Reads and checks the header row.
+fn header(
+    records: &mut Records<'_>,
+    base: u64,
+    file: usize,
+    file_name: &str,
+    fixed: &[&str],
+    required: usize,
+    problems: &mut Problems,
+) -> Option<Header> {
+    let at = match next(records, base, file, problems) {
+        Step::Record(at) => at,
+        Step::Skip => return None,
+        Step::End => {
+            problems.report(|| {
+                LoadError::bare(K::BadHeader {
+                    reason: format!("`{file_name}` is empty"),
+                    help: format!(
+                        "its first line is the header: `{}`, then any property columns",
+                        fixed[..required].join(",")
+                    ),
+                })
+            });
+            return None;
+        }
+    };
+    let mut h = Header {
+        fixed: vec![None; fixed.len()],
+        props: Vec::new(),
+        len: records.len(),
+    };
+    let mut ok = true;
+    let mut seen: Vec<&str> = Vec::new();
+    for (i, text) in records.iter().enumerate() {
+        let mut bad = |reason: String, help: String| {
+            problems.row(file, at, Part::Field(i), || K::BadHeader { reason, help });
+            ok = false;
+        };
+        let (name, ty) = split_header(text);
+        if seen.contains(&name) {
+            bad(
+                format!("column `{name}` appears twice"),
+                "give each column its own name".into(),
+            );
+            continue;
+        }
+        seen.push(name);
+        if let Some(f) = fixed.iter().position(|&f| f == text) {
+            h.fixed[f] = Some(i);
+        } else if fixed.contains(&name) {
+            bad(
+                format!("column `{name}` takes no type"),
+                format!("write the header as `{name}`"),
+            );
+        } else if name.is_empty() || name.chars().any(char::is_control) {
+            bad(
+                "a column has no name".into(),
+                "name every column; remove a trailing comma from the header".into(),
+            );
+        } else {
+            h.props.push(PropColumn {
+                index: i,
+                header: text.to_string(),
+                name: name.to_string(),
+                ty,
+            });
+        }
+    }
+    for (f, name) in fixed[..required].iter().enumerate() {
+        if h.fixed[f].is_none() {
+            let near = records
+                .iter()
+                .find(|c| strsim::damerau_levenshtein(c, name) <= 2 && !fixed.contains(c));
+            problems.row(file, at, Part::Row, || K::BadHeader {
+                reason: format!("`{file_name}` has no `{name}` column"),
+                help: match near {
+                    Some(near) => format!("did you mean `{name}` instead of `{near}`?"),
+                    None => format!(
+                        "the header starts `{}`; further columns are properties",
+                        fixed[..required].join(",")
+                    ),
+                },
+            });
+            ok = false;
+        }
+    }
+    ok.then_some(h)
+}
+
+/// Reads the property cells of a row; reports bad cells.
+fn properties(
+    record: &Records<'_>,
+    columns: &[PropColumn],
+    file: usize,
+    at: u64,
+    problems: &mut Problems,
+) -> Option<Properties> {
+    let mut props = Properties::new();
+    let mut ok = true;
+    for col in columns {
+        let cell = record.get(col.index);
+        if cell.is_empty() {
+            continue;
+        }
+        match col.ty.parse_cell(cell) {
+            Ok(Some(v)) => {
+                props.insert(col.name.clone(), v);
+            }
+            Ok(None) => {}
+            Err(_) => {
+                problems.row(file, at, Part::Field(col.index), || K::BadCell {
+                    column: col.header.clone(),
+                    expected: col.ty.expected(),
+                    cell: shorten(cell),
+                });
+                ok = false;
+            }
+        }
+    }
+    ok.then_some(props)
+}
+
+/// Reads a provenance cell; reports a bad one.
+fn provenance(
+    cell: &str,
+    sources: &[Source],
+    file: usize,
+    at: u64,
+    column: usize,
+    problems: &mut Problems,
+) -> Option<Vec<crate::model::Provenance>> {
+    if cell.is_empty() {
+        return Some(Vec::new());
+    }
+    let parsed = serde_json::from_str::<serde_json::Value>(cell)
+        .map_err(|_| ProvenanceProblem::Shape)
+        .and_then(|v| json_provenance(v, sources));
+    match parsed {
+        Ok(p) => Some(p),
+        Err(ProvenanceProblem::Shape) => {
+            problems.row(file, at, Part::Field(column), || K::BadCell {
+                column: "provenance".into(),
+                expected: "JSON: {\"source\": …, \"section\"?, \"item\"?, \"note\"?} or a list of them",
+                cell: shorten(cell),
+            });
+            None
+        }
+        Err(ProvenanceProblem::UnknownSource(id)) => {
+            problems.row(file, at, Part::Field(column), || {
+                unknown_source(sources, id)
+            });
+            None
+        }
+    }
+}
+
+/// Reports a text field (id, kind, name) that breaks the naming rule.
+fn check_text(
+    text: &str,
+    field: &'static str,
+    file: usize,
+    at: u64,
+    column: usize,
+    problems: &mut Problems,
+) -> bool {
+    match super::decode::text_problem(text) {
+        None => true,
+        Some(problem) => {
+            problems.row(file, at, Part::Field(column), || K::BadText {
+                field: field.into(),
+                problem,
+            });
+            false
+        }
+    }
+}
+
+/// Calls `progress` with the bytes read since the last call, every few MB.
+struct Ticker<'p> {
+    progress: &'p dyn super::Progress,
+    reported: u64,
+}
+
+impl Ticker<'_> {
+    fn at(&mut self, offset: u64) {
+        if offset >= self.reported + (4 << 20) {
+            self.progress.advance(offset - self.reported);
+            self.reported = offset;
+        }
+    }
+
+    fn done(&mut self, size: u64) {
+        self.progress.advance(size.saturating_sub(self.reported));
+        self.reported = size;
+    }
+}
+
+/// Reads `nodes.csv` into the graph.
+pub(crate) fn read_nodes(
+    path: &Path,
+    file: usize,
+    file_name: &str,
+    nodes: &mut NodeSink<'_>,
+    problems: &mut Problems,
+    progress: &dyn super::Progress,
+) -> Result<(), std::io::Error> {
+    let csv = open(path)?;
+    let size = csv.data.len() as u64 + csv.base;
+    let mut records = Records::new(&csv.data);
+    let base = csv.base;
+    let Some(h) = header(
+        &mut records,
+        base,
+        file,
+        file_name,
+        &NODE_COLUMNS,
+        3,
+        problems,
+    ) else {
+        progress.advance(size);
+        return Ok(());
+    };
+    // Rows are about 40 bytes in generated graphs; reserving too much costs
+    // only address space.
+    nodes.reserve(csv.data.len() / 32);
+    let (c_id, c_kind, c_name, c_prov) = (h.fixed(0), h.fixed(1), h.fixed(2), h.fixed[3]);
+    let sources = nodes.graph.sources().to_vec();
+    let mut ticker = Ticker {
+        progress,
+        reported: 0,
+    };
+    loop {
+        let at = match next(&mut records, base, file, problems) {
+            Step::Record(at) => at,
+            Step::Skip => continue,
+            Step::End => break,
+        };
+        ticker.at(at);
+        if records.len() != h.len {
+            problems.row(file, at, Part::Row, || K::FieldCount {
+                found: records.len(),
+                expected: h.len,
+            });
+            if c_id < records.len() {
+                nodes.rejected.insert(records.get(c_id).to_string());
+            }
+            continue;
+        }
+        let id = records.get(c_id);
+        let kind_text = records.get(c_kind);
+        let name = records.get(c_name);
+        let mut ok = check_text(id, "id", file, at, c_id, problems);
+        // A kind of the schema is good text; only an unknown one is checked.
+        let kind = nodes.kinds.get(kind_text);
+        if kind.is_none() && check_text(kind_text, "kind", file, at, c_kind, problems) {
+            let schema = nodes.graph.schema();
+            problems.row(file, at, Part::Field(c_kind), || {
+                super::assemble::unknown_kind(schema, kind_text)
+            });
+        }
+        ok &= check_text(name, "name", file, at, c_name, problems);
+        let provenance = match c_prov {
+            Some(c) => provenance(records.get(c), &sources, file, at, c, problems),
+            None => Some(Vec::new()),
+        };
+        let properties = if h.props.is_empty() {
+            Some(Properties::new())
+        } else {
+            properties(&records, &h.props, file, at, problems)
+        };
+        match (ok, kind, properties, provenance) {
+            (true, Some(kind), Some(properties), Some(provenance)) => nodes.add(
+                Node {
+                    id: id.to_string(),
+                    kind,
+                    name: name.to_string(),
+                    properties,
+                    provenance,
+                },
+                file,
+                at,
+                Part::Field(c_id),
+                problems,
+            ),
+            _ => {
+                nodes.rejected.insert(id.to_string());
+            }
+        }
+    }
+    ticker.done(size);
+    Ok(())
+}
+
+/// The `edges.csv` files of a load, read into memory and cut into chunks
+/// that two threads share: the edge thread takes chunks from the front
+/// while the main thread loads the nodes, and the main thread, once done,
+/// takes them from the back. A row never spans two chunks.
+pub(crate) struct EdgeWork {
+    files: Vec<EdgesCsv>,
+    /// (position in `files`, byte range of the data), in file order.
+    chunks: Vec<(usize, std::ops::Range<usize>)>,
+    /// The next chunk from the front, and one past the last one left.
+    claims: std::sync::Mutex<(usize, usize)>,
+}
+
+/// One `edges.csv`, read.
+struct EdgesCsv {
+    file: usize,
+    data: Vec<u8>,
+    base: u64,
+    header: Option<Header>,
+}
+
+/// Chunks of about this many bytes: small enough for the main thread to
+/// take a fair share, large enough that claiming one costs nothing.
+const CHUNK: usize = 1 << 20;
+
+impl EdgeWork {
+    /// Reads every edges file and cuts it into chunks; also returns the
+    /// files that could not be read, and batches holding header problems.
+    pub fn open(
+        files: &[(usize, std::path::PathBuf, String)],
+    ) -> (Self, Vec<super::LoadError>, Vec<EdgeBatch>) {
+        let mut out = Vec::new();
+        let mut errors = Vec::new();
+        let mut header_problems = Vec::new();
+        let mut chunks = Vec::new();
+        for (file, path, name) in files {
+            let csv = match open(path) {
+                Ok(csv) => csv,
+                Err(e) => {
+                    errors.push(super::bulk::read_error(path, e));
+                    continue;
+                }
+            };
+            let mut problems = Problems::default();
+            let mut records = Records::new(&csv.data);
+            let header = header(
+                &mut records,
+                csv.base,
+                *file,
+                name,
+                &EDGE_COLUMNS,
+                3,
+                &mut problems,
+            );
+            let body = if header.is_some() {
+                records.position()
+            } else {
+                csv.data.len()
+            };
+            let pos = out.len();
+            let data = &csv.data;
+            if memchr::memchr(b'"', &data[body..]).is_some() {
+                // Quoted fields may hold newlines: one chunk, read in order.
+                chunks.push((pos, body..data.len()));
+            } else {
+                let mut start = body;
+                while start < data.len() {
+                    let end = match memchr::memchr(b'\n', &data[(start + CHUNK).min(data.len())..])
+                    {
+                        Some(i) => (start + CHUNK).min(data.len()) + i + 1,
+                        None => data.len(),
+                    };
+                    chunks.push((pos, start..end));
+                    start = end;
+                }
+            }
+            if !problems.is_empty() {
+                let mut batch = EdgeBatch::new(*file, (Part::Row, Part::Row));
+                batch.problems = problems;
+                header_problems.push(batch);
+            }
+            out.push(EdgesCsv {
+                file: *file,
+                data: csv.data,
+                base: csv.base,
+                header,
+            });
+        }
+        let n = chunks.len();
+        let work = EdgeWork {
+            files: out,
+            chunks,
+            claims: std::sync::Mutex::new((0, n)),
+        };
+        (work, errors, header_problems)
+    }
+
+    fn claim(&self, from_front: bool) -> Option<usize> {
+        let mut claims = self.claims.lock().unwrap_or_else(|e| e.into_inner());
+        let (front, back) = *claims;
+        if front >= back {
+            return None;
+        }
+        Some(if from_front {
+            claims.0 += 1;
+            front
+        } else {
+            claims.1 -= 1;
+            back - 1
+        })
+    }
+
+    /// Parses chunks until none is left, from the front or the back, into
+    /// batches in file order (one per file touched).
+    pub fn run(
+        &self,
+        from_front: bool,
+        rels: &Names<RelId>,
+        schema: &crate::model::Schema,
+        sources: &[Source],
+        progress: &dyn super::Progress,
+    ) -> Vec<EdgeBatch> {
+        let mut batches: Vec<EdgeBatch> = Vec::new();
+        // Where each chunk's edges start in its batch, to put chunks taken
+        // from the back into file order.
+        let mut starts: Vec<Vec<usize>> = Vec::new();
+        while let Some(c) = self.claim(from_front) {
+            let (pos, range) = &self.chunks[c];
+            let f = &self.files[*pos];
+            let Some(h) = &f.header else {
+                continue;
+            };
+            if batches.last().is_none_or(|b| b.file != f.file) {
+                let parts = (Part::Field(h.fixed(0)), Part::Field(h.fixed(2)));
+                batches.push(EdgeBatch::new(f.file, parts));
+                starts.push(Vec::new());
+            }
+            let (Some(batch), Some(starts)) = (batches.last_mut(), starts.last_mut()) else {
+                continue;
+            };
+            starts.push(batch.edges.len());
+            parse_chunk(f, h, range.clone(), batch, rels, schema, sources);
+            progress.advance(range.len() as u64);
+        }
+        if !from_front {
+            for (batch, starts) in batches.iter_mut().zip(&starts) {
+                batch.reverse_segments(starts);
+            }
+            batches.reverse();
+        }
+        batches
+    }
+}
+
+/// Parses the rows of one chunk of `edges.csv` into `batch`.
+fn parse_chunk(
+    f: &EdgesCsv,
+    h: &Header,
+    range: std::ops::Range<usize>,
+    batch: &mut EdgeBatch,
+    rels: &Names<RelId>,
+    schema: &crate::model::Schema,
+    sources: &[Source],
+) {
+    let file = f.file;
+    let base = f.base + range.start as u64;
+    let mut records = Records::new(&f.data[range]);
+    let (c_from, c_rel, c_to) = (h.fixed(0), h.fixed(1), h.fixed(2));
+    let (c_basis, c_prov) = (h.fixed[3], h.fixed[4]);
+    let mut problems = Problems::default();
+    let problems = &mut problems;
+    // Bulk files list a node's edges together: the last `from` is usually
+    // the next one too.
+    let mut last_from: (String, u32) = (String::new(), u32::MAX);
+    loop {
+        let at = match next(&mut records, base, file, problems) {
+            Step::Record(at) => at,
+            Step::Skip => continue,
+            Step::End => break,
+        };
+        if records.len() != h.len {
+            problems.row(file, at, Part::Row, || K::FieldCount {
+                found: records.len(),
+                expected: h.len,
+            });
+            continue;
+        }
+        let rel_text = records.get(c_rel);
+        let rel = rels.get(rel_text);
+        if rel.is_none() {
+            problems.row(file, at, Part::Field(c_rel), || {
+                super::assemble::unknown_relation(schema, rel_text)
+            });
+        }
+        let basis = match c_basis.map_or("", |c| records.get(c)) {
+            "" | "stated" => Some(Basis::Stated),
+            "inferred" => Some(Basis::Inferred),
+            other => {
+                problems.row(file, at, Part::Field(c_basis.unwrap_or(0)), || {
+                    K::BadValue {
+                        field: "basis",
+                        value: other.to_string(),
+                        allowed: vec!["stated".into(), "inferred".into()],
+                        suggestion: nearest_one(other, ["stated", "inferred"]),
+                    }
+                });
+                None
+            }
+        };
+        let extra = if h.props.is_empty() && c_prov.is_none() {
+            Some(None)
+        } else {
+            let provenance = match c_prov {
+                Some(c) => provenance(records.get(c), sources, file, at, c, problems),
+                None => Some(Vec::new()),
+            };
+            let properties = properties(&records, &h.props, file, at, problems);
+            match (properties, provenance) {
+                (Some(properties), Some(provenance)) => Some(Some(Extra {
+                    properties,
+                    provenance,
+                })),
+                _ => None,
+            }
+        };
+        let (Some(rel), Some(basis), Some(extra)) = (rel, basis, extra) else {
+            continue;
+        };
+        let from_text = records.get(c_from);
+        let from = if last_from.1 != u32::MAX && last_from.0 == from_text {
+            last_from.1
+        } else {
+            let n = batch.end(from_text);
+            last_from.0.clear();
+            last_from.0.push_str(from_text);
+            last_from.1 = n;
+            n
+        };
+        let to = batch.end(records.get(c_to));
+        batch.push(from, rel, to, basis, extra, at);
+    }
+    batch.problems.append(std::mem::take(problems));
+}

@@ -1,0 +1,330 @@
+//! Writing a graph in every format it can be read from: TOML, JSON, JSON
+//! Lines and the CSV folder, so `seccoop convert` can move a graph between
+//! them without losing anything.
+//!
+//! Each writer streams, so converting a million-node graph never holds a
+//! second copy of it as text. Files are written atomically: into a temporary
+//! file beside the target, renamed over it when complete.
+//!
+//! What every format carries: the graph's name and description, its sources,
+//! its schema (left out when it is the default schema, which every reader
+//! falls back to), every node with its kind, name, properties and
+//! provenance, and every edge with its relation, basis, properties and
+//! provenance, in the graph's order.
+
+pub mod csv;
+pub mod json;
+pub mod jsonl;
+pub mod toml;
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::model::{Basis, Graph, ImpactFlow, Properties, Provenance, Schema};
+
+/// The formats a graph can be written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum GraphFormat {
+    /// A TOML graph file.
+    Toml,
+    /// A JSON graph file.
+    Json,
+    /// JSON Lines: one node or edge per line.
+    Jsonl,
+    /// A CSV folder: nodes.csv, edges.csv, graph.toml, schema.toml.
+    Csv,
+}
+
+impl GraphFormat {
+    /// The format's name.
+    pub fn name(self) -> &'static str {
+        match self {
+            GraphFormat::Toml => "toml",
+            GraphFormat::Json => "json",
+            GraphFormat::Jsonl => "jsonl",
+            GraphFormat::Csv => "csv",
+        }
+    }
+
+    /// The format a path asks for: an existing directory or a name without
+    /// an extension is a CSV folder; else by extension.
+    pub fn of_path(path: &Path) -> Option<Self> {
+        if path.is_dir() {
+            return Some(GraphFormat::Csv);
+        }
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
+            None => Some(GraphFormat::Csv),
+            Some("toml") => Some(GraphFormat::Toml),
+            Some("json") => Some(GraphFormat::Json),
+            Some("jsonl" | "ndjson") => Some(GraphFormat::Jsonl),
+            Some(_) => None,
+        }
+    }
+}
+
+/// Why a graph could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// A file could not be written.
+    #[error("cannot write `{}`: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The graph holds something the format cannot express.
+    #[error("{reason}")]
+    Unrepresentable {
+        /// What and where.
+        reason: String,
+        /// The format.
+        format: GraphFormat,
+    },
+}
+
+/// Writes `graph` to `path` in `format` (a file, or a folder for CSV).
+///
+/// # Example
+/// ```
+/// use seccoop::write::{write, GraphFormat};
+/// let graph = seccoop::load::embedded().unwrap();
+/// let dir = tempfile::tempdir().unwrap();
+/// let out = dir.path().join("graph.jsonl");
+/// write(&graph, &out, GraphFormat::Jsonl).unwrap();
+/// let again = seccoop::load::load_paths(&[out]).unwrap();
+/// assert_eq!(again.node_count(), graph.node_count());
+/// ```
+pub fn write(graph: &Graph, path: &Path, format: GraphFormat) -> Result<(), WriteError> {
+    match format {
+        GraphFormat::Toml => atomic(path, |w| toml::write(graph, w)),
+        GraphFormat::Json => atomic(path, |w| json::write(graph, w)),
+        GraphFormat::Jsonl => {
+            jsonl::check(graph)?;
+            atomic(path, |w| jsonl::write(graph, w))
+        }
+        GraphFormat::Csv => csv::write(graph, path),
+    }
+}
+
+/// Writes a file through `body`, atomically.
+pub(crate) fn atomic(
+    path: &Path,
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), WriteError> {
+    let io = |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".seccoop-");
+    // A temporary file is private (0600); the graph is an ordinary file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o644));
+    }
+    let tmp = builder.tempfile_in(dir).map_err(io)?;
+    let mut w = BufWriter::with_capacity(1 << 20, tmp);
+    body(&mut w).map_err(io)?;
+    let tmp = w.into_inner().map_err(|e| io(e.into_error()))?;
+    tmp.persist(path).map_err(|e| io(e.error))?;
+    Ok(())
+}
+
+/// Whether the schema is the default one, which need not be written.
+pub fn is_default_schema(schema: &Schema) -> bool {
+    let mut errors = Vec::new();
+    let default = crate::load::bulk::default_schema_model(&mut errors);
+    errors.is_empty()
+        && schema.kinds().eq(default.kinds())
+        && schema.relations().eq(default.relations())
+}
+
+/// The graph's name and description, when it has either.
+#[derive(Serialize)]
+pub(crate) struct MetaOut<'g> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<&'g str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<&'g str>,
+}
+
+pub(crate) fn meta(graph: &Graph) -> Option<MetaOut<'_>> {
+    let m = graph.meta();
+    (m.name.is_some() || m.description.is_some()).then_some(MetaOut {
+        name: m.name.as_deref(),
+        description: m.description.as_deref(),
+    })
+}
+
+/// A kind as the schema file writes it.
+#[derive(Serialize)]
+pub(crate) struct KindOut<'g> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plural: Option<&'g str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub description: &'g str,
+}
+
+/// A relation as the schema file writes it.
+#[derive(Serialize)]
+pub(crate) struct RelationOut<'g> {
+    pub from: Vec<&'g str>,
+    pub to: Vec<&'g str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub meaning: &'g str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inverse: Option<&'g str>,
+    pub impact: &'static str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub mitigation: bool,
+}
+
+fn impact_name(flow: ImpactFlow) -> &'static str {
+    match flow {
+        ImpactFlow::Forward => "forward",
+        ImpactFlow::Backward => "backward",
+        ImpactFlow::Both => "both",
+        ImpactFlow::None => "none",
+    }
+}
+
+/// The schema's kinds and relations in declaration order.
+/// Named entries in declaration order.
+pub(crate) type Named<'g, T> = Vec<(&'g str, T)>;
+
+pub(crate) fn schema_parts(
+    schema: &Schema,
+) -> (Named<'_, KindOut<'_>>, Named<'_, RelationOut<'_>>) {
+    let kinds = schema
+        .kinds()
+        .map(|(_, k)| {
+            (
+                k.name.as_str(),
+                KindOut {
+                    plural: k.plural.as_deref(),
+                    description: &k.description,
+                },
+            )
+        })
+        .collect();
+    let names = |ids: &[crate::model::KindId]| {
+        ids.iter()
+            .map(|&k| schema.kind(k).name.as_str())
+            .collect::<Vec<_>>()
+    };
+    let relations = schema
+        .relations()
+        .map(|(_, r)| {
+            (
+                r.name.as_str(),
+                RelationOut {
+                    from: names(&r.from),
+                    to: names(&r.to),
+                    meaning: &r.meaning,
+                    inverse: r.inverse.as_deref(),
+                    impact: impact_name(r.impact),
+                    mitigation: r.mitigation,
+                },
+            )
+        })
+        .collect();
+    (kinds, relations)
+}
+
+/// Pairs serialized as a map, in their order.
+pub(crate) struct Ordered<'a, V>(pub &'a [(&'a str, V)]);
+
+impl<V: Serialize> Serialize for Ordered<'_, V> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap as _;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// The schema as a JSON object with kinds and relations in order.
+#[derive(Serialize)]
+pub(crate) struct SchemaOut<'a> {
+    pub kinds: Ordered<'a, KindOut<'a>>,
+    pub relations: Ordered<'a, RelationOut<'a>>,
+}
+
+/// A node as the JSON formats write it.
+#[derive(Serialize)]
+pub(crate) struct NodeOut<'g> {
+    pub id: &'g str,
+    pub kind: &'g str,
+    pub name: &'g str,
+    #[serde(flatten)]
+    pub properties: &'g Properties,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub provenance: &'g [Provenance],
+}
+
+/// An edge as the JSON formats write it.
+#[derive(Serialize)]
+pub(crate) struct EdgeOut<'g> {
+    pub from: &'g str,
+    pub rel: &'g str,
+    pub to: &'g str,
+    #[serde(skip_serializing_if = "is_stated")]
+    pub basis: Basis,
+    #[serde(flatten)]
+    pub properties: &'g Properties,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    pub provenance: &'g [Provenance],
+}
+
+fn is_stated(b: &Basis) -> bool {
+    *b == Basis::Stated
+}
+
+pub(crate) fn node_out<'g>(graph: &'g Graph, n: &'g crate::model::Node) -> NodeOut<'g> {
+    NodeOut {
+        id: &n.id,
+        kind: graph.kind_name(n.kind),
+        name: &n.name,
+        properties: &n.properties,
+        provenance: &n.provenance,
+    }
+}
+
+/// Every edge with its ends' ids, in the graph's order.
+pub(crate) fn edges_out(graph: &Graph) -> impl Iterator<Item = EdgeOut<'_>> {
+    graph.edges().filter_map(move |e| {
+        let from = graph.node(e.from)?;
+        let to = graph.node(e.to)?;
+        Some(EdgeOut {
+            from: &from.id,
+            rel: graph.rel_name(e.edge.rel),
+            to: &to.id,
+            basis: e.edge.basis,
+            properties: &e.edge.properties,
+            provenance: &e.edge.provenance,
+        })
+    })
+}
+
+/// JSON text of a value that always serializes (no maps with non-string keys).
+pub(crate) fn json_text<T: Serialize + ?Sized>(value: &T) -> std::io::Result<String> {
+    serde_json::to_string(value).map_err(std::io::Error::other)
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,176 @@
+//! The TOML graph file, in the curated graph's style: `[graph]`,
+//! `[[sources]]`, `[schema]`, then one `[[nodes]]` and one `[[edges]]` table
+//! each, provenance as an inline list.
+
+use std::io::Write;
+
+use crate::model::{Graph, Properties, Provenance, Value};
+
+/// A key, bare when TOML allows it.
+fn key(k: &str) -> String {
+    if !k.is_empty()
+        && k.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        k.to_string()
+    } else {
+        string(k)
+    }
+}
+
+fn string(s: &str) -> String {
+    toml::Value::String(s.to_string()).to_string()
+}
+
+fn value(v: &Value) -> toml::Value {
+    match v {
+        Value::String(s) => toml::Value::String(s.clone()),
+        Value::Integer(i) => toml::Value::Integer(*i),
+        Value::Float(x) => toml::Value::Float(*x),
+        Value::Bool(b) => toml::Value::Boolean(*b),
+        Value::List(items) => toml::Value::Array(items.iter().map(value).collect()),
+    }
+}
+
+fn provenance(entries: &[Provenance]) -> toml::Value {
+    toml::Value::Array(
+        entries
+            .iter()
+            .map(|p| {
+                let mut t = toml::map::Map::new();
+                t.insert("source".into(), toml::Value::String(p.source.clone()));
+                for (k, v) in [
+                    ("section", &p.section),
+                    ("item", &p.item),
+                    ("note", &p.note),
+                ] {
+                    if let Some(v) = v {
+                        t.insert(k.into(), toml::Value::String(v.clone()));
+                    }
+                }
+                toml::Value::Table(t)
+            })
+            .collect(),
+    )
+}
+
+fn line(w: &mut dyn Write, k: &str, v: &str) -> std::io::Result<()> {
+    writeln!(w, "{} = {v}", key(k))
+}
+
+fn payload(w: &mut dyn Write, props: &Properties, prov: &[Provenance]) -> std::io::Result<()> {
+    for (k, v) in props {
+        line(w, k, &value(v).to_string())?;
+    }
+    if !prov.is_empty() {
+        line(w, "provenance", &provenance(prov).to_string())?;
+    }
+    Ok(())
+}
+
+/// Writes `[graph]` and `[[sources]]`, and `[schema]` when `with_schema`
+/// and the schema is not the default one.
+pub(crate) fn write_preamble(
+    graph: &Graph,
+    w: &mut dyn Write,
+    with_schema: bool,
+) -> std::io::Result<()> {
+    if let Some(m) = super::meta(graph) {
+        w.write_all(b"[graph]\n")?;
+        if let Some(n) = m.name {
+            line(w, "name", &string(n))?;
+        }
+        if let Some(d) = m.description {
+            line(w, "description", &string(d))?;
+        }
+        w.write_all(b"\n")?;
+    }
+    for s in graph.sources() {
+        w.write_all(b"[[sources]]\n")?;
+        line(w, "id", &string(&s.id))?;
+        line(w, "title", &string(&s.title))?;
+        for (k, v) in [("author", &s.author), ("date", &s.date), ("url", &s.url)] {
+            if let Some(v) = v {
+                line(w, k, &string(v))?;
+            }
+        }
+        w.write_all(b"\n")?;
+    }
+    if with_schema && !super::is_default_schema(graph.schema()) {
+        write_schema(graph.schema(), w, "schema.")?;
+    }
+    Ok(())
+}
+
+/// Writes a schema's kinds and relations as tables under `prefix`
+/// (`schema.` in a graph file, nothing in `schema.toml`).
+pub(crate) fn write_schema(
+    schema: &crate::model::Schema,
+    w: &mut dyn Write,
+    prefix: &str,
+) -> std::io::Result<()> {
+    let (kinds, relations) = super::schema_parts(schema);
+    for (name, k) in &kinds {
+        writeln!(w, "[{prefix}kinds.{}]", key(name))?;
+        if let Some(p) = k.plural {
+            line(w, "plural", &string(p))?;
+        }
+        if !k.description.is_empty() {
+            line(w, "description", &string(k.description))?;
+        }
+        w.write_all(b"\n")?;
+    }
+    for (name, r) in &relations {
+        writeln!(w, "[{prefix}relations.{}]", key(name))?;
+        let list = |l: &[&str]| {
+            toml::Value::Array(
+                l.iter()
+                    .map(|s| toml::Value::String(s.to_string()))
+                    .collect(),
+            )
+            .to_string()
+        };
+        line(w, "from", &list(&r.from))?;
+        line(w, "to", &list(&r.to))?;
+        if !r.meaning.is_empty() {
+            line(w, "meaning", &string(r.meaning))?;
+        }
+        if let Some(i) = r.inverse {
+            line(w, "inverse", &string(i))?;
+        }
+        line(w, "impact", &string(r.impact))?;
+        if r.mitigation {
+            line(w, "mitigation", "true")?;
+        }
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// Writes `graph` as a TOML graph file.
+pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
+    write_preamble(graph, w, true)?;
+    for (_, n) in graph.nodes() {
+        w.write_all(b"[[nodes]]\n")?;
+        line(w, "id", &string(&n.id))?;
+        line(w, "kind", &string(graph.kind_name(n.kind)))?;
+        line(w, "name", &string(&n.name))?;
+        payload(w, &n.properties, &n.provenance)?;
+        w.write_all(b"\n")?;
+    }
+    for e in graph.edges() {
+        let (Some(from), Some(to)) = (graph.node(e.from), graph.node(e.to)) else {
+            continue;
+        };
+        w.write_all(b"[[edges]]\n")?;
+        line(w, "from", &string(&from.id))?;
+        line(w, "rel", &string(graph.rel_name(e.edge.rel)))?;
+        line(w, "to", &string(&to.id))?;
+        if e.edge.basis != crate::model::Basis::Stated {
+            line(w, "basis", &string(e.edge.basis.as_str()))?;
+        }
+        payload(w, &e.edge.properties, &e.edge.provenance)?;
+        w.write_all(b"\n")?;
+    }
+    Ok(())
+}
