@@ -1,7 +1,6 @@
 //! `seccoop gaps`: where coverage is thin.
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
@@ -54,9 +53,8 @@ pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
 
 /// The JSON form of a coverage.
 pub(super) fn gaps_json(cov: &Coverage, ctx: &Context) -> GapsJson {
-    let refs = |it: &mut dyn Iterator<Item = NodeIndex>| {
-        sorted(ctx, it.map(|n| ctx.node_ref(n)).collect())
-    };
+    let refs =
+        |it: &mut dyn Iterator<Item = NodeIndex>| sorted(it.map(|n| ctx.node_ref(n)).collect());
     GapsJson {
         unaddressed_threats: refs(&mut cov.unaddressed()),
         single_activity_threats: {
@@ -84,7 +82,6 @@ pub(super) fn gaps_json(cov: &Coverage, ctx: &Context) -> GapsJson {
                 .map(|(a, threats)| SpofJson {
                     activity: ctx.node_ref(a),
                     leaves_unaddressed: sorted(
-                        ctx,
                         threats.into_iter().map(|t| ctx.node_ref(t)).collect(),
                     ),
                 })
@@ -100,7 +97,7 @@ pub(super) fn gaps_json(cov: &Coverage, ctx: &Context) -> GapsJson {
     }
 }
 
-fn sorted(_ctx: &Context, mut v: Vec<NodeRef>) -> Vec<NodeRef> {
+fn sorted(mut v: Vec<NodeRef>) -> Vec<NodeRef> {
     v.sort_by(|a, b| {
         a.name
             .to_lowercase()
@@ -115,17 +112,8 @@ pub(super) fn render(cov: &Coverage, ctx: &Context) -> String {
     let g = gaps_json(cov, ctx);
     let style = ctx.style;
     let mut out = String::new();
-    let mut section = |title: &str, n: usize, body: String| {
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        let _ = writeln!(out, "{}", style.bold(&format!("{title} ({n})")));
-        if n == 0 {
-            let _ = writeln!(out, "  none");
-        } else {
-            out.push_str(&body);
-        }
-    };
+    let mut section =
+        |title: &str, n: usize, body: String| output::section(&mut out, style, title, n, || body);
     let list = |v: &[NodeRef]| {
         output::table(
             &["ID", "NAME"],

@@ -111,16 +111,9 @@ fn render(r: &Report, ctx: &Context) -> String {
     };
     let mut out = format!("{} {}\n", style.bold("without"), ids(&r.removed));
     let mut section = |title: &str, header: [&str; 2], rows: Vec<Vec<String>>| {
-        let _ = writeln!(
-            out,
-            "\n{}",
-            style.bold(&format!("{title} ({})", rows.len()))
-        );
-        if rows.is_empty() {
-            let _ = writeln!(out, "  none");
-        } else {
-            out.push_str(&output::table(&header, rows, style));
-        }
+        output::section(&mut out, style, title, rows.len(), || {
+            output::table(&header, rows, style)
+        });
     };
     section(
         "Threats left with no activity",

@@ -179,6 +179,26 @@ pub fn table(
     out
 }
 
+/// Appends a titled section to a report: a blank line when the report
+/// already holds something, `TITLE (COUNT)` in bold, then `body` or `none`.
+pub fn section(
+    out: &mut String,
+    style: Style,
+    title: &str,
+    count: usize,
+    body: impl FnOnce() -> String,
+) {
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", style.bold(&format!("{title} ({count})")));
+    if count == 0 {
+        out.push_str("  none\n");
+    } else {
+        out.push_str(&body());
+    }
+}
+
 /// Pretty JSON with a final newline.
 pub fn json<T: Serialize + ?Sized>(value: &T) -> String {
     // Serializing plain data into a String cannot fail: no map has non-string keys.
