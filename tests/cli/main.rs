@@ -25,6 +25,8 @@ mod impact;
 mod list;
 mod mermaid;
 mod path;
+#[allow(dead_code)] // until the interchange tests use it
+mod python;
 mod query;
 mod readme;
 mod related;
