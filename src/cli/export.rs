@@ -18,13 +18,13 @@ use crate::output::Format;
 )]
 pub struct Args {
     /// Only nodes of this kind (repeatable).
-    #[arg(long = "kind", value_name = "KIND")]
+    #[arg(long = "kind", value_name = "KIND", add = super::completions::kind())]
     pub kinds: Vec<String>,
     /// Only edges of this relation (repeatable); nodes left with no edge are dropped.
-    #[arg(long = "rel", value_name = "REL")]
+    #[arg(long = "rel", value_name = "REL", add = super::completions::relation())]
     pub rels: Vec<String>,
     /// Draw only what lies within --depth edges of this node.
-    #[arg(long, value_name = "NODE")]
+    #[arg(long, value_name = "NODE", add = super::completions::node())]
     pub focus: Option<String>,
     /// With --focus, how many edges away to go.
     #[arg(long, default_value_t = 1, requires = "focus")]

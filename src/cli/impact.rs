@@ -29,6 +29,7 @@ use crate::output;
 #[command(after_help = "Example:\n  seccoop impact \"lack of trust and transparency\"")]
 pub struct Args {
     /// The node: an id, a name or an alias (any case).
+    #[arg(add = super::completions::node())]
     pub node: String,
     /// Follow chains of at most this many relations.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=MAX_DEPTH as i64))]

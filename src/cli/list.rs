@@ -10,6 +10,7 @@ use crate::output::{self, Format};
 #[command(after_help = "Example:\n  seccoop list threats")]
 pub struct Args {
     /// Only nodes of this kind (singular or plural: `activity`, `activities`).
+    #[arg(add = super::completions::kind())]
     pub kind: Option<String>,
 }
 

@@ -7,6 +7,7 @@
 //! [`run`] writes to the terminal.
 
 mod check;
+mod completions;
 mod convert;
 mod error;
 mod export;
@@ -14,10 +15,12 @@ mod gaps;
 mod generate;
 mod impact;
 mod list;
+mod man;
 mod path;
 mod progress;
 mod query;
 mod related;
+mod schema;
 mod search;
 mod show;
 mod stats;
@@ -53,7 +56,13 @@ Exit codes:
 pub struct Cli {
     /// Load this graph instead of the built-in one: a TOML or JSON file, a JSON Lines file
     /// (.jsonl), or a CSV folder (nodes.csv, edges.csv); repeat to merge.
-    #[arg(short = 'g', long = "graph", value_name = "FILE", global = true)]
+    #[arg(
+        short = 'g',
+        long = "graph",
+        value_name = "FILE",
+        global = true,
+        value_hint = clap::ValueHint::AnyPath
+    )]
     pub graph: Vec<PathBuf>,
 
     /// How to print answers [default: table, or what the extension of --output says].
@@ -65,7 +74,13 @@ pub struct Cli {
     pub format: Option<Format>,
 
     /// Write the answer to FILE instead of stdout (atomically: a failure leaves no partial file).
-    #[arg(short = 'o', long = "output", value_name = "FILE", global = true)]
+    #[arg(
+        short = 'o',
+        long = "output",
+        value_name = "FILE",
+        global = true,
+        value_hint = clap::ValueHint::FilePath
+    )]
     pub output: Option<PathBuf>,
 
     /// Lay diagrams out left to right or top to bottom.
@@ -125,6 +140,12 @@ pub enum Command {
     Convert(convert::Args),
     // Ask the graph a Cypher query.
     Query(query::Args),
+    // Print the JSON Schema of graph files.
+    Schema(schema::Args),
+    // Print a shell completion script.
+    Completions(completions::Args),
+    // Write the manual pages.
+    Man(man::Args),
 }
 
 /// The formats every graph-shaped answer can be drawn in.
@@ -262,6 +283,16 @@ impl Output {
 
 /// Runs the command line and returns the process's exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
+    let args: Vec<OsString> = args.into_iter().collect();
+    // A shell's dynamic completion script runs seccoop with COMPLETE set.
+    match completions::answer_request(&args) {
+        Ok(true) => return ExitCode::SUCCESS,
+        Ok(false) => {}
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(2);
+        }
+    }
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(e) => {
@@ -351,7 +382,33 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Generate(args) => generate::run(&args, printing.format),
         Command::Convert(args) => convert::run(&args, printing.format, &progress_bar()),
         Command::Query(args) => query::run(&args, &ctx()?),
+        Command::Schema(args) => {
+            text_only("schema", Format::Json, printing).and_then(|()| schema::run(&args))
+        }
+        Command::Completions(args) => {
+            text_only("completions", Format::Table, printing).and_then(|()| completions::run(&args))
+        }
+        Command::Man(args) => {
+            text_only("man", Format::Table, printing).and_then(|()| man::run(&args))
+        }
     }
+}
+
+/// For commands that print one kind of text (a schema, a script, a page):
+/// a usage error when another `--format` was chosen.
+fn text_only(command: &'static str, text: Format, printing: &Printing) -> Result<(), CliError> {
+    if !printing.format_chosen || printing.format == text {
+        return Ok(());
+    }
+    let supported: &'static [Format] = match text {
+        Format::Json => &[Format::Json],
+        _ => &[Format::Table],
+    };
+    Err(CliError::Format {
+        command,
+        format: printing.format,
+        supported,
+    })
 }
 
 /// A progress bar for loading big graphs, drawn only when stderr is a terminal.

@@ -22,8 +22,10 @@ use crate::output;
 )]
 pub struct Args {
     /// Where the connection starts: an id, a name or an alias.
+    #[arg(add = super::completions::node())]
     pub from: String,
     /// Where it ends.
+    #[arg(add = super::completions::node())]
     pub to: String,
     /// List every simple path up to --max-hops, not one shortest.
     #[arg(long)]
@@ -32,7 +34,7 @@ pub struct Args {
     #[arg(long, default_value_t = DEFAULT_MAX_HOPS, value_name = "N")]
     pub max_hops: usize,
     /// Follow only edges of this relation (repeatable).
-    #[arg(long = "rel", value_name = "REL")]
+    #[arg(long = "rel", value_name = "REL", add = super::completions::relation())]
     pub rels: Vec<String>,
 }
 

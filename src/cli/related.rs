@@ -18,15 +18,16 @@ use crate::output::{self, Format};
 )]
 pub struct Args {
     /// The node: an id, a name or an alias (any case).
+    #[arg(add = super::completions::node())]
     pub node: String,
     /// Only edges of this relation (repeatable).
-    #[arg(long = "rel", value_name = "REL")]
+    #[arg(long = "rel", value_name = "REL", add = super::completions::relation())]
     pub rels: Vec<String>,
     /// Only edges in this direction, seen from NODE.
     #[arg(long, value_enum, default_value_t = DirArg::Both)]
     pub dir: DirArg,
     /// Only neighbours of this kind (repeatable; singular or plural).
-    #[arg(long = "kind", value_name = "KIND")]
+    #[arg(long = "kind", value_name = "KIND", add = super::completions::kind())]
     pub kinds: Vec<String>,
 }
 

@@ -18,6 +18,7 @@ use crate::output::{self, Style, safe};
 #[command(after_help = "Example:\n  seccoop show \"intelligence sharing\"")]
 pub struct Args {
     /// The node: an id, a name or an alias (any case).
+    #[arg(add = super::completions::node())]
     pub node: String,
 }
 

@@ -20,7 +20,13 @@ use crate::output::{self, Format};
 #[command(after_help = "Example:\n  seccoop whatif --without intelligence-sharing --without nato")]
 pub struct Args {
     /// Remove this node (repeatable; an id, a name or an alias).
-    #[arg(long = "without", value_name = "NODE", required = true, num_args = 1..)]
+    #[arg(
+        long = "without",
+        value_name = "NODE",
+        required = true,
+        num_args = 1..,
+        add = super::completions::node()
+    )]
     pub without: Vec<String>,
 }
 

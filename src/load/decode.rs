@@ -8,6 +8,7 @@
 //! - `schema`: `{ kinds = { NAME = { plural?, description? } }, relations = { NAME = { from, to, meaning?, inverse?, impact?, mitigation? } } }`
 //! - `nodes`: `[{ id, kind, name, provenance?, …properties }]`
 //! - `edges`: `[{ from, rel, to, basis?, provenance?, …properties }]`
+//! - `$schema`: the JSON Schema an editor checks the file against, ignored
 //!
 //! Provenance is a table or a list of tables `{ source, section?, item?, note? }`.
 //! Decoding checks shapes and types only, collecting every problem; checks
@@ -114,15 +115,16 @@ pub struct FileDecl {
     pub edges: Vec<EdgeDecl>,
 }
 
-const TOP_KEYS: &[&str] = &["graph", "sources", "schema", "nodes", "edges"];
-const SCHEMA_KEYS: &[&str] = &["kinds", "relations"];
-const GRAPH_KEYS: &[&str] = &["name", "description"];
-const SOURCE_KEYS: &[&str] = &["id", "title", "author", "date", "url"];
-const KIND_KEYS: &[&str] = &["plural", "description"];
-const RELATION_KEYS: &[&str] = &["from", "to", "meaning", "inverse", "impact", "mitigation"];
-const PROVENANCE_KEYS: &[&str] = &["source", "section", "item", "note"];
-const NODE_FIELDS: &[&str] = &["id", "kind", "name", "provenance"];
-const EDGE_FIELDS: &[&str] = &["from", "rel", "to", "basis", "provenance"];
+pub(crate) const TOP_KEYS: &[&str] = &["graph", "sources", "schema", "nodes", "edges", "$schema"];
+pub(crate) const SCHEMA_KEYS: &[&str] = &["kinds", "relations"];
+pub(crate) const GRAPH_KEYS: &[&str] = &["name", "description"];
+pub(crate) const SOURCE_KEYS: &[&str] = &["id", "title", "author", "date", "url"];
+pub(crate) const KIND_KEYS: &[&str] = &["plural", "description"];
+pub(crate) const RELATION_KEYS: &[&str] =
+    &["from", "to", "meaning", "inverse", "impact", "mitigation"];
+pub(crate) const PROVENANCE_KEYS: &[&str] = &["source", "section", "item", "note"];
+pub(crate) const NODE_FIELDS: &[&str] = &["id", "kind", "name", "provenance"];
+pub(crate) const EDGE_FIELDS: &[&str] = &["from", "rel", "to", "basis", "provenance"];
 
 /// Reads the shape of a graph file, pushing every problem onto `errors`.
 pub fn decode_file(file: &Arc<SourceFile>, doc: &Doc, errors: &mut Vec<LoadError>) -> FileDecl {
@@ -148,6 +150,10 @@ pub fn decode_file(file: &Arc<SourceFile>, doc: &Doc, errors: &mut Vec<LoadError
                 _ => d.wrong_type(value, "nodes", "a list of tables"),
             },
             "edges" => out.edges = d.list(value, "edges", Decoder::edge),
+            // The JSON Schema an editor checks the file against; only its type matters here.
+            "$schema" => {
+                d.string(value, "$schema");
+            }
             _ => d.unknown_key(key, "the top level", TOP_KEYS),
         }
     }

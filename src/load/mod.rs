@@ -21,6 +21,7 @@ pub mod csv;
 pub mod decode;
 pub mod doc;
 mod error;
+pub mod file_format;
 pub mod jsonl;
 
 use std::path::{Path, PathBuf};

@@ -271,3 +271,44 @@ pub fn note(text: &str) {
     use std::io::Write as _;
     let _ = writeln!(std::io::stderr().lock(), "note: {text}");
 }
+
+/// The subcommands `seccoop --help` lists, but `help`: every one, so a
+/// test over them covers a new subcommand as soon as it exists.
+pub fn subcommands() -> Vec<String> {
+    let run = seccoop(&["--help"]);
+    run.success();
+    run.stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        // A command's name is indented by two; its wrapped summary by more.
+        .filter(|l| !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|name| *name != "help")
+        .map(str::to_string)
+        .collect()
+}
+
+/// The path of `program` when it is on PATH. When it is not, the test
+/// skips with a note, or fails when the environment variable `required`
+/// is set (CI sets it after installing the program).
+#[track_caller]
+pub fn program(name: &str, test: &str, required: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        let must = std::env::var_os(required).is_some_and(|v| !v.is_empty());
+        assert!(
+            !must,
+            "{test}: `{name}` is not on PATH and {required} is set"
+        );
+        note(&format!(
+            "{test}: the `{name}` checks skipped, `{name}` is not installed"
+        ));
+    }
+    found
+}

@@ -13,6 +13,7 @@ mod harness;
 
 mod bulk;
 mod check;
+mod completions;
 mod curated;
 mod diagrams;
 mod dot_roundtrip;
@@ -20,9 +21,11 @@ mod errors;
 mod exit_codes;
 mod export;
 mod gaps;
+mod help;
 mod hostile;
 mod impact;
 mod list;
+mod man;
 mod mermaid;
 mod path;
 #[allow(dead_code)] // until the interchange tests use it
@@ -30,6 +33,7 @@ mod python;
 mod query;
 mod readme;
 mod related;
+mod schema;
 mod search;
 mod show;
 mod stats;

@@ -1,0 +1,442 @@
+//! The graph file format as Rust types, for its JSON Schema.
+//!
+//! The loader reads graph files by hand ([`super::decode`]) so that every
+//! problem can point at its line and column; these types exist to describe
+//! the same format to other tools. [`json_schema`] turns them into a JSON
+//! Schema (draft 7, which editors support best), committed as
+//! `graph/graph.schema.json` and printed by `seccoop schema`. An editor that
+//! knows the schema checks a graph file while it is typed: VS Code with Even
+//! Better TOML (taplo) through a `#:schema ./graph.schema.json` line at the
+//! top of a TOML file, and JSON files through their `"$schema"` key.
+//!
+//! The doc comments below become the schema's descriptions, which editors
+//! show on hover. Tests keep the types and the loader in step: the schema
+//! accepts every file the loader accepts, and rejects files with a shape
+//! the loader rejects (`tests/cli/schema.rs`); the key lists match the
+//! decoder's (the tests at the end of this file).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use schemars::transform::RecursiveTransform;
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+
+/// A seccoop graph file (TOML or JSON, the same shape). Every top-level key
+/// is optional; files given together are merged, so one file may hold the
+/// nodes and another the edges.
+#[derive(Debug, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "seccoop graph file")]
+pub struct GraphFile {
+    /// The JSON Schema this file follows, for editors (a path or URL such as
+    /// `./graph.schema.json`); seccoop ignores it.
+    #[serde(rename = "$schema", default)]
+    pub schema_ref: String,
+    /// The graph's name and description.
+    #[serde(default)]
+    pub graph: GraphInfo,
+    /// The documents the graph is drawn from, declared once; provenance
+    /// entries refer to them by id.
+    #[serde(default)]
+    pub sources: Vec<SourceEntry>,
+    /// The kinds of node and the relations this file's graph uses. Without
+    /// it the default schema applies (kinds activity, area, actor, threat,
+    /// challenge, principle; relations part_of, addresses, involves,
+    /// hindered_by, mitigates, supports, kind_of, drives).
+    #[serde(default)]
+    pub schema: GraphSchema,
+    /// The nodes.
+    #[serde(default)]
+    pub nodes: Vec<Node>,
+    /// The edges, each between two nodes of this file or of a file loaded
+    /// with it.
+    #[serde(default)]
+    pub edges: Vec<Edge>,
+}
+
+/// The graph's name and description.
+#[derive(Debug, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GraphInfo {
+    /// A short name for the graph.
+    #[serde(default)]
+    pub name: String,
+    /// What the graph is about.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A document the graph is drawn from.
+#[derive(Debug, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceEntry {
+    /// How provenance entries name this source; unique.
+    pub id: NameText,
+    /// The document's title.
+    pub title: String,
+    /// Who wrote it.
+    #[serde(default)]
+    pub author: String,
+    /// When it was published: a TOML date or any text.
+    #[serde(default)]
+    pub date: String,
+    /// Where to find it.
+    #[serde(default)]
+    pub url: String,
+}
+
+/// The kinds of node and the relations between them. In `graph/schema.toml`
+/// (the default schema) these two tables stand at the top level.
+#[derive(Debug, Default, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct GraphSchema {
+    /// The kinds of node, by name (`activity`, `threat` …).
+    #[serde(default)]
+    pub kinds: BTreeMap<String, KindDef>,
+    /// The relations, by name (`addresses`, `hindered_by` …).
+    #[serde(default)]
+    pub relations: BTreeMap<String, RelationDef>,
+}
+
+/// A kind of node.
+#[derive(Debug, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KindDef {
+    /// The plural, accepted wherever the kind is named (`seccoop list activities`).
+    #[serde(default)]
+    pub plural: NameText,
+    /// What nodes of this kind are.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// A relation: which kinds it joins, what it means, how impact flows along it.
+#[derive(Debug, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RelationDef {
+    /// The kinds an edge of this relation may start at.
+    pub from: KindList,
+    /// The kinds an edge of this relation may end at.
+    pub to: KindList,
+    /// What an edge of this relation says, read from its start to its end.
+    #[serde(default)]
+    pub meaning: String,
+    /// How the relation reads backwards (`addressed by` for `addresses`).
+    #[serde(default)]
+    pub inverse: String,
+    /// How the loss or weakening of a node travels along the relation, for
+    /// `seccoop impact`; `none` when left out.
+    #[serde(default)]
+    pub impact: ImpactFlow,
+    /// Whether an edge of this relation mitigates its end (impact reports
+    /// list such nodes as mitigations).
+    #[serde(default)]
+    pub mitigation: bool,
+}
+
+/// How impact travels along a relation.
+#[derive(Debug, Default, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ImpactFlow {
+    /// From the edge's start to its end: a weakened start weakens the end.
+    Forward,
+    /// From the edge's end to its start.
+    Backward,
+    /// Either way.
+    Both,
+    /// Impact does not travel along the relation.
+    #[default]
+    None,
+}
+
+/// A node. Besides `id`, `kind`, `name` and `provenance`, every key is a
+/// property of the node.
+#[derive(Debug, JsonSchema)]
+pub struct Node {
+    /// The node's id, unique across the loaded files; kebab-case recommended.
+    pub id: NameText,
+    /// Its kind, one the schema declares.
+    pub kind: NameText,
+    /// Its display name; commands also accept it in place of the id.
+    pub name: NameText,
+    /// Where the node comes from.
+    #[serde(default)]
+    pub provenance: Provenance,
+    /// Any other key is a property of the node (`aliases`, `description`,
+    /// `started` …).
+    #[serde(flatten)]
+    pub properties: BTreeMap<String, PropertyValue>,
+}
+
+/// An edge: `from` is `rel` of `to`.
+#[derive(Debug, JsonSchema)]
+pub struct Edge {
+    /// The id of the node the edge starts at.
+    pub from: NameText,
+    /// Its relation, one the schema declares, allowed between the two nodes' kinds.
+    pub rel: NameText,
+    /// The id of the node the edge ends at.
+    pub to: NameText,
+    /// Whether the source states the edge or it is inferred from the source
+    /// (`stated` when left out; inferred edges are dashed in diagrams).
+    #[serde(default)]
+    pub basis: Basis,
+    /// Where the edge comes from.
+    #[serde(default)]
+    pub provenance: Provenance,
+    /// Any other key is a property of the edge.
+    #[serde(flatten)]
+    pub properties: BTreeMap<String, PropertyValue>,
+}
+
+/// Whether the source states an edge or it is inferred from the source.
+#[derive(Debug, Default, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Basis {
+    /// The source says so.
+    #[default]
+    Stated,
+    /// A reasonable reading of the source, not a statement of it.
+    Inferred,
+}
+
+/// Where a node or edge comes from: one entry or a list of them.
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum Provenance {
+    /// One entry.
+    One(ProvenanceEntry),
+    /// Several entries.
+    Many(Vec<ProvenanceEntry>),
+}
+
+impl Default for Provenance {
+    fn default() -> Self {
+        Provenance::Many(Vec::new())
+    }
+}
+
+/// A place in a source that supports a node or an edge.
+#[derive(Debug, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProvenanceEntry {
+    /// The id of a source declared under `sources`.
+    pub source: NameText,
+    /// The section of the source.
+    #[serde(default)]
+    pub section: String,
+    /// The item within the section.
+    #[serde(default)]
+    pub item: String,
+    /// Why the source supports the statement, in our own words.
+    #[serde(default)]
+    pub note: String,
+}
+
+/// A property's value. A JSON `null` (alone or in a list) leaves the value
+/// out; a table is not a value.
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum PropertyValue {
+    /// Text; a TOML date or time is kept as written.
+    Text(String),
+    /// A whole number.
+    Integer(Integer),
+    /// A number with a fraction.
+    Float(f64),
+    /// True or false.
+    Boolean(bool),
+    /// A list of values (`aliases = ["JMP", "patrols"]`).
+    List(Vec<PropertyValue>),
+    /// No value: the property is left out.
+    Null,
+}
+
+/// One kind, or a list of kinds.
+#[derive(Debug, JsonSchema)]
+#[serde(untagged)]
+pub enum KindList {
+    /// One kind.
+    One(NameText),
+    /// A list of kinds.
+    Many(Vec<NameText>),
+}
+
+/// A string that names something (an id, a kind, a relation, a source):
+/// not empty, without control characters, without spaces at either end.
+#[derive(Debug, Default)]
+pub struct NameText(pub String);
+
+/// Control characters (Unicode's Cc: C0, DEL and C1), which names may not hold.
+const CONTROL: &str = r"\u0000-\u001f\u007f-\u009f";
+
+impl JsonSchema for NameText {
+    fn schema_name() -> Cow<'static, str> {
+        "NameText".into()
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        // The rule of `decode::text_problem`: a first and a last character
+        // that are neither space nor control, none in between that is control.
+        let pattern = format!(r"^[^\s{CONTROL}]([^{CONTROL}]*[^\s{CONTROL}])?$");
+        json_schema!({
+            "description": "Text that names something: not empty, without control characters, without spaces at either end.",
+            "type": "string",
+            "minLength": 1,
+            "pattern": pattern,
+        })
+    }
+}
+
+/// A whole number that fits in 64 bits, the range seccoop keeps.
+#[derive(Debug)]
+pub struct Integer(pub i64);
+
+impl JsonSchema for Integer {
+    fn schema_name() -> Cow<'static, str> {
+        "Integer".into()
+    }
+
+    fn inline_schema() -> bool {
+        true
+    }
+
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "type": "integer",
+            "minimum": i64::MIN,
+            "maximum": i64::MAX,
+        })
+    }
+}
+
+/// The JSON Schema of graph files (draft 7).
+///
+/// ```
+/// let schema = seccoop::load::file_format::json_schema();
+/// assert_eq!(schema["title"], "seccoop graph file");
+/// assert!(schema["properties"]["nodes"].is_object());
+/// ```
+pub fn json_schema() -> serde_json::Value {
+    let mut settings = schemars::generate::SchemaSettings::draft07();
+    // Left-out keys are absent, not empty strings, so the schema states no
+    // defaults; and `f64`'s `"format": "double"` is no format draft 7 knows.
+    settings
+        .transforms
+        .push(Box::new(RecursiveTransform(|schema: &mut Schema| {
+            schema.remove("default");
+            schema.remove("format");
+        })));
+    let generator = settings.into_generator();
+    generator.into_root_schema_for::<GraphFile>().to_value()
+}
+
+/// [`json_schema`] as pretty-printed text ending in a newline: the content
+/// of `graph/graph.schema.json` and the output of `seccoop schema`.
+pub fn json_schema_text() -> String {
+    let mut text = serde_json::to_string_pretty(&json_schema()).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::decode;
+    use super::json_schema;
+    use serde_json::Value;
+
+    fn keys(schema: &Value, pointer: &str) -> Vec<String> {
+        let object = schema
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .unwrap_or_else(|| panic!("no object at {pointer}"));
+        let mut keys: Vec<String> = object.keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    fn sorted(list: &[&str]) -> Vec<String> {
+        let mut list: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        list.sort();
+        list
+    }
+
+    #[test]
+    fn the_schema_names_the_keys_the_decoder_reads() {
+        let s = json_schema();
+        let d = "/definitions";
+        for (pointer, decoder_keys) in [
+            ("/properties".to_string(), decode::TOP_KEYS),
+            (format!("{d}/GraphInfo/properties"), decode::GRAPH_KEYS),
+            (format!("{d}/SourceEntry/properties"), decode::SOURCE_KEYS),
+            (format!("{d}/GraphSchema/properties"), decode::SCHEMA_KEYS),
+            (format!("{d}/KindDef/properties"), decode::KIND_KEYS),
+            (format!("{d}/RelationDef/properties"), decode::RELATION_KEYS),
+            (
+                format!("{d}/ProvenanceEntry/properties"),
+                decode::PROVENANCE_KEYS,
+            ),
+            (format!("{d}/Node/properties"), decode::NODE_FIELDS),
+            (format!("{d}/Edge/properties"), decode::EDGE_FIELDS),
+        ] {
+            assert_eq!(keys(&s, &pointer), sorted(decoder_keys), "at {pointer}");
+        }
+    }
+
+    #[test]
+    fn the_schema_spells_impact_and_basis_as_the_model_does() {
+        let s = json_schema();
+        let values = |name: &str| -> Vec<String> {
+            let mut v: Vec<String> = s["definitions"][name]["oneOf"]
+                .as_array()
+                .or_else(|| s["definitions"][name]["enum"].as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .or_else(|| v["const"].as_str().map(str::to_string))
+                        .or_else(|| v["enum"][0].as_str().map(str::to_string))
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            values("ImpactFlow"),
+            sorted(&crate::model::ImpactFlow::NAMES)
+        );
+        assert_eq!(values("Basis"), sorted(&["stated", "inferred"]));
+    }
+
+    #[test]
+    fn the_name_pattern_follows_the_decoders_rule() {
+        let s = json_schema();
+        let pattern = s["definitions"]["NameText"]["pattern"]
+            .as_str()
+            .expect("a pattern");
+        // JSON Schema patterns are ECMA-262; this one uses only what the
+        // regex crate reads the same way.
+        let re = regex::Regex::new(pattern).expect("the pattern compiles");
+        for text in [
+            "terrorism",
+            "a",
+            "Joint Maritime Patrols",
+            "ü-ñ",
+            " lead",
+            "trail ",
+            "",
+            "tab\there",
+            "bell\u{7}",
+            "c1\u{85}",
+            "new\nline",
+            "\u{a0}nbsp",
+        ] {
+            assert_eq!(
+                re.is_match(text),
+                decode::text_problem(text).is_none(),
+                "{text:?}"
+            );
+        }
+    }
+}
