@@ -146,3 +146,25 @@ fn a_command_page_keeps_its_examples_line_for_line() {
         "{page}"
     );
 }
+
+#[test]
+fn man_prints_only_roff() {
+    seccoop(&["man", "--format", "json"])
+        .exits(2)
+        .stdout_is("")
+        .stderr_has(&["`man` does not print --format json"]);
+    seccoop(&["completions", "bash", "--format", "csv"])
+        .exits(2)
+        .stdout_is("")
+        .stderr_has(&["`completions` does not print --format csv"]);
+}
+
+#[test]
+fn dir_reports_a_folder_it_cannot_make() {
+    let scratch = Scratch::new();
+    scratch.write("taken", "a file, not a folder");
+    scratch
+        .run(&["man", "--dir", "taken/man1"])
+        .error()
+        .stderr_has(&["cannot write `taken/man1`"]);
+}
