@@ -326,10 +326,10 @@ impl<'a> Reader<'a> {
             }
             let Some(&first) = idxs.first() else { continue };
             let reason = match &subject {
-                NamedOrBlankNode::BlankNode(b) => format!(
-                    "blank node `_:{}` is neither a list cell nor a provenance entry",
-                    b.as_str()
-                ),
+                // Its label may be made up by the parser, so it is not shown.
+                NamedOrBlankNode::BlankNode(_) => {
+                    "this blank node is neither a list cell nor a provenance entry".to_string()
+                }
                 NamedOrBlankNode::NamedNode(n) => {
                     format!("`<{}>` is not a name of the graph", n.as_str())
                 }
