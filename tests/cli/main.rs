@@ -25,9 +25,9 @@ mod impact;
 mod list;
 mod mermaid;
 mod path;
-#[allow(dead_code)] // until the interchange tests use it
 mod python;
 mod query;
+mod rdf;
 mod readme;
 mod related;
 mod search;

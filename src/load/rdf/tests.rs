@@ -25,11 +25,19 @@ const HEAD: &str = "@prefix node: <urn:seccoop:node/> .\n\
 fn node_props(body: &str) -> Result<crate::model::Properties, Vec<String>> {
     let text = format!("{HEAD}node:a a kind:threat ; rdfs:label \"A\" ;\n{body} .\n");
     match load_str("t.ttl", &text) {
-        Ok(g) => Ok(g.node_by_id("a").map(|n| n.properties.clone()).unwrap_or_default()),
+        Ok(g) => Ok(g
+            .node_by_id("a")
+            .map(|n| n.properties.clone())
+            .unwrap_or_default()),
         Err(e) => Err(e
             .0
             .iter()
-            .map(|e| format!("{e} at {}", e.location().map(|l| l.to_string()).unwrap_or_default()))
+            .map(|e| {
+                format!(
+                    "{e} at {}",
+                    e.location().map(|l| l.to_string()).unwrap_or_default()
+                )
+            })
             .collect()),
     }
 }
@@ -59,7 +67,10 @@ fn values_that_do_not_fit_are_errors_at_their_place() {
     let e = node_props("prop:x \"abc\"^^xsd:hexBinary").unwrap_err();
     assert!(e[0].contains("has no seccoop value type"), "{e:?}");
     let e = node_props("prop:x node:b").unwrap_err();
-    assert!(e[0].starts_with("a property value must be a literal or a list"), "{e:?}");
+    assert!(
+        e[0].starts_with("a property value must be a literal or a list"),
+        "{e:?}"
+    );
 }
 
 #[test]
@@ -72,7 +83,11 @@ fn a_node_without_a_kind_is_reported_once_and_its_edges_are_not() {
     let e = load_str("t.ttl", &text).unwrap_err();
     let msgs: Vec<String> = e.0.iter().map(|e| e.to_string()).collect();
     assert_eq!(msgs, ["node `a` has no kind"]);
-    assert_eq!(e.0[0].location().map(|l| (l.line, l.column)), Some((8, 6)), "at the id");
+    assert_eq!(
+        e.0[0].location().map(|l| (l.line, l.column)),
+        Some((8, 6)),
+        "at the id"
+    );
 }
 
 #[test]
