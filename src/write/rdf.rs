@@ -484,7 +484,9 @@ fn boolean(b: bool) -> Literal {
     Literal::new_typed_literal(if b { "true" } else { "false" }, xsd::BOOLEAN)
 }
 
-/// The serializer of one syntax.
+/// The serializer of one syntax. One lives per export, so the size of the
+/// Turtle one (its prefixes) does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Serializer<'w> {
     Turtle(oxttl::turtle::WriterTurtleSerializer<&'w mut dyn Write>),
     NTriples(oxttl::ntriples::WriterNTriplesSerializer<&'w mut dyn Write>),
