@@ -40,10 +40,10 @@
 //!
 //! **Positions.** oxttl reports syntax errors with their position, but not
 //! where each triple was read. The file is therefore fed to the parser one
-//! line at a time: each triple is known to come from the lines fed since the
-//! previous triple, and a problem points at the term's text in them (its
-//! last name segment, or a literal's text); when the text cannot be found,
-//! at the line.
+//! line at a time (long lines in pieces of 256 bytes): each triple is known
+//! to come from the text fed since the previous triple, and a problem points
+//! at the term's text there (its last name segment, or a literal's text);
+//! when the text cannot be found, at the last line of it.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -138,7 +138,7 @@ fn parse(
         RdfSyntax::NTriples => Parser::NTriples(oxttl::NTriplesParser::new().low_level()),
     };
     let text = file.text.as_str();
-    let mut lines = text.split_inclusive('\n');
+    let mut lines = text.split_inclusive('\n').flat_map(pieces);
     let mut out = Vec::new();
     let (mut pos, mut window_start) = (0, 0);
     loop {
@@ -187,6 +187,28 @@ fn parse(
             return Some(out);
         }
     }
+}
+
+/// The longest piece of a line fed to the parser at once.
+const PIECE: usize = 256;
+
+/// A line cut into pieces of at most [`PIECE`] bytes (on character
+/// boundaries), so that a triple's window stays short even in a file
+/// written on one line.
+fn pieces(line: &str) -> impl Iterator<Item = &str> {
+    let mut rest = line;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = rest.len().min(PIECE);
+        while !rest.is_char_boundary(end) {
+            end += 1;
+        }
+        let (piece, tail) = rest.split_at(end);
+        rest = tail;
+        Some(piece)
+    })
 }
 
 /// What a predicate is to the reader.

@@ -98,3 +98,25 @@ fn the_base_comes_from_the_graph_resource() {
     let g = load_str("g.nt", text).unwrap();
     assert!(g.node_by_id("x y").is_some());
 }
+
+#[test]
+fn a_file_on_one_line_still_points_at_the_right_term() {
+    let mut text = HEAD.replace('\n', " ");
+    text.push_str("@prefix rel: <urn:seccoop:rel/> . ");
+    for i in 0..40 {
+        text.push_str(&format!("node:t{i} a kind:threat ; rdfs:label \"T{i}\" . "));
+    }
+    text.push_str("node:a a kind:activity ; rdfs:label \"A\" ; rel:addresses node:t7 , node:t8 ; rel:adresses node:t9 . ");
+    for i in 40..80 {
+        text.push_str(&format!("node:t{i} a kind:threat ; rdfs:label \"T{i}\" . "));
+    }
+    let e = load_str("one.ttl", &text).unwrap_err();
+    assert_eq!(e.0.len(), 1, "{:?}", e.0);
+    let at = e.0[0].span.unwrap();
+    assert_eq!(&text[at.start..at.end], "adresses");
+    assert_eq!(
+        text[..at.start].matches("rel:").count(),
+        3,
+        "the prefix, the good edge, then this one"
+    );
+}
