@@ -46,6 +46,7 @@
 //! when the text cannot be found, at the last line of it.
 
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use oxrdf::vocab::{rdf, rdfs, xsd};
@@ -54,7 +55,7 @@ use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, TermRef, Triple};
 use crate::model::{Basis, ImpactFlow, Properties, Source, Value};
 use crate::write::rdf::{Base, DCTERMS, RdfSyntax, Space, VOCAB, decode as decode_name};
 
-use super::bulk::MAX_LISTED;
+use super::bulk::{FastMap, MAX_LISTED};
 use super::decode::{
     EdgeDecl, FileDecl, KindDecl, NodeDecl, ProvDecl, RelationDecl, SchemaDecl, Spanned,
     text_problem,
@@ -72,7 +73,8 @@ const EDGE_FIELDS: &[&str] = &["from", "rel", "to", "basis", "provenance"];
 
 /// A triple and the bytes of the file it was read from.
 struct Located {
-    triple: Triple,
+    /// Shared, so reading a triple's parts does not copy its strings.
+    triple: Rc<Triple>,
     /// Byte range of the lines fed to the parser since the previous triple.
     window: (usize, usize),
 }
@@ -154,7 +156,7 @@ fn parse(
             match result {
                 Ok(triple) => {
                     out.push(Located {
-                        triple,
+                        triple: Rc::new(triple),
                         window: (window_start, pos),
                     });
                     read = true;
@@ -249,7 +251,7 @@ struct Reader<'a> {
     triples: Vec<Located>,
     /// Subjects in order of first appearance, with their triples.
     subjects: Vec<NamedOrBlankNode>,
-    by_subject: HashMap<NamedOrBlankNode, Vec<usize>>,
+    by_subject: FastMap<NamedOrBlankNode, Vec<usize>>,
     base: Base,
     errors: &'a mut Vec<LoadError>,
     /// Blank nodes and IRIs read as a part of something else (list cells,
@@ -264,15 +266,16 @@ impl<'a> Reader<'a> {
         errors: &'a mut Vec<LoadError>,
     ) -> Self {
         let mut subjects = Vec::new();
-        let mut by_subject: HashMap<NamedOrBlankNode, Vec<usize>> = HashMap::new();
+        let mut by_subject: FastMap<NamedOrBlankNode, Vec<usize>> = FastMap::default();
         for (i, t) in triples.iter().enumerate() {
-            by_subject
-                .entry(t.triple.subject.clone())
-                .or_insert_with(|| {
-                    subjects.push(t.triple.subject.clone());
-                    Vec::new()
-                })
-                .push(i);
+            let subject = &t.triple.subject;
+            match by_subject.get_mut(subject) {
+                Some(idxs) => idxs.push(i),
+                None => {
+                    subjects.push(subject.clone());
+                    by_subject.insert(subject.clone(), vec![i]);
+                }
+            }
         }
         Reader {
             file,
@@ -506,11 +509,11 @@ impl<'a> Reader<'a> {
             .push(LoadError::at(self.file, span, K::Triple { reason, help }));
     }
 
-    fn triple(&self, i: usize) -> Triple {
+    fn triple(&self, i: usize) -> Rc<Triple> {
         self.triples
             .get(i)
-            .map(|t| t.triple.clone())
-            .unwrap_or_else(|| Triple::new(rdf::NIL, rdf::NIL, rdf::NIL))
+            .map(|t| Rc::clone(&t.triple))
+            .unwrap_or_else(|| Rc::new(Triple::new(rdf::NIL, rdf::NIL, rdf::NIL)))
     }
 
     fn unexpected(&mut self, i: usize, what: &str, allowed: &str) {
@@ -727,8 +730,8 @@ impl<'a> Reader<'a> {
             for &j in &idxs {
                 let t = self.triple(j);
                 match self.pred(&t.predicate) {
-                    Pred::First if first.is_none() => first = Some((j, t.object)),
-                    Pred::Rest if rest.is_none() => rest = Some((j, t.object)),
+                    Pred::First if first.is_none() => first = Some((j, t.object.clone())),
+                    Pred::Rest if rest.is_none() => rest = Some((j, t.object.clone())),
                     Pred::First => self.twice(j, "`rdf:first` of a list cell"),
                     Pred::Rest => self.twice(j, "`rdf:rest` of a list cell"),
                     Pred::Type if t.object == Term::from(rdf::LIST.into_owned()) => {}
