@@ -9,8 +9,8 @@ use crate::write::{self, GraphFormat};
 
 /// Convert a graph between TOML, JSON, JSON Lines, a CSV folder and RDF.
 ///
-/// IN is read as -g reads it (a TOML or JSON file, a .jsonl file, or a folder
-/// holding nodes.csv), and checked: a graph with problems is not converted.
+/// IN is read as -g reads it (a TOML or JSON file, a .jsonl file, a folder
+/// holding nodes.csv, or a .ttl or .nt file), and checked: a graph with problems is not converted.
 /// OUT's format comes from --to, else from its name: .toml, .json, .jsonl or
 /// .ndjson, .ttl (Turtle) or .nt (N-Triples), or a folder (an existing
 /// directory or a name without extension) for CSV. Everything survives a

@@ -36,9 +36,9 @@ pub enum GraphFormat {
     Jsonl,
     /// A CSV folder: nodes.csv, edges.csv, graph.toml, schema.toml.
     Csv,
-    /// RDF as Turtle (see `write::rdf` for the IRI scheme).
+    /// RDF as Turtle (.ttl).
     Turtle,
-    /// RDF as N-Triples.
+    /// RDF as N-Triples (.nt).
     #[value(name = "ntriples")]
     NTriples,
 }
