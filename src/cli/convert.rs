@@ -7,14 +7,16 @@ use super::{CliError, Output};
 use crate::output::{self, Format};
 use crate::write::{self, GraphFormat};
 
-/// Convert a graph between TOML, JSON, JSON Lines and a CSV folder.
+/// Convert a graph between TOML, JSON, JSON Lines, a CSV folder and RDF.
 ///
-/// IN is read as -g reads it (a TOML or JSON file, a .jsonl file, or a folder
-/// holding nodes.csv), and checked: a graph with problems is not converted.
+/// IN is read as -g reads it (a TOML or JSON file, a .jsonl file, a folder
+/// holding nodes.csv, or a .ttl or .nt file), and checked: a graph with problems is not converted.
 /// OUT's format comes from --to, else from its name: .toml, .json, .jsonl or
-/// .ndjson, or a folder (an existing directory or a name without extension)
-/// for CSV. Everything survives a conversion: properties and their types,
-/// provenance, basis, sources, the graph's description and its schema.
+/// .ndjson, .ttl (Turtle) or .nt (N-Triples), or a folder (an existing
+/// directory or a name without extension) for CSV. Everything survives a
+/// conversion: properties and their types, provenance, basis, sources, the
+/// graph's description and its schema. RDF names nodes `BASE node/ID`,
+/// kinds `BASE kind/NAME`, relations `BASE rel/NAME` (see the README).
 ///
 /// Example: seccoop convert graph/security-cooperation.toml curated/ && seccoop -g curated stats
 #[derive(Debug, clap::Args)]
@@ -29,6 +31,9 @@ pub struct Args {
     /// The format to write [default: from OUT's name].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub to: Option<GraphFormat>,
+    /// Mint RDF names under this base IRI, ending with `/`, `#` or `:` [default: urn:seccoop:].
+    #[arg(long, value_name = "IRI")]
+    pub base: Option<crate::write::rdf::Base>,
 }
 
 /// Runs `convert`.
@@ -47,7 +52,18 @@ pub fn run(
     };
     let graph = crate::load::load_paths_with(std::slice::from_ref(&args.input), progress)
         .map_err(CliError::Load)?;
-    write::write(&graph, &args.dest, to).map_err(CliError::Convert)?;
+    match (to, &args.base) {
+        (GraphFormat::Turtle | GraphFormat::NTriples, Some(base)) => {
+            let syntax = match to {
+                GraphFormat::Turtle => write::rdf::RdfSyntax::Turtle,
+                _ => write::rdf::RdfSyntax::NTriples,
+            };
+            write::rdf::write_file(&graph, &args.dest, syntax, base)
+        }
+        (_, Some(_)) => return Err(CliError::BaseWithoutRdf { format: to.name() }),
+        (_, None) => write::write(&graph, &args.dest, to),
+    }
+    .map_err(CliError::Convert)?;
     let text = match format {
         Format::Json => output::json(&serde_json::json!({
             "input": args.input.display().to_string(),

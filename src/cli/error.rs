@@ -69,6 +69,12 @@ pub enum CliError {
     /// `convert` could not write the graph.
     #[error("{0}")]
     Convert(crate::write::WriteError),
+    /// `convert --base` with a format that has no IRIs.
+    #[error("--base applies to RDF output, not to {format}")]
+    BaseWithoutRdf {
+        /// The format asked for.
+        format: &'static str,
+    },
     /// A `--rel` argument the schema does not declare.
     #[error("unknown relation `{text}`")]
     UnknownRelation {
@@ -132,13 +138,19 @@ impl CliError {
             )),
             CliError::Write { .. } => Some("check that the folder exists and is writable".into()),
             CliError::OutputFormat { .. } => Some(
-                "name the output .toml, .json, .jsonl or a folder, or give --to toml|json|jsonl|csv"
+                "name the output .toml, .json, .jsonl, .ttl, .nt or a folder, or give --to \
+                 toml|json|jsonl|csv|turtle|ntriples"
                     .into(),
             ),
             CliError::Convert(crate::write::WriteError::Io { .. }) => {
                 Some("check that the folder exists and is writable".into())
             }
             CliError::Convert(crate::write::WriteError::Unrepresentable { .. }) => None,
+            CliError::BaseWithoutRdf { .. } => Some(
+                "write Turtle or N-Triples (--to turtle|ntriples, or a .ttl or .nt name), or \
+                 leave out --base"
+                    .into(),
+            ),
             CliError::Format { supported, .. } => Some(format!(
                 "use one of: {}",
                 supported
@@ -153,7 +165,9 @@ impl CliError {
     /// The process exit code for the error.
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Format { .. } | CliError::OutputFormat { .. } => 2,
+            CliError::Format { .. }
+            | CliError::OutputFormat { .. }
+            | CliError::BaseWithoutRdf { .. } => 2,
             _ => 1,
         }
     }

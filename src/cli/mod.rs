@@ -55,7 +55,7 @@ Exit codes:
 #[command(name = "seccoop", version, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
     /// Load this graph instead of the built-in one: a TOML or JSON file, a JSON Lines file
-    /// (.jsonl), or a CSV folder (nodes.csv, edges.csv); repeat to merge.
+    /// (.jsonl), a CSV folder (nodes.csv, edges.csv), or RDF (.ttl, .nt); repeat to merge.
     #[arg(
         short = 'g',
         long = "graph",
@@ -136,7 +136,7 @@ pub enum Command {
     Export(export::Args),
     // Write a synthetic graph with the curated graph's shape, as a CSV folder.
     Generate(generate::Args),
-    // Convert a graph between TOML, JSON, JSON Lines and a CSV folder.
+    // Convert a graph between TOML, JSON, JSON Lines, a CSV folder and RDF.
     Convert(convert::Args),
     // Ask the graph a Cypher query.
     Query(query::Args),

@@ -309,6 +309,15 @@ pub enum LoadErrorKind {
         /// The bulk input.
         path: PathBuf,
     },
+    /// A triple of a Turtle or N-Triples file that does not fit the graph
+    /// model (see `load::rdf`).
+    #[error("{reason}")]
+    Triple {
+        /// What is wrong with it.
+        reason: String,
+        /// What to do.
+        help: String,
+    },
     /// More problems than are listed.
     #[error("… and {more} more problem{} not listed", if *more == 1 { "" } else { "s" })]
     TooMany {
@@ -376,7 +385,7 @@ impl LoadError {
         match &self.kind {
             K::Read { .. } => Some(
                 "check the path; `-g FILE` takes a TOML or JSON graph file, a JSON Lines file \
-                 (.jsonl) or a CSV folder"
+                 (.jsonl), a CSV folder, or RDF as Turtle (.ttl) or N-Triples (.nt)"
                     .into(),
             ),
             K::IsDirectory { .. } => Some(
@@ -456,6 +465,7 @@ impl LoadError {
                  files into JSON Lines with `seccoop convert FILE OUT.jsonl`"
                     .into(),
             ),
+            K::Triple { help, .. } => Some(help.clone()),
             K::TooMany { .. } => Some("fix the problems listed, then check again".into()),
         }
     }

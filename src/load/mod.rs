@@ -11,6 +11,9 @@
 //! The curated graph and the default schema are compiled into the binary
 //! ([`embedded`]), so the tool needs no files.
 //!
+//! RDF files (Turtle, N-Triples) are read by [`rdf`] into the same
+//! declarations as TOML and JSON, so they are checked and merged alike.
+//!
 //! Bulk inputs, a CSV folder ([`csv`]) or a JSON Lines file ([`jsonl`]),
 //! skip the document tree and stream rows straight into the graph
 //! ([`bulk`]); [`input_kind`] tells them apart by path.
@@ -23,6 +26,7 @@ pub mod doc;
 mod error;
 pub mod file_format;
 pub mod jsonl;
+pub mod rdf;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -49,6 +53,10 @@ pub enum FileFormat {
     Toml,
     /// JSON (`.json`, or text that starts with `{`).
     Json,
+    /// RDF as Turtle (`.ttl`).
+    Turtle,
+    /// RDF as N-Triples (`.nt`).
+    NTriples,
 }
 
 impl FileFormat {
@@ -61,6 +69,8 @@ impl FileFormat {
         match ext.as_deref() {
             Some("json") => FileFormat::Json,
             Some("toml") => FileFormat::Toml,
+            Some("ttl") => FileFormat::Turtle,
+            Some("nt") => FileFormat::NTriples,
             _ if text.trim_start().starts_with('{') => FileFormat::Json,
             _ => FileFormat::Toml,
         }
@@ -173,6 +183,12 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 
 /// Parses and decodes one graph file.
 pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDecl {
+    use crate::write::rdf::RdfSyntax;
+    match FileFormat::detect(&file.name, &file.text) {
+        FileFormat::Turtle => return rdf::decode_file(file, RdfSyntax::Turtle, errors),
+        FileFormat::NTriples => return rdf::decode_file(file, RdfSyntax::NTriples, errors),
+        FileFormat::Toml | FileFormat::Json => {}
+    }
     match parse_doc(file, errors) {
         Some(doc) => decode::decode_file(file, &doc, errors),
         None => FileDecl::default(),
@@ -207,6 +223,8 @@ fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc>
                 ));
             })
             .ok(),
+        // Read by `rdf`, not as a document tree.
+        FileFormat::Turtle | FileFormat::NTriples => None,
     }
 }
 

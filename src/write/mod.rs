@@ -1,5 +1,5 @@
 //! Writing a graph in every format it can be read from: TOML, JSON, JSON
-//! Lines and the CSV folder, so `seccoop convert` can move a graph between
+//! Lines, the CSV folder and RDF (Turtle, N-Triples), so `seccoop convert` can move a graph between
 //! them without losing anything.
 //!
 //! Each writer streams, so converting a million-node graph never holds a
@@ -15,6 +15,7 @@
 pub mod csv;
 pub mod json;
 pub mod jsonl;
+pub mod rdf;
 pub mod toml;
 
 use std::io::{BufWriter, Write};
@@ -35,6 +36,11 @@ pub enum GraphFormat {
     Jsonl,
     /// A CSV folder: nodes.csv, edges.csv, graph.toml, schema.toml.
     Csv,
+    /// RDF as Turtle (.ttl).
+    Turtle,
+    /// RDF as N-Triples (.nt).
+    #[value(name = "ntriples")]
+    NTriples,
 }
 
 impl GraphFormat {
@@ -45,6 +51,8 @@ impl GraphFormat {
             GraphFormat::Json => "json",
             GraphFormat::Jsonl => "jsonl",
             GraphFormat::Csv => "csv",
+            GraphFormat::Turtle => "turtle",
+            GraphFormat::NTriples => "ntriples",
         }
     }
 
@@ -63,6 +71,8 @@ impl GraphFormat {
             Some("toml") => Some(GraphFormat::Toml),
             Some("json") => Some(GraphFormat::Json),
             Some("jsonl" | "ndjson") => Some(GraphFormat::Jsonl),
+            Some("ttl") => Some(GraphFormat::Turtle),
+            Some("nt") => Some(GraphFormat::NTriples),
             Some(_) => None,
         }
     }
@@ -111,6 +121,12 @@ pub fn write(graph: &Graph, path: &Path, format: GraphFormat) -> Result<(), Writ
             atomic(path, |w| jsonl::write(graph, w))
         }
         GraphFormat::Csv => csv::write(graph, path),
+        GraphFormat::Turtle => {
+            rdf::write_file(graph, path, rdf::RdfSyntax::Turtle, &rdf::Base::default())
+        }
+        GraphFormat::NTriples => {
+            rdf::write_file(graph, path, rdf::RdfSyntax::NTriples, &rdf::Base::default())
+        }
     }
 }
 

@@ -329,3 +329,98 @@ fn floats_survive_json_lines_exactly() {
     let back = through(&g, dir.path(), "f.jsonl", GraphFormat::Jsonl);
     assert_eq!(dump(&back), dump(&g));
 }
+
+/// The curated graph through Turtle and N-Triples, with the default base
+/// and another one.
+#[test]
+fn the_curated_graph_survives_turtle_and_ntriples() {
+    let dir = tempfile::tempdir().unwrap();
+    let start = crate::load::embedded().unwrap();
+    let ttl = through(&start, dir.path(), "a.ttl", GraphFormat::Turtle);
+    assert_eq!(dump(&ttl), dump(&start), "TOML → Turtle");
+    let nt = through(&ttl, dir.path(), "b.nt", GraphFormat::NTriples);
+    assert_eq!(dump(&nt), dump(&start), "Turtle → N-Triples");
+    let base = super::rdf::Base::new("https://example.org/sc#").unwrap();
+    for (name, syntax) in [
+        ("c.ttl", super::rdf::RdfSyntax::Turtle),
+        ("c.nt", super::rdf::RdfSyntax::NTriples),
+    ] {
+        let path = dir.path().join(name);
+        super::rdf::write_file(&start, &path, syntax, &base).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("<https://example.org/sc#node/"), "{name}");
+        assert!(!text.contains("urn:seccoop:node"), "{name}");
+        let back = load_paths(&[path]).unwrap();
+        assert_eq!(dump(&back), dump(&start), "{name} with another base");
+    }
+}
+
+#[test]
+fn rdf_keeps_an_own_schema_and_hostile_ids() {
+    let g = load_str(
+        "own.toml",
+        r#"
+[graph]
+name = "Odd names"
+[[sources]]
+id = "a source/with #odd id"
+title = "T"
+url = "not an IRI at all"
+[schema.kinds."planet kind"]
+[schema.kinds.star]
+plural = "stars"
+[schema.relations."orbits/around"]
+from = "planet kind"
+to = ["star", "planet kind"]
+impact = "backward"
+mitigation = true
+
+[[nodes]]
+id = "earth #1/\"blue\".é"
+kind = "planet kind"
+name = "Earth"
+"odd key/é" = [[1, 2.5], [], true, "x"]
+nan = nan
+inf = -inf
+zero = -0.0
+provenance = [{ source = "a source/with #odd id", section = "s" }, { source = "a source/with #odd id", note = "n" }]
+[[nodes]]
+id = "太陽"
+kind = "star"
+name = "Sun"
+[[edges]]
+from = "earth #1/\"blue\".é"
+rel = "orbits/around"
+to = "太陽"
+basis = "inferred"
+weight = 0.5
+provenance = { source = "a source/with #odd id" }
+"#,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, format) in [
+        ("g.ttl", GraphFormat::Turtle),
+        ("g.nt", GraphFormat::NTriples),
+    ] {
+        assert_eq!(
+            dump(&through(&g, dir.path(), name, format)),
+            dump(&g),
+            "{name}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Any graph reads back the same from Turtle and N-Triples.
+    #[test]
+    fn rdf_round_trips(g in graph()) {
+        let dir = tempfile::tempdir().unwrap();
+        let want = dump(&g);
+        for (name, format) in [("g.ttl", GraphFormat::Turtle), ("g.nt", GraphFormat::NTriples)] {
+            prop_assert_eq!(&dump(&through(&g, dir.path(), name, format)), &want, "{}", name);
+        }
+    }
+}

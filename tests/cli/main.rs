@@ -28,9 +28,9 @@ mod list;
 mod man;
 mod mermaid;
 mod path;
-#[allow(dead_code)] // until the interchange tests use it
 mod python;
 mod query;
+mod rdf;
 mod readme;
 mod related;
 mod schema;

@@ -1,0 +1,642 @@
+//! Writing a graph as RDF: Turtle or N-Triples, for RDF stores and SPARQL.
+//!
+//! A property graph does not map onto triples by itself, so this module
+//! fixes one mapping, the **IRI scheme**, which the reader
+//! ([`crate::load::rdf`]) inverts exactly. Every name is minted under a
+//! *base* IRI (by default [`DEFAULT_BASE`], `urn:seccoop:`, which claims no
+//! web domain; `seccoop convert --base IRI` mints them in a namespace of your
+//! own), and the few terms of seccoop's own vocabulary live in the fixed
+//! namespace [`VOCAB`] (prefix `sc:`):
+//!
+//! | what | IRI | Turtle prefix |
+//! |---|---|---|
+//! | the graph | `BASE graph`, `a sc:Graph`, name as `rdfs:label`, description as `rdfs:comment` | |
+//! | a node | `BASE node/ID`, `a` its kind, name as `rdfs:label` | `node:` |
+//! | a kind | `BASE kind/NAME`, an `rdfs:Class`, `rdfs:subClassOf sc:Node` | `kind:` |
+//! | a relation | `BASE rel/NAME`, an `rdf:Property`; an edge is the triple `node:A rel:R node:B` | `rel:` |
+//! | a property | `BASE prop/NAME`, one triple per property | `prop:` |
+//! | a source | `BASE source/ID`, `a sc:Source`, `dcterms:title`, `dcterms:creator`, `dcterms:date`, `sc:url` | `source:` |
+//! | an edge's data | `BASE edge/FROM.REL.TO`, an `rdf:Statement` (standard reification) | `edge:` |
+//!
+//! Every part taken from the graph (ids, kind, relation and property names)
+//! is percent-encoded: every byte of its UTF-8 other than ASCII letters,
+//! digits, `-` and `_` becomes `%XX`, so any id (spaces, quotes, `#`, `/`,
+//! `.`, any script) gives a valid IRI, and the `.` between the parts of an
+//! edge's IRI cannot come from an id. See [`encode`] and [`decode`].
+//!
+//! **Values.** Strings are plain literals (`xsd:string`), integers
+//! `xsd:integer`, floats `xsd:double` (`INF`, `-INF` and `NaN` included),
+//! booleans `xsd:boolean`; a list is an RDF collection (`( … )` in Turtle),
+//! so its order and the types of its items survive, lists in lists too.
+//!
+//! **Edge data.** The edge itself is the plain triple, so a SPARQL query
+//! matches `?a rel:addresses ?t` directly. Its basis, properties and
+//! provenance hang on an `rdf:Statement` resource naming the triple with
+//! `rdf:subject`, `rdf:predicate` and `rdf:object`, written for every edge:
+//! `sc:basis "stated"` or `"inferred"`, `prop:NAME` values, `sc:provenance`.
+//! Standard reification rather than RDF 1.2 triple terms, because the tools
+//! users load these files into (rdflib among them) read it everywhere.
+//!
+//! **Provenance.** Each entry is a blank node linked by `sc:provenance` from
+//! its node or edge statement, with `sc:source` (the source's IRI),
+//! `sc:section`, `sc:item` and `sc:note`.
+//!
+//! **Schema.** Every export carries its schema, the default one included,
+//! as RDFS a SPARQL user can query: each kind with `rdfs:label`,
+//! `sc:plural` and `rdfs:comment`; each relation with `rdfs:label`,
+//! `sc:from` and `sc:to` (the kinds allowed at each end), `rdfs:comment`
+//! (its meaning), `sc:inverse`, `sc:impact` and `sc:mitigation`. A relation
+//! with a single kind at an end also gets `rdfs:domain` or `rdfs:range`
+//! (RDFS reads several domains as "all of them", so none is written then).
+//!
+//! RDF has no order, so nothing here relies on one: a reader keeps the order
+//! of the file, and seccoop writes nodes, edges, kinds and provenance in the
+//! graph's order, so its own exports read back identically.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::path::Path;
+
+use oxrdf::vocab::{rdf, rdfs, xsd};
+use oxrdf::{BlankNode, Literal, NamedNode, NamedOrBlankNode, Term, TripleRef};
+use oxttl::{NTriplesSerializer, TurtleSerializer};
+
+use super::WriteError;
+use crate::model::{Graph, ImpactFlow, Properties, Provenance, Value};
+
+/// The base IRI names are minted under unless another is given.
+pub const DEFAULT_BASE: &str = "urn:seccoop:";
+
+/// The namespace of seccoop's own terms (`sc:basis`, `sc:Graph`, …), the
+/// same in every export whatever its base.
+pub const VOCAB: &str = "urn:seccoop:vocab#";
+
+/// The Dublin Core terms namespace, for the sources' titles and authors.
+pub const DCTERMS: &str = "http://purl.org/dc/terms/";
+
+/// The two RDF syntaxes seccoop reads and writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RdfSyntax {
+    /// Turtle (`.ttl`): prefixes, one subject's triples grouped.
+    Turtle,
+    /// N-Triples (`.nt`): one full triple per line.
+    NTriples,
+}
+
+impl RdfSyntax {
+    /// The syntax's name as messages show it.
+    pub fn name(self) -> &'static str {
+        match self {
+            RdfSyntax::Turtle => "Turtle",
+            RdfSyntax::NTriples => "N-Triples",
+        }
+    }
+}
+
+/// Why a base IRI cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BaseError {
+    /// The text is not an absolute IRI.
+    #[error("`{iri}` is not an absolute IRI: {reason}")]
+    Invalid {
+        /// The text given.
+        iri: String,
+        /// The IRI parser's reason.
+        reason: String,
+    },
+    /// Names appended to the base would run into its last segment.
+    #[error("the base IRI `{iri}` must end with `/`, `#` or `:`")]
+    BadEnd {
+        /// The text given.
+        iri: String,
+    },
+}
+
+/// The base IRI every name of an export is minted under, checked: an
+/// absolute IRI ending with `/`, `#` or `:`.
+///
+/// ```
+/// use seccoop::write::rdf::Base;
+/// let base = Base::new("https://example.org/graph/").unwrap();
+/// assert_eq!(base.node("drills, joint"), "https://example.org/graph/node/drills%2C%20joint");
+/// assert!(Base::new("https://example.org/graph").is_err());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Base(String);
+
+impl Default for Base {
+    fn default() -> Self {
+        Base(DEFAULT_BASE.to_string())
+    }
+}
+
+impl fmt::Display for Base {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for Base {
+    type Err = BaseError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Base::new(s)
+    }
+}
+
+impl Base {
+    /// Checks `iri` as a base.
+    pub fn new(iri: &str) -> Result<Self, BaseError> {
+        NamedNode::new(iri).map_err(|e| BaseError::Invalid {
+            iri: iri.to_string(),
+            reason: e.to_string(),
+        })?;
+        if !iri.ends_with(['/', '#', ':']) {
+            return Err(BaseError::BadEnd {
+                iri: iri.to_string(),
+            });
+        }
+        Ok(Base(iri.to_string()))
+    }
+
+    /// The base's text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The namespace of one kind of name (`node/`, `kind/`, …).
+    pub fn namespace(&self, space: Space) -> String {
+        format!("{}{}", self.0, space.segment())
+    }
+
+    fn mint(&self, space: Space, name: &str) -> String {
+        format!("{}{}{}", self.0, space.segment(), encode(name))
+    }
+
+    /// The IRI of the graph itself.
+    pub fn graph(&self) -> String {
+        format!("{}graph", self.0)
+    }
+
+    /// The IRI of a node.
+    pub fn node(&self, id: &str) -> String {
+        self.mint(Space::Node, id)
+    }
+
+    /// The IRI of a kind.
+    pub fn kind(&self, name: &str) -> String {
+        self.mint(Space::Kind, name)
+    }
+
+    /// The IRI of a relation.
+    pub fn rel(&self, name: &str) -> String {
+        self.mint(Space::Rel, name)
+    }
+
+    /// The IRI of a property.
+    pub fn prop(&self, name: &str) -> String {
+        self.mint(Space::Prop, name)
+    }
+
+    /// The IRI of a source.
+    pub fn source(&self, id: &str) -> String {
+        self.mint(Space::Source, id)
+    }
+
+    /// The IRI of the statement that carries an edge's data.
+    pub fn edge(&self, from: &str, rel: &str, to: &str) -> String {
+        format!(
+            "{}{}{}.{}.{}",
+            self.0,
+            Space::Edge.segment(),
+            encode(from),
+            encode(rel),
+            encode(to)
+        )
+    }
+
+    /// Which namespace an IRI is in, and its name there (still encoded).
+    pub fn split<'i>(&self, iri: &'i str) -> Option<(Space, &'i str)> {
+        let rest = iri.strip_prefix(self.0.as_str())?;
+        Space::ALL
+            .into_iter()
+            .find_map(|s| rest.strip_prefix(s.segment()).map(|local| (s, local)))
+    }
+}
+
+/// The namespaces under a base.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Space {
+    /// Nodes.
+    Node,
+    /// Kinds.
+    Kind,
+    /// Relations.
+    Rel,
+    /// Properties.
+    Prop,
+    /// Sources.
+    Source,
+    /// Edge statements.
+    Edge,
+}
+
+impl Space {
+    /// Every namespace.
+    pub const ALL: [Space; 6] = [
+        Space::Node,
+        Space::Kind,
+        Space::Rel,
+        Space::Prop,
+        Space::Source,
+        Space::Edge,
+    ];
+
+    /// The path segment after the base, which is also the Turtle prefix.
+    pub fn segment(self) -> &'static str {
+        match self {
+            Space::Node => "node/",
+            Space::Kind => "kind/",
+            Space::Rel => "rel/",
+            Space::Prop => "prop/",
+            Space::Source => "source/",
+            Space::Edge => "edge/",
+        }
+    }
+
+    /// The Turtle prefix of the namespace.
+    pub fn prefix(self) -> &'static str {
+        self.segment().trim_end_matches('/')
+    }
+}
+
+/// Percent-encodes a name for an IRI: ASCII letters, digits, `-` and `_`
+/// stay; every other byte of the UTF-8 becomes `%XX`.
+///
+/// ```
+/// use seccoop::write::rdf::{decode, encode};
+/// assert_eq!(encode("a b/c#d.é"), "a%20b%2Fc%23d%2E%C3%A9");
+/// assert_eq!(decode(&encode("a b/c#d.é")).as_deref(), Some("a b/c#d.é"));
+/// ```
+pub fn encode(name: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(name.len());
+    for &b in name.as_bytes() {
+        if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
+}
+
+/// Decodes a name written by [`encode`], or by another tool: `%XX`
+/// sequences become bytes, other characters stay. `None` when a `%` is not
+/// followed by two hex digits or the bytes are not UTF-8.
+pub fn decode(text: &str) -> Option<String> {
+    if !text.contains('%') {
+        return Some(text.to_string());
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'%' {
+            let hex = bytes.get(i + 1..i + 3)?;
+            let hex = std::str::from_utf8(hex).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(b);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The lexical form of a float as `xsd:double`, which reads back to the
+/// same bits (the shortest form that does).
+pub fn double_lexical(x: f64) -> String {
+    if x.is_nan() {
+        "NaN".into()
+    } else if x.is_infinite() {
+        if x > 0.0 { "INF" } else { "-INF" }.into()
+    } else {
+        format!("{x:?}")
+    }
+}
+
+/// Writes `graph` to `path` in `syntax`, names minted under `base`,
+/// atomically.
+pub fn write_file(
+    graph: &Graph,
+    path: &Path,
+    syntax: RdfSyntax,
+    base: &Base,
+) -> Result<(), WriteError> {
+    super::atomic(path, |w| write(graph, w, syntax, base))
+}
+
+/// Writes `graph` as RDF in `syntax` to `w`, names minted under `base`.
+///
+/// Streams: a node's or edge's triples are written as it is reached, and
+/// the graph is never held twice. Blank nodes (provenance entries and list
+/// cells) are numbered in the order they are written, so the same graph
+/// always gives the same file.
+///
+/// # Example
+/// ```
+/// use seccoop::write::rdf::{write, Base, RdfSyntax};
+/// let graph = seccoop::load::embedded().unwrap();
+/// let mut out = Vec::new();
+/// write(&graph, &mut out, RdfSyntax::Turtle, &Base::default()).unwrap();
+/// let text = String::from_utf8(out).unwrap();
+/// assert!(text.contains("node:counter-terrorism-cooperation rel:addresses node:terrorism ."));
+/// ```
+pub fn write(graph: &Graph, w: &mut dyn Write, syntax: RdfSyntax, base: &Base) -> io::Result<()> {
+    let mut out = Emitter::new(w, syntax, base)?;
+    let sc = |term: &str| NamedNode::new_unchecked(format!("{VOCAB}{term}"));
+    let dc = |term: &str| NamedNode::new_unchecked(format!("{DCTERMS}{term}"));
+
+    // The graph.
+    let me = named(base.graph());
+    out.triple(&me, rdf::TYPE.into(), sc("Graph"))?;
+    let meta = graph.meta();
+    if let Some(name) = &meta.name {
+        out.triple(&me, rdfs::LABEL.into(), string(name))?;
+    }
+    if let Some(description) = &meta.description {
+        out.triple(&me, rdfs::COMMENT.into(), string(description))?;
+    }
+
+    // Its sources.
+    for source in graph.sources() {
+        let s = named(base.source(&source.id));
+        out.triple(&s, rdf::TYPE.into(), sc("Source"))?;
+        out.triple(&s, dc("title"), string(&source.title))?;
+        if let Some(author) = &source.author {
+            out.triple(&s, dc("creator"), string(author))?;
+        }
+        if let Some(date) = &source.date {
+            out.triple(&s, dc("date"), string(date))?;
+        }
+        if let Some(url) = &source.url {
+            out.triple(&s, sc("url"), string(url))?;
+        }
+    }
+
+    // The schema.
+    let schema = graph.schema();
+    for (_, kind) in schema.kinds() {
+        let k = named(base.kind(&kind.name));
+        out.triple(&k, rdf::TYPE.into(), rdfs::CLASS.into_owned())?;
+        out.triple(&k, rdfs::SUB_CLASS_OF.into(), sc("Node"))?;
+        out.triple(&k, rdfs::LABEL.into(), string(&kind.name))?;
+        if let Some(plural) = &kind.plural {
+            out.triple(&k, sc("plural"), string(plural))?;
+        }
+        if !kind.description.is_empty() {
+            out.triple(&k, rdfs::COMMENT.into(), string(&kind.description))?;
+        }
+    }
+    for (_, rel) in schema.relations() {
+        let r = named(base.rel(&rel.name));
+        let kind_iri = |k| NamedNode::new_unchecked(base.kind(&schema.kind(k).name));
+        out.triple(&r, rdf::TYPE.into(), rdf::PROPERTY.into_owned())?;
+        out.triple(&r, rdfs::LABEL.into(), string(&rel.name))?;
+        for &k in &rel.from {
+            out.triple(&r, sc("from"), kind_iri(k))?;
+        }
+        for &k in &rel.to {
+            out.triple(&r, sc("to"), kind_iri(k))?;
+        }
+        if let [k] = rel.from[..] {
+            out.triple(&r, rdfs::DOMAIN.into(), kind_iri(k))?;
+        }
+        if let [k] = rel.to[..] {
+            out.triple(&r, rdfs::RANGE.into(), kind_iri(k))?;
+        }
+        if !rel.meaning.is_empty() {
+            out.triple(&r, rdfs::COMMENT.into(), string(&rel.meaning))?;
+        }
+        if let Some(inverse) = &rel.inverse {
+            out.triple(&r, sc("inverse"), string(inverse))?;
+        }
+        out.triple(&r, sc("impact"), string(impact_name(rel.impact)))?;
+        out.triple(&r, sc("mitigation"), boolean(rel.mitigation))?;
+    }
+
+    // The nodes.
+    for (_, node) in graph.nodes() {
+        let n = named(base.node(&node.id));
+        out.triple(
+            &n,
+            rdf::TYPE.into(),
+            named(base.kind(graph.kind_name(node.kind))),
+        )?;
+        out.triple(&n, rdfs::LABEL.into(), string(&node.name))?;
+        out.data(&n, &node.properties, &node.provenance)?;
+    }
+
+    // The edges: the triple, then the statement that carries its data.
+    for e in graph.edges() {
+        let (Some(from), Some(to)) = (graph.node(e.from), graph.node(e.to)) else {
+            continue;
+        };
+        let rel_name = graph.rel_name(e.edge.rel);
+        let (a, r, b) = (
+            named(base.node(&from.id)),
+            NamedNode::new_unchecked(base.rel(rel_name)),
+            named(base.node(&to.id)),
+        );
+        out.triple(&a, r.clone(), b.clone())?;
+        let s = named(base.edge(&from.id, rel_name, &to.id));
+        out.triple(&s, rdf::TYPE.into(), rdf::STATEMENT.into_owned())?;
+        out.triple(&s, rdf::SUBJECT.into(), a)?;
+        out.triple(&s, rdf::PREDICATE.into(), r)?;
+        out.triple(&s, rdf::OBJECT.into(), b)?;
+        out.triple(&s, sc("basis"), string(e.edge.basis.as_str()))?;
+        out.data(&s, &e.edge.properties, &e.edge.provenance)?;
+    }
+    out.finish()
+}
+
+fn impact_name(flow: ImpactFlow) -> &'static str {
+    match flow {
+        ImpactFlow::Forward => "forward",
+        ImpactFlow::Backward => "backward",
+        ImpactFlow::Both => "both",
+        ImpactFlow::None => "none",
+    }
+}
+
+fn named(iri: String) -> NamedOrBlankNode {
+    NamedOrBlankNode::NamedNode(NamedNode::new_unchecked(iri))
+}
+
+fn string(text: &str) -> Literal {
+    Literal::new_simple_literal(text)
+}
+
+fn boolean(b: bool) -> Literal {
+    Literal::new_typed_literal(if b { "true" } else { "false" }, xsd::BOOLEAN)
+}
+
+/// The serializer of one syntax. One lives per export, so the size of the
+/// Turtle one (its prefixes) does not matter.
+#[allow(clippy::large_enum_variant)]
+enum Serializer<'w> {
+    Turtle(oxttl::turtle::WriterTurtleSerializer<&'w mut dyn Write>),
+    NTriples(oxttl::ntriples::WriterNTriplesSerializer<&'w mut dyn Write>),
+}
+
+/// Writes triples, numbering blank nodes, with structures that hang off a
+/// subject (provenance entries, list cells) written after its own triples
+/// so Turtle keeps each subject's triples together.
+struct Emitter<'w> {
+    serializer: Serializer<'w>,
+    base: &'w Base,
+    blanks: u64,
+}
+
+/// A structure to write after the current subject.
+#[derive(Clone)]
+enum Pending<'g> {
+    Provenance(BlankNode, &'g Provenance),
+    List(BlankNode, &'g [Value]),
+}
+
+impl<'w> Emitter<'w> {
+    fn new(w: &'w mut dyn Write, syntax: RdfSyntax, base: &'w Base) -> io::Result<Self> {
+        let serializer = match syntax {
+            RdfSyntax::NTriples => Serializer::NTriples(NTriplesSerializer::new().for_writer(w)),
+            RdfSyntax::Turtle => {
+                let mut s = TurtleSerializer::new();
+                let prefixes = Space::ALL
+                    .into_iter()
+                    .map(|space| (space.prefix(), base.namespace(space)))
+                    .chain([
+                        ("sc", VOCAB.to_string()),
+                        ("rdf", "http://www.w3.org/1999/02/22-rdf-syntax-ns#".into()),
+                        ("rdfs", "http://www.w3.org/2000/01/rdf-schema#".into()),
+                        ("xsd", "http://www.w3.org/2001/XMLSchema#".into()),
+                        ("dcterms", DCTERMS.into()),
+                    ]);
+                for (name, iri) in prefixes {
+                    s = s.with_prefix(name, iri).map_err(io::Error::other)?;
+                }
+                Serializer::Turtle(s.for_writer(w))
+            }
+        };
+        Ok(Emitter {
+            serializer,
+            base,
+            blanks: 0,
+        })
+    }
+
+    fn triple(
+        &mut self,
+        subject: &NamedOrBlankNode,
+        predicate: NamedNode,
+        object: impl Into<Term>,
+    ) -> io::Result<()> {
+        let object = object.into();
+        let t = TripleRef::new(subject, &predicate, &object);
+        match &mut self.serializer {
+            Serializer::Turtle(s) => s.serialize_triple(t),
+            Serializer::NTriples(s) => s.serialize_triple(t),
+        }
+    }
+
+    fn blank(&mut self) -> BlankNode {
+        self.blanks += 1;
+        BlankNode::new_unchecked(format!("b{}", self.blanks))
+    }
+
+    /// A value as an RDF term; a list becomes a blank node written later.
+    fn value<'g>(&mut self, value: &'g Value, pending: &mut Vec<Pending<'g>>) -> Term {
+        match value {
+            Value::String(s) => string(s).into(),
+            Value::Integer(i) => Literal::new_typed_literal(i.to_string(), xsd::INTEGER).into(),
+            Value::Float(x) => Literal::new_typed_literal(double_lexical(*x), xsd::DOUBLE).into(),
+            Value::Bool(b) => boolean(*b).into(),
+            Value::List(items) if items.is_empty() => rdf::NIL.into_owned().into(),
+            Value::List(items) => {
+                let cell = self.blank();
+                pending.push(Pending::List(cell.clone(), items));
+                cell.into()
+            }
+        }
+    }
+
+    /// The properties and provenance of a node or an edge statement, then
+    /// the structures they refer to.
+    fn data(
+        &mut self,
+        subject: &NamedOrBlankNode,
+        properties: &Properties,
+        provenance: &[Provenance],
+    ) -> io::Result<()> {
+        let mut pending = Vec::new();
+        for (name, value) in properties {
+            let object = self.value(value, &mut pending);
+            let p = NamedNode::new_unchecked(self.base.prop(name));
+            self.triple(subject, p, object)?;
+        }
+        for p in provenance {
+            let entry = self.blank();
+            pending.push(Pending::Provenance(entry.clone(), p));
+            self.triple(subject, vocab("provenance"), entry)?;
+        }
+        // Written in order; a list's own nested lists are queued behind it.
+        let mut i = 0;
+        while let Some(item) = pending.get(i).cloned() {
+            match item {
+                Pending::Provenance(entry, p) => {
+                    let s = NamedOrBlankNode::from(entry.clone());
+                    let source = NamedNode::new_unchecked(self.base.source(&p.source));
+                    self.triple(&s, vocab("source"), source)?;
+                    for (term, text) in [
+                        ("section", &p.section),
+                        ("item", &p.item),
+                        ("note", &p.note),
+                    ] {
+                        if let Some(text) = text {
+                            self.triple(&s, vocab(term), string(text))?;
+                        }
+                    }
+                }
+                Pending::List(first, items) => {
+                    let mut cell = NamedOrBlankNode::from(first);
+                    for (k, item) in items.iter().enumerate() {
+                        let object = self.value(item, &mut pending);
+                        self.triple(&cell, rdf::FIRST.into(), object)?;
+                        if k + 1 == items.len() {
+                            self.triple(&cell, rdf::REST.into(), rdf::NIL.into_owned())?;
+                        } else {
+                            let next = self.blank();
+                            self.triple(&cell, rdf::REST.into(), next.clone())?;
+                            cell = next.into();
+                        }
+                    }
+                }
+            }
+            i += 1;
+        }
+        Ok(())
+    }
+
+    fn finish(self) -> io::Result<()> {
+        match self.serializer {
+            Serializer::Turtle(s) => s.finish()?.flush(),
+            Serializer::NTriples(s) => s.finish().flush(),
+        }
+    }
+}
+
+fn vocab(term: &str) -> NamedNode {
+    NamedNode::new_unchecked(format!("{VOCAB}{term}"))
+}
