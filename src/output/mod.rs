@@ -573,6 +573,31 @@ mod tests {
     }
 
     #[test]
+    fn excerpts_escape_and_keep_label_offsets() {
+        let (text, map) = excerpt("h\u{e9}llo\x1b world\n", 100, &[106]);
+        assert_eq!(text, "h\u{e9}llo\\u{1b} world\n");
+        assert_eq!(map(106), 6);
+        assert_eq!(map(107), 12);
+    }
+
+    #[test]
+    fn long_lines_are_cut_to_a_window_around_the_label() {
+        let line = "a".repeat(1000);
+        let (text, map) = excerpt(&line, 0, &[500]);
+        assert_eq!(text.chars().count(), MAX_SOURCE_LINE + 2);
+        assert!(text.starts_with('…') && text.ends_with('…'));
+        // The window starts a third of its width before the label.
+        assert_eq!(map(500), '…'.len_utf8() + MAX_SOURCE_LINE / 3);
+        assert_eq!(map(0), map(10));
+    }
+
+    #[test]
+    fn shorten_cuts_with_an_ellipsis() {
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abcd", 4), "abcd");
+    }
+
+    #[test]
     fn table_cells_are_made_safe() {
         let t = table(&["A"], [vec!["\x07bell".to_string()]], Style::default());
         assert!(t.contains("\\u{7}bell"), "{t}");

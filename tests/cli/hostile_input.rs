@@ -81,6 +81,8 @@ const MINUTE: Duration = Duration::from_secs(60);
 
 #[test]
 fn empty_files_are_empty_graphs_and_check_warns() {
+    // An empty TOML file was accepted silently and an empty JSON file was a
+    // syntax error; both are now an empty graph, with a warning.
     let scratch = Scratch::new();
     for (name, text) in [
         ("empty.toml", ""),
@@ -119,6 +121,8 @@ fn empty_files_are_empty_graphs_and_check_warns() {
 
 #[test]
 fn a_binary_file_is_refused_with_its_bytes_escaped() {
+    // Found by this test: the error's source line sent the file's control
+    // bytes to the terminal raw.
     let scratch = Scratch::new();
     // Every byte value, twice: escape sequences, NUL, BEL, CR, invalid UTF-8.
     let bytes: Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
@@ -137,6 +141,7 @@ fn a_binary_file_is_refused_with_its_bytes_escaped() {
 
 #[test]
 fn a_100_mb_line_is_shown_cut_to_a_window() {
+    // Found by this test: the error printed the whole 100 MB line.
     let scratch = Scratch::new();
     let path = scratch.path().join("long.toml");
     // Written, not committed: 100 MB of one unfinished key.
@@ -494,6 +499,9 @@ fn error_snippets_escape_control_and_bidi_characters() {
 
 #[test]
 fn ten_thousand_character_ids_and_names_load_and_tables_stay_narrow() {
+    // Found by this test: an unknown 10,000-character NODE took minutes to
+    // get its `did you mean` (a quadratic comparison), and one long cell
+    // widened every row of a table.
     let long_id = "i".repeat(10_000);
     let long_name = "N".repeat(10_000);
     let toml = format!(
@@ -568,6 +576,7 @@ fn a_file_that_fails_to_read_is_an_error() {
 #[cfg(unix)]
 #[test]
 fn a_fifo_is_refused_without_waiting_for_a_writer() {
+    // Found by this test: `-g FIFO` waited forever for a writer.
     let scratch = Scratch::new();
     for name in ["graph.toml", "graph.jsonl"] {
         let made = std::process::Command::new("mkfifo")
