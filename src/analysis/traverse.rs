@@ -5,6 +5,11 @@
 //! Each function takes a `step` filter that says which edges may be
 //! followed and in which direction, so the same code serves impact rules
 //! declared in a schema, `--rel` filters, and plain undirected search.
+//!
+//! Indexing here cannot fail: `slot` and `on_path` have `g.node_bound()`
+//! entries and are indexed by `g.to_index` of nodes of `g`; `out[i]` and
+//! `out[j]` are positions this search pushed; `frontier`, `seen` and `level`
+//! are pairs indexed by `side` and `other`, each 0 or 1.
 
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;

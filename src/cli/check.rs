@@ -34,6 +34,8 @@ struct Report {
     #[serde(skip_serializing_if = "Option::is_none")]
     edges: Option<usize>,
     problems: Vec<Problem>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    warnings: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -73,6 +75,14 @@ pub fn run(
         Ok(g) => (Some(g), Vec::new()),
         Err(e) => (None, e.0),
     };
+    let warnings = match &graph {
+        Some(g) if g.node_count() == 0 => vec![format!(
+            "{} hold{} no nodes: an empty graph",
+            names.join(", "),
+            if names.len() == 1 { "s" } else { "" }
+        )],
+        _ => Vec::new(),
+    };
     let report = Report {
         ok: problems.is_empty(),
         files: names,
@@ -91,6 +101,7 @@ pub fn run(
                 }
             })
             .collect(),
+        warnings,
     };
     let mut out = Output {
         failed: !report.ok,
@@ -116,7 +127,14 @@ pub fn run(
             for p in &problems {
                 out.stderr.push_str(&output::diagnostic(p, stderr_color));
             }
-            let files = report.files.join(", ");
+            let files = output::safe(&report.files.join(", ")).into_owned();
+            for w in &report.warnings {
+                let _ = writeln!(
+                    out.stderr,
+                    "warning: {}\n  help: add nodes to the file, or check that it is the file you meant",
+                    output::safe(w)
+                );
+            }
             match &graph {
                 Some(g) => {
                     let _ = writeln!(

@@ -50,6 +50,10 @@ pub fn run(
             });
         }
     };
+    // A usage error stops the command before it writes anything.
+    if !matches!(format, Format::Json | Format::Table) {
+        return Err(unsupported(format));
+    }
     let graph = crate::load::load_paths_with(std::slice::from_ref(&args.input), progress)
         .map_err(CliError::Load)?;
     match (to, &args.base) {
@@ -84,17 +88,19 @@ pub fn run(
             );
             s
         }
-        _ => {
-            return Err(CliError::Format {
-                command: "convert",
-                format,
-                supported: &[Format::Table, Format::Json],
-            });
-        }
+        _ => return Err(unsupported(format)),
     };
     // A big graph is left for the OS to free, as after any command.
     if graph.node_count() > 100_000 {
         std::mem::forget(graph);
     }
     Ok(Output::answer(text))
+}
+
+fn unsupported(format: Format) -> CliError {
+    CliError::Format {
+        command: "convert",
+        format,
+        supported: &[Format::Table, Format::Json],
+    }
 }

@@ -183,10 +183,13 @@ impl CliError {
                 let _ = writeln!(out, "error: {errors}; nothing was run");
                 out
             }
+            // Node names and paths come from the user or the graph: shown safe.
             _ => {
-                let mut out = format!("error: {self}\n");
+                let text =
+                    |t: &str| crate::output::shorten(&crate::output::safe(t), 1000).into_owned();
+                let mut out = format!("error: {}\n", text(&self.to_string()));
                 if let Some(help) = self.help() {
-                    let _ = writeln!(out, "  help: {help}");
+                    let _ = writeln!(out, "  help: {}", text(&help));
                 }
                 out
             }

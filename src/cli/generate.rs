@@ -30,6 +30,10 @@ pub struct Args {
 
 /// Runs `generate`.
 pub fn run(args: &Args, format: Format) -> Result<Output, CliError> {
+    // A usage error stops the command before it writes anything.
+    if !matches!(format, Format::Json | Format::Table) {
+        return Err(unsupported(format));
+    }
     let summary =
         generate::generate(&args.dir, args.nodes, args.seed).map_err(|source| CliError::Write {
             path: args.dir.clone(),
@@ -48,13 +52,15 @@ pub fn run(args: &Args, format: Format) -> Result<Output, CliError> {
             );
             s
         }
-        _ => {
-            return Err(CliError::Format {
-                command: "generate",
-                format,
-                supported: &[Format::Table, Format::Json],
-            });
-        }
+        _ => return Err(unsupported(format)),
     };
     Ok(Output::answer(text))
+}
+
+fn unsupported(format: Format) -> CliError {
+    CliError::Format {
+        command: "generate",
+        format,
+        supported: &[Format::Table, Format::Json],
+    }
 }

@@ -281,6 +281,26 @@ impl Output {
     }
 }
 
+/// The command line's clap definition, with the exit codes at the end of
+/// every subcommand's help too: what `run` parses and `man` documents.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    Cli::command().mut_subcommands(|sub| {
+        let with_codes = |text: Option<&clap::builder::StyledStr>| match text {
+            Some(text) => format!("{text}\n\n{EXIT_CODES}"),
+            None => EXIT_CODES.to_string(),
+        };
+        let after = with_codes(sub.get_after_help());
+        // A long help of its own (`query`) replaces the short one under --help.
+        let long = sub.get_after_long_help().map(|t| with_codes(Some(t)));
+        let sub = sub.after_help(after);
+        match long {
+            Some(long) => sub.after_long_help(long),
+            None => sub,
+        }
+    })
+}
+
 /// Runs the command line and returns the process's exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let args: Vec<OsString> = args.into_iter().collect();
@@ -293,7 +313,11 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(2);
         }
     }
-    let cli = match Cli::try_parse_from(args) {
+    use clap::FromArgMatches as _;
+    let parsed = command()
+        .try_get_matches_from(args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             // --help and --version are not errors; clap knows which is which.
@@ -338,6 +362,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
                 let _ = std::io::stderr().write_all(out.stderr.as_bytes());
             }
             let written = match &output_path {
+                // A failed run with no answer leaves an existing -o file alone.
+                Some(_) if out.failed && out.stdout.is_empty() => Ok(()),
                 Some(path) => crate::output::write_atomic(path, &out.stdout).map_err(|source| {
                     CliError::Write {
                         path: path.clone(),
@@ -364,8 +390,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 
 fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output, CliError> {
     let Cli { graph, command, .. } = cli;
-    let ctx = || Context::resolve(&graph, printing);
-    match command {
+    let mut warning = String::new();
+    let mut ctx = || {
+        let ctx = Context::resolve(&graph, printing)?;
+        if !graph.is_empty() && ctx.graph.node_count() == 0 {
+            warning = EMPTY_GRAPH_WARNING.to_string();
+        }
+        Ok::<_, CliError>(ctx)
+    };
+    let result = match command {
         Command::Check(args) => {
             check::run(&args, &graph, printing.format, printing.style, stderr_color)
         }
@@ -391,8 +424,18 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Man(args) => {
             text_only("man", Format::Table, printing).and_then(|()| man::run(&args))
         }
-    }
+    };
+    result.map(|mut out| {
+        out.stderr.insert_str(0, &warning);
+        out
+    })
 }
+
+/// Said when `--graph` files hold no node: every answer from them is empty,
+/// which is seldom what was meant.
+pub const EMPTY_GRAPH_WARNING: &str = "warning: the graph files hold no nodes, so every answer \
+     is empty\n  help: check that --graph names the right files; `seccoop check FILE` \
+     reports what a file holds\n";
 
 /// For commands that print one kind of text (a schema, a script, a page):
 /// a usage error when another `--format` was chosen.

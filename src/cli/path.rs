@@ -75,8 +75,8 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         if found.paths.is_empty() {
             out.stderr = format!(
                 "no connection between `{}` and `{}`\n",
-                ctx.node_ref(from).id,
-                ctx.node_ref(to).id
+                output::safe(&ctx.node_ref(from).id),
+                output::safe(&ctx.node_ref(to).id)
             );
         }
         return Ok(out);
@@ -99,6 +99,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         || render(&report, ctx),
     )?;
     let (a, b) = (ctx.node_ref(from).id, ctx.node_ref(to).id);
+    let (a, b) = (output::safe(&a), output::safe(&b));
     if report.paths.is_empty() {
         let _ = if found.truncated {
             // The search stopped early: a longer connection may exist.

@@ -122,7 +122,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     });
     if rows.is_empty() {
         let id = graph.node(node).map_or("", |n| n.id.as_str());
-        out.stderr = format!("`{id}` has no neighbours that match\n");
+        out.stderr = format!("`{}` has no neighbours that match\n", output::safe(id));
     }
     Ok(out)
 }

@@ -60,7 +60,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         }
     });
     if rows.is_empty() {
-        out.stderr = format!("no node matches `{text}`\n");
+        out.stderr = format!("no node matches `{}`\n", output::safe(&text));
     }
     Ok(out)
 }

@@ -92,6 +92,7 @@ pub fn assemble(
                         id.span,
                         K::DuplicateId {
                             id: id.value.clone(),
+                            // cannot fail: `f` is the enumerate index of `files` stored above.
                             first: Some(location(&files[f].0, span)),
                         },
                     ));
@@ -176,6 +177,7 @@ pub fn assemble(
                             from: edge.from.value.clone(),
                             rel: edge.rel.value.clone(),
                             to: edge.to.value.clone(),
+                            // cannot fail: as above.
                             first: Some(location(&files[f].0, span)),
                         },
                     ));

@@ -17,6 +17,12 @@
 //!    endpoints are interned as small numbers;
 //! 3. the edges, their endpoints resolved once per distinct id, checked
 //!    against the schema and for duplicates, and added.
+//!
+//! Indexing here cannot fail on file contents: edge endpoints are interned
+//! as positions of their batch's name table (`resolved`, `names`), batches and
+//! files are indexed by the positions they were stored at, the radix sort's
+//! counts have one slot per byte value, and `starts` lookups are clamped to
+//! the table by the binary search that finds them.
 
 use std::collections::HashSet;
 use std::fs::File;

@@ -27,6 +27,9 @@ pub struct SourceFile {
     pub text: String,
     /// How many lines of the file come before `text` (0 for a whole file).
     pub line_offset: usize,
+    /// Byte offsets where lines start, built on first use: a file with a
+    /// million problems would otherwise be scanned from its start for each.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
@@ -36,6 +39,7 @@ impl SourceFile {
             name: name.into(),
             text: text.into(),
             line_offset: 0,
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
@@ -45,24 +49,60 @@ impl SourceFile {
             name: name.into(),
             text: text.into(),
             line_offset: line.saturating_sub(1),
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = self.char_boundary(offset);
+        let index = self.line_index(offset);
+        let start = self.line_start(index);
+        let column = self
+            .text
+            .get(start..offset)
+            .map_or(0, |t| t.chars().count())
+            + 1;
+        (index + 1 + self.line_offset, column)
+    }
+
+    /// `offset`, moved back to a character boundary inside the text.
+    fn char_boundary(&self, offset: usize) -> usize {
         let offset = offset.min(self.text.len());
-        let offset = (0..=offset)
+        (0..=offset)
             .rev()
             .find(|&i| self.text.is_char_boundary(i))
-            .unwrap_or(0);
-        let before = &self.text[..offset];
-        let line = before.bytes().filter(|&b| b == b'\n').count() + 1 + self.line_offset;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
-        (line, column)
+            .unwrap_or(0)
+    }
+
+    /// Byte offsets where the lines of `text` start.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        })
+    }
+
+    /// The 0-based line of `text` that holds `offset`.
+    fn line_index(&self, offset: usize) -> usize {
+        // The first start is 0, so at least one start is <= offset.
+        self.line_starts()
+            .partition_point(|&s| s <= offset)
+            .saturating_sub(1)
+    }
+
+    /// Where 0-based line `index` starts (the end of the text past the last).
+    fn line_start(&self, index: usize) -> usize {
+        self.line_starts()
+            .get(index)
+            .copied()
+            .unwrap_or(self.text.len())
     }
 }
 
+/// Reads the lines around a span through the line index, without scanning
+/// the text from its start (as `str`'s implementation does).
 impl SourceCode for SourceFile {
     fn read_span<'a>(
         &'a self,
@@ -70,16 +110,41 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
+        let start = span.offset();
+        let end = start.saturating_add(span.len());
+        if end > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let first = self
+            .line_index(self.char_boundary(start))
+            .saturating_sub(context_lines_before);
+        // A span that ends right after a line break ends on that line.
+        let last_offset = if end > start { end - 1 } else { end };
+        let last = self.line_index(self.char_boundary(last_offset));
+        let last = last.saturating_add(context_lines_after);
+        let data_start = self.line_start(first);
+        let data_end = self.line_start(last.saturating_add(1));
+        let data = self.text.get(data_start..data_end).unwrap_or("");
+        let column = if context_lines_before == 0 {
+            self.text
+                .get(data_start..self.char_boundary(start))
+                .map_or(0, |t| t.chars().count())
+        } else {
+            0
+        };
+        let (data, data_start) = if context_lines_before == 0 {
+            let from = self.char_boundary(start);
+            (self.text.get(from..data_end).unwrap_or(""), from)
+        } else {
+            (data, data_start)
+        };
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
-            inner.data(),
-            *inner.span(),
-            inner.line() + self.line_offset,
-            inner.column(),
-            inner.line_count(),
+            data.as_bytes(),
+            SourceSpan::from((data_start, data.len())),
+            first + self.line_offset,
+            column,
+            last.saturating_sub(first) + 1,
         )))
     }
 }
@@ -119,6 +184,15 @@ pub enum LoadErrorKind {
     IsDirectory {
         /// The path.
         path: PathBuf,
+    },
+    /// The path names a FIFO, socket or device: reading one could wait
+    /// forever (a FIFO with no writer) or never end (`/dev/zero`).
+    #[error("`{}` is a {what}, not a graph file", path.display())]
+    NotAFile {
+        /// The path.
+        path: PathBuf,
+        /// What it is (`FIFO`, `socket`, `device`).
+        what: &'static str,
     },
     /// The file is not UTF-8 text.
     #[error("the file is not valid UTF-8 text (first bad byte at offset {offset})")]
@@ -359,9 +433,9 @@ impl LoadError {
     /// The name of the file the problem is in or about, when there is one.
     pub fn file_name(&self) -> Option<String> {
         match &self.kind {
-            LoadErrorKind::Read { path, .. } | LoadErrorKind::IsDirectory { path } => {
-                Some(path.display().to_string())
-            }
+            LoadErrorKind::Read { path, .. }
+            | LoadErrorKind::IsDirectory { path }
+            | LoadErrorKind::NotAFile { path, .. } => Some(path.display().to_string()),
             _ => self.file.as_ref().map(|f| f.name.clone()),
         }
     }
@@ -391,6 +465,10 @@ impl LoadError {
             K::IsDirectory { .. } => Some(
                 "pass the graph file inside the directory, or a CSV folder that holds \
                  `nodes.csv` (and `edges.csv`)"
+                    .into(),
+            ),
+            K::NotAFile { .. } => Some(
+                "save the graph to a regular file first (for example `cat SOURCE > graph.toml`)"
                     .into(),
             ),
             K::NotUtf8 { .. } => Some("save the file as UTF-8 text".into()),

@@ -64,6 +64,7 @@ enum Record {
 impl JsonlInput {
     /// Opens a file, skipping a byte-order mark.
     pub fn open(path: &Path, file: usize, name: String) -> std::io::Result<Self> {
+        super::refuse_special(path)?;
         let f = File::open(path)?;
         let size = f.metadata().map(|m| m.len()).unwrap_or(0);
         let mut reader = BufReader::with_capacity(1 << 20, f);

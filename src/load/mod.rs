@@ -142,6 +142,13 @@ pub fn read_file(path: &Path) -> (Option<Arc<SourceFile>>, Option<LoadError>) {
         };
         return (None, Some(LoadError::bare(kind)));
     }
+    if let Some(what) = special_file(path) {
+        let kind = LoadErrorKind::NotAFile {
+            path: path.to_path_buf(),
+            what,
+        };
+        return (None, Some(LoadError::bare(kind)));
+    }
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(source) => {
@@ -172,6 +179,39 @@ pub fn read_file(path: &Path) -> (Option<Arc<SourceFile>>, Option<LoadError>) {
             (Some(file), Some(err))
         }
     }
+}
+
+/// An error for opening a special file (see [`special_file`]) as a bulk
+/// input, before the open that could block.
+pub(crate) fn refuse_special(path: &Path) -> std::io::Result<()> {
+    match special_file(path) {
+        Some(what) => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!("it is a {what}, not a regular file"),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// What `path` is when it is neither a file nor a directory: a FIFO with
+/// no writer would block the read forever, and a device such as `/dev/zero`
+/// never ends.
+pub(crate) fn special_file(path: &Path) -> Option<&'static str> {
+    let kind = std::fs::metadata(path).ok()?.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if kind.is_fifo() {
+            return Some("FIFO");
+        }
+        if kind.is_socket() {
+            return Some("socket");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("device");
+        }
+    }
+    (!kind.is_file() && !kind.is_dir()).then_some("special file")
 }
 
 /// The operating system's reason for an I/O error, without the `(os error N)` tail.
@@ -211,6 +251,8 @@ fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc>
                 }));
             })
             .ok(),
+        // A blank file is an empty graph in either format (`check` warns).
+        FileFormat::Json if file.text.trim().is_empty() => Doc::parse_json("{}").ok(),
         FileFormat::Json => Doc::parse_json(&file.text)
             .map_err(|e| {
                 errors.push(LoadError::at(
@@ -263,7 +305,18 @@ pub fn load_sources(files: Vec<Arc<SourceFile>>) -> Result<Graph, LoadErrors> {
         (file, e.span.map_or(0, |s| s.start))
     };
     errors.sort_by_key(order);
-    Err(LoadErrors(errors))
+    Err(LoadErrors(cap(errors)))
+}
+
+/// The first [`bulk::MAX_LISTED`] problems and a count of the rest, so a
+/// file with a million duplicates reports a readable list, fast.
+fn cap(mut errors: Vec<LoadError>) -> Vec<LoadError> {
+    if errors.len() > bulk::MAX_LISTED {
+        let more = error::problem_count(errors.get(bulk::MAX_LISTED..).unwrap_or_default());
+        errors.truncate(bulk::MAX_LISTED);
+        errors.push(LoadError::bare(LoadErrorKind::TooMany { more }));
+    }
+    errors
 }
 
 /// Reads, checks and merges graph files into one graph.
@@ -285,6 +338,7 @@ pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Gra
                 .unwrap_or(i);
             return Err(LoadErrors(vec![LoadError::bare(
                 LoadErrorKind::MixedFormats {
+                    // cannot fail: `bulk` is a position in `kinds`, which has one entry per path.
                     path: paths[bulk].clone(),
                 },
             )]));
@@ -314,7 +368,7 @@ pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Gra
         Ok(_) => Err(LoadErrors(errors)),
         Err(LoadErrors(more)) => {
             errors.extend(more);
-            Err(LoadErrors(errors))
+            Err(LoadErrors(cap(errors)))
         }
     }
 }

@@ -9,6 +9,9 @@ use std::fmt;
 
 use miette::{LabeledSpan, SourceCode};
 
+/// How the message of a query stopped at the row limit ends.
+pub(crate) const ROWS_STOPPED: &str = ", so the query was stopped";
+
 /// A byte range of the query text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Span {
@@ -246,6 +249,11 @@ impl QueryError {
                 code: Code::TooDeep,
                 ..
             } => Some("write the expression with fewer nested brackets".into()),
+            QueryError::Argument { message, .. } if message.ends_with(ROWS_STOPPED) => Some(
+                "bound variable-length patterns (`-[*..3]-`), lower --max-hops, or narrow the \
+                 MATCH with labels and properties"
+                    .into(),
+            ),
             _ => None,
         }
     }

@@ -5,6 +5,11 @@
 //! streaming shortcut: a `MATCH` whose rows go straight to a projection with
 //! `LIMIT` and nothing that needs every row stops matching once it has
 //! enough.
+//!
+//! Indexing here cannot fail: slots come from the planner, below the row's
+//! length; `p.items[k]`, `p.order[i]` and `groups[g]` are indexed by
+//! positions of those same vectors; a path's `nodes` hold one more entry than
+//! its relationships.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -166,8 +171,9 @@ fn too_many(rows: usize, session: &Session, span: Span) -> Result<(), QueryError
         super::error::Code::NumberOutOfRange,
         span,
         format!(
-            "this clause produced more than {} rows, so the query was stopped",
-            session.max_rows
+            "this clause produced more than {} rows{}",
+            session.max_rows,
+            super::error::ROWS_STOPPED
         ),
     ))
 }

@@ -14,6 +14,12 @@
 //! relationship isomorphism). A variable-length relationship without an
 //! upper bound stops at the session's hop limit, and records that it did
 //! when there was more to walk.
+//!
+//! Indexing here cannot fail: the planner gives every variable a slot below
+//! the row's length (`st.row`, `st.bound` are built with one entry per slot),
+//! and `pi`, `pos` and `j` walk the plan's parts, nodes and relationships,
+//! from which `st.nodes`, `st.steps`, `self.labels` and `self.types` are built
+//! with the same shape; query text never becomes an index.
 
 use super::ast::Dir;
 use super::error::QueryError;

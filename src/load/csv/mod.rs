@@ -180,6 +180,7 @@ struct CsvFile {
 }
 
 fn open(path: &Path) -> std::io::Result<CsvFile> {
+    crate::load::refuse_special(path)?;
     let mut data = std::fs::read(path)?;
     let base = if data.starts_with(b"\xEF\xBB\xBF") {
         data.drain(..3);
@@ -238,6 +239,7 @@ fn header(
                     reason: format!("`{file_name}` is empty"),
                     help: format!(
                         "its first line is the header: `{}`, then any property columns",
+                        // cannot fail: `required` counts the leading entries of `fixed`.
                         fixed[..required].join(",")
                     ),
                 })
@@ -267,6 +269,7 @@ fn header(
         }
         seen.push(name);
         if let Some(f) = fixed.iter().position(|&f| f == text) {
+            // cannot fail: `f` is a position in `fixed`, and `h.fixed` has one slot per entry.
             h.fixed[f] = Some(i);
         } else if fixed.contains(&name) {
             bad(
@@ -287,6 +290,7 @@ fn header(
             });
         }
     }
+    // cannot fail: `required <= fixed.len() == h.fixed.len()`.
     for (f, name) in fixed[..required].iter().enumerate() {
         if h.fixed[f].is_none() {
             let near = records
@@ -298,6 +302,7 @@ fn header(
                     Some(near) => format!("did you mean `{name}` instead of `{near}`?"),
                     None => format!(
                         "the header starts `{}`; further columns are properties",
+                        // cannot fail: as above.
                         fixed[..required].join(",")
                     ),
                 },
@@ -444,6 +449,7 @@ pub(crate) fn read_nodes(
     // Rows are about 40 bytes in generated graphs; reserving too much costs
     // only address space.
     nodes.reserve(csv.data.len() / 32);
+    // cannot fail: a nodes header has a slot for each of the four NODE_COLUMNS.
     let (c_id, c_kind, c_name, c_prov) = (h.fixed(0), h.fixed(1), h.fixed(2), h.fixed[3]);
     let sources = nodes.graph.sources().to_vec();
     let mut ticker = Ticker {
@@ -572,6 +578,8 @@ impl EdgeWork {
             };
             let pos = out.len();
             let data = &csv.data;
+            // cannot fail: `body` is a position of the records reader, at most `data.len()`;
+            // chunk ends are clamped to `data.len()`.
             if memchr::memchr(b'"', &data[body..]).is_some() {
                 // Quoted fields may hold newlines: one chunk, read in order.
                 chunks.push((pos, body..data.len()));
@@ -638,6 +646,8 @@ impl EdgeWork {
         // from the back into file order.
         let mut starts: Vec<Vec<usize>> = Vec::new();
         while let Some(c) = self.claim(from_front) {
+            // cannot fail: `claim` returns indices of `chunks`, and each chunk's `pos`
+            // is the index of the file it was cut from.
             let (pos, range) = &self.chunks[c];
             let f = &self.files[*pos];
             let Some(h) = &f.header else {
@@ -679,6 +689,8 @@ fn parse_chunk(
     let base = f.base + range.start as u64;
     let mut records = Records::new(&f.data[range]);
     let (c_from, c_rel, c_to) = (h.fixed(0), h.fixed(1), h.fixed(2));
+    // cannot fail: `range` is a chunk cut from this file's data; the edges header
+    // has a slot for each of the five EDGE_COLUMNS.
     let (c_basis, c_prov) = (h.fixed[3], h.fixed[4]);
     let mut problems = Problems::default();
     let problems = &mut problems;

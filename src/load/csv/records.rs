@@ -64,6 +64,8 @@ impl<'a> Records<'a> {
                 return Next::End;
             }
             let start = self.pos;
+            // cannot fail: start < data.len() (checked above), newline <= data.len(),
+            // and end - 1 >= start whenever end > start.
             let newline = memchr(b'\n', &data[start..]).map_or(data.len(), |i| start + i);
             let mut end = newline;
             if end > start && data[end - 1] == b'\r' {
@@ -74,6 +76,8 @@ impl<'a> Records<'a> {
                 continue;
             }
             self.start = start;
+            // cannot fail: start <= end <= newline <= data.len(); memchr and memchr_iter
+            // give offsets inside the slice they search.
             let unclosed = if memchr(b'"', &data[start..end]).is_none() {
                 self.pos = newline + 1;
                 self.end = end;
@@ -110,6 +114,8 @@ impl<'a> Records<'a> {
         let mut i = start;
         let mut unclosed = false;
         loop {
+            // Indexing below cannot fail: every `data[i]` is guarded by `i < len`,
+            // and `memchr` gives `k` with `i + k < len`.
             let field = self.scratch.len();
             if i < len && data[i] == b'"' {
                 i += 1;
@@ -176,6 +182,8 @@ impl<'a> Records<'a> {
         let Some(&(a, b)) = self.fields.get(i) else {
             return "";
         };
+        // cannot fail: (a, b) are field bounds this parser pushed, inside
+        // `scratch` or `data`.
         if self.in_scratch {
             std::str::from_utf8(&self.scratch[a..b]).unwrap_or("")
         } else {
