@@ -457,6 +457,11 @@ impl LoadError {
         use LoadErrorKind as K;
         let did_you_mean = |s: &Option<String>| s.as_ref().map(|s| format!("did you mean `{s}`?"));
         match &self.kind {
+            K::Read { io, .. } if io.kind() == std::io::ErrorKind::TimedOut => Some(
+                "start the program that writes to it before seccoop, or save the graph to a \
+                 regular file first"
+                    .into(),
+            ),
             K::Read { .. } => Some(
                 "check the path; `-g FILE` takes a TOML or JSON graph file, a JSON Lines file \
                  (.jsonl), a CSV folder, or RDF as Turtle (.ttl) or N-Triples (.nt)"

@@ -142,14 +142,23 @@ pub fn read_file(path: &Path) -> (Option<Arc<SourceFile>>, Option<LoadError>) {
         };
         return (None, Some(LoadError::bare(kind)));
     }
-    if let Some(what) = special_file(path) {
-        let kind = LoadErrorKind::NotAFile {
-            path: path.to_path_buf(),
-            what,
-        };
-        return (None, Some(LoadError::bare(kind)));
-    }
-    let bytes = match std::fs::read(path) {
+    let fifo = match special_file(path) {
+        Some("FIFO") => true,
+        Some(what) => {
+            let kind = LoadErrorKind::NotAFile {
+                path: path.to_path_buf(),
+                what,
+            };
+            return (None, Some(LoadError::bare(kind)));
+        }
+        _ => false,
+    };
+    let read = if fifo {
+        read_fifo(path)
+    } else {
+        std::fs::read(path)
+    };
+    let bytes = match read {
         Ok(bytes) => bytes,
         Err(source) => {
             let reason = io_reason(&source);
@@ -181,6 +190,40 @@ pub fn read_file(path: &Path) -> (Option<Arc<SourceFile>>, Option<LoadError>) {
     }
 }
 
+/// How long a FIFO is given to find a writer before `-g` gives up on it.
+pub const FIFO_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Reads a FIFO or pipe, so `-g <(command)` and `-g /dev/stdin` work.
+///
+/// Opening a FIFO blocks until some program opens it for writing, which may
+/// never happen; the open runs on its own thread and is given [`FIFO_WAIT`].
+/// A thread still waiting then is left behind: the command is about to fail
+/// and exit. Once a writer is there, reading waits for it as long as it
+/// writes, as any reader of a pipe does.
+fn read_fifo(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(std::fs::File::open(owned));
+    });
+    let mut file = match rx.recv_timeout(FIFO_WAIT) {
+        Ok(opened) => opened?,
+        Err(_) => {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "it is a FIFO and no program opened it for writing within {} s",
+                    FIFO_WAIT.as_secs()
+                ),
+            ));
+        }
+    };
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
 /// An error for opening a special file (see [`special_file`]) as a bulk
 /// input, before the open that could block.
 pub(crate) fn refuse_special(path: &Path) -> std::io::Result<()> {
@@ -194,8 +237,9 @@ pub(crate) fn refuse_special(path: &Path) -> std::io::Result<()> {
 }
 
 /// What `path` is when it is neither a file nor a directory: a FIFO with
-/// no writer would block the read forever, and a device such as `/dev/zero`
-/// never ends.
+/// no writer would block the read forever (graph files read one with a
+/// bound on the wait, [`read_fifo`]; bulk inputs refuse it), and a device
+/// such as `/dev/zero` never ends.
 pub(crate) fn special_file(path: &Path) -> Option<&'static str> {
     let kind = std::fs::metadata(path).ok()?.file_type();
     #[cfg(unix)]

@@ -452,6 +452,11 @@ fn excerpt(data: &str, base: usize, starts: &[usize]) -> (String, impl Fn(usize)
         }
         line_start += line.len();
     }
+    // A label just past a final line break (an error at the end of the
+    // file) stays on the empty last line rather than moving up one.
+    if data.ends_with('\n') {
+        marks.push((line_start, text.len()));
+    }
     let map = move |offset: usize| {
         let i = marks.partition_point(|&(s, _)| s <= offset);
         match i.checked_sub(1).and_then(|i| marks.get(i)) {
@@ -589,6 +594,17 @@ mod tests {
         // The window starts a third of its width before the label.
         assert_eq!(map(500), '…'.len_utf8() + MAX_SOURCE_LINE / 3);
         assert_eq!(map(0), map(10));
+    }
+
+    #[test]
+    fn a_label_at_the_end_of_a_file_stays_on_its_last_line() {
+        // Bug: an error at the end of a file that ends in a line break was
+        // shown on the line before it (N-Triples' "must be followed by a dot").
+        let data = "a .\nb\n";
+        let (text, map) = excerpt(data, 0, &[data.len()]);
+        assert_eq!(text, data);
+        assert_eq!(map(data.len()), text.len());
+        assert_eq!(map(5), 5);
     }
 
     #[test]

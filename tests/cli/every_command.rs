@@ -104,6 +104,25 @@ const CASES: &[Case] = &[
         runtime: &["query", "RETURN undefined_variable"],
         usage: &["query", "--param", "no-equals-sign", "RETURN 1"],
     },
+    Case {
+        name: "schema",
+        success: &["schema"],
+        runtime: &["-o", "missing/schema.json", "schema"],
+        usage: &["schema", "--format", "csv"],
+    },
+    Case {
+        name: "completions",
+        success: &["completions", "bash"],
+        runtime: &["-o", "missing/seccoop.bash", "completions", "bash"],
+        usage: &["completions", "tcsh"],
+    },
+    Case {
+        name: "man",
+        success: &["man"],
+        // A file where the folder of pages should be.
+        runtime: &["man", "--dir", "good.toml"],
+        usage: &["man", "--format", "json"],
+    },
 ];
 
 /// A scratch folder with `good.toml` and `bad.toml`.
@@ -322,6 +341,11 @@ fn a_failed_run_leaves_an_existing_output_file_alone() {
     // (a failed check in JSON writes its report: see the next test).
     let before = "the answer of an earlier run\n".repeat(1000);
     for case in CASES {
+        // `schema` and `completions` fail only when writing fails: the
+        // next test covers that.
+        if case.runtime.contains(&"-o") {
+            continue;
+        }
         let scratch = folder();
         scratch.write("answer.txt", &before);
         let mut args = case.runtime.to_vec();
