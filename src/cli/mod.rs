@@ -51,8 +51,8 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "seccoop", version, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
-    /// Load this graph instead of the built-in one: a TOML or JSON file, a JSON Lines file
-    /// (.jsonl), or a CSV folder (nodes.csv, edges.csv); repeat to merge.
+    /// Load this graph instead of the built-in one: a TOML, JSON or GraphML file, a JSON Lines
+    /// file (.jsonl), or a CSV folder (nodes.csv, edges.csv); repeat to merge.
     #[arg(short = 'g', long = "graph", value_name = "FILE", global = true)]
     pub graph: Vec<PathBuf>,
 
@@ -349,7 +349,7 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
         Command::Export(args) => export::run(&args, &ctx()?),
         Command::Generate(args) => generate::run(&args, printing.format),
-        Command::Convert(args) => convert::run(&args, printing.format, &progress_bar()),
+        Command::Convert(args) => convert::run(&args, &graph, printing.format, &progress_bar()),
         Command::Query(args) => query::run(&args, &ctx()?),
     }
 }

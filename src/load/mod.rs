@@ -21,6 +21,7 @@ pub mod csv;
 pub mod decode;
 pub mod doc;
 mod error;
+pub mod graphml;
 pub mod jsonl;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +49,8 @@ pub enum FileFormat {
     Toml,
     /// JSON (`.json`, or text that starts with `{`).
     Json,
+    /// GraphML (`.graphml`, `.xml`, or text that starts with `<`).
+    GraphMl,
 }
 
 impl FileFormat {
@@ -60,7 +63,9 @@ impl FileFormat {
         match ext.as_deref() {
             Some("json") => FileFormat::Json,
             Some("toml") => FileFormat::Toml,
+            Some("graphml" | "xml") => FileFormat::GraphMl,
             _ if text.trim_start().starts_with('{') => FileFormat::Json,
+            _ if graphml::looks_like_xml(text) => FileFormat::GraphMl,
             _ => FileFormat::Toml,
         }
     }
@@ -172,6 +177,9 @@ pub(crate) fn io_reason(e: &std::io::Error) -> String {
 
 /// Parses and decodes one graph file.
 pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDecl {
+    if FileFormat::detect(&file.name, &file.text) == FileFormat::GraphMl {
+        return graphml::decode_graphml(file, errors);
+    }
     match parse_doc(file, errors) {
         Some(doc) => decode::decode_file(file, &doc, errors),
         None => FileDecl::default(),
@@ -206,6 +214,7 @@ fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc>
                 ));
             })
             .ok(),
+        FileFormat::GraphMl => None,
     }
 }
 

@@ -13,8 +13,11 @@
 //! provenance, in the graph's order.
 
 pub mod csv;
+pub mod graphdb;
+pub mod graphml;
 pub mod json;
 pub mod jsonl;
+pub mod node_link;
 pub mod toml;
 
 use std::io::{BufWriter, Write};
@@ -35,6 +38,14 @@ pub enum GraphFormat {
     Jsonl,
     /// A CSV folder: nodes.csv, edges.csv, graph.toml, schema.toml.
     Csv,
+    /// GraphML, for Gephi, yEd, Cytoscape and NetworkX (.graphml).
+    Graphml,
+    /// Node-link JSON, as NetworkX's node_link_graph reads it.
+    NodeLink,
+    /// A folder of CSV files and a Cypher script for Neo4j's LOAD CSV.
+    Neo4j,
+    /// A folder of CSV files and a Cypher script for Kuzu's COPY.
+    Kuzu,
 }
 
 impl GraphFormat {
@@ -45,11 +56,17 @@ impl GraphFormat {
             GraphFormat::Json => "json",
             GraphFormat::Jsonl => "jsonl",
             GraphFormat::Csv => "csv",
+            GraphFormat::Graphml => "graphml",
+            GraphFormat::NodeLink => "node-link",
+            GraphFormat::Neo4j => "neo4j",
+            GraphFormat::Kuzu => "kuzu",
         }
     }
 
     /// The format a path asks for: an existing directory or a name without
-    /// an extension is a CSV folder; else by extension.
+    /// an extension is a CSV folder; else by extension (`.graphml` is
+    /// GraphML; node-link JSON and the database bundles are asked for with
+    /// `--to`).
     pub fn of_path(path: &Path) -> Option<Self> {
         if path.is_dir() {
             return Some(GraphFormat::Csv);
@@ -63,6 +80,7 @@ impl GraphFormat {
             Some("toml") => Some(GraphFormat::Toml),
             Some("json") => Some(GraphFormat::Json),
             Some("jsonl" | "ndjson") => Some(GraphFormat::Jsonl),
+            Some("graphml") => Some(GraphFormat::Graphml),
             Some(_) => None,
         }
     }
@@ -111,6 +129,13 @@ pub fn write(graph: &Graph, path: &Path, format: GraphFormat) -> Result<(), Writ
             atomic(path, |w| jsonl::write(graph, w))
         }
         GraphFormat::Csv => csv::write(graph, path),
+        GraphFormat::Graphml => graphml::write_file(graph, path),
+        GraphFormat::NodeLink => {
+            node_link::check(graph)?;
+            atomic(path, |w| node_link::write(graph, w))
+        }
+        GraphFormat::Neo4j => graphdb::write(graph, path, graphdb::Database::Neo4j),
+        GraphFormat::Kuzu => graphdb::write(graph, path, graphdb::Database::Kuzu),
     }
 }
 
