@@ -810,18 +810,22 @@ impl<'a> Parser<'a> {
         let Some(kind) = kind else {
             let declared = self
                 .keys
-                .values()
-                .any(|k| k.name.as_deref() == Some("kind"));
+                .iter()
+                .find(|(_, k)| k.name.as_deref() == Some("kind") && k.domain != Domain::Edge)
+                .map(|(id, _)| id.clone());
+            let help = match declared {
+                Some(key) => format!(
+                    "give the node a <data key=\"{key}\"> naming its kind, one of the schema's kinds"
+                ),
+                None => "declare <key id=\"kind\" for=\"node\" attr.name=\"kind\" \
+                         attr.type=\"string\"/> and give every node a <data key=\"kind\">"
+                    .into(),
+            };
             self.error(
                 span,
                 markup(
                     format!("GraphML node `{}` has no `kind`", raw_id.value),
-                    if declared {
-                        "give the node a <data> for the `kind` key: activity, threat, actor, …"
-                    } else {
-                        "declare <key id=\"kind\" for=\"node\" attr.name=\"kind\" attr.type=\"string\"/> \
-                         and give every node a <data key=\"kind\">"
-                    },
+                    help,
                 ),
             );
             self.out.rejected_ids.extend(id);

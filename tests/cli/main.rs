@@ -22,10 +22,10 @@ mod export;
 mod gaps;
 mod hostile;
 mod impact;
+mod interchange;
 mod list;
 mod mermaid;
 mod path;
-#[allow(dead_code)] // until the interchange tests use it
 mod python;
 mod query;
 mod readme;
