@@ -23,6 +23,7 @@ pub mod doc;
 mod error;
 pub mod graphml;
 pub mod jsonl;
+pub mod node_link;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -181,6 +182,9 @@ pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDe
         return graphml::decode_graphml(file, errors);
     }
     match parse_doc(file, errors) {
+        Some(doc) if node_link::is_node_link(&doc) => {
+            node_link::decode_node_link(file, &doc, errors)
+        }
         Some(doc) => decode::decode_file(file, &doc, errors),
         None => FileDecl::default(),
     }
@@ -256,7 +260,8 @@ pub fn load_sources(files: Vec<Arc<SourceFile>>) -> Result<Graph, LoadErrors> {
     Err(LoadErrors(errors))
 }
 
-/// Reads, checks and merges graph files into one graph.
+/// Reads, checks and merges graph files into one graph (TOML, JSON,
+/// node-link JSON and GraphML files, or CSV folders and JSON Lines files).
 ///
 /// Every problem in every file is reported, in file order. CSV folders and
 /// JSON Lines files load together, but not with TOML or JSON files.

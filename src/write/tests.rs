@@ -80,8 +80,10 @@ fn the_curated_graph_survives_toml_json_jsonl_csv_toml() {
     assert_eq!(dump(&csv), dump(&start), "JSON Lines → CSV");
     let graphml = through(&csv, dir.path(), "d.graphml", GraphFormat::Graphml);
     assert_eq!(dump(&graphml), dump(&start), "CSV → GraphML");
-    let toml = through(&graphml, dir.path(), "e.toml", GraphFormat::Toml);
-    assert_eq!(dump(&toml), dump(&start), "GraphML → TOML");
+    let node_link = through(&graphml, dir.path(), "e.json", GraphFormat::NodeLink);
+    assert_eq!(dump(&node_link), dump(&start), "GraphML → node-link");
+    let toml = through(&node_link, dir.path(), "f.toml", GraphFormat::Toml);
+    assert_eq!(dump(&toml), dump(&start), "node-link → TOML");
 }
 
 #[test]
@@ -123,6 +125,7 @@ basis = "inferred"
         ("g.jsonl", GraphFormat::Jsonl),
         ("g", GraphFormat::Csv),
         ("g.graphml", GraphFormat::Graphml),
+        ("g.nl.json", GraphFormat::NodeLink),
     ] {
         assert_eq!(
             dump(&through(&g, dir.path(), name, format)),
@@ -159,8 +162,9 @@ fn value() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Property names: anything a header can hold, except the fixed columns
-/// and `type` (the record type in JSON Lines).
+/// Property names: anything a header can hold, except the fixed columns,
+/// `type` (the record type in JSON Lines) and the edge fields of node-link
+/// JSON.
 fn prop_name() -> impl Strategy<Value = String> {
     "[a-z][a-z:_ é]{0,6}".prop_filter("not reserved", |n| {
         ![
@@ -173,6 +177,9 @@ fn prop_name() -> impl Strategy<Value = String> {
             "to",
             "basis",
             "type",
+            "source",
+            "target",
+            "key",
         ]
         .contains(&n.as_str())
             && crate::load::decode::text_problem(n).is_none()
@@ -313,6 +320,7 @@ proptest! {
             ("g.jsonl", GraphFormat::Jsonl),
             ("g", GraphFormat::Csv),
             ("g.graphml", GraphFormat::Graphml),
+            ("g.nl.json", GraphFormat::NodeLink),
         ] {
             prop_assert_eq!(&dump(&through(&g, dir.path(), name, format)), &want, "{}", name);
         }

@@ -501,6 +501,9 @@ g.add_edge("joint <patrols> & drills", "terrorism", rel="addresses", basis="infe
 g.add_edge("radicalization", "terrorism", rel="drives")
 g.add_edge("radicalization", "terrorism", rel="kind_of")
 nx.write_graphml(g, sys.argv[1])
+import json
+with open(sys.argv[3], "w", encoding="utf-8") as f:
+    json.dump(nx.node_link_data(g), f)
 d = nx.DiGraph()
 d.add_node("a", kind="threat")
 d.add_node("b", kind="activity", name="B")
@@ -528,33 +531,31 @@ fn graphml_written_by_networkx_loads() {
                 .join("simple.graphml")
                 .to_str()
                 .expect("UTF-8"),
+            scratch.path().join("multi.json").to_str().expect("UTF-8"),
         ],
     );
-    scratch
-        .run(&["-g", "multi.graphml", "related", "terrorism"])
-        .success()
-        .stdout_is(
-            "\
+    // The same graph from NetworkX's GraphML and from its node-link JSON.
+    for file in ["multi.graphml", "multi.json"] {
+        scratch
+            .run(&["-g", file, "related", "terrorism"])
+            .success()
+            .stdout_is(
+                "\
 REL        DIR  ID                        KIND      NAME                      BASIS
 addresses  in   joint <patrols> & drills  activity  joint <patrols> & drills  inferred
 kind_of    in   radicalization            threat    Radicalization            stated
 drives     in   radicalization            threat    Radicalization            stated
 ",
+            );
+        let shown = scratch
+            .run(&["-g", file, "show", "terrorism", "--format", "json"])
+            .json();
+        assert_eq!(
+            shown["properties"],
+            json!({"severity": 5, "score": 0.75, "listed": true}),
+            "{file}"
         );
-    let shown = scratch
-        .run(&[
-            "-g",
-            "multi.graphml",
-            "show",
-            "terrorism",
-            "--format",
-            "json",
-        ])
-        .json();
-    assert_eq!(
-        shown["properties"],
-        json!({"severity": 5, "score": 0.75, "listed": true})
-    );
+    }
     let edges = scratch
         .run(&[
             "-g",
@@ -697,6 +698,28 @@ fn graphml_typed_value_that_does_not_parse() {
         "`started` is declared `int`, but `since 2019` is not an integer",
         "write an integer here, or change the key's attr.type",
     );
+}
+
+#[test]
+fn node_link_problems_are_placed_in_the_file() {
+    let scratch = Scratch::new();
+    scratch.write(
+        "nl.json",
+        r#"{"directed": true, "multigraph": true, "graph": {},
+ "nodes": [{"id": 1, "kind": "threat"}, {"id": "drills", "kind": "activty"}],
+ "edges": [{"source": "drills", "target": 2, "rel": "addresses", "key": 0}]}
+"#,
+    );
+    scratch
+        .run(&["-g", "nl.json", "check"])
+        .error()
+        .stderr_has(&[
+            "× unknown kind `activty`",
+            "[nl.json:2:66]",
+            "did you mean `activity`?",
+            "× edge to `2` is not a node of the graph",
+            "[nl.json:3:43]",
+        ]);
 }
 
 #[test]
