@@ -138,13 +138,28 @@ fn check_names(graph: &Graph, db: Database) -> Result<(), WriteError> {
     Ok(())
 }
 
+/// The nodes of one kind: a node table.
+struct KindTable {
+    kind: KindId,
+    /// The CSV file, `None` when the kind has no nodes.
+    file: Option<String>,
+    columns: Vec<Column>,
+    provenance: bool,
+}
+
+/// The edges of one relation: a relationship table.
+struct RelTable {
+    rel: RelId,
+    columns: Vec<Column>,
+    provenance: bool,
+    /// One CSV file per pair of kinds that has edges.
+    files: Vec<((KindId, KindId), String)>,
+}
+
 /// What the bundle holds, worked out before anything is written.
 struct Plan {
-    /// Every kind: its file (`None` when it has no nodes), its columns, and
-    /// whether it has a provenance column.
-    kinds: Vec<(KindId, Option<String>, Vec<Column>, bool)>,
-    /// Every relation: its columns, provenance, and its files by kind pair.
-    rels: Vec<(RelId, Vec<Column>, bool, Vec<((KindId, KindId), String)>)>,
+    kinds: Vec<KindTable>,
+    rels: Vec<RelTable>,
 }
 
 fn plan(graph: &Graph) -> Plan {
@@ -155,8 +170,12 @@ fn plan(graph: &Graph) -> Plan {
             let nodes = || graph.nodes().filter(move |(_, n)| n.kind == k);
             let cols = columns(nodes().map(|(_, n)| &n.properties));
             let prov = nodes().any(|(_, n)| !n.provenance.is_empty());
-            let table = nodes().next().map(|_| format!("node_{}.csv", def.name));
-            (k, table, cols, prov)
+            KindTable {
+                kind: k,
+                file: nodes().next().map(|_| format!("node_{}.csv", def.name)),
+                columns: cols,
+                provenance: prov,
+            }
         })
         .collect();
     let kind_of = |ix| graph.node(ix).map(|n| n.kind);
@@ -188,7 +207,12 @@ fn plan(graph: &Graph) -> Plan {
                     ((f, t), file)
                 })
                 .collect();
-            (r, cols, prov, files)
+            RelTable {
+                rel: r,
+                columns: cols,
+                provenance: prov,
+                files,
+            }
         })
         .collect();
     Plan { kinds, rels }
@@ -202,9 +226,15 @@ pub fn write(graph: &Graph, dir: &Path, db: Database) -> Result<(), WriteError> 
         source,
     })?;
     let plan = plan(graph);
-    for (kind, table, cols, prov) in &plan.kinds {
-        let Some(table) = table else { continue };
-        atomic(&dir.join(table), |w| {
+    for KindTable {
+        kind,
+        file,
+        columns: cols,
+        provenance: prov,
+    } in &plan.kinds
+    {
+        let Some(file) = file else { continue };
+        atomic(&dir.join(file), |w| {
             let mut csv = ::csv::Writer::from_writer(w);
             let mut head = vec!["id", "name"];
             head.extend(cols.iter().map(|c| c.name.as_str()));
@@ -228,7 +258,13 @@ pub fn write(graph: &Graph, dir: &Path, db: Database) -> Result<(), WriteError> 
             csv.flush()
         })?;
     }
-    for (rel, cols, prov, files) in &plan.rels {
+    for RelTable {
+        rel,
+        columns: cols,
+        provenance: prov,
+        files,
+    } in &plan.rels
+    {
         for ((fk, tk), file) in files {
             atomic(&dir.join(file), |w| {
                 let mut csv = ::csv::Writer::from_writer(w);
@@ -280,6 +316,18 @@ fn provenance_cell(p: &[crate::model::Provenance]) -> std::io::Result<String> {
     }
 }
 
+/// The column declarations of a table: properties, then provenance.
+fn column_fields(columns: &[Column], provenance: bool) -> Vec<String> {
+    let mut fields: Vec<String> = columns
+        .iter()
+        .map(|c| format!("{} {}", ident(&c.name), db_type(c.ty)))
+        .collect();
+    if provenance {
+        fields.push("`provenance` STRING".into());
+    }
+    fields
+}
+
 fn kuzu_script(graph: &Graph, plan: &Plan) -> String {
     let schema = graph.schema();
     let mut s = String::from(
@@ -287,46 +335,34 @@ fn kuzu_script(graph: &Graph, plan: &Plan) -> String {
          // this script. Run it from this folder, e.g. `kuzu graph.kuzu < kuzu-import.cypher`,\n\
          // or in Python: conn.execute(open(\"kuzu-import.cypher\").read()).\n",
     );
-    for (kind, _, cols, prov) in &plan.kinds {
+    for t in &plan.kinds {
         let mut fields = vec!["`id` STRING".to_string(), "`name` STRING".to_string()];
-        fields.extend(
-            cols.iter()
-                .map(|c| format!("{} {}", ident(&c.name), db_type(c.ty))),
-        );
-        if *prov {
-            fields.push("`provenance` STRING".into());
-        }
+        fields.extend(column_fields(&t.columns, t.provenance));
         fields.push("PRIMARY KEY (`id`)".into());
         let _ = writeln!(
             s,
             "CREATE NODE TABLE {}({});",
-            ident(&schema.kind(*kind).name),
+            ident(&schema.kind(t.kind).name),
             fields.join(", ")
         );
     }
-    for (rel, cols, prov, _) in &plan.rels {
-        let def = schema.relation(*rel);
+    for t in &plan.rels {
+        let def = schema.relation(t.rel);
         let mut fields: Vec<String> = def
             .from
             .iter()
             .flat_map(|f| {
-                def.to.iter().map(move |t| {
+                def.to.iter().map(move |to| {
                     format!(
                         "FROM {} TO {}",
                         ident(&schema.kind(*f).name),
-                        ident(&schema.kind(*t).name)
+                        ident(&schema.kind(*to).name)
                     )
                 })
             })
             .collect();
         fields.push("`basis` STRING".into());
-        fields.extend(
-            cols.iter()
-                .map(|c| format!("{} {}", ident(&c.name), db_type(c.ty))),
-        );
-        if *prov {
-            fields.push("`provenance` STRING".into());
-        }
+        fields.extend(column_fields(&t.columns, t.provenance));
         let _ = writeln!(
             s,
             "CREATE REL TABLE {}({});",
@@ -334,27 +370,27 @@ fn kuzu_script(graph: &Graph, plan: &Plan) -> String {
             fields.join(", ")
         );
     }
-    for (kind, table, _, _) in &plan.kinds {
-        if let Some(table) = table {
+    for t in &plan.kinds {
+        if let Some(file) = &t.file {
             let _ = writeln!(
                 s,
-                "COPY {} FROM '{}' (HEADER=true, PARALLEL=false);",
-                ident(&schema.kind(*kind).name),
-                table
+                "COPY {} FROM '{file}' (HEADER=true, PARALLEL=false);",
+                ident(&schema.kind(t.kind).name),
             );
         }
     }
-    for (rel, _, _, files) in &plan.rels {
-        let def = schema.relation(*rel);
+    for t in &plan.rels {
+        let def = schema.relation(t.rel);
         let single = def.from.len() == 1 && def.to.len() == 1;
-        for ((f, t), file) in files {
+        for ((f, to), file) in &t.files {
+            // A table over several pairs of kinds loads one pair at a time.
             let pair = if single {
                 String::new()
             } else {
                 format!(
                     "from='{}', to='{}', ",
                     schema.kind(*f).name,
-                    schema.kind(*t).name
+                    schema.kind(*to).name
                 )
             };
             let _ = writeln!(
@@ -378,6 +414,24 @@ fn neo4j_read(column: &str, ty: ColumnType) -> String {
     }
 }
 
+/// `SET` of a node's or relationship's columns, each read as its type.
+fn neo4j_set(var: &str, first: Option<&str>, columns: &[Column], provenance: bool) -> String {
+    let mut parts: Vec<String> = first.into_iter().map(str::to_string).collect();
+    parts.extend(
+        columns
+            .iter()
+            .map(|c| format!("{var}.{} = {}", ident(&c.name), neo4j_read(&c.name, c.ty))),
+    );
+    if provenance {
+        parts.push(format!("{var}.`provenance` = row.`provenance`"));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("\nSET {}", parts.join(", "))
+    }
+}
+
 fn neo4j_script(graph: &Graph, plan: &Plan) -> String {
     let schema = graph.schema();
     let mut s = String::from(
@@ -385,8 +439,8 @@ fn neo4j_script(graph: &Graph, plan: &Plan) -> String {
          // database's import folder, then run\n\
          //   cypher-shell -u neo4j -p PASSWORD -f neo4j-import.cypher\n",
     );
-    for (kind, _, _, _) in &plan.kinds {
-        let name = &schema.kind(*kind).name;
+    for t in &plan.kinds {
+        let name = &schema.kind(t.kind).name;
         let _ = writeln!(
             s,
             "CREATE CONSTRAINT {} IF NOT EXISTS FOR (n:{}) REQUIRE n.`id` IS UNIQUE;",
@@ -394,47 +448,32 @@ fn neo4j_script(graph: &Graph, plan: &Plan) -> String {
             ident(name)
         );
     }
-    let set = |var: &str, cols: &[Column], prov: bool| {
-        let mut parts: Vec<String> = cols
-            .iter()
-            .map(|c| format!("{var}.{} = {}", ident(&c.name), neo4j_read(&c.name, c.ty)))
-            .collect();
-        if prov {
-            parts.push(format!("{var}.`provenance` = row.`provenance`"));
-        }
-        if parts.is_empty() {
-            String::new()
-        } else {
-            format!("\nSET {}", parts.join(", "))
-        }
-    };
-    for (kind, table, cols, prov) in &plan.kinds {
-        let Some(table) = table else { continue };
+    for t in &plan.kinds {
+        let Some(file) = &t.file else { continue };
         let _ = writeln!(
             s,
-            "LOAD CSV WITH HEADERS FROM 'file:///{}' AS row\n\
+            "LOAD CSV WITH HEADERS FROM 'file:///{file}' AS row\n\
              CREATE (n:{} {{`id`: row.`id`, `name`: row.`name`}}){};",
-            table,
-            ident(&schema.kind(*kind).name),
-            set("n", cols, *prov)
+            ident(&schema.kind(t.kind).name),
+            neo4j_set("n", None, &t.columns, t.provenance)
         );
     }
-    for (rel, cols, prov, files) in &plan.rels {
-        for ((f, t), file) in files {
-            let mut props = set("r", cols, *prov);
-            if props.is_empty() {
-                props = "\nSET r.`basis` = row.`basis`".into();
-            } else {
-                props = props.replacen("\nSET ", "\nSET r.`basis` = row.`basis`, ", 1);
-            }
+    for t in &plan.rels {
+        for ((f, to), file) in &t.files {
             let _ = writeln!(
                 s,
                 "LOAD CSV WITH HEADERS FROM 'file:///{file}' AS row\n\
                  MATCH (a:{} {{`id`: row.`from`}}), (b:{} {{`id`: row.`to`}})\n\
-                 CREATE (a)-[r:{}]->(b){props};",
+                 CREATE (a)-[r:{}]->(b){};",
                 ident(&schema.kind(*f).name),
-                ident(&schema.kind(*t).name),
-                ident(&schema.relation(*rel).name),
+                ident(&schema.kind(*to).name),
+                ident(&schema.relation(t.rel).name),
+                neo4j_set(
+                    "r",
+                    Some("r.`basis` = row.`basis`"),
+                    &t.columns,
+                    t.provenance
+                )
             );
         }
     }
