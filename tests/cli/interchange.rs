@@ -630,11 +630,27 @@ fn load(file: &str) -> crate::harness::Run {
     seccoop(&["-g", file, "list"])
 }
 
+/// The fixtures in `tests/fixtures/graphml/` hold one problem each.
+#[test]
+fn each_graphml_fixture_holds_exactly_one_problem() {
+    let dir = crate::harness::fixtures().join("graphml");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).expect("read tests/fixtures/graphml") {
+        let name = entry.expect("a directory entry").file_name();
+        let name = name.to_str().expect("a UTF-8 file name");
+        let run = seccoop(&["check", &format!("graphml/{name}"), "--format", "json"]);
+        let problems = run.exits(1).json()["problems"].as_array().map(Vec::len);
+        assert_eq!(problems, Some(1), "{run}");
+        checked += 1;
+    }
+    assert_eq!(checked, 7);
+}
+
 #[test]
 fn graphml_node_without_kind() {
     assert_load_error(
-        &load("bad/graphml-node-without-kind.graphml"),
-        "bad/graphml-node-without-kind.graphml:9:5",
+        &load("graphml/node-without-kind.graphml"),
+        "graphml/node-without-kind.graphml:9:5",
         "GraphML node `drills` has no `kind`",
         "give the node a <data key=\"kind\"> naming its kind, one of the schema's kinds",
     );
@@ -643,8 +659,8 @@ fn graphml_node_without_kind() {
 #[test]
 fn graphml_unknown_kind_suggests_the_nearest() {
     assert_load_error(
-        &load("bad/graphml-unknown-kind.graphml"),
-        "bad/graphml-unknown-kind.graphml:9:40",
+        &load("graphml/unknown-kind.graphml"),
+        "graphml/unknown-kind.graphml:9:40",
         "unknown kind `activty`",
         "did you mean `activity`?",
     );
@@ -653,8 +669,8 @@ fn graphml_unknown_kind_suggests_the_nearest() {
 #[test]
 fn graphml_unknown_relation_suggests_the_nearest() {
     assert_load_error(
-        &load("bad/graphml-unknown-relation.graphml"),
-        "bad/graphml-unknown-relation.graphml:10:61",
+        &load("graphml/unknown-relation.graphml"),
+        "graphml/unknown-relation.graphml:10:61",
         "unknown relation `adresses`",
         "did you mean `addresses`?",
     );
@@ -663,8 +679,8 @@ fn graphml_unknown_relation_suggests_the_nearest() {
 #[test]
 fn graphml_dangling_edge_suggests_the_nearest_node() {
     assert_load_error(
-        &load("bad/graphml-dangling-edge.graphml"),
-        "bad/graphml-dangling-edge.graphml:10:35",
+        &load("graphml/dangling-edge.graphml"),
+        "graphml/dangling-edge.graphml:10:35",
         "edge to `phising` is not a node of the graph",
         "did you mean `phishing`?",
     );
@@ -673,8 +689,8 @@ fn graphml_dangling_edge_suggests_the_nearest_node() {
 #[test]
 fn graphml_edge_without_rel() {
     assert_load_error(
-        &load("bad/graphml-edge-without-rel.graphml"),
-        "bad/graphml-edge-without-rel.graphml:9:5",
+        &load("graphml/edge-without-rel.graphml"),
+        "graphml/edge-without-rel.graphml:9:5",
         "GraphML edge `phishing` → `phishing` has no `rel`",
         "declare <key id=\"rel\" for=\"edge\"",
     );
@@ -683,8 +699,8 @@ fn graphml_edge_without_rel() {
 #[test]
 fn graphml_malformed_xml() {
     assert_load_error(
-        &load("bad/graphml-malformed.graphml"),
-        "bad/graphml-malformed.graphml:9:55",
+        &load("graphml/malformed.graphml"),
+        "graphml/malformed.graphml:9:55",
         "syntax error: ill-formed document: expected `</node>`, but `</nod>` was found",
         "fix the XML syntax at the marked spot",
     );
@@ -693,8 +709,8 @@ fn graphml_malformed_xml() {
 #[test]
 fn graphml_typed_value_that_does_not_parse() {
     assert_load_error(
-        &load("bad/graphml-bad-int.graphml"),
-        "bad/graphml-bad-int.graphml:9:72",
+        &load("graphml/bad-int.graphml"),
+        "graphml/bad-int.graphml:9:72",
         "`started` is declared `int`, but `since 2019` is not an integer",
         "write an integer here, or change the key's attr.type",
     );
