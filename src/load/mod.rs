@@ -183,7 +183,7 @@ pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDe
     }
     match parse_doc(file, errors) {
         Some(doc) if node_link::is_node_link(&doc) => {
-            node_link::decode_node_link(file, &doc, errors)
+            node_link::decode_node_link(file, doc, errors)
         }
         Some(doc) => decode::decode_file(file, &doc, errors),
         None => FileDecl::default(),

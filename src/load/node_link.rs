@@ -52,13 +52,13 @@ pub fn is_node_link(doc: &Doc) -> bool {
 }
 
 /// An integer id as text; anything else unchanged.
-fn id_text(doc: &Doc) -> Doc {
+fn id_text(doc: Doc) -> Doc {
     match doc.value {
         DocValue::Integer(i) => Doc {
             value: DocValue::String(i.to_string()),
             span: doc.span,
         },
-        _ => doc.clone(),
+        _ => doc,
     }
 }
 
@@ -69,138 +69,150 @@ fn key(name: &str, like: &Key) -> Key {
     }
 }
 
+fn node(n: Doc) -> Doc {
+    let Doc {
+        value: DocValue::Table(fields),
+        span,
+    } = n
+    else {
+        return n;
+    };
+    let has_name = fields.iter().any(|(f, _)| f.name == "name");
+    let mut fields: Vec<(Key, Doc)> = fields
+        .into_iter()
+        .map(|(f, value)| match f.name.as_str() {
+            "id" => (f, id_text(value)),
+            _ => (f, value),
+        })
+        .collect();
+    if !has_name && let Some((idk, id)) = fields.iter().find(|(f, _)| f.name == "id") {
+        let name = (key("name", idk), id.clone());
+        fields.push(name);
+    }
+    Doc {
+        value: DocValue::Table(fields),
+        span,
+    }
+}
+
+/// An edge in the graph file's shape, or `None` (after an error) when it
+/// lacks an end.
+fn edge(file: &Arc<SourceFile>, e: Doc, errors: &mut Vec<LoadError>) -> Option<Doc> {
+    let Doc {
+        value: DocValue::Table(fields),
+        span,
+    } = e
+    else {
+        return Some(e);
+    };
+    let mut complete = true;
+    for end in ["source", "target"] {
+        if !fields.iter().any(|(f, _)| f.name == end) {
+            errors.push(LoadError::at(
+                file,
+                span,
+                K::MissingField {
+                    field: end,
+                    what: "a node-link edge",
+                    near: None,
+                },
+            ));
+            complete = false;
+        }
+    }
+    if !complete {
+        return None;
+    }
+    let fields = fields
+        .into_iter()
+        .filter(|(f, _)| f.name != "key")
+        .map(|(f, value)| match f.name.as_str() {
+            "source" => (key("from", &f), id_text(value)),
+            "target" => (key("to", &f), id_text(value)),
+            _ => (f, value),
+        })
+        .collect();
+    Some(Doc {
+        value: DocValue::Table(fields),
+        span,
+    })
+}
+
 /// Decodes node-link JSON, pushing every problem onto `errors`.
-pub fn decode_node_link(
-    file: &Arc<SourceFile>,
-    doc: &Doc,
-    errors: &mut Vec<LoadError>,
-) -> FileDecl {
-    let Some(top) = entries(doc) else {
-        return decode::decode_file(file, doc, errors);
+pub fn decode_node_link(file: &Arc<SourceFile>, doc: Doc, errors: &mut Vec<LoadError>) -> FileDecl {
+    let Doc {
+        value: DocValue::Table(top),
+        span,
+    } = doc
+    else {
+        return decode::decode_file(file, &doc, errors);
     };
     let mut out: Vec<(Key, Doc)> = Vec::new();
     for (k, v) in top {
-        match k.name.as_str() {
-            "graph" => {
-                let Some(attrs) = entries(v) else {
-                    out.push((k.clone(), v.clone()));
-                    continue;
-                };
-                let meta: Vec<(Key, Doc)> = attrs
-                    .iter()
-                    .filter(|(a, _)| matches!(a.name.as_str(), "name" | "description"))
-                    .cloned()
-                    .collect();
-                if !meta.is_empty() {
-                    out.push((
-                        k.clone(),
-                        Doc {
-                            value: DocValue::Table(meta),
-                            span: v.span,
-                        },
-                    ));
-                }
+        match (k.name.as_str(), v) {
+            (
+                "graph",
+                Doc {
+                    value: DocValue::Table(attrs),
+                    span: graph_span,
+                },
+            ) => {
+                let mut meta = Vec::new();
                 for (a, value) in attrs {
-                    if matches!(a.name.as_str(), "sources" | "schema") {
-                        out.push((a.clone(), value.clone()));
+                    match a.name.as_str() {
+                        "name" | "description" => meta.push((a, value)),
+                        "sources" | "schema" => out.push((a, value)),
+                        _ => {}
                     }
                 }
-            }
-            "nodes" => {
-                let DocValue::Array(items) = &v.value else {
-                    out.push((k.clone(), v.clone()));
-                    continue;
-                };
-                let nodes = items.iter().map(|n| {
-                    let Some(fields) = entries(n) else {
-                        return n.clone();
+                if !meta.is_empty() {
+                    let graph = Doc {
+                        value: DocValue::Table(meta),
+                        span: graph_span,
                     };
-                    let mut fields: Vec<(Key, Doc)> = fields
-                        .iter()
-                        .map(|(f, value)| match f.name.as_str() {
-                            "id" => (f.clone(), id_text(value)),
-                            _ => (f.clone(), value.clone()),
-                        })
-                        .collect();
-                    if get(n, "name").is_none()
-                        && let Some((idk, id)) = fields.iter().find(|(f, _)| f.name == "id")
-                    {
-                        let name = (key("name", idk), id.clone());
-                        fields.push(name);
-                    }
-                    Doc {
-                        value: DocValue::Table(fields),
-                        span: n.span,
-                    }
-                });
-                out.push((
-                    k.clone(),
-                    Doc {
-                        value: DocValue::Array(nodes.collect()),
-                        span: v.span,
-                    },
-                ));
-            }
-            "edges" | "links" => {
-                let DocValue::Array(items) = &v.value else {
-                    out.push((key("edges", k), v.clone()));
-                    continue;
-                };
-                let mut edges = Vec::with_capacity(items.len());
-                for e in items {
-                    let Some(fields) = entries(e) else {
-                        edges.push(e.clone());
-                        continue;
-                    };
-                    let mut complete = true;
-                    for end in ["source", "target"] {
-                        if get(e, end).is_none() {
-                            errors.push(LoadError::at(
-                                file,
-                                e.span,
-                                K::MissingField {
-                                    field: end,
-                                    what: "a node-link edge",
-                                    near: None,
-                                },
-                            ));
-                            complete = false;
-                        }
-                    }
-                    if !complete {
-                        continue;
-                    }
-                    let fields = fields
-                        .iter()
-                        .filter(|(f, _)| f.name != "key")
-                        .map(|(f, value)| match f.name.as_str() {
-                            "source" => (key("from", f), id_text(value)),
-                            "target" => (key("to", f), id_text(value)),
-                            _ => (f.clone(), value.clone()),
-                        })
-                        .collect();
-                    edges.push(Doc {
-                        value: DocValue::Table(fields),
-                        span: e.span,
-                    });
+                    out.push((k, graph));
                 }
-                out.push((
-                    key("edges", k),
-                    Doc {
-                        value: DocValue::Array(edges),
-                        span: v.span,
-                    },
-                ));
+            }
+            (
+                "nodes",
+                Doc {
+                    value: DocValue::Array(items),
+                    span: nodes_span,
+                },
+            ) => {
+                let nodes = Doc {
+                    value: DocValue::Array(items.into_iter().map(node).collect()),
+                    span: nodes_span,
+                };
+                out.push((k, nodes));
+            }
+            (
+                "edges" | "links",
+                Doc {
+                    value: DocValue::Array(items),
+                    span: edges_span,
+                },
+            ) => {
+                let edges = items
+                    .into_iter()
+                    .filter_map(|e| edge(file, e, errors))
+                    .collect();
+                let edges = Doc {
+                    value: DocValue::Array(edges),
+                    span: edges_span,
+                };
+                out.push((key("edges", &k), edges));
             }
             // Whether the graph is directed or a multigraph: seccoop's
             // graphs are both.
-            "directed" | "multigraph" => {}
-            _ => out.push((k.clone(), v.clone())),
+            ("directed" | "multigraph", _) => {}
+            ("links", v) => out.push((key("edges", &k), v)),
+            (_, v) => out.push((k, v)),
         }
     }
     let doc = Doc {
         value: DocValue::Table(out),
-        span: doc.span,
+        span,
     };
     decode::decode_file(file, &doc, errors)
 }

@@ -1,6 +1,8 @@
 //! Writing a graph in every format it can be read from: TOML, JSON, JSON
-//! Lines and the CSV folder, so `seccoop convert` can move a graph between
-//! them without losing anything.
+//! Lines, the CSV folder, GraphML and node-link JSON, so `seccoop convert`
+//! can move a graph between them without losing anything; and, for graph
+//! databases, the Neo4j and Kuzu import bundles ([`graphdb`]), which are
+//! written only.
 //!
 //! Each writer streams, so converting a million-node graph never holds a
 //! second copy of it as text. Files are written atomically: into a temporary
