@@ -197,6 +197,8 @@ else:
     with open(path, encoding="utf-8") as f:
         g = nx.node_link_graph(json.load(f))
 out = {"nodes": {}, "parallel": sorted(d["rel"] for d in g.get_edge_data("armed-robbery", "piracy").values())}
+# Without being asked, NetworkX sees the parallel edges and makes a multigraph.
+out["auto"] = type(nx.read_graphml(path)).__name__ if fmt == "graphml" else type(g).__name__
 for n, d in g.nodes(data=True):
     out["nodes"][n] = {k: [type(v).__name__, v] for k, v in d.items()}
 for u, v, d in g.edges(data=True):
@@ -222,6 +224,7 @@ fn typed_properties_and_parallel_edges_reach_networkx() {
     let node_link = networkx_types(&py, "node-link", &scratch.path().join("typed.json"));
     for (format, got) in [("graphml", &graphml), ("node-link", &node_link)] {
         assert_eq!(got["parallel"], json!(["drives", "kind_of"]), "{format}");
+        assert_eq!(got["auto"], "MultiDiGraph", "{format}");
         assert_eq!(got["weight"], json!(["float", 0.5]), "{format}");
         for id in ["piracy", "armed-robbery", "patrols"] {
             let shown = scratch
