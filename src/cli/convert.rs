@@ -1,4 +1,4 @@
-//! `seccoop convert IN OUT`: a graph from one format into another.
+//! `seccoop convert [IN] OUT`: a graph from one format into another.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -7,27 +7,42 @@ use super::{CliError, Output};
 use crate::output::{self, Format};
 use crate::write::{self, GraphFormat};
 
-/// Convert a graph between TOML, JSON, JSON Lines, a CSV folder and RDF.
+/// Convert a graph between formats, or export it for other tools.
 ///
-/// IN is read as -g reads it (a TOML or JSON file, a .jsonl file, a folder
-/// holding nodes.csv, or a .ttl or .nt file), and checked: a graph with problems is not converted.
+/// IN is read as -g reads it (a TOML, JSON, GraphML or node-link file, a
+/// .jsonl file, a folder holding nodes.csv, or RDF as .ttl or .nt), and
+/// checked: a graph with problems is not converted. Given only OUT, convert
+/// writes the graph -g loads, or the built-in graph when there is no -g.
+///
 /// OUT's format comes from --to, else from its name: .toml, .json, .jsonl or
-/// .ndjson, .ttl (Turtle) or .nt (N-Triples), or a folder (an existing
-/// directory or a name without extension) for CSV. Everything survives a
-/// conversion: properties and their types, provenance, basis, sources, the
-/// graph's description and its schema. RDF names nodes `BASE node/ID`,
-/// kinds `BASE kind/NAME`, relations `BASE rel/NAME` (see the README).
+/// .ndjson, .graphml, .ttl (Turtle) or .nt (N-Triples), or a folder (an
+/// existing directory or a name without extension) for CSV. Converting
+/// between TOML, JSON, JSON Lines, CSV, GraphML, node-link and RDF keeps
+/// everything: properties and their types, provenance, basis, sources, the
+/// graph's description and its schema. RDF names nodes `BASE node/ID`, kinds
+/// `BASE kind/NAME`, relations `BASE rel/NAME` (see the README).
 ///
-/// Example: seccoop convert graph/security-cooperation.toml curated/ && seccoop -g curated stats
+/// For other tools: --to graphml (Gephi, yEd, NetworkX's read_graphml),
+/// --to node-link (JSON for NetworkX's node_link_graph), --to neo4j and
+/// --to kuzu (a folder of CSV files, one per kind and per relation, with
+/// neo4j-import.cypher or kuzu-import.cypher to create the schema and load
+/// them).
+///
+/// Examples:
+///
+/// seccoop convert graph/security-cooperation.toml curated/ && seccoop -g curated stats
+///
+/// seccoop convert curated.graphml   (the built-in graph, as GraphML)
+///
+/// seccoop -g mine.toml convert --to kuzu mine-kuzu/   (mine.toml, for Kuzu)
 #[derive(Debug, clap::Args)]
+#[command(override_usage = "seccoop convert [OPTIONS] [IN] OUT")]
 pub struct Args {
-    /// The graph to read.
-    #[arg(value_name = "IN")]
-    pub input: PathBuf,
-    /// Where to write it: a file, or a folder for CSV.
+    /// [IN] OUT: the graph to read (default: -g, else the built-in graph),
+    /// and where to write it: a file, or a folder for CSV, neo4j and kuzu.
     // Not `output`: that is the id of the global -o option.
-    #[arg(value_name = "OUT")]
-    pub dest: PathBuf,
+    #[arg(value_name = "PATH", num_args = 1..=2, required = true)]
+    pub paths: Vec<PathBuf>,
     /// The format to write [default: from OUT's name].
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub to: Option<GraphFormat>,
@@ -36,42 +51,61 @@ pub struct Args {
     pub base: Option<crate::write::rdf::Base>,
 }
 
-/// Runs `convert`.
+/// Runs `convert`; `graph_files` are the paths given with -g.
 pub fn run(
     args: &Args,
+    graph_files: &[PathBuf],
     format: Format,
     progress: &dyn crate::load::Progress,
 ) -> Result<Output, CliError> {
-    let to = match args.to.or_else(|| GraphFormat::of_path(&args.dest)) {
+    let (inputs, dest): (Vec<PathBuf>, &PathBuf) = match args.paths.as_slice() {
+        [input, dest] if graph_files.is_empty() => (vec![input.clone()], dest),
+        [_, _] => return Err(CliError::ConvertInput),
+        [dest] => (graph_files.to_vec(), dest),
+        _ => return Err(CliError::ConvertInput),
+    };
+    let to = match args.to.or_else(|| GraphFormat::of_path(dest)) {
         Some(to) => to,
         None => {
-            return Err(CliError::OutputFormat {
-                path: args.dest.clone(),
-            });
+            return Err(CliError::OutputFormat { path: dest.clone() });
         }
     };
-    // A usage error stops the command before it writes anything.
+    // A usage error stops the command before it reads or writes anything.
     if !matches!(format, Format::Json | Format::Table) {
         return Err(unsupported(format));
     }
-    let graph = crate::load::load_paths_with(std::slice::from_ref(&args.input), progress)
-        .map_err(CliError::Load)?;
-    match (to, &args.base) {
-        (GraphFormat::Turtle | GraphFormat::NTriples, Some(base)) => {
-            let syntax = match to {
-                GraphFormat::Turtle => write::rdf::RdfSyntax::Turtle,
-                _ => write::rdf::RdfSyntax::NTriples,
-            };
-            write::rdf::write_file(&graph, &args.dest, syntax, base)
-        }
-        (_, Some(_)) => return Err(CliError::BaseWithoutRdf { format: to.name() }),
-        (_, None) => write::write(&graph, &args.dest, to),
+    let rdf = match to {
+        GraphFormat::Turtle => Some(write::rdf::RdfSyntax::Turtle),
+        GraphFormat::NTriples => Some(write::rdf::RdfSyntax::NTriples),
+        _ => None,
+    };
+    if args.base.is_some() && rdf.is_none() {
+        return Err(CliError::BaseWithoutRdf { format: to.name() });
+    }
+    let graph = if inputs.is_empty() {
+        crate::load::embedded()
+    } else {
+        crate::load::load_paths_with(&inputs, progress)
+    }
+    .map_err(CliError::Load)?;
+    match (rdf, &args.base) {
+        (Some(syntax), Some(base)) => write::rdf::write_file(&graph, dest, syntax, base),
+        _ => write::write(&graph, dest, to),
     }
     .map_err(CliError::Convert)?;
+    let input = if inputs.is_empty() {
+        crate::load::EMBEDDED_NAME.to_string()
+    } else {
+        inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let text = match format {
         Format::Json => output::json(&serde_json::json!({
-            "input": args.input.display().to_string(),
-            "output": args.dest.display().to_string(),
+            "input": input,
+            "output": dest.display().to_string(),
             "format": to.name(),
             "nodes": graph.node_count(),
             "edges": graph.edge_count(),
@@ -83,7 +117,7 @@ pub fn run(
                 "wrote {} and {} to {} ({})",
                 output::count(graph.node_count(), "node", "nodes"),
                 output::count(graph.edge_count(), "edge", "edges"),
-                args.dest.display(),
+                dest.display(),
                 to.name()
             );
             s

@@ -66,6 +66,9 @@ pub enum CliError {
         /// The output path.
         path: std::path::PathBuf,
     },
+    /// `convert` was given its input both as IN and with -g.
+    #[error("`convert` was given the graph to read twice: as IN and with -g")]
+    ConvertInput,
     /// `convert` could not write the graph.
     #[error("{0}")]
     Convert(crate::write::WriteError),
@@ -138,8 +141,12 @@ impl CliError {
             )),
             CliError::Write { .. } => Some("check that the folder exists and is writable".into()),
             CliError::OutputFormat { .. } => Some(
-                "name the output .toml, .json, .jsonl, .ttl, .nt or a folder, or give --to \
-                 toml|json|jsonl|csv|turtle|ntriples"
+                "name the output .toml, .json, .jsonl, .graphml, .ttl, .nt or a folder, or \
+                 give --to toml|json|jsonl|csv|graphml|node-link|neo4j|kuzu|turtle|ntriples"
+                    .into(),
+            ),
+            CliError::ConvertInput => Some(
+                "give either `convert IN OUT` or `-g IN convert OUT` (-g may be repeated to merge)"
                     .into(),
             ),
             CliError::Convert(crate::write::WriteError::Io { .. }) => {
@@ -167,7 +174,8 @@ impl CliError {
         match self {
             CliError::Format { .. }
             | CliError::OutputFormat { .. }
-            | CliError::BaseWithoutRdf { .. } => 2,
+            | CliError::BaseWithoutRdf { .. }
+            | CliError::ConvertInput => 2,
             _ => 1,
         }
     }

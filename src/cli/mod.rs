@@ -54,8 +54,9 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "seccoop", version, after_help = EXIT_CODES, max_term_width = 100)]
 pub struct Cli {
-    /// Load this graph instead of the built-in one: a TOML or JSON file, a JSON Lines file
-    /// (.jsonl), a CSV folder (nodes.csv, edges.csv), or RDF (.ttl, .nt); repeat to merge.
+    /// Load this graph instead of the built-in one: a TOML, JSON or GraphML file, node-link
+    /// JSON, a JSON Lines file (.jsonl), a CSV folder (nodes.csv, edges.csv), or RDF (.ttl,
+    /// .nt); repeat to merge.
     #[arg(
         short = 'g',
         long = "graph",
@@ -413,7 +414,7 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
         Command::Export(args) => export::run(&args, &ctx()?),
         Command::Generate(args) => generate::run(&args, printing.format),
-        Command::Convert(args) => convert::run(&args, printing.format, &progress_bar()),
+        Command::Convert(args) => convert::run(&args, &graph, printing.format, &progress_bar()),
         Command::Query(args) => query::run(&args, &ctx()?),
         Command::Schema(args) => {
             text_only("schema", Format::Json, printing).and_then(|()| schema::run(&args))

@@ -377,6 +377,14 @@ pub enum LoadErrorKind {
         /// What is wrong with it.
         reason: String,
     },
+    /// A GraphML element or value that cannot be read.
+    #[error("{reason}")]
+    Markup {
+        /// What is wrong with it.
+        reason: String,
+        /// What to do.
+        help: String,
+    },
     /// A CSV folder or JSON Lines file given together with TOML or JSON files.
     #[error("`{}` cannot be merged with TOML or JSON graph files", path.display())]
     MixedFormats {
@@ -543,6 +551,7 @@ impl LoadError {
                  (`from`, `rel`, `to`), or a record with `\"type\"` `graph`, `source` or `schema`"
                     .into(),
             ),
+            K::Markup { help, .. } => Some(help.clone()),
             K::MixedFormats { .. } => Some(
                 "load CSV folders and JSON Lines files on their own, or turn the TOML or JSON \
                  files into JSON Lines with `seccoop convert FILE OUT.jsonl`"

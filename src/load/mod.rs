@@ -25,7 +25,9 @@ pub mod decode;
 pub mod doc;
 mod error;
 pub mod file_format;
+pub mod graphml;
 pub mod jsonl;
+pub mod node_link;
 pub mod rdf;
 
 use std::path::{Path, PathBuf};
@@ -57,6 +59,8 @@ pub enum FileFormat {
     Turtle,
     /// RDF as N-Triples (`.nt`).
     NTriples,
+    /// GraphML (`.graphml`, `.xml`, or text that starts with `<`).
+    GraphMl,
 }
 
 impl FileFormat {
@@ -71,7 +75,9 @@ impl FileFormat {
             Some("toml") => FileFormat::Toml,
             Some("ttl") => FileFormat::Turtle,
             Some("nt") => FileFormat::NTriples,
+            Some("graphml" | "xml") => FileFormat::GraphMl,
             _ if text.trim_start().starts_with('{') => FileFormat::Json,
+            _ if graphml::looks_like_xml(text) => FileFormat::GraphMl,
             _ => FileFormat::Toml,
         }
     }
@@ -271,9 +277,13 @@ pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDe
     match FileFormat::detect(&file.name, &file.text) {
         FileFormat::Turtle => return rdf::decode_file(file, RdfSyntax::Turtle, errors),
         FileFormat::NTriples => return rdf::decode_file(file, RdfSyntax::NTriples, errors),
+        FileFormat::GraphMl => return graphml::decode_graphml(file, errors),
         FileFormat::Toml | FileFormat::Json => {}
     }
     match parse_doc(file, errors) {
+        Some(doc) if node_link::is_node_link(&doc) => {
+            node_link::decode_node_link(file, doc, errors)
+        }
         Some(doc) => decode::decode_file(file, &doc, errors),
         None => FileDecl::default(),
     }
@@ -311,6 +321,7 @@ fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc>
             .ok(),
         // Read by `rdf`, not as a document tree.
         FileFormat::Turtle | FileFormat::NTriples => None,
+        FileFormat::GraphMl => None,
     }
 }
 
@@ -363,7 +374,8 @@ fn cap(mut errors: Vec<LoadError>) -> Vec<LoadError> {
     errors
 }
 
-/// Reads, checks and merges graph files into one graph.
+/// Reads, checks and merges graph files into one graph (TOML, JSON,
+/// node-link JSON and GraphML files, or CSV folders and JSON Lines files).
 ///
 /// Every problem in every file is reported, in file order. CSV folders and
 /// JSON Lines files load together, but not with TOML or JSON files.

@@ -601,7 +601,8 @@ mod tests {
         // Bug: an error at the end of a file that ends in a line break was
         // shown on the line before it (N-Triples' "must be followed by a dot").
         let data = "a .\nb\n";
-        let (text, map) = excerpt(data, 0, &[data.len()]);
+        let end = [data.len()];
+        let (text, map) = excerpt(data, 0, &end);
         assert_eq!(text, data);
         assert_eq!(map(data.len()), text.len());
         assert_eq!(map(5), 5);

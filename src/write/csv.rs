@@ -20,7 +20,7 @@ use crate::load::csv::{
 use crate::model::{Basis, Graph, Properties, Provenance, Value};
 
 /// The narrowest column type that holds every value.
-fn column_type<'a>(values: impl Iterator<Item = &'a Value>) -> ColumnType {
+pub(crate) fn column_type<'a>(values: impl Iterator<Item = &'a Value>) -> ColumnType {
     let mut ty = None;
     for v in values {
         let this = match v {

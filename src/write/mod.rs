@@ -1,6 +1,8 @@
 //! Writing a graph in every format it can be read from: TOML, JSON, JSON
-//! Lines, the CSV folder and RDF (Turtle, N-Triples), so `seccoop convert` can move a graph between
-//! them without losing anything.
+//! Lines, the CSV folder, GraphML, node-link JSON and RDF (Turtle,
+//! N-Triples), so `seccoop convert` can move a graph between them without
+//! losing anything; and, for graph databases, the Neo4j and Kuzu import
+//! bundles ([`graphdb`]), which are written only.
 //!
 //! Each writer streams, so converting a million-node graph never holds a
 //! second copy of it as text. Files are written atomically: into a temporary
@@ -13,8 +15,11 @@
 //! provenance, in the graph's order.
 
 pub mod csv;
+pub mod graphdb;
+pub mod graphml;
 pub mod json;
 pub mod jsonl;
+pub mod node_link;
 pub mod rdf;
 pub mod toml;
 
@@ -41,6 +46,14 @@ pub enum GraphFormat {
     /// RDF as N-Triples (.nt).
     #[value(name = "ntriples")]
     NTriples,
+    /// GraphML, for Gephi, yEd, Cytoscape and NetworkX (.graphml).
+    Graphml,
+    /// Node-link JSON, as NetworkX's node_link_graph reads it.
+    NodeLink,
+    /// A folder of CSV files and a Cypher script for Neo4j's LOAD CSV.
+    Neo4j,
+    /// A folder of CSV files and a Cypher script for Kuzu's COPY.
+    Kuzu,
 }
 
 impl GraphFormat {
@@ -53,11 +66,17 @@ impl GraphFormat {
             GraphFormat::Csv => "csv",
             GraphFormat::Turtle => "turtle",
             GraphFormat::NTriples => "ntriples",
+            GraphFormat::Graphml => "graphml",
+            GraphFormat::NodeLink => "node-link",
+            GraphFormat::Neo4j => "neo4j",
+            GraphFormat::Kuzu => "kuzu",
         }
     }
 
     /// The format a path asks for: an existing directory or a name without
-    /// an extension is a CSV folder; else by extension.
+    /// an extension is a CSV folder; else by extension (`.graphml` is
+    /// GraphML; node-link JSON and the database bundles are asked for with
+    /// `--to`).
     pub fn of_path(path: &Path) -> Option<Self> {
         if path.is_dir() {
             return Some(GraphFormat::Csv);
@@ -73,6 +92,7 @@ impl GraphFormat {
             Some("jsonl" | "ndjson") => Some(GraphFormat::Jsonl),
             Some("ttl") => Some(GraphFormat::Turtle),
             Some("nt") => Some(GraphFormat::NTriples),
+            Some("graphml") => Some(GraphFormat::Graphml),
             Some(_) => None,
         }
     }
@@ -127,6 +147,13 @@ pub fn write(graph: &Graph, path: &Path, format: GraphFormat) -> Result<(), Writ
         GraphFormat::NTriples => {
             rdf::write_file(graph, path, rdf::RdfSyntax::NTriples, &rdf::Base::default())
         }
+        GraphFormat::Graphml => graphml::write_file(graph, path),
+        GraphFormat::NodeLink => {
+            node_link::check(graph)?;
+            atomic(path, |w| node_link::write(graph, w))
+        }
+        GraphFormat::Neo4j => graphdb::write(graph, path, graphdb::Database::Neo4j),
+        GraphFormat::Kuzu => graphdb::write(graph, path, graphdb::Database::Kuzu),
     }
 }
 

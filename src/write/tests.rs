@@ -78,8 +78,12 @@ fn the_curated_graph_survives_toml_json_jsonl_csv_toml() {
     assert_eq!(dump(&jsonl), dump(&start), "JSON → JSON Lines");
     let csv = through(&jsonl, dir.path(), "c", GraphFormat::Csv);
     assert_eq!(dump(&csv), dump(&start), "JSON Lines → CSV");
-    let toml = through(&csv, dir.path(), "d.toml", GraphFormat::Toml);
-    assert_eq!(dump(&toml), dump(&start), "CSV → TOML");
+    let graphml = through(&csv, dir.path(), "d.graphml", GraphFormat::Graphml);
+    assert_eq!(dump(&graphml), dump(&start), "CSV → GraphML");
+    let node_link = through(&graphml, dir.path(), "e.json", GraphFormat::NodeLink);
+    assert_eq!(dump(&node_link), dump(&start), "GraphML → node-link");
+    let toml = through(&node_link, dir.path(), "f.toml", GraphFormat::Toml);
+    assert_eq!(dump(&toml), dump(&start), "node-link → TOML");
 }
 
 #[test]
@@ -120,6 +124,8 @@ basis = "inferred"
         ("g.json", GraphFormat::Json),
         ("g.jsonl", GraphFormat::Jsonl),
         ("g", GraphFormat::Csv),
+        ("g.graphml", GraphFormat::Graphml),
+        ("g.nl.json", GraphFormat::NodeLink),
     ] {
         assert_eq!(
             dump(&through(&g, dir.path(), name, format)),
@@ -156,8 +162,9 @@ fn value() -> impl Strategy<Value = Value> {
     })
 }
 
-/// Property names: anything a header can hold, except the fixed columns
-/// and `type` (the record type in JSON Lines).
+/// Property names: anything a header can hold, except the fixed columns,
+/// `type` (the record type in JSON Lines) and the edge fields of node-link
+/// JSON.
 fn prop_name() -> impl Strategy<Value = String> {
     "[a-z][a-z:_ é]{0,6}".prop_filter("not reserved", |n| {
         ![
@@ -170,6 +177,9 @@ fn prop_name() -> impl Strategy<Value = String> {
             "to",
             "basis",
             "type",
+            "source",
+            "target",
+            "key",
         ]
         .contains(&n.as_str())
             && crate::load::decode::text_problem(n).is_none()
@@ -309,6 +319,8 @@ proptest! {
             ("g.json", GraphFormat::Json),
             ("g.jsonl", GraphFormat::Jsonl),
             ("g", GraphFormat::Csv),
+            ("g.graphml", GraphFormat::Graphml),
+            ("g.nl.json", GraphFormat::NodeLink),
         ] {
             prop_assert_eq!(&dump(&through(&g, dir.path(), name, format)), &want, "{}", name);
         }
@@ -328,6 +340,82 @@ fn floats_survive_json_lines_exactly() {
     let dir = tempfile::tempdir().unwrap();
     let back = through(&g, dir.path(), "f.jsonl", GraphFormat::Jsonl);
     assert_eq!(dump(&back), dump(&g));
+}
+
+/// GraphML escapes what XML would otherwise change or refuse: markup
+/// characters in ids and text, a carriage return (dropped by XML's line-end
+/// handling), tabs and line breaks in attributes (turned into spaces), and
+/// keeps types apart: big and small integers, floats that are not finite,
+/// an empty string, lists and mixed values.
+#[test]
+fn graphml_keeps_awkward_text_and_every_type() {
+    let g = load_str(
+        "awkward.toml",
+        r#"
+[[nodes]]
+id = "a<&>\"'b ]]> c"
+kind = "threat"
+name = "A & <B>"
+text = "line\r\nbreak\ttab \u00e9 ]]> &amp;"
+empty = ""
+small = 7
+big = 9007199254740993
+mixed = [1, "one", 1.5, true, []]
+x = nan
+y = -inf
+z = -0.0
+flag = false
+
+[[nodes]]
+id = "drills"
+kind = "activity"
+name = "Drills"
+small = -2147483648
+big = 3
+mixed = "text"
+x = 1e300
+
+[[edges]]
+from = "drills"
+rel = "addresses"
+to = "a<&>\"'b ]]> c"
+weight = 0.5
+"#,
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let back = through(&g, dir.path(), "awkward.graphml", GraphFormat::Graphml);
+    // NaN is not equal to itself, so compare the dumps' text.
+    assert_eq!(dump(&back), dump(&g));
+    let text = std::fs::read_to_string(dir.path().join("awkward.graphml")).unwrap();
+    for want in [
+        r#"attr.name="small" attr.type="int""#,
+        r#"attr.name="big" attr.type="long""#,
+        r#"attr.name="x" attr.type="double""#,
+        r#"attr.name="flag" attr.type="boolean""#,
+        r#"attr.name="weight" attr.type="double""#,
+    ] {
+        assert!(text.contains(want), "{want} in\n{text}");
+    }
+    assert!(text.contains("line&#13;\nbreak\ttab"), "{text}");
+}
+
+/// Text XML 1.0 cannot hold is refused with the place it is in, and no file
+/// is left behind.
+#[test]
+fn graphml_refuses_characters_xml_cannot_hold() {
+    let g = load_str(
+        "bell.toml",
+        "[[nodes]]\nid = \"a\"\nkind = \"threat\"\nname = \"A\"\nnote = \"ring \\u0007\"\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("bell.graphml");
+    let err = write(&g, &out, GraphFormat::Graphml)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("property `note` of node `a`"), "{err}");
+    assert!(!out.exists());
 }
 
 /// The curated graph through Turtle and N-Triples, with the default base

@@ -26,6 +26,7 @@ mod help;
 mod hostile;
 mod hostile_input;
 mod impact;
+mod interchange;
 mod list;
 mod man;
 mod mermaid;
