@@ -4,10 +4,9 @@
 //! file only on success, leaving no temporary file behind.
 
 use std::fmt::Write as _;
-use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::Path;
 
-use crate::harness::{Run, Scratch, command, fixtures, seccoop_in};
+use crate::harness::{Run, Scratch, command, fixtures, head_1, seccoop_in};
 
 /// One subcommand: a run that succeeds, one that fails at run time and one
 /// that is a usage error. Paths are relative to a scratch folder that holds
@@ -234,28 +233,6 @@ fn big_graph() -> String {
         );
     }
     toml
-}
-
-/// Runs `seccoop ARGS` in `dir`, reads one line of its answer and closes
-/// the pipe, as `seccoop … | head -1` does; returns the line, the exit code
-/// and stderr.
-fn head_1(dir: &Path, args: &[&str]) -> (String, Option<i32>, String) {
-    let mut child = command(dir, args).spawn().expect("spawn seccoop");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read one line");
-    // The reader is dropped here: the pipe is closed.
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr is piped")
-        .read_to_string(&mut stderr)
-        .expect("read stderr");
-    let status = child.wait().expect("wait for seccoop");
-    (line, status.code(), stderr)
 }
 
 #[test]

@@ -2,9 +2,8 @@
 //! 1 a runtime error or a failed check, 2 a usage error.
 
 use std::fmt::Write as _;
-use std::io::{BufRead as _, BufReader, Read as _};
 
-use crate::harness::{Scratch, command, seccoop};
+use crate::harness::{Scratch, head_1, seccoop};
 
 #[test]
 fn success_is_0() {
@@ -91,28 +90,6 @@ fn version_is_0() {
         .stdout_is(&format!("seccoop {}\n", env!("CARGO_PKG_VERSION")));
 }
 
-/// Runs `seccoop ARGS` in `dir`, reads one line of its answer and closes the
-/// pipe, as `seccoop list | head -1` does; returns the line, the exit code
-/// and stderr.
-fn read_one_line_then_close(dir: &std::path::Path, args: &[&str]) -> (String, Option<i32>, String) {
-    let mut child = command(dir, args).spawn().expect("spawn seccoop");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read one line");
-    // The reader is dropped here: the pipe is closed.
-    let mut stderr = String::new();
-    child
-        .stderr
-        .take()
-        .expect("stderr is piped")
-        .read_to_string(&mut stderr)
-        .expect("read stderr");
-    let status = child.wait().expect("wait for seccoop");
-    (line, status.code(), stderr)
-}
-
 #[test]
 fn a_closed_pipe_is_not_an_error() {
     // `seccoop list | head -1`. The embedded graph's answers fit in a pipe's
@@ -127,8 +104,7 @@ fn a_closed_pipe_is_not_an_error() {
     }
     let scratch = Scratch::new();
     scratch.write("big.toml", graph);
-    let (line, code, stderr) =
-        read_one_line_then_close(scratch.path(), &["-g", "big.toml", "list"]);
+    let (line, code, stderr) = head_1(scratch.path(), &["-g", "big.toml", "list"]);
     assert!(line.starts_with("ID "), "{line}");
     assert_eq!(
         code,

@@ -8,6 +8,8 @@
 //! parallel, and nothing may be written to a fixed path.
 
 use std::fmt;
+use std::fmt::Write as _;
+use std::io::{BufRead as _, BufReader, Read as _};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -311,4 +313,50 @@ pub fn program(name: &str, test: &str, required: &str) -> Option<PathBuf> {
         ));
     }
     found
+}
+
+/// A complete graph of `n` nodes with its own schema.
+pub fn complete_graph(n: usize) -> String {
+    let mut toml = String::from(
+        "[schema.kinds.point]\nplural = \"points\"\ndescription = \"a point\"\n\n\
+         [schema.relations.link]\nfrom = [\"point\"]\nto = [\"point\"]\n\
+         meaning = \"the points are linked\"\nimpact = \"none\"\n\n",
+    );
+    for i in 0..n {
+        let _ = write!(
+            toml,
+            "[[nodes]]\nid = \"p{i}\"\nkind = \"point\"\nname = \"P{i}\"\n\n"
+        );
+    }
+    for i in 0..n {
+        for j in i + 1..n {
+            let _ = write!(
+                toml,
+                "[[edges]]\nfrom = \"p{i}\"\nrel = \"link\"\nto = \"p{j}\"\n\n"
+            );
+        }
+    }
+    toml
+}
+
+/// Runs `seccoop ARGS` in `dir`, reads one line of its answer and closes
+/// the pipe, as `seccoop … | head -1` does; returns the line, the exit code
+/// and stderr.
+pub fn head_1(dir: &Path, args: &[&str]) -> (String, Option<i32>, String) {
+    let mut child = command(dir, args).spawn().expect("spawn seccoop");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut line = String::new();
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("read one line");
+    // The reader is dropped here: the pipe is closed.
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr is piped")
+        .read_to_string(&mut stderr)
+        .expect("read stderr");
+    let status = child.wait().expect("wait for seccoop");
+    (line, status.code(), stderr)
 }

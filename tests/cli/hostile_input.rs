@@ -13,7 +13,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use crate::harness::{BIN, Run, Scratch, command, note, seccoop};
+use crate::harness::{BIN, Run, Scratch, command, complete_graph, note, seccoop};
 
 /// Runs `seccoop ARGS` in `dir` with `RUST_BACKTRACE=1` (a panic would
 /// show its backtrace), killing it after `limit`; fails the test when it
@@ -639,30 +639,6 @@ fn cypher_100_000_nested_parentheses_is_an_error() {
         "help: write the expression with fewer nested brackets",
     ]);
     assert!(run.stderr.len() < 2_000, "{} bytes", run.stderr.len());
-}
-
-/// A complete graph of `n` points, each linked to every other.
-fn complete_graph(n: usize) -> String {
-    let mut toml = String::from(
-        "[schema.kinds.point]\nplural = \"points\"\ndescription = \"a point\"\n\n\
-         [schema.relations.link]\nfrom = [\"point\"]\nto = [\"point\"]\n\
-         meaning = \"the points are linked\"\nimpact = \"none\"\n\n",
-    );
-    for i in 0..n {
-        let _ = write!(
-            toml,
-            "[[nodes]]\nid = \"p{i}\"\nkind = \"point\"\nname = \"P{i}\"\n\n"
-        );
-    }
-    for i in 0..n {
-        for j in i + 1..n {
-            let _ = write!(
-                toml,
-                "[[edges]]\nfrom = \"p{i}\"\nrel = \"link\"\nto = \"p{j}\"\n\n"
-            );
-        }
-    }
-    toml
 }
 
 #[test]

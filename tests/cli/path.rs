@@ -7,12 +7,11 @@
 //! counter-terrorism cooperation, involves states.
 
 use std::collections::{BTreeSet, HashMap};
-use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::harness::{Scratch, assert_keys, seccoop};
+use crate::harness::{Scratch, assert_keys, complete_graph, seccoop};
 
 /// `path ARGS --format json`.
 fn path(args: &[&str]) -> Value {
@@ -376,30 +375,6 @@ east  East (island)
 ",
         )
         .stderr_is("warning: --max-hops 50 lowered to 8\n");
-}
-
-/// A complete graph of `n` nodes with its own schema.
-fn complete_graph(n: usize) -> String {
-    let mut toml = String::from(
-        "[schema.kinds.point]\nplural = \"points\"\ndescription = \"a point\"\n\n\
-         [schema.relations.link]\nfrom = [\"point\"]\nto = [\"point\"]\n\
-         meaning = \"the points are linked\"\nimpact = \"none\"\n\n",
-    );
-    for i in 0..n {
-        let _ = write!(
-            toml,
-            "[[nodes]]\nid = \"p{i}\"\nkind = \"point\"\nname = \"P{i}\"\n\n"
-        );
-    }
-    for i in 0..n {
-        for j in i + 1..n {
-            let _ = write!(
-                toml,
-                "[[edges]]\nfrom = \"p{i}\"\nrel = \"link\"\nto = \"p{j}\"\n\n"
-            );
-        }
-    }
-    toml
 }
 
 #[test]
