@@ -135,6 +135,21 @@ fn markup(reason: impl Into<String>, help: impl Into<String>) -> K {
 }
 
 impl<'a> Parser<'a> {
+    /// Whether `name`, the first element, is `<graphml>`; an error when not.
+    fn is_root(&mut self, name: &str, span: Span) -> bool {
+        if name == "graphml" {
+            return true;
+        }
+        self.error(
+            span,
+            markup(
+                format!("the root element is <{name}>, not <graphml>"),
+                "give -g a GraphML file, or a TOML, JSON, JSON Lines or CSV graph",
+            ),
+        );
+        false
+    }
+
     fn error(&mut self, span: Span, kind: K) {
         self.errors.push(LoadError::at(self.file, span, kind));
     }
@@ -217,36 +232,16 @@ impl<'a> Parser<'a> {
                 Event::Empty(_) if collect.is_some() => {}
                 Event::Start(e) => {
                     let name = e.local_name().as_ref().to_string();
-                    if !root_seen {
-                        root_seen = true;
-                        if name != "graphml" {
-                            self.error(
-                                span,
-                                markup(
-                                    format!("the root element is <{name}>, not <graphml>"),
-                                    "give -g a GraphML file, or a TOML, JSON, JSON Lines or CSV graph",
-                                ),
-                            );
-                            return;
-                        }
+                    if !std::mem::replace(&mut root_seen, true) && !self.is_root(&name, span) {
+                        return;
                     }
                     self.open(&name, &e, span, &mut elements, &mut collect, &mut buf);
                     stack.push((name, span));
                 }
                 Event::Empty(e) => {
                     let name = e.local_name().as_ref().to_string();
-                    if !root_seen {
-                        root_seen = true;
-                        if name != "graphml" {
-                            self.error(
-                                span,
-                                markup(
-                                    format!("the root element is <{name}>, not <graphml>"),
-                                    "give -g a GraphML file, or a TOML, JSON, JSON Lines or CSV graph",
-                                ),
-                            );
-                            return;
-                        }
+                    if !std::mem::replace(&mut root_seen, true) && !self.is_root(&name, span) {
+                        return;
                     }
                     self.open(&name, &e, span, &mut elements, &mut collect, &mut buf);
                     self.close(&name, span, &mut elements, &mut collect, &mut buf);

@@ -8,7 +8,6 @@
 //! strings). A property name with a colon always gets its type written, so
 //! it reads back as the same name.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 
@@ -62,13 +61,7 @@ fn cell(v: &Value, ty: ColumnType) -> std::io::Result<String> {
 
 /// The property columns of some rows: name, type, header.
 fn columns<'a>(rows: impl Iterator<Item = &'a Properties>) -> Vec<(String, ColumnType, String)> {
-    let mut values: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
-    for props in rows {
-        for (k, v) in props {
-            values.entry(k).or_default().push(v);
-        }
-    }
-    values
+    super::values_by_property(rows)
         .into_iter()
         .map(|(name, vs)| {
             let ty = column_type(vs.into_iter());

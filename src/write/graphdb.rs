@@ -19,7 +19,6 @@
 //! tool and no empty database. Kuzu creates node and relationship tables and
 //! `COPY`s each file, with paths relative to the folder the script runs in.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -60,13 +59,7 @@ struct Column {
 }
 
 fn columns<'a>(rows: impl Iterator<Item = &'a Properties>) -> Vec<Column> {
-    let mut values: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
-    for props in rows {
-        for (k, v) in props {
-            values.entry(k).or_default().push(v);
-        }
-    }
-    values
+    super::values_by_property(rows)
         .into_iter()
         .map(|(name, vs)| Column {
             name: name.to_string(),

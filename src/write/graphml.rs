@@ -24,7 +24,6 @@
 //! seccoop reads it back as the original values; other tools see the JSON
 //! text. Provenance, sources and the schema are marked the same way.
 
-use std::collections::BTreeMap;
 use std::io::Write;
 
 use super::{GraphFormat, Ordered, SchemaOut, WriteError, json_text, schema_parts};
@@ -106,13 +105,7 @@ fn keys<'a>(
     prefix: &str,
     rows: impl Iterator<Item = &'a Properties>,
 ) -> Vec<(String, String, KeyType)> {
-    let mut values: BTreeMap<&str, Vec<&Value>> = BTreeMap::new();
-    for props in rows {
-        for (k, v) in props {
-            values.entry(k).or_default().push(v);
-        }
-    }
-    values
+    super::values_by_property(rows)
         .into_iter()
         .enumerate()
         .map(|(i, (name, vs))| {

@@ -120,6 +120,22 @@ pub enum WriteError {
     },
 }
 
+/// Every value of each property name over some rows (nodes' or edges'
+/// properties), in name order: what a writer that declares typed columns or
+/// keys up front needs to choose each one's type.
+pub(crate) fn values_by_property<'a>(
+    rows: impl Iterator<Item = &'a Properties>,
+) -> std::collections::BTreeMap<&'a str, Vec<&'a crate::model::Value>> {
+    let mut values: std::collections::BTreeMap<&str, Vec<&crate::model::Value>> =
+        std::collections::BTreeMap::new();
+    for props in rows {
+        for (k, v) in props {
+            values.entry(k).or_default().push(v);
+        }
+    }
+    values
+}
+
 /// Writes `graph` to `path` in `format` (a file, or a folder for CSV).
 ///
 /// # Example
