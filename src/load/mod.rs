@@ -281,7 +281,11 @@ pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDe
         FileFormat::Toml | FileFormat::Json => {}
     }
     match parse_doc(file, errors) {
-        Some(doc) if node_link::is_node_link(&doc) => {
+        // Node-link is JSON: a TOML file is never read as one.
+        Some(doc)
+            if FileFormat::detect(&file.name, &file.text) == FileFormat::Json
+                && node_link::is_node_link(&doc) =>
+        {
             node_link::decode_node_link(file, doc, errors)
         }
         Some(doc) => decode::decode_file(file, &doc, errors),

@@ -46,7 +46,11 @@ pub fn is_node_link(doc: &Doc) -> bool {
         return true;
     }
     match get(doc, "edges").map(|e| &e.value) {
-        Some(DocValue::Array(items)) => items.first().is_some_and(|e| get(e, "source").is_some()),
+        // A graph file's edge names its ends `from` and `to`, and may have
+        // a property called `source`.
+        Some(DocValue::Array(items)) => items
+            .first()
+            .is_some_and(|e| get(e, "source").is_some() && get(e, "from").is_none()),
         _ => false,
     }
 }

@@ -190,6 +190,18 @@ fn check_graph(
     for (name, _, _) in node_keys.iter().chain(edge_keys) {
         check_text(name, || format!("the property name {name:?}"))?;
     }
+    // Lists and mixed-type properties are JSON text, which has no NaN.
+    let json = |keys: &[(String, String, KeyType)], name: &str| {
+        keys.iter()
+            .any(|(n, _, t)| n == name && *t == KeyType::Json)
+    };
+    let not_finite = |what: String| WriteError::Unrepresentable {
+        reason: format!(
+            "{what} holds NaN or an infinity in a list or beside values of other types, \
+             which GraphML writes as JSON text; change the value, or convert to TOML"
+        ),
+        format: GraphFormat::Graphml,
+    };
     for (_, n) in graph.nodes() {
         check_text(&n.id, || format!("node id {:?}", n.id))?;
         check_text(&n.name, || format!("the name of node `{}`", n.id))?;
@@ -197,10 +209,22 @@ fn check_graph(
             if let (Value::String(s), true) = (v, plain(node_keys, k)) {
                 check_text(s, || format!("property `{k}` of node `{}`", n.id))?;
             }
+            if json(node_keys, k) && !super::finite(v) {
+                return Err(not_finite(format!("property `{k}` of node `{}`", n.id)));
+            }
         }
     }
     for e in graph.edges() {
         for (k, v) in &e.edge.properties {
+            if json(edge_keys, k) && !super::finite(v) {
+                let id = |ix| graph.node(ix).map_or("?", |n| n.id.as_str()).to_string();
+                return Err(not_finite(format!(
+                    "property `{k}` of edge `{}` -{}-> `{}`",
+                    id(e.from),
+                    graph.rel_name(e.edge.rel),
+                    id(e.to)
+                )));
+            }
             if let (Value::String(s), true) = (v, plain(edge_keys, k)) {
                 let id = |ix| graph.node(ix).map_or("?", |n| n.id.as_str()).to_string();
                 check_text(s, || {

@@ -120,6 +120,16 @@ pub enum WriteError {
     },
 }
 
+/// Whether a value holds no NaN or infinity, in itself or in a list: what
+/// JSON can spell.
+pub(crate) fn finite(v: &crate::model::Value) -> bool {
+    match v {
+        crate::model::Value::Float(x) => x.is_finite(),
+        crate::model::Value::List(items) => items.iter().all(finite),
+        _ => true,
+    }
+}
+
 /// Every value of each property name over some rows (nodes' or edges'
 /// properties), in name order: what a writer that declares typed columns or
 /// keys up front needs to choose each one's type.
@@ -151,12 +161,19 @@ pub(crate) fn values_by_property<'a>(
 pub fn write(graph: &Graph, path: &Path, format: GraphFormat) -> Result<(), WriteError> {
     match format {
         GraphFormat::Toml => atomic(path, |w| toml::write(graph, w)),
-        GraphFormat::Json => atomic(path, |w| json::write(graph, w)),
+        GraphFormat::Json => {
+            check_finite(graph, format)?;
+            atomic(path, |w| json::write(graph, w))
+        }
         GraphFormat::Jsonl => {
             jsonl::check(graph)?;
+            check_finite(graph, format)?;
             atomic(path, |w| jsonl::write(graph, w))
         }
-        GraphFormat::Csv => csv::write(graph, path),
+        GraphFormat::Csv => {
+            check_finite(graph, format)?;
+            csv::write(graph, path)
+        }
         GraphFormat::Turtle => {
             rdf::write_file(graph, path, rdf::RdfSyntax::Turtle, &rdf::Base::default())
         }
@@ -168,9 +185,59 @@ pub fn write(graph: &Graph, path: &Path, format: GraphFormat) -> Result<(), Writ
             node_link::check(graph)?;
             atomic(path, |w| node_link::write(graph, w))
         }
-        GraphFormat::Neo4j => graphdb::write(graph, path, graphdb::Database::Neo4j),
-        GraphFormat::Kuzu => graphdb::write(graph, path, graphdb::Database::Kuzu),
+        // Lists are JSON text in the bundles' CSV files, where NaN would
+        // turn into null.
+        GraphFormat::Neo4j => {
+            check_finite(graph, format)?;
+            graphdb::write(graph, path, graphdb::Database::Neo4j)
+        }
+        GraphFormat::Kuzu => {
+            check_finite(graph, format)?;
+            graphdb::write(graph, path, graphdb::Database::Kuzu)
+        }
     }
+}
+
+/// Refuses a graph with a float that is NaN or infinite (TOML's `nan` and
+/// `inf`): JSON has no spelling for them (serde_json writes `null`, which
+/// reads back as no value), and a CSV folder writes lists and mixed columns
+/// as JSON. TOML, GraphML and RDF keep them.
+fn check_finite(graph: &Graph, format: GraphFormat) -> Result<(), WriteError> {
+    let bad = |what: String, key: &str| {
+        let name = match format {
+            GraphFormat::Json => "JSON",
+            GraphFormat::Jsonl => "JSON Lines",
+            GraphFormat::Csv => "a CSV folder",
+            other => other.name(),
+        };
+        WriteError::Unrepresentable {
+            reason: format!(
+                "{what} has a property `{key}` holding NaN or an infinity, which {name} cannot hold; \
+                 change the value, or convert to TOML"
+            ),
+            format,
+        }
+    };
+    let odd = |props: &Properties| {
+        props
+            .iter()
+            .find(|(_, v)| !finite(v))
+            .map(|(k, _)| k.clone())
+    };
+    for (_, n) in graph.nodes() {
+        if let Some(key) = odd(&n.properties) {
+            return Err(bad(format!("node `{}`", n.id), &key));
+        }
+    }
+    for e in edges_out(graph) {
+        if let Some(key) = odd(e.properties) {
+            return Err(bad(
+                format!("edge `{}` -{}-> `{}`", e.from, e.rel, e.to),
+                &key,
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Writes a file through `body`, atomically.

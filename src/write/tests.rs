@@ -512,3 +512,54 @@ proptest! {
         }
     }
 }
+
+/// Regression: a property name holding `'` and `\` (such as `f'\`) was
+/// written as a TOML key in multi-line literal quotes (`'''f'\'''`), which
+/// TOML does not allow for keys, so the written file did not load.
+#[test]
+fn odd_property_names_are_written_as_valid_toml_keys() {
+    let g = load_str(
+        "k.toml",
+        "[[nodes]]\nid = \"a\"\nkind = \"threat\"\nname = \"A\"\n\"f'\\\\\" = 1\n\"q\\\"'\" = 2\n\"tab\\tkey\" = 3\n\"\\u007f\" = 4\n",
+    )
+    .unwrap();
+    assert_eq!(g.node_by_id("a").unwrap().properties.len(), 4);
+    let dir = tempfile::tempdir().unwrap();
+    let back = through(&g, dir.path(), "k.toml", GraphFormat::Toml);
+    assert_eq!(dump(&back), dump(&g));
+}
+
+/// Regression: TOML's `nan` and `inf` load as floats, but JSON has no
+/// spelling for them: JSON and JSON Lines wrote `null` and the property was
+/// lost on reading back (a CSV folder too, inside a list). Those formats now
+/// refuse the graph and say why; TOML keeps the values.
+#[test]
+fn nan_and_infinities_are_refused_by_json_and_csv_not_lost() {
+    let g = load_str(
+        "f.toml",
+        "[[nodes]]\nid = \"a\"\nkind = \"threat\"\nname = \"A\"\nx = [1, nan]\ny = -inf\n",
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for (name, format) in [
+        ("f.json", GraphFormat::Json),
+        ("f.jsonl", GraphFormat::Jsonl),
+        ("f", GraphFormat::Csv),
+        ("fk", GraphFormat::Kuzu),
+        ("fn", GraphFormat::Neo4j),
+    ] {
+        let path = dir.path().join(name);
+        match write(&g, &path, format) {
+            Err(super::WriteError::Unrepresentable { reason, .. }) => {
+                assert!(
+                    reason.contains("node `a`") && reason.contains("NaN"),
+                    "{reason}"
+                );
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+        assert!(!path.exists(), "{name} was written");
+    }
+    let back = through(&g, dir.path(), "f.toml", GraphFormat::Toml);
+    assert_eq!(dump(&back), dump(&g));
+}

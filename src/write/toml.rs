@@ -6,16 +6,27 @@ use std::io::Write;
 
 use crate::model::{Graph, Properties, Provenance, Value};
 
-/// A key, bare when TOML allows it.
+/// A key, bare when TOML allows it, else a one-line basic string (a key
+/// cannot be a multi-line string, which `toml` picks for some values).
 fn key(k: &str) -> String {
     if !k.is_empty()
         && k.bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
     {
-        k.to_string()
-    } else {
-        string(k)
+        return k.to_string();
     }
+    let mut out = String::with_capacity(k.len() + 2);
+    out.push('"');
+    for c in k.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 fn string(s: &str) -> String {

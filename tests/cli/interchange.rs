@@ -762,3 +762,21 @@ fn graphml_truncated_file() {
             "the root element is <html>, not <graphml>",
         ]);
 }
+
+#[test]
+fn an_edge_property_named_source_does_not_make_a_graph_file_node_link() {
+    // Bug: a TOML or JSON graph file whose first edge had a property called
+    // `source` was read as node-link JSON and refused ("a node-link edge has
+    // no `target`").
+    let scratch = Scratch::new();
+    let toml = "[[nodes]]\nid = \"a\"\nkind = \"threat\"\nname = \"A\"\n\n\
+                [[nodes]]\nid = \"b\"\nkind = \"activity\"\nname = \"B\"\n\n\
+                [[edges]]\nfrom = \"b\"\nrel = \"addresses\"\nto = \"a\"\nsource = \"a report\"\n";
+    scratch.write("g.toml", toml);
+    scratch.run(&["-g", "g.toml", "convert", "g.json"]).success();
+    for file in ["g.toml", "g.json"] {
+        let run = scratch.run(&["-g", file, "related", "a", "--format", "json"]);
+        run.success();
+        assert_eq!(run.json()[0]["id"], "b", "{file}: {run}");
+    }
+}

@@ -1,0 +1,816 @@
+//! The bodies of seccoop's fuzz targets, one function per target.
+//!
+//! Each function takes the raw bytes a fuzzer (or a proptest strategy)
+//! made, feeds them to the library through the same public entry points the
+//! `seccoop` binary uses, and panics when an invariant breaks. A panic is a
+//! finding; so is a crash, a hang or running out of memory.
+//!
+//! # Where this code lives, and why
+//!
+//! The fuzz crate (`fuzz/`, its own workspace, built by `cargo +nightly
+//! fuzz`) uses this file as its library, and the proptest stand-ins compile
+//! the very same file into the test binary with
+//! `#[path = "../fuzz/src/lib.rs"] mod targets;` (`tests/fuzz_standins/main.rs`).
+//! So a stable toolchain without cargo-fuzz runs exactly the code the
+//! fuzzers run. It is kept out of the `seccoop` library on purpose: its
+//! assertions are a test oracle and must not ship in the binary, and the
+//! library's public API needs no hooks for it. The file uses nothing but
+//! seccoop's public API and crates seccoop itself depends on, and no inner
+//! attributes, so it compiles as either a crate root or a module.
+//!
+//! # What each target checks
+//!
+//! - **Loaders** ([`load_toml`], [`load_json`], [`load_jsonl`],
+//!   [`load_csv`]): a rejected input gets at least one error, every error
+//!   has a sane position and renders as the command line renders it (miette
+//!   with the source line); an accepted graph is well formed, round-trips
+//!   through TOML, JSON, JSON Lines and a CSV folder with the same nodes,
+//!   edges, properties, provenance, schema, sources and description, and
+//!   its DOT reads back the same through graphviz-rust's parser. A writer
+//!   may refuse a graph its format cannot express (JSON Lines and a
+//!   property named `type`; CSV and a property name with a control
+//!   character), but only with [`seccoop::write::WriteError::Unrepresentable`].
+//! - **Cypher** ([`cypher_parse`], [`cypher_eval`]): errors carry spans
+//!   inside the query and render; every result row is as wide as the
+//!   columns and every cell renders as text and JSON. The evaluator runs on
+//!   the curated graph with tighter bounds than the command line's (5 hops,
+//!   20,000 rows a clause), so the fuzzer spends its time on many queries
+//!   rather than one large answer: those bounds are tested elsewhere.
+//! - **DOT** ([`dot_write`]): the bytes describe a graph (ids and names
+//!   with any characters, self-loops, parallel edges, any relation between
+//!   any kinds) and a diagram of it; the DOT text, read back with
+//!   [`graphviz_rust::parse`], has every node under its id (or a stand-in
+//!   whose tooltip names it), its label, every edge with its real direction
+//!   and relation, and the title.
+//!
+//! Bulk inputs (JSON Lines, CSV folders) are read from files, as the
+//! binary reads them: the bulk loaders stream from disk and re-read rows to
+//! show problems, so an in-memory entry point would be a second code path.
+//! Each input is written to a per-thread scratch folder under the system's
+//! temporary folder (`fuzz/run.sh` points `TMPDIR` at `/dev/shm`).
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use graphviz_rust::dot_structures::{Attribute, EdgeTy, Graph as DotGraph, Id, Stmt, Vertex};
+use seccoop::export::dot::{quote_id, to_dot};
+use seccoop::export::{Diagram, DiagramOptions, RankDir, ViewFilter};
+use seccoop::load::{LoadErrors, load_paths, load_str};
+use seccoop::model::{Basis, Edge, Graph, KindId, Node, Properties, RelId};
+use seccoop::query::{self, Options, Params, QueryError, SeccoopGraph};
+use seccoop::write::{GraphFormat, WriteError, write};
+
+/// Fuzz target `load_toml`: the bytes as a TOML graph file.
+pub fn load_toml(data: &[u8]) {
+    graph_file(data, "fuzz.toml");
+}
+
+/// Fuzz target `load_json`: the bytes as a JSON graph file.
+pub fn load_json(data: &[u8]) {
+    graph_file(data, "fuzz.json");
+}
+
+/// Fuzz target `load_jsonl`: the bytes as a JSON Lines file.
+pub fn load_jsonl(data: &[u8]) {
+    with_scratch(|dir| {
+        let path = dir.join("fuzz.jsonl");
+        put(&path, data);
+        check_load(load_paths(std::slice::from_ref(&path)), dir);
+    });
+}
+
+/// The line that starts another file of a CSV folder in [`load_csv`]'s
+/// input: `==> edges.csv <==` (as `head` prints several files).
+pub const CSV_FILE_MARK: (&str, &str) = ("==> ", " <==");
+
+/// The files a CSV folder may hold besides `nodes.csv`.
+pub const CSV_OTHER_FILES: [&str; 3] = ["edges.csv", "schema.toml", "graph.toml"];
+
+/// Fuzz target `load_csv`: the bytes as a CSV folder. They are `nodes.csv`
+/// up to a line `==> NAME <==`, where NAME is `edges.csv`, `schema.toml` or
+/// `graph.toml`, which starts that file; see [`csv_bundle`].
+pub fn load_csv(data: &[u8]) {
+    with_scratch(|dir| {
+        let folder = dir.join("folder");
+        let _ = std::fs::create_dir_all(&folder);
+        let files = split_bundle(data);
+        for name in std::iter::once("nodes.csv").chain(CSV_OTHER_FILES) {
+            let path = folder.join(name);
+            match files.get(name) {
+                Some(bytes) => put(&path, bytes),
+                None => {
+                    let _ = std::fs::remove_file(&path);
+                }
+            }
+        }
+        check_load(load_paths(std::slice::from_ref(&folder)), dir);
+    });
+}
+
+/// A CSV folder as one [`load_csv`] input: `nodes.csv`, then each other
+/// file present after its `==> NAME <==` line.
+pub fn csv_bundle(folder: &Path) -> Vec<u8> {
+    let mut out = std::fs::read(folder.join("nodes.csv")).unwrap_or_default();
+    for name in CSV_OTHER_FILES {
+        if let Ok(bytes) = std::fs::read(folder.join(name)) {
+            if !out.ends_with(b"\n") && !out.is_empty() {
+                out.push(b'\n');
+            }
+            out.extend_from_slice(
+                format!("{}{name}{}\n", CSV_FILE_MARK.0, CSV_FILE_MARK.1).as_bytes(),
+            );
+            out.extend_from_slice(&bytes);
+        }
+    }
+    out
+}
+
+fn split_bundle(data: &[u8]) -> BTreeMap<&'static str, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut current = "nodes.csv";
+    let mut body: Vec<u8> = Vec::new();
+    for line in data.split_inclusive(|&b| b == b'\n') {
+        let text = line.strip_suffix(b"\n").unwrap_or(line);
+        let named = std::str::from_utf8(text).ok().and_then(|t| {
+            let name = t
+                .strip_prefix(CSV_FILE_MARK.0)?
+                .strip_suffix(CSV_FILE_MARK.1)?;
+            CSV_OTHER_FILES.into_iter().find(|n| *n == name)
+        });
+        match named {
+            Some(name) => {
+                files.insert(current, std::mem::take(&mut body));
+                current = name;
+            }
+            None => body.extend_from_slice(line),
+        }
+    }
+    files.insert(current, body);
+    files
+}
+
+fn graph_file(data: &[u8], name: &str) {
+    match std::str::from_utf8(data) {
+        // What `-g FILE` does after reading a UTF-8 file.
+        Ok(text) => with_scratch(|dir| check_load(load_str(name, text), dir)),
+        // Not UTF-8: through the file, as the binary reads it.
+        Err(_) => with_scratch(|dir| {
+            let path = dir.join(name);
+            put(&path, data);
+            check_load(load_paths(std::slice::from_ref(&path)), dir);
+        }),
+    }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Option<tempfile::TempDir>> = const { RefCell::new(None) };
+}
+
+/// Runs `f` with this thread's scratch folder, made on first use.
+fn with_scratch(f: impl FnOnce(&Path)) {
+    let dir: PathBuf = SCRATCH.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.is_none() {
+            *s = Some(
+                tempfile::Builder::new()
+                    .prefix("seccoop-fuzz-")
+                    .tempdir()
+                    .unwrap_or_else(|e| panic!("cannot make a scratch folder: {e}")),
+            );
+        }
+        s.as_ref()
+            .map(|d| d.path().to_path_buf())
+            .unwrap_or_default()
+    });
+    f(&dir);
+}
+
+fn put(path: &Path, bytes: &[u8]) {
+    std::fs::write(path, bytes)
+        .unwrap_or_else(|e| panic!("cannot write scratch file {}: {e}", path.display()));
+}
+
+/// Checks the outcome of a load: errors, or a graph.
+fn check_load(result: Result<Graph, LoadErrors>, scratch: &Path) {
+    match result {
+        Ok(graph) => check_graph(&graph, scratch),
+        Err(errors) => check_load_errors(&errors),
+    }
+}
+
+/// Every error has a position that makes sense and renders as the command
+/// line shows it.
+pub fn check_load_errors(errors: &LoadErrors) {
+    assert!(!errors.0.is_empty(), "a load failed without an error");
+    for e in &errors.0 {
+        let message = e.to_string();
+        assert!(!message.is_empty(), "an error without a message: {e:?}");
+        if let Some(loc) = e.location() {
+            assert!(
+                loc.line >= 1 && loc.column >= 1,
+                "position {loc:?} of {message:?}"
+            );
+        }
+        let _ = e.help();
+        let shown = seccoop::output::diagnostic(e, false);
+        assert!(!shown.is_empty());
+    }
+    let _ = errors.to_string();
+}
+
+/// An accepted graph is well formed, round-trips through every format that
+/// reads back, and draws as DOT that reads back.
+pub fn check_graph(graph: &Graph, scratch: &Path) {
+    let mut ids = 0;
+    for (ix, node) in graph.nodes() {
+        assert_eq!(
+            graph.node_index(&node.id),
+            Some(ix),
+            "id map of {:?}",
+            node.id
+        );
+        ids += 1;
+    }
+    assert_eq!(ids, graph.node_count());
+    for e in graph.edges() {
+        let (Some(from), Some(to)) = (graph.node(e.from), graph.node(e.to)) else {
+            panic!("an edge to a missing node");
+        };
+        assert!(
+            graph.schema().allows(e.edge.rel, from.kind, to.kind),
+            "the schema forbids {} -{}-> {}, yet the graph was accepted",
+            from.id,
+            graph.rel_name(e.edge.rel),
+            to.id
+        );
+    }
+    round_trip(graph, scratch);
+    let diagram = Diagram::view(graph, &ViewFilter::default());
+    check_dot(&diagram, &DiagramOptions::default());
+}
+
+/// Writes `graph` in every format and reads it back: the same graph.
+pub fn round_trip(graph: &Graph, scratch: &Path) {
+    let want = dump(graph);
+    let out = scratch.join("out");
+    let _ = std::fs::create_dir_all(&out);
+    for (name, format) in [
+        ("g.toml", GraphFormat::Toml),
+        ("g.json", GraphFormat::Json),
+        ("g.jsonl", GraphFormat::Jsonl),
+        ("csv", GraphFormat::Csv),
+        ("g.graphml", GraphFormat::Graphml),
+        ("nl.json", GraphFormat::NodeLink),
+        ("g.ttl", GraphFormat::Turtle),
+        ("g.nt", GraphFormat::NTriples),
+    ] {
+        let path = out.join(name);
+        match write(graph, &path, format) {
+            Ok(()) => {}
+            // The format cannot hold this graph, and says so: only for the
+            // documented reasons. XML 1.0 has no way to write most control
+            // characters, which property values and notes may hold: GraphML
+            // refuses them by name.
+            Err(WriteError::Unrepresentable { reason, .. })
+                if format == GraphFormat::Graphml
+                    && (reason.contains("XML")
+                        || (!all_finite(graph) && reason.contains("NaN"))) =>
+            {
+                continue;
+            }
+            Err(WriteError::Unrepresentable { reason, .. }) => {
+                assert!(
+                    cannot_hold(graph, format),
+                    "{name} refuses a graph it can hold: {reason}"
+                );
+                continue;
+            }
+            Err(e) => panic!("writing {name} failed: {e}"),
+        }
+        match load_paths(std::slice::from_ref(&path)) {
+            Ok(back) => {
+                let got = dump(&back);
+                if got != want {
+                    let wrote: Vec<&str> = want
+                        .lines()
+                        .filter(|l| !got.lines().any(|g| g == *l))
+                        .collect();
+                    let read: Vec<&str> = got
+                        .lines()
+                        .filter(|l| !want.lines().any(|w| w == *l))
+                        .collect();
+                    panic!(
+                        "{name} does not read back the same graph\n--- wrote\n{}\n--- read\n{}",
+                        wrote.join("\n"),
+                        read.join("\n")
+                    );
+                }
+            }
+            Err(errors) => {
+                let text = if path.is_dir() {
+                    csv_bundle(&path)
+                } else {
+                    std::fs::read(&path).unwrap_or_default()
+                };
+                panic!(
+                    "{name} written from an accepted graph is refused: {:#?}\n{}",
+                    errors.0.iter().map(|e| e.to_string()).collect::<Vec<_>>(),
+                    String::from_utf8_lossy(&text)
+                );
+            }
+        }
+    }
+}
+
+/// Whether `format` cannot express `graph`: JSON Lines names a record's
+/// type with `type`, a CSV header cannot be empty or hold a control
+/// character, node-link edges reserve `source`, `target` and `key`, and
+/// JSON, JSON Lines, CSV and node-link have no NaN or infinities.
+fn cannot_hold(graph: &Graph, format: GraphFormat) -> bool {
+    let names = graph
+        .nodes()
+        .flat_map(|(_, n)| n.properties.keys())
+        .chain(graph.edges().flat_map(|e| e.edge.properties.keys()));
+    let mut names = names;
+    let all_finite = all_finite(graph);
+    match format {
+        GraphFormat::Jsonl => !all_finite || names.any(|k| k == "type"),
+        GraphFormat::Csv => {
+            !all_finite || names.any(|k| k.is_empty() || k.chars().any(char::is_control))
+        }
+        GraphFormat::Json => !all_finite,
+        // Node-link edges keep their ends and key under these names.
+        GraphFormat::NodeLink => {
+            !all_finite
+                || graph
+                    .edges()
+                    .flat_map(|e| e.edge.properties.keys())
+                    .any(|k| matches!(k.as_str(), "source" | "target" | "key"))
+        }
+        GraphFormat::Neo4j | GraphFormat::Kuzu => !all_finite,
+        GraphFormat::Toml | GraphFormat::Graphml | GraphFormat::Turtle | GraphFormat::NTriples => {
+            false
+        }
+    }
+}
+
+/// Whether no property holds NaN or an infinity, alone or in a list.
+fn all_finite(graph: &Graph) -> bool {
+    fn finite(v: &seccoop::model::Value) -> bool {
+        match v {
+            seccoop::model::Value::Float(x) => x.is_finite(),
+            seccoop::model::Value::List(items) => items.iter().all(finite),
+            _ => true,
+        }
+    }
+    graph
+        .nodes()
+        .flat_map(|(_, n)| n.properties.values())
+        .chain(graph.edges().flat_map(|e| e.edge.properties.values()))
+        .all(finite)
+}
+
+/// Everything a graph holds, in order, by name: two graphs are the same
+/// when their dumps are equal.
+pub fn dump(g: &Graph) -> String {
+    let mut out = format!("meta {:?}\nsources {:?}\n", g.meta(), g.sources());
+    let schema = g.schema();
+    for (_, k) in schema.kinds() {
+        out += &format!("kind {k:?}\n");
+    }
+    for (_, r) in schema.relations() {
+        let names = |ks: &[KindId]| -> Vec<&str> {
+            ks.iter().map(|&k| schema.kind(k).name.as_str()).collect()
+        };
+        out += &format!(
+            "relation {:?} {:?} {:?} {:?} {:?} {:?} {}\n",
+            r.name,
+            names(&r.from),
+            names(&r.to),
+            r.meaning,
+            r.inverse,
+            r.impact,
+            r.mitigation
+        );
+    }
+    for (_, n) in g.nodes() {
+        out += &format!(
+            "node {:?} {:?} {:?} {:?} {:?}\n",
+            n.id,
+            g.kind_name(n.kind),
+            n.name,
+            n.properties,
+            n.provenance
+        );
+    }
+    for e in g.edges() {
+        let id = |ix| g.node(ix).map(|n| n.id.clone()).unwrap_or_default();
+        out += &format!(
+            "edge {:?} {:?} {:?} {:?} {:?} {:?}\n",
+            id(e.from),
+            g.rel_name(e.edge.rel),
+            id(e.to),
+            e.edge.basis,
+            e.edge.properties,
+            e.edge.provenance
+        );
+    }
+    out
+}
+
+/// Fuzz target `cypher_parse`: the bytes as a Cypher query, and as a
+/// parameter literal.
+pub fn cypher_parse(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Err(e) = query::parse(&text) {
+        check_query_error(&e, &text);
+    }
+    let _ = query::parse_literal(&text);
+}
+
+/// The graph [`cypher_eval`] queries: the curated one.
+fn curated() -> &'static Graph {
+    static GRAPH: OnceLock<Graph> = OnceLock::new();
+    GRAPH.get_or_init(|| {
+        seccoop::load::embedded().unwrap_or_else(|e| panic!("the curated graph loads: {e}"))
+    })
+}
+
+/// Fuzz target `cypher_eval`: the bytes as a Cypher query over the curated
+/// graph.
+pub fn cypher_eval(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let graph = SeccoopGraph::new(curated());
+    let options = Options {
+        max_hops: 5,
+        max_rows: 20_000,
+        ..Options::default()
+    };
+    match query::run(&text, &graph, &Params::new(), &options) {
+        Ok(result) => {
+            for w in &result.warnings {
+                check_span(w.span, &text, &w.message);
+                let _ = seccoop::output::diagnostic(&w.report("<query>", &text), false);
+            }
+            for row in &result.rows {
+                assert_eq!(row.len(), result.columns.len(), "row width in {text:?}");
+                for v in row {
+                    let _ = query::cell_text(&graph, v);
+                    let _ = query::to_json(&graph, v).to_string();
+                }
+            }
+        }
+        Err(e) => check_query_error(&e, &text),
+    }
+}
+
+fn check_span(span: query::Span, text: &str, what: &str) {
+    assert!(
+        span.start <= span.end
+            && span.end <= text.len()
+            && text.is_char_boundary(span.start)
+            && text.is_char_boundary(span.end),
+        "span {span:?} of {what:?} is not inside the query {text:?}"
+    );
+}
+
+fn check_query_error(e: &QueryError, text: &str) {
+    let message = e.to_string();
+    assert!(!message.is_empty());
+    check_span(e.span(), text, &message);
+    let _ = e.line_col(text);
+    let _ = e.help();
+    let shown = seccoop::output::diagnostic(&e.report("<query>", text), false);
+    assert!(!shown.is_empty());
+}
+
+/// Reads fuzz bytes as small numbers and strings; past the end, zeros.
+struct Reader<'a> {
+    data: &'a [u8],
+}
+
+impl Reader<'_> {
+    fn byte(&mut self) -> u8 {
+        match self.data.split_first() {
+            Some((&b, rest)) => {
+                self.data = rest;
+                b
+            }
+            None => 0,
+        }
+    }
+
+    /// A number below `n` (which must be positive).
+    fn below(&mut self, n: usize) -> usize {
+        self.byte() as usize % n
+    }
+
+    /// A string of up to 31 bytes, decoded lossily (so any bytes make text).
+    fn text(&mut self) -> String {
+        let len = (self.byte() as usize % 32).min(self.data.len());
+        let (head, rest) = self.data.split_at(len);
+        self.data = rest;
+        String::from_utf8_lossy(head).into_owned()
+    }
+}
+
+/// Fuzz target `dot_write`: a graph and a diagram of it made from the
+/// bytes, written as DOT and read back with graphviz-rust's parser.
+pub fn dot_write(data: &[u8]) {
+    let mut r = Reader { data };
+    let schema = curated().schema().clone();
+    let kinds: Vec<KindId> = schema.kinds().map(|(k, _)| k).collect();
+    let rels: Vec<RelId> = schema.relations().map(|(r, _)| r).collect();
+    let mut graph = Graph::new(schema);
+    let flags = r.byte();
+    let node_count = r.below(16) + 1;
+    let mut nodes = Vec::new();
+    for _ in 0..node_count {
+        let id = r.text();
+        let name = r.text();
+        let kind = kinds[r.below(kinds.len())];
+        let node = Node {
+            id,
+            kind,
+            name,
+            properties: Properties::new(),
+            provenance: Vec::new(),
+        };
+        // A repeated id is refused by the graph, as by the loaders.
+        if let Ok(ix) = graph.add_node(node) {
+            nodes.push(ix);
+        }
+    }
+    let edge_count = r.below(32);
+    for _ in 0..edge_count {
+        let from = nodes[r.below(nodes.len())];
+        let rel = rels[r.below(rels.len())];
+        let to = nodes[r.below(nodes.len())];
+        let basis = if r.byte() & 1 == 1 {
+            Basis::Inferred
+        } else {
+            Basis::Stated
+        };
+        let edge = Edge {
+            rel,
+            basis,
+            properties: Properties::new(),
+            provenance: Vec::new(),
+        };
+        graph.add_edge(from, to, edge);
+    }
+    let options = DiagramOptions {
+        rankdir: if flags & 1 == 1 {
+            RankDir::Tb
+        } else {
+            RankDir::Lr
+        },
+        legend: flags & 2 == 2,
+    };
+    let mut diagram = if flags & 4 == 4 {
+        let focus = nodes[r.below(nodes.len())];
+        let depth = r.below(3);
+        Diagram::neighbourhood(&graph, focus, depth, &ViewFilter::default())
+    } else {
+        Diagram::view(&graph, &ViewFilter::default())
+    };
+    if flags & 8 == 8 {
+        diagram = diagram.with_title(r.text());
+    }
+    check_dot(&diagram, &options);
+}
+
+/// A label as Graphviz shows it: `\r\n` and a lone `\r` break the line.
+fn as_label(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
+}
+
+/// Undoes [`seccoop::export::dot::quote_label`]: a quoted escape string.
+fn unescape_label(id: &Id) -> String {
+    let Id::Escaped(quoted) = id else {
+        return id.to_string();
+    };
+    let inner = quoted
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .unwrap_or(quoted);
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\\') => out.push('\\'),
+            Some('"') => out.push('"'),
+            Some('n') => out.push('\n'),
+            Some(other) => {
+                out.push('\\');
+                out.push(other);
+            }
+            None => out.push('\\'),
+        }
+    }
+    out
+}
+
+/// The name Graphviz gives a node written as `id`: in a quoted string only
+/// `\"` is an escape.
+fn node_name(id: &Id) -> String {
+    match id {
+        Id::Escaped(quoted) => quoted
+            .strip_prefix('"')
+            .and_then(|s| s.strip_suffix('"'))
+            .unwrap_or(quoted)
+            .replace("\\\"", "\""),
+        Id::Html(html) => html
+            .strip_prefix('<')
+            .and_then(|s| s.strip_suffix('>'))
+            .unwrap_or(html)
+            .to_string(),
+        Id::Plain(s) => s.clone(),
+        Id::Anonymous(s) => s.clone(),
+    }
+}
+
+fn attr<'a>(attrs: &'a [Attribute], key: &str) -> Option<&'a Id> {
+    attrs
+        .iter()
+        .find(|Attribute(k, _)| matches!(k, Id::Plain(p) if p == key))
+        .map(|Attribute(_, v)| v)
+}
+
+/// What the DOT text holds, as graphviz-rust parsed it.
+#[derive(Default)]
+struct ReadBack {
+    /// Node name → (label, tooltip), outside the legend.
+    nodes: BTreeMap<String, (String, String)>,
+    /// Every node name, legend included, with how often it is declared.
+    names: BTreeMap<String, usize>,
+    /// (tail, head, relation, drawn `dir=back`), outside the legend.
+    edges: Vec<(String, String, String, bool)>,
+    /// The graph's label.
+    title: Option<String>,
+}
+
+fn collect(stmts: &[Stmt], in_legend: bool, top: bool, out: &mut ReadBack) {
+    for stmt in stmts {
+        match stmt {
+            Stmt::Node(n) => {
+                let name = node_name(&n.id.0);
+                *out.names.entry(name.clone()).or_default() += 1;
+                if !in_legend {
+                    let label = attr(&n.attributes, "label").map(unescape_label);
+                    let tooltip = attr(&n.attributes, "tooltip").map(unescape_label);
+                    out.nodes.insert(
+                        name,
+                        (label.unwrap_or_default(), tooltip.unwrap_or_default()),
+                    );
+                }
+            }
+            Stmt::Edge(e) => {
+                if in_legend {
+                    continue;
+                }
+                let EdgeTy::Pair(Vertex::N(a), Vertex::N(b)) = &e.ty else {
+                    panic!("an edge that is not between two nodes: {e:?}");
+                };
+                let rel = attr(&e.attributes, "label")
+                    .or_else(|| attr(&e.attributes, "tooltip"))
+                    .map(unescape_label)
+                    .unwrap_or_default();
+                let back = matches!(attr(&e.attributes, "dir"), Some(Id::Plain(d)) if d == "back");
+                out.edges
+                    .push((node_name(&a.0), node_name(&b.0), rel, back));
+            }
+            Stmt::Subgraph(s) => {
+                let legend = in_legend || matches!(&s.id, Id::Plain(p) if p == "cluster_legend");
+                collect(&s.stmts, legend, false, out);
+            }
+            Stmt::Attribute(Attribute(Id::Plain(k), v)) if top && k == "label" => {
+                out.title = Some(unescape_label(v));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Writes `d` as DOT, parses it back with graphviz-rust and checks every
+/// node, label, edge and the title came back.
+pub fn check_dot(d: &Diagram, options: &DiagramOptions) {
+    let g = d.graph;
+    let dot = to_dot(d, options);
+    // graphviz-rust's grammar ends an HTML id at `>` `>` (Graphviz at the
+    // `>` that balances the first `<`), so it cannot read the ids written in
+    // that form; `tests/cli/dot_roundtrip.rs` checks those with Graphviz.
+    let html = d.nodes.iter().any(|&n| {
+        g.node(n)
+            .is_some_and(|node| matches!(quote_id(&node.id), Some(Id::Html(_))))
+    });
+    if html {
+        return;
+    }
+    let parsed = graphviz_rust::parse(&dot)
+        .unwrap_or_else(|e| panic!("graphviz-rust cannot read the DOT: {e}\n{dot}"));
+    let DotGraph::DiGraph { stmts, .. } = &parsed else {
+        panic!("not a digraph:\n{dot}");
+    };
+    let mut read = ReadBack::default();
+    collect(stmts, false, true, &mut read);
+
+    for (name, count) in &read.names {
+        assert_eq!(*count, 1, "{name:?} is declared {count} times\n{dot}");
+    }
+    assert_eq!(
+        read.title.as_deref(),
+        d.title.as_deref().map(as_label).as_deref(),
+        "title\n{dot}"
+    );
+
+    // Every drawn node is a diagram node, under its id or a stand-in.
+    let by_id: BTreeMap<&str, &Node> = d
+        .nodes
+        .iter()
+        .filter_map(|&n| g.node(n))
+        .map(|n| (n.id.as_str(), n))
+        .collect();
+    let tooltip = |n: &Node| as_label(&format!("{} ({})", n.id, g.kind_name(n.kind)));
+    let mut id_of: BTreeMap<&str, &str> = BTreeMap::new();
+    for (name, (label, tip)) in &read.nodes {
+        let node = match by_id.get(name.as_str()) {
+            Some(node) => *node,
+            None => {
+                assert!(
+                    name.starts_with("seccoop-node-"),
+                    "drawn node {name:?} is no node of the diagram\n{dot}"
+                );
+                let found: Vec<&Node> = by_id
+                    .values()
+                    .filter(|n| tooltip(n) == *tip)
+                    .copied()
+                    .collect();
+                assert_eq!(found.len(), 1, "stand-in {name:?} ({tip:?})\n{dot}");
+                assert!(
+                    quote_id(&found[0].id).is_none(),
+                    "{:?} has a DOT form, yet is drawn as stand-in {name:?}\n{dot}",
+                    found[0].id
+                );
+                found[0]
+            }
+        };
+        assert_eq!(
+            *label,
+            as_label(&node.name),
+            "label of {:?}\n{dot}",
+            node.id
+        );
+        assert_eq!(*tip, tooltip(node), "tooltip of {:?}\n{dot}", node.id);
+        assert!(
+            id_of.insert(name.as_str(), node.id.as_str()).is_none(),
+            "{name:?} twice"
+        );
+    }
+    // Every diagram node is drawn, or is an area drawn as a box only.
+    let clusters = d.clusters();
+    let drawn: std::collections::BTreeSet<&str> = id_of.values().copied().collect();
+    for &n in &d.nodes {
+        let Some(node) = g.node(n) else { continue };
+        assert!(
+            drawn.contains(node.id.as_str()) || clusters.iter().any(|(area, _)| *area == n),
+            "{:?} is not drawn\n{dot}",
+            node.id
+        );
+    }
+
+    // Edges: each diagram edge not drawn as a box, in its real direction.
+    let mut want: Vec<(String, String, String)> = d
+        .edges
+        .iter()
+        .filter(|&&e| !d.implied_by_cluster(&clusters, e))
+        .filter_map(|&e| {
+            let (a, b) = g.petgraph().edge_endpoints(e)?;
+            let rel = g.rel_name(g.petgraph().edge_weight(e)?.rel).to_string();
+            Some((g.node(a)?.id.clone(), as_label(&rel), g.node(b)?.id.clone()))
+        })
+        .collect();
+    let mut got: Vec<(String, String, String)> = read
+        .edges
+        .iter()
+        .map(|(tail, head, rel, back)| {
+            let end = |name: &String| {
+                id_of
+                    .get(name.as_str())
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| panic!("an edge ends at {name:?}, no drawn node\n{dot}"))
+            };
+            let (from, to) = if *back { (head, tail) } else { (tail, head) };
+            (end(from), rel.clone(), end(to))
+        })
+        .collect();
+    want.sort();
+    got.sort();
+    assert_eq!(got, want, "edges\n{dot}");
+}
