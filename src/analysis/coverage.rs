@@ -38,6 +38,7 @@ impl Coverage {
         self.threats
             .iter()
             .filter(|(_, a)| a.len() == 1)
+            // Indexing cannot fail: the filter kept lists of exactly one.
             .map(|(t, a)| (*t, a[0]))
     }
 

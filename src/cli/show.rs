@@ -140,6 +140,7 @@ fn render(shown: &Shown, ctx: &Context, style: Style) -> String {
 
     let schema = ctx.graph.schema();
     let mut i = 0;
+    // Indexing cannot fail: `i` stays below the length the loop tests.
     while i < shown.edges.len() {
         let group_key = (shown.edges[i].rel_id, shown.edges[i].dir);
         let group: Vec<&ShownEdge> = shown.edges[i..]

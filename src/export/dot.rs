@@ -116,6 +116,7 @@ pub fn quote_id(id: &str) -> Option<Id> {
     // string's ends, quotes and backslashes (`"\n"` reads back as ``).
     let lone_line_break = bytes.iter().enumerate().any(|(i, &b)| {
         b == b'\n'
+            // `i - 1` is a position in `bytes`: `i == 0` is tested first.
             && (i == 0 || bytes[i - 1] == b'"')
             && matches!(bytes.get(i + 1), None | Some(b'"' | b'\\'))
     });

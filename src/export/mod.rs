@@ -209,6 +209,7 @@ impl<'g> Diagram<'g> {
                 clusters.push((area, Vec::new()));
                 clusters.len() - 1
             });
+            // `i` was found in, or just pushed onto, `clusters`.
             clusters[i].1.push(member);
         }
         clusters.retain(|(area, _)| !placed.contains(area));

@@ -127,6 +127,7 @@ pub fn kind_style(schema: &Schema, kind: &str) -> KindStyle {
         .filter(|k| !CURATED.iter().any(|(c, _)| c == k))
         .collect();
     let i = others.iter().position(|k| *k == kind).unwrap_or(0);
+    // Indexing cannot fail: the remainder is below the length.
     SPARE[i % SPARE.len()]
 }
 

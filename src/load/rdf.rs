@@ -308,6 +308,7 @@ impl<'a> Reader<'a> {
                 NamedOrBlankNode::BlankNode(_) => None,
             };
             let typed_statement = idxs.iter().any(|&i| {
+                // The subject index holds positions in `triples` only.
                 let t = &self.triples[i].triple;
                 t.predicate.as_ref() == rdf::TYPE
                     && t.object == Term::from(rdf::STATEMENT.into_owned())

@@ -71,6 +71,7 @@ impl IdMap {
             long.get(long_index(&s.bytes))
                 .map_or(&[][..], |l| l.as_bytes())
         } else {
+            // `len` was set from a slice that fitted in `bytes` (INLINE).
             &s.bytes[..usize::from(s.len)]
         }
     }
@@ -101,6 +102,7 @@ impl IdMap {
         };
         if bytes.len() <= INLINE {
             slot.len = bytes.len() as u8;
+            // Fits: tested against INLINE, the size of `bytes`, above.
             slot.bytes[..bytes.len()].copy_from_slice(bytes);
         } else {
             slot.len = LONG;

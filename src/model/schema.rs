@@ -118,6 +118,7 @@ impl Schema {
 
     /// Adds a kind, or returns the id of an identical one already present.
     pub fn add_kind(&mut self, def: KindDef) -> Result<KindId, SchemaError> {
+        // The name map holds only ids of `kinds`, so indexing cannot fail.
         if let Some(&id) = self.kind_names.get(&def.name) {
             return if self.kinds[usize::from(id.0)] == def {
                 Ok(id)
@@ -136,6 +137,7 @@ impl Schema {
 
     /// Adds a relation, or returns the id of an identical one already present.
     pub fn add_relation(&mut self, def: RelationDef) -> Result<RelId, SchemaError> {
+        // The name map holds only ids of `relations`, so indexing cannot fail.
         if let Some(&id) = self.rel_names.get(&def.name) {
             return if self.relations[usize::from(id.0)] == def {
                 Ok(id)
@@ -187,6 +189,7 @@ impl Schema {
     /// # Panics
     /// When `id` does not come from this schema.
     pub fn kind(&self, id: KindId) -> &KindDef {
+        // A `KindId` is only made by `add_kind`, as a position in `kinds`.
         &self.kinds[usize::from(id.0)]
     }
 
@@ -195,6 +198,7 @@ impl Schema {
     /// # Panics
     /// When `id` does not come from this schema.
     pub fn relation(&self, id: RelId) -> &RelationDef {
+        // A `RelId` is only made by `add_relation`, as a position in `relations`.
         &self.relations[usize::from(id.0)]
     }
 

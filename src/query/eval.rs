@@ -96,6 +96,7 @@ impl<'a> Frame<'a> {
     }
 
     fn get(&self, slot: usize) -> Value {
+        // Indexing cannot fail: `slot` is tested against the length.
         if slot < self.row.len() {
             self.row[slot].clone()
         } else {
@@ -111,6 +112,7 @@ impl<'a> Frame<'a> {
         if self.locals.len() <= i {
             self.locals.resize(i + 1, Value::Null);
         }
+        // Indexing cannot fail: the list was just grown past `i`.
         self.locals[i] = v;
     }
 }

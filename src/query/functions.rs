@@ -349,6 +349,8 @@ impl AggState {
                     let pos = p * (n - 1) as f64;
                     let lo = pos.floor() as usize;
                     let hi = pos.ceil() as usize;
+                    // Indexing cannot fail: `n > 0` (tested above), and every
+                    // value is a number (checked as it was added), so `xs` has `n`.
                     let (a, b) = (xs[lo.min(n - 1)], xs[hi.min(n - 1)]);
                     Value::Float(a + (b - a) * (pos - lo as f64))
                 }
@@ -684,6 +686,7 @@ pub(crate) fn call(
                 ));
             }
             let chars: Vec<char> = s.chars().collect();
+            // Slicing cannot fail: `n` is at most the length.
             let n = (n as usize).min(chars.len());
             V::String(if func == Func::Left {
                 chars[..n].iter().collect()

@@ -58,6 +58,9 @@ struct Parser<'a> {
 
 type PResult<T> = Result<T, QueryError>;
 
+// Token indexing cannot fail: the lexer always ends the list with an end
+// token, positions are clamped to it, and `pos - 1` is read only when
+// `pos > 0`. An operator list is always one shorter than its operands.
 impl Parser<'_> {
     fn tok(&self) -> &Tok {
         &self.tokens[self.pos.min(self.tokens.len() - 1)].tok

@@ -424,6 +424,7 @@ impl<'a> Planner<'a> {
                     if !last {
                         return Err(QueryError::syntax(
                             Code::UnexpectedSyntax,
+                            // Not the last clause, so `i + 1` is one.
                             q.clauses[i + 1].span(),
                             "expected the end of the query after `RETURN`",
                         ));
@@ -1524,6 +1525,7 @@ impl<'a> Planner<'a> {
             {
                 return Err(QueryError::semantic(
                     Code::InvalidArgumentType,
+                    // `planned` has a second argument, so `args` has too.
                     args[1].span,
                     "a percentile must be a number",
                 ));

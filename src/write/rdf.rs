@@ -285,6 +285,7 @@ pub fn encode(name: &str) -> String {
             out.push(char::from(b));
         } else {
             out.push('%');
+            // A nibble (0..16) indexes the 16 digits.
             out.push(char::from(HEX[usize::from(b >> 4)]));
             out.push(char::from(HEX[usize::from(b & 15)]));
         }

@@ -773,7 +773,9 @@ fn an_edge_property_named_source_does_not_make_a_graph_file_node_link() {
                 [[nodes]]\nid = \"b\"\nkind = \"activity\"\nname = \"B\"\n\n\
                 [[edges]]\nfrom = \"b\"\nrel = \"addresses\"\nto = \"a\"\nsource = \"a report\"\n";
     scratch.write("g.toml", toml);
-    scratch.run(&["-g", "g.toml", "convert", "g.json"]).success();
+    scratch
+        .run(&["-g", "g.toml", "convert", "g.json"])
+        .success();
     for file in ["g.toml", "g.json"] {
         let run = scratch.run(&["-g", file, "related", "a", "--format", "json"]);
         run.success();
