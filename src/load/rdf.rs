@@ -556,15 +556,7 @@ impl<'a> Reader<'a> {
 
     /// A percent-decoded name, checked like every id and name.
     fn decoded(&mut self, i: usize, term: TermRef<'_>, local: &str) -> Option<String> {
-        let Some(name) = decode_name(local) else {
-            self.error(
-                i,
-                term,
-                format!("`{local}` is not valid percent-encoded UTF-8"),
-                "write `%` only as the start of `%XX`, two hex digits of a UTF-8 byte".into(),
-            );
-            return None;
-        };
+        let name = self.decoded_text(i, term, local)?;
         if let Some(problem) = text_problem(&name) {
             self.error(
                 i,
@@ -574,6 +566,21 @@ impl<'a> Reader<'a> {
             );
             return None;
         }
+        Some(name)
+    }
+
+    /// A percent-decoded name of any text: a property name, which TOML and
+    /// JSON files may spell with any characters.
+    fn decoded_text(&mut self, i: usize, term: TermRef<'_>, local: &str) -> Option<String> {
+        let Some(name) = decode_name(local) else {
+            self.error(
+                i,
+                term,
+                format!("`{local}` is not valid percent-encoded UTF-8"),
+                "write `%` only as the start of `%XX`, two hex digits of a UTF-8 byte".into(),
+            );
+            return None;
+        };
         Some(name)
     }
 
@@ -771,7 +778,7 @@ impl<'a> Reader<'a> {
     /// A property triple: `prop:NAME` with a value, added to `properties`.
     fn property(&mut self, i: usize, local: &str, properties: &mut Properties, fields: &[&str]) {
         let t = self.triple(i);
-        let Some(name) = self.decoded(i, t.predicate.as_ref().into(), local) else {
+        let Some(name) = self.decoded_text(i, t.predicate.as_ref().into(), local) else {
             return;
         };
         if fields.contains(&name.as_str()) {
