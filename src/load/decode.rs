@@ -650,7 +650,30 @@ impl Decoder<'_> {
         out
     }
 
+    /// Whether a kind's or relation's name, a table key, keeps the rule of
+    /// every name ([`text_problem`]); an error when not. (Found by fuzzing:
+    /// a relation named with a control character loaded from TOML and JSON,
+    /// but not from RDF.)
+    fn key_name(&mut self, name: &Key) -> bool {
+        match text_problem(&name.name) {
+            Some(problem) => {
+                self.error(
+                    name.span,
+                    K::BadText {
+                        field: name.name.clone(),
+                        problem,
+                    },
+                );
+                false
+            }
+            None => true,
+        }
+    }
+
     fn kind(&mut self, name: &Key, doc: &Doc) -> Option<KindDecl> {
+        if !self.key_name(name) {
+            return None;
+        }
         let entries = self.table(doc, &name.name)?;
         let mut kind = KindDecl {
             name: Spanned {
@@ -671,6 +694,9 @@ impl Decoder<'_> {
     }
 
     fn relation(&mut self, name: &Key, doc: &Doc) -> Option<RelationDecl> {
+        if !self.key_name(name) {
+            return None;
+        }
         let entries = self.table(doc, &name.name)?;
         let (mut from, mut to) = (None, None);
         let mut rel = RelationDecl {

@@ -253,3 +253,20 @@ fn each_bad_fixture_holds_exactly_one_problem() {
     }
     assert_eq!(checked, 11);
 }
+
+#[test]
+fn a_kind_or_relation_named_with_a_control_character_is_refused() {
+    // Bug (found by fuzzing): a schema's kind or relation named with a
+    // control character loaded from TOML and JSON, though ids, names and the
+    // RDF reader refuse them, so the graph did not survive a conversion.
+    let scratch = Scratch::new();
+    scratch.write(
+        "g.toml",
+        "[schema.kinds.\"place\\u001e\"]\n\n[schema.relations.\"near\\u0007\"]\nfrom = \"activity\"\nto = \"threat\"\n",
+    );
+    scratch.run(&["check", "g.toml"]).error().stderr_has(&[
+        "× `place\\u{1e}` holds control characters",
+        "× `near\\u{7}` holds control characters",
+        "help: write plain text without control characters",
+    ]);
+}
