@@ -372,52 +372,9 @@ fn all_finite(graph: &Graph) -> bool {
         .all(finite)
 }
 
-/// Everything a graph holds, in order, by name: two graphs are the same
-/// when their dumps are equal.
+/// Everything a graph holds, as text: [`Graph::dump`].
 pub fn dump(g: &Graph) -> String {
-    let mut out = format!("meta {:?}\nsources {:?}\n", g.meta(), g.sources());
-    let schema = g.schema();
-    for (_, k) in schema.kinds() {
-        out += &format!("kind {k:?}\n");
-    }
-    for (_, r) in schema.relations() {
-        let names = |ks: &[KindId]| -> Vec<&str> {
-            ks.iter().map(|&k| schema.kind(k).name.as_str()).collect()
-        };
-        out += &format!(
-            "relation {:?} {:?} {:?} {:?} {:?} {:?} {}\n",
-            r.name,
-            names(&r.from),
-            names(&r.to),
-            r.meaning,
-            r.inverse,
-            r.impact,
-            r.mitigation
-        );
-    }
-    for (_, n) in g.nodes() {
-        out += &format!(
-            "node {:?} {:?} {:?} {:?} {:?}\n",
-            n.id,
-            g.kind_name(n.kind),
-            n.name,
-            n.properties,
-            n.provenance
-        );
-    }
-    for e in g.edges() {
-        let id = |ix| g.node(ix).map(|n| n.id.clone()).unwrap_or_default();
-        out += &format!(
-            "edge {:?} {:?} {:?} {:?} {:?} {:?}\n",
-            id(e.from),
-            g.rel_name(e.edge.rel),
-            id(e.to),
-            e.edge.basis,
-            e.edge.properties,
-            e.edge.provenance
-        );
-    }
-    out
+    g.dump()
 }
 
 /// Fuzz target `cypher_parse`: the bytes as a Cypher query, and as a

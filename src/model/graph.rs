@@ -165,6 +165,58 @@ pub struct Graph {
 }
 
 impl Graph {
+    /// Everything the graph holds, as text, in order and by name: meta,
+    /// sources, schema, and every node and edge with its properties and
+    /// provenance. Two graphs hold the same when their dumps are equal (NaN
+    /// included, which `==` on values would not say): what the round-trip
+    /// tests and the fuzz targets compare.
+    pub fn dump(&self) -> String {
+        let g = self;
+        let mut out = format!("meta {:?}\nsources {:?}\n", g.meta(), g.sources());
+        let schema = g.schema();
+        for (_, k) in schema.kinds() {
+            out += &format!("kind {k:?}\n");
+        }
+        for (_, r) in schema.relations() {
+            let names = |ks: &[KindId]| -> Vec<&str> {
+                ks.iter().map(|&k| schema.kind(k).name.as_str()).collect()
+            };
+            out += &format!(
+                "relation {:?} {:?} {:?} {:?} {:?} {:?} {}\n",
+                r.name,
+                names(&r.from),
+                names(&r.to),
+                r.meaning,
+                r.inverse,
+                r.impact,
+                r.mitigation
+            );
+        }
+        for (_, n) in g.nodes() {
+            out += &format!(
+                "node {:?} {:?} {:?} {:?} {:?}\n",
+                n.id,
+                g.kind_name(n.kind),
+                n.name,
+                n.properties,
+                n.provenance
+            );
+        }
+        for e in g.edges() {
+            let id = |ix| g.node(ix).map(|n| n.id.clone()).unwrap_or_default();
+            out += &format!(
+                "edge {:?} {:?} {:?} {:?} {:?} {:?}\n",
+                id(e.from),
+                g.rel_name(e.edge.rel),
+                id(e.to),
+                e.edge.basis,
+                e.edge.properties,
+                e.edge.provenance
+            );
+        }
+        out
+    }
+
     /// An empty graph over a schema.
     pub fn new(schema: Schema) -> Self {
         Self {
