@@ -7,8 +7,10 @@ use crate::load::LoadErrors;
 use crate::model::Graph;
 use crate::output::Format;
 
-/// What stops a command. Every variant exits with code 1 but
-/// [`CliError::Format`], a usage error (2).
+/// What stops a command. A usage error exits with code 2 (a `--format` the
+/// command does not offer, `convert`'s output it cannot name, `--base`
+/// without RDF, `convert`'s input given twice); every other error is a
+/// runtime error and exits with 1. [`CliError::exit_code`] is the one list.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// The graph files have problems.
@@ -69,6 +71,39 @@ pub enum CliError {
     /// `convert` was given its input both as IN and with -g.
     #[error("`convert` was given the graph to read twice: as IN and with -g")]
     ConvertInput,
+    /// `query --file` could not be read.
+    #[error("cannot read `{}`: {}", path.display(), crate::load::io_reason(source))]
+    QueryFile {
+        /// The file named by `--file`.
+        path: std::path::PathBuf,
+        /// Why it could not be read.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The query could not be read from stdin.
+    #[error("cannot read the query from stdin: {source}")]
+    QueryStdin {
+        /// Why it could not be read.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The query is blank.
+    #[error("the query is empty")]
+    EmptyQuery,
+    /// The query does not parse, means nothing, or failed while it ran:
+    /// shown with the query's text and a caret under the spot.
+    #[error("{0}")]
+    Query(Box<crate::query::Report>),
+    /// A query's answer asked for as a diagram holds no node or relationship.
+    #[error("the answer has no nodes or relationships to draw")]
+    NothingToDraw {
+        /// The query's warnings, shown before the error as they would be
+        /// before an answer.
+        warnings: String,
+    },
+    /// The query shell could not start (no terminal to edit lines on).
+    #[error("cannot start the shell: {0}")]
+    Shell(#[source] rustyline::error::ReadlineError),
     /// `convert` could not write the graph.
     #[error("{0}")]
     Convert(crate::write::WriteError),
@@ -158,6 +193,17 @@ impl CliError {
                  leave out --base"
                     .into(),
             ),
+            CliError::QueryFile { .. } => {
+                Some("check the path; `-f FILE` takes a file holding one query".into())
+            }
+            CliError::EmptyQuery => {
+                Some("pass one, e.g. `seccoop query 'MATCH (n:threat) RETURN n.id'`".into())
+            }
+            CliError::NothingToDraw { .. } => Some(
+                "return nodes, relationships or paths (`RETURN n`, `RETURN p`), or use --format table"
+                    .into(),
+            ),
+            CliError::QueryStdin { .. } | CliError::Query(_) | CliError::Shell(_) => None,
             CliError::Format { supported, .. } => Some(format!(
                 "use one of: {}",
                 supported
@@ -169,14 +215,28 @@ impl CliError {
         }
     }
 
-    /// The process exit code for the error.
+    /// The process exit code for the error: 2 for a usage error, 1 for a
+    /// runtime error.
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Format { .. }
             | CliError::OutputFormat { .. }
             | CliError::BaseWithoutRdf { .. }
             | CliError::ConvertInput => 2,
-            _ => 1,
+            CliError::Load(_)
+            | CliError::Node { .. }
+            | CliError::UnknownKind { .. }
+            | CliError::UnknownRelation { .. }
+            | CliError::Render(_)
+            | CliError::BinaryToTerminal { .. }
+            | CliError::Write { .. }
+            | CliError::Convert(_)
+            | CliError::QueryFile { .. }
+            | CliError::QueryStdin { .. }
+            | CliError::EmptyQuery
+            | CliError::Query(_)
+            | CliError::NothingToDraw { .. }
+            | CliError::Shell(_) => 1,
         }
     }
 
@@ -191,16 +251,21 @@ impl CliError {
                 let _ = writeln!(out, "error: {errors}; nothing was run");
                 out
             }
-            // Node names and paths come from the user or the graph: shown safe.
-            _ => {
-                let text =
-                    |t: &str| crate::output::shorten(&crate::output::safe(t), 1000).into_owned();
-                let mut out = format!("error: {}\n", text(&self.to_string()));
-                if let Some(help) = self.help() {
-                    let _ = writeln!(out, "  help: {}", text(&help));
-                }
-                out
-            }
+            CliError::Query(report) => crate::output::diagnostic(report.as_ref(), color),
+            // The warnings are diagnostics already; the error follows them.
+            CliError::NothingToDraw { warnings } => warnings.clone() + &self.plain(),
+            _ => self.plain(),
         }
+    }
+
+    /// `error: MESSAGE` and `  help: HELP` lines. Node names and paths
+    /// come from the user or the graph: shown safe.
+    fn plain(&self) -> String {
+        let text = |t: &str| crate::output::shorten(&crate::output::safe(t), 1000).into_owned();
+        let mut out = format!("error: {}\n", text(&self.to_string()));
+        if let Some(help) = self.help() {
+            let _ = writeln!(out, "  help: {}", text(&help));
+        }
+        out
     }
 }
