@@ -39,11 +39,12 @@ pub struct Cli {
     )]
     pub graph: Vec<PathBuf>,
 
-    /// How to print answers [default: table, or what the extension of --output says].
+    /// How to print answers [default: from --output's extension, else table (export: dot)].
     ///
     /// Lists print as table, json, jsonl or csv; graph-shaped answers
-    /// (show, related, impact, path, export) also as a diagram: dot,
-    /// mermaid, or svg, png and pdf rendered by Graphviz.
+    /// (show, related, impact, path, query) also as a diagram: dot,
+    /// mermaid, or svg, png and pdf rendered by Graphviz; export draws
+    /// only. A format the command does not offer is a usage error.
     #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,
 

@@ -77,7 +77,8 @@ pub struct Context {
     pub format: Format,
     /// The terminal's style (as in `printing`).
     pub style: Style,
-    /// Everything about printing.
+    /// The rest of how to print: diagram options, Graphviz's time limit,
+    /// the formats the command offers.
     pub printing: Printing,
 }
 
@@ -183,11 +184,12 @@ impl Context {
 /// A node as JSON answers list it.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct NodeRef {
-    /// The node's id.
+    /// The id NODE arguments and graph files name it by.
     pub id: String,
-    /// Its kind.
+    /// The name of its kind, as the schema spells it (`threat`).
     pub kind: String,
-    /// Its name.
+    /// The name people read, as the graph gives it (JSON keeps it whole;
+    /// tables make it safe).
     pub name: String,
 }
 
@@ -196,7 +198,7 @@ pub struct NodeRef {
 pub struct EdgeJson {
     /// The id of the node the edge starts at.
     pub from: String,
-    /// Its relation.
+    /// The name of its relation, as the schema spells it (`addresses`).
     pub rel: String,
     /// The id of the node it ends at.
     pub to: String,
@@ -239,7 +241,8 @@ impl Context {
 pub struct Output {
     /// The answer: text, or an image's bytes.
     pub stdout: Vec<u8>,
-    /// Warnings and reports.
+    /// Warnings and notes for stderr, printed before the answer is written
+    /// (to stdout or to `--output`).
     pub stderr: String,
     /// Exit with code 1 after printing.
     pub failed: bool,

@@ -37,11 +37,11 @@ pub enum CliError {
     /// The command does not print in the chosen `--format`.
     #[error("`{command}` does not print --format {}", format.name())]
     Format {
-        /// The subcommand.
+        /// The subcommand, as typed (`list`).
         command: &'static str,
-        /// The format asked for.
+        /// The format chosen with `--format` or by `--output`'s extension.
         format: Format,
-        /// The formats it offers.
+        /// Every format the subcommand offers, listed in the help.
         supported: &'static [Format],
     },
     /// Graphviz could not render the diagram.
@@ -50,22 +50,22 @@ pub enum CliError {
     /// A binary answer was about to go to a terminal.
     #[error("refusing to write {} to a terminal", format.name())]
     BinaryToTerminal {
-        /// The binary format.
+        /// The format chosen: png or pdf.
         format: Format,
     },
     /// The answer could not be written.
     #[error("cannot write `{}`: {}", path.display(), crate::load::io_reason(source))]
     Write {
-        /// Where it was going.
+        /// The file of `--output` (or of `man --dir`), or `<stdout>`.
         path: std::path::PathBuf,
-        /// Why it failed.
+        /// The operating system's reason.
         #[source]
         source: std::io::Error,
     },
     /// `convert` cannot tell the output format from the output's name.
     #[error("cannot tell the format to write from `{}`", path.display())]
     OutputFormat {
-        /// The output path.
+        /// OUT, whose extension names no graph format.
         path: std::path::PathBuf,
     },
     /// `convert` was given its input both as IN and with -g.
@@ -110,7 +110,7 @@ pub enum CliError {
     /// `convert --base` with a format that has no IRIs.
     #[error("--base applies to RDF output, not to {format}")]
     BaseWithoutRdf {
-        /// The format asked for.
+        /// The name of the format OUT is written in (`json`).
         format: &'static str,
     },
     /// A `--rel` argument the schema does not declare.

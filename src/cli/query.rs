@@ -12,10 +12,9 @@ use crate::export::Diagram;
 use crate::output::{self, Format, Records, Shape};
 use crate::query::{self, Options, Params, QueryGraph, QueryResult, SeccoopGraph, Value};
 
-/// What `seccoop query --help` adds after the options: the long help.
-/// (The help above the options is this module's `Args` doc comment, as for
-/// every subcommand; `--help` shows this text after the options too, where
-/// the examples are.)
+/// The long help `seccoop query --help` shows after the options: the
+/// Cypher subset, the shell and examples. (`-h` shows only the short help,
+/// the doc comment of [`Args`], as for every subcommand.)
 const LONG_HELP: &str = "\
 A read-only subset of openCypher: MATCH (with variable-length and optional
 patterns), WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, aggregation,

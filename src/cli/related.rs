@@ -38,7 +38,7 @@ pub enum DirArg {
     In,
     /// Edges that start at NODE.
     Out,
-    /// Both.
+    /// Edges in either direction.
     Both,
 }
 
