@@ -9,7 +9,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::{CliError, Context, Output};
 use crate::export::Diagram;
-use crate::output::{self, Format, Records, Shape};
+use crate::output::{self, Format, RecordFormat, Records, Shape};
 use crate::query::{self, Options, Params, QueryGraph, QueryResult, SeccoopGraph, Value};
 
 /// The long help `seccoop query --help` shows after the options: the
@@ -154,7 +154,7 @@ fn answer(
     .headers_as_written()
     .blank_when_empty();
     let stdout = records.render(format, ctx.style);
-    if result.rows.is_empty() && ctx.format == Format::Table {
+    if result.rows.is_empty() && format == RecordFormat::Table {
         stderr.push_str("the query returned no rows\n");
     }
     Ok(Output {
