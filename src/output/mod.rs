@@ -10,8 +10,8 @@
 //! - [`text`]: text made safe and short for a terminal, and its style;
 //! - [`diagnostic`]: errors drawn with their source line and caret.
 //!
-//! Diagrams are drawn by [`crate::export`]; files are written by
-//! [`crate::atomic`].
+//! This layer depends on nothing else in the crate: diagrams are drawn by
+//! the `export` module, and files are written by the `atomic` module.
 
 pub mod diagnostic;
 pub mod format;
