@@ -1,12 +1,12 @@
 //! The command line: one module per subcommand, and the three steps every
 //! run takes.
 //!
-//! - [`args`]: what can be typed — the global options, the subcommands,
+//! - `args`: what can be typed — the global options, the subcommands,
 //!   and the formats each subcommand offers;
-//! - [`context`]: the resolve step — how to print ([`Printing`]), the
+//! - `context`: the resolve step — how to print ([`Printing`]), the
 //!   loaded graph and its lookups ([`Context`]), what a command returns
 //!   ([`Output`]);
-//! - [`run`](mod@run): parse, check the format before any work, dispatch,
+//! - `run`: parse, check the format before any work, dispatch,
 //!   write the answer.
 //!
 //! Parsing runs in two steps. clap checks what was typed ([`Cli`]); then

@@ -1,6 +1,7 @@
 //! Running a command line: parse it, fix how to print, check the format
 //! against the subcommand's list, dispatch, and write the answer to stdout
-//! or `--output` — the only place that writes an answer.
+//! or `--output` — the only place that writes an answer (but for the
+//! query shell, which prints each answer as it comes).
 
 use std::ffi::OsString;
 use std::io::{IsTerminal, Write};

@@ -6,7 +6,7 @@ use super::{safe, shorten};
 
 /// Draws an error the way compilers do: location, source line, caret, help.
 ///
-/// The error is shown through [`SafeDiagnostic`]: its message, help, file
+/// The error is shown through a `SafeDiagnostic`: its message, help, file
 /// name and source lines are made [`safe`] (a binary file or a line with
 /// escape sequences reaches the terminal escaped, never raw), and source
 /// lines are cut to a window around the caret, so a 100 MB line prints a

@@ -4,11 +4,11 @@
 //! writes to a stream: callers get a `String` and write it whole, so a
 //! failure never leaves half an answer on stdout.
 //!
-//! - [`format`]: the `--format` values, grouped into records and diagrams;
+//! - [`format`](mod@format): the `--format` values, grouped into records and diagrams;
 //! - [`records`]: rows as a table, JSON, JSON Lines or CSV;
-//! - [`table`]: aligned columns and titled report sections;
+//! - [`table`](mod@table): aligned columns and titled report sections;
 //! - [`text`]: text made safe and short for a terminal, and its style;
-//! - [`diagnostic`]: errors drawn with their source line and caret.
+//! - [`diagnostic`](mod@diagnostic): errors drawn with their source line and caret.
 //!
 //! This layer depends on nothing else in the crate: diagrams are drawn by
 //! the `export` module, and files are written by the `atomic` module.
