@@ -6,12 +6,12 @@ use petgraph::stable_graph::NodeIndex;
 
 use crate::model::{Basis, Direction, Graph, KindId, RelId};
 
-/// A node and how many edges of a relation reach it.
+/// A node and how many distinct nodes reach it through a relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ranked {
     /// The node.
     pub node: NodeIndex,
-    /// How many distinct nodes link to it through the relation.
+    /// How many distinct nodes link to it.
     pub count: usize,
 }
 

@@ -126,39 +126,23 @@ pub fn relation_style(schema: &Schema, rel: RelId) -> EdgeStyle {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ImpactFlow, KindDef, RelationDef};
 
+    /// A schema of three kinds and two relations that declare no look.
     fn bare_schema() -> Schema {
-        let mut s = Schema::new();
-        let mut kinds = Vec::new();
-        for name in ["planet", "moon", "comet"] {
-            kinds.push(
-                s.add_kind(KindDef {
-                    name: name.into(),
-                    plural: None,
-                    description: String::new(),
-                    look: KindLook::default(),
-                    share: None,
-                })
-                .unwrap(),
-            );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bare.toml");
+        let kinds = r#"["planet", "moon", "comet"]"#;
+        let mut text = String::new();
+        for kind in ["planet", "moon", "comet"] {
+            text.push_str(&format!("[schema.kinds.{kind}]\n"));
         }
-        for name in ["orbits", "crosses"] {
-            s.add_relation(RelationDef {
-                name: name.into(),
-                from: kinds.clone(),
-                to: kinds.clone(),
-                meaning: String::new(),
-                inverse: None,
-                impact: ImpactFlow::None,
-                mitigation: false,
-                look: RelationLook::default(),
-                roles: Default::default(),
-                generate: None,
-            })
-            .unwrap();
+        for rel in ["orbits", "crosses"] {
+            text.push_str(&format!(
+                "[schema.relations.{rel}]\nfrom = {kinds}\nto = {kinds}\n"
+            ));
         }
-        s
+        std::fs::write(&path, text).unwrap();
+        crate::load::load_paths(&[path]).unwrap().schema().clone()
     }
 
     #[test]

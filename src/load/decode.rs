@@ -169,21 +169,13 @@ pub(crate) const RELATION_KEYS: &[&str] = &[
     "generate",
 ];
 pub(crate) const GENERATE_KEYS: &[&str] = &["from", "edges"];
-/// The keys of a kind that say how it is drawn and generated: the ones a
-/// reader of another format (RDF) carries as separate statements.
-pub(crate) const KIND_EXTRA_KEYS: &[&str] = &["shape", "style", "fill", "border", "share"];
+/// The keys of a kind that say how it is drawn and generated (all after
+/// `plural` and `description`): the ones a reader of another format (RDF)
+/// carries as separate statements.
+pub(crate) const KIND_EXTRA_KEYS: &[&str] = KIND_KEYS.split_at(2).1;
 /// The keys of a relation that say how it is drawn, what the analyses read
-/// it as and how it is generated.
-pub(crate) const RELATION_EXTRA_KEYS: &[&str] = &[
-    "colour",
-    "line",
-    "arrowhead",
-    "cluster",
-    "counters",
-    "participants",
-    "rank",
-    "generate",
-];
+/// it as and how it is generated (all after `mitigation`).
+pub(crate) const RELATION_EXTRA_KEYS: &[&str] = RELATION_KEYS.split_at(6).1;
 
 /// Reads one of [`KIND_EXTRA_KEYS`], given as a key and a value, into `kind`,
 /// checked as in a graph file.

@@ -407,67 +407,44 @@ patterned_text!(
     "^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$"
 );
 
-/// A whole number from 0 to 100.
-#[derive(Debug, Default)]
-pub struct Percent(pub u32);
+/// Declares a whole-number type whose JSON Schema (inlined) is a range.
+macro_rules! bounded_integer {
+    ($name:ident, $inner:ty, $description:literal, $min:expr, $max:expr) => {
+        #[doc = $description]
+        #[derive(Debug, Default)]
+        pub struct $name(pub $inner);
 
-impl JsonSchema for Percent {
-    fn schema_name() -> Cow<'static, str> {
-        "Percent".into()
-    }
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
 
-    fn inline_schema() -> bool {
-        true
-    }
+            fn inline_schema() -> bool {
+                true
+            }
 
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({ "type": "integer", "minimum": 0, "maximum": 100 })
-    }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({ "type": "integer", "minimum": $min, "maximum": $max })
+            }
+        }
+    };
 }
 
-/// How many edges of one relation `generate` gives a node: 0 to 1000.
-#[derive(Debug, Default)]
-pub struct EdgeCount(pub u32);
-
-impl JsonSchema for EdgeCount {
-    fn schema_name() -> Cow<'static, str> {
-        "EdgeCount".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "integer",
-            "minimum": 0,
-            "maximum": super::decode::MAX_GENERATED_EDGES,
-        })
-    }
-}
-
-/// A whole number that fits in 64 bits, the range seccoop keeps.
-#[derive(Debug)]
-pub struct Integer(pub i64);
-
-impl JsonSchema for Integer {
-    fn schema_name() -> Cow<'static, str> {
-        "Integer".into()
-    }
-
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "integer",
-            "minimum": i64::MIN,
-            "maximum": i64::MAX,
-        })
-    }
-}
+bounded_integer!(Percent, u32, "A whole number from 0 to 100.", 0, 100);
+bounded_integer!(
+    EdgeCount,
+    u32,
+    "How many edges of one relation `generate` gives a node: 0 to 1000.",
+    0,
+    super::decode::MAX_GENERATED_EDGES
+);
+bounded_integer!(
+    Integer,
+    i64,
+    "A whole number that fits in 64 bits, the range seccoop keeps.",
+    i64::MIN,
+    i64::MAX
+);
 
 /// The JSON Schema of graph files (draft 7).
 ///
