@@ -29,7 +29,9 @@ use std::path::Path;
 
 use crate::model::{EdgeMix, KindId, Schema};
 
-/// The fewest nodes a generated graph has: one of each kind and a few activities.
+/// The fewest nodes `generate` is asked for: in the curated mix, one of each
+/// kind and a few activities. (Every kind gets one node at least, so a
+/// schema of more kinds makes more.)
 pub const MIN_NODES: u64 = 10;
 
 /// How many nodes of each kind a generated graph has, in schema order; in

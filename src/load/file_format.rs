@@ -40,9 +40,8 @@ pub struct GraphFile {
     #[serde(default)]
     pub sources: Vec<SourceEntry>,
     /// The kinds of node and the relations this file's graph uses. Without
-    /// it the default schema applies (kinds activity, area, actor, threat,
-    /// challenge, principle; relations part_of, addresses, involves,
-    /// hindered_by, mitigates, supports, kind_of, drives).
+    /// it the default schema applies: the curated graph's, `graph/schema.toml`
+    /// in seccoop's repository (`seccoop stats` lists its kinds and relations).
     #[serde(default)]
     pub schema: GraphSchema,
     /// The nodes.
