@@ -135,6 +135,12 @@ fn a_relation_added_to_the_schema_is_drawn_counted_covered_and_generated() {
     mermaid
         .success()
         .stdout_has(&["|\"deters\"|", "stroke:#1b7f79,stroke-dasharray:2"]);
+    if crate::mermaid::parser(
+        "a_relation_added_to_the_schema_is_drawn_counted_covered_and_generated",
+    ) {
+        let read = crate::mermaid::parse(&mermaid.stdout);
+        assert_eq!(read["edges"].as_array().map(Vec::len), Some(2), "{read}");
+    }
 
     // Counted, and `funds` ranked.
     let stats = s.run(&["-g", "g.toml", "stats", "--format", "json"]).json();
