@@ -43,7 +43,10 @@ pub struct Counts {
 
 impl Counts {
     /// The split of `nodes` (at least [`MIN_NODES`]) into the kinds of
-    /// `schema`, by their shares.
+    /// `schema`, by their shares: each kind gets its share (at least one
+    /// node), and the kind with the largest share (the first of equals)
+    /// what the others leave. A kind without a share counts as 0%, unless
+    /// no kind has one: then all have equal shares.
     pub fn of(schema: &Schema, nodes: u64) -> Self {
         let nodes = nodes.max(MIN_NODES);
         let declared = schema.kinds().any(|(_, k)| k.share.is_some());

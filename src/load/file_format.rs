@@ -122,8 +122,9 @@ pub struct KindDef {
     #[serde(default)]
     pub border: Colour,
     /// The percentage of the nodes `seccoop generate` makes of this kind;
-    /// the kind with the largest share takes what is left. When no kind of
-    /// the schema has a share, every kind has an equal one.
+    /// the kind with the largest share takes what is left, and a kind
+    /// without one gets a single node. When no kind of the schema has a
+    /// share, every kind has an equal one.
     #[serde(default)]
     pub share: Percent,
 }

@@ -162,7 +162,8 @@ pub struct KindDef {
     pub description: String,
     /// How its nodes are drawn.
     pub look: KindLook,
-    /// The percentage of the nodes `generate` makes of this kind.
+    /// The percentage of the nodes `generate` makes of this kind (see
+    /// [`crate::generate::Counts::of`] for a schema that gives none).
     pub share: Option<u32>,
 }
 
