@@ -215,14 +215,29 @@ impl Rule<'_> {
     }
 
     /// The id of the `j`th node of the pool.
-    fn end(&self, mut j: u64) -> String {
+    fn end(&self, mut j: u64) -> Id<'_> {
         for (kind, n) in &self.ends {
             if j < *n {
-                return format!("{kind}-{j}");
+                return Id(kind, j);
             }
             j -= n;
         }
-        String::new()
+        Id("", j)
+    }
+}
+
+/// A generated node's id, `KIND-N`, as a CSV field, written without
+/// building a string (a million-node graph writes millions of them).
+struct Id<'a>(&'a str, u64);
+
+impl std::fmt::Display for Id<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Id(kind, n) = *self;
+        if kind.contains([',', '"', '\n', '\r']) {
+            write!(f, "\"{}-{n}\"", kind.replace('"', "\"\""))
+        } else {
+            write!(f, "{kind}-{n}")
+        }
     }
 }
 
@@ -267,11 +282,10 @@ pub fn generate_with(
             .map(|c| c.to_uppercase().chain(title).collect())
             .unwrap_or_default();
         for i in 0..n {
-            let id = format!("{name}-{i}");
             writeln!(
                 out,
                 "{},{},{}",
-                field(&id),
+                Id(name, i),
                 field(name),
                 field(&format!("{title} {i}"))
             )?;
@@ -312,16 +326,10 @@ pub fn generate_with(
         rules.sort_by_key(|r| r.min != r.max);
         let name = &schema.kind(kind).name;
         for i in 0..n {
-            let from = format!("{name}-{i}");
+            let from = Id(name, i);
             let mut write = |rule: &Rule, picked: &[u64]| -> std::io::Result<()> {
                 for &j in picked {
-                    writeln!(
-                        out,
-                        "{},{},{}",
-                        field(&from),
-                        field(rule.rel),
-                        field(&rule.end(j))
-                    )?;
+                    writeln!(out, "{from},{},{}", field(rule.rel), rule.end(j))?;
                     edges += 1;
                 }
                 Ok(())
@@ -386,6 +394,33 @@ mod tests {
         generate(c.path(), 500, 4).unwrap();
         let edges = |d: &tempfile::TempDir| std::fs::read(d.path().join("edges.csv")).unwrap();
         assert_ne!(edges(&a), edges(&c), "another seed, another graph");
+    }
+
+    #[test]
+    fn kinds_and_relations_with_csv_syntax_in_their_names_load_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let schema_file = dir.path().join("odd.toml");
+        std::fs::write(
+            &schema_file,
+            r#"[schema.kinds.'odd, "kind"']
+[schema.kinds.plain]
+[schema.relations.'links, "to"']
+from = ['odd, "kind"']
+to = ["plain", 'odd, "kind"']
+"#,
+        )
+        .unwrap();
+        let schema = crate::load::load_paths(&[schema_file])
+            .unwrap()
+            .schema()
+            .clone();
+        let out = dir.path().join("out");
+        let s = generate_with(&schema, &out, 40, 9).unwrap();
+        assert_eq!(s.nodes, 40);
+        let graph = crate::load::load_paths(&[out]).unwrap();
+        assert_eq!(graph.node_count(), 40);
+        assert_eq!(graph.edge_count() as u64, s.edges);
+        assert!(graph.node_by_id("odd, \"kind\"-0").is_some());
     }
 
     #[test]
