@@ -620,6 +620,8 @@ mod properties {
                     name: (*k).into(),
                     plural: None,
                     description: String::new(),
+                    look: Default::default(),
+                    share: None,
                 })
                 .expect("a new kind")
             })
@@ -639,6 +641,9 @@ mod properties {
                 inverse: None,
                 impact,
                 mitigation: name == "mitigates",
+                look: Default::default(),
+                roles: Default::default(),
+                generate: None,
             })
             .expect("a new relation");
         }
