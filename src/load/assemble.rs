@@ -11,8 +11,8 @@ use crate::model::{Edge, Graph, KindDef, KindId, Node, Provenance, RelId, Relati
 use crate::suggest::nearest_one;
 
 use super::decode::{FileDecl, ProvDecl, SchemaDecl, Spanned};
-use super::doc::Span;
 use super::error::{LoadError, LoadErrorKind as K, Location, SourceFile};
+use crate::model::Span;
 
 /// Suggestions scan every node id, so a file with thousands of dangling edges
 /// gets suggestions for the first few only.

@@ -40,8 +40,9 @@ use crate::model::{
 use crate::suggest::nearest_one;
 
 use super::decode::{SchemaDecl, Spanned};
-use super::doc::{Doc, DocValue, Span};
+use super::doc::{Doc, DocValue};
 use super::error::{LoadError, LoadErrorKind as K, Location, SourceFile};
+use crate::model::Span;
 
 /// A hash map with a fast, per-process seeded hasher, for the millions of
 /// ids a bulk load looks up.

@@ -19,8 +19,9 @@ use std::sync::Arc;
 use crate::model::{Basis, GraphMeta, ImpactFlow, Properties, Source, Value};
 use crate::suggest::nearest_one;
 
-use super::doc::{Doc, DocValue, Key, Span};
+use super::doc::{Doc, DocValue, Key};
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
+use crate::model::Span;
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]

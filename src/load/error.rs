@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use super::doc::Span;
+use crate::model::Span;
 
 /// The text of a graph file and the name it is shown under.
 ///

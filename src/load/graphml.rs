@@ -38,8 +38,9 @@ use crate::suggest::nearest_one;
 use crate::write::graphml::JSON_DESC;
 
 use super::decode::{self, EdgeDecl, FileDecl, NodeDecl, ProvDecl, Spanned};
-use super::doc::{Doc, Span};
+use super::doc::Doc;
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
+use crate::model::Span;
 
 /// Whether a file's text looks like XML (its first character is `<`).
 pub fn looks_like_xml(text: &str) -> bool {

@@ -36,8 +36,9 @@ use std::sync::Arc;
 pub use error::{LoadError, LoadErrorKind, LoadErrors, Location, SourceFile, problem_count};
 
 use crate::model::Graph;
+use crate::model::Span;
 use decode::{FileDecl, SchemaDecl};
-use doc::{Doc, Span};
+use doc::Doc;
 
 /// The curated security-cooperation graph, as shipped.
 pub const EMBEDDED_GRAPH: &str = include_str!("../../graph/security-cooperation.toml");

@@ -60,8 +60,8 @@ use super::decode::{
     EdgeDecl, FileDecl, KindDecl, NodeDecl, ProvDecl, RelationDecl, SchemaDecl, Spanned,
     text_problem,
 };
-use super::doc::Span;
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
+use crate::model::Span;
 
 /// How deep lists may nest.
 const MAX_DEPTH: usize = 64;

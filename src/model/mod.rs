@@ -13,12 +13,14 @@
 mod graph;
 pub mod ids;
 mod schema;
+mod span;
 mod value;
 
 pub use graph::{
     Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, Node, Provenance, Source,
 };
 pub use schema::{ImpactFlow, KindDef, KindId, RelId, RelationDef, Schema, SchemaError};
+pub use span::Span;
 pub use value::Value;
 
 /// Properties of a node or an edge, ordered by name so output is stable.
