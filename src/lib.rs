@@ -32,6 +32,7 @@ pub mod analysis;
 pub mod cli;
 pub mod export;
 pub mod generate;
+pub mod io_text;
 pub mod load;
 pub mod model;
 pub mod output;

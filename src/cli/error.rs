@@ -52,7 +52,7 @@ pub enum CliError {
         format: Format,
     },
     /// The answer could not be written.
-    #[error("cannot write `{}`: {}", path.display(), crate::load::io_reason(source))]
+    #[error("cannot write `{}`: {}", path.display(), crate::io_text::io_reason(source))]
     Write {
         /// Where it was going.
         path: std::path::PathBuf,

@@ -1354,7 +1354,7 @@ pub(crate) fn load(
 pub(crate) fn read_error(path: &std::path::Path, e: std::io::Error) -> LoadError {
     LoadError::bare(K::Read {
         path: path.to_path_buf(),
-        reason: super::io_reason(&e),
+        reason: crate::io_text::io_reason(&e),
         io: e,
     })
 }

@@ -168,7 +168,7 @@ pub fn read_file(path: &Path) -> (Option<Arc<SourceFile>>, Option<LoadError>) {
     let bytes = match read {
         Ok(bytes) => bytes,
         Err(source) => {
-            let reason = io_reason(&source);
+            let reason = crate::io_text::io_reason(&source);
             let kind = LoadErrorKind::Read {
                 path: path.to_path_buf(),
                 reason,
@@ -263,13 +263,6 @@ pub(crate) fn special_file(path: &Path) -> Option<&'static str> {
         }
     }
     (!kind.is_file() && !kind.is_dir()).then_some("special file")
-}
-
-/// The operating system's reason for an I/O error, without the `(os error N)` tail.
-pub(crate) fn io_reason(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    let text = text.split(" (os error").next().unwrap_or(&text);
-    text.to_lowercase()
 }
 
 /// Parses and decodes one graph file.

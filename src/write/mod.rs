@@ -102,7 +102,7 @@ impl GraphFormat {
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// A file could not be written.
-    #[error("cannot write `{}`: {source}", path.display())]
+    #[error("cannot write `{}`: {}", path.display(), crate::io_text::io_reason(source))]
     Io {
         /// The file.
         path: PathBuf,
