@@ -31,6 +31,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod export;
+pub mod format;
 pub mod generate;
 pub mod io_text;
 pub mod load;

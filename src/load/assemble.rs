@@ -34,12 +34,15 @@ pub fn assemble(
         .iter()
         .filter_map(|(f, d)| d.schema.as_ref().map(|s| (f, s)))
         .collect();
+    let own_schema = own.clone();
     let schemas = if own.is_empty() {
         vec![(&default_schema.0, &default_schema.1)]
     } else {
         own
     };
     let mut graph = Graph::new(build_schema(&schemas, errors));
+    let is_default = own_schema.is_empty() || super::is_default_schema(graph.schema());
+    graph.set_default_schema(is_default);
 
     if let Some(meta) = files
         .iter()

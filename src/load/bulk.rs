@@ -212,6 +212,8 @@ pub(crate) fn start_graph(pre: &Preamble, errors: &mut Vec<LoadError>) -> Graph 
         pre.schemas.iter().map(|(f, s)| (f, s)).collect()
     };
     let mut graph = Graph::new(super::assemble::build_schema(&schemas, errors));
+    let is_default = pre.schemas.is_empty() || super::is_default_schema(graph.schema());
+    graph.set_default_schema(is_default);
     if let Some(meta) = pre.metas.iter().find(|m| m.name.is_some()) {
         graph.set_meta(meta.clone());
     }
@@ -1176,7 +1178,7 @@ const GRAPH_FILE_KEYS: &[&str] = &["graph", "sources"];
 
 /// Reads the `schema.toml` and `graph.toml` of a CSV folder, when present.
 fn folder_preamble(dir: &std::path::Path, pre: &mut Preamble, errors: &mut Vec<LoadError>) {
-    use super::csv as c;
+    use crate::format::csv as c;
     if let Some((file, doc)) = side_file(&dir.join(c::SCHEMA_FILE), errors) {
         let decl = super::decode::decode_schema_file(&file, &doc, errors);
         pre.schemas.push((file, decl));
@@ -1213,6 +1215,7 @@ pub(crate) fn load(
     progress: &dyn super::Progress,
 ) -> Result<Graph, super::LoadErrors> {
     use super::csv as c;
+    use crate::format::csv as layout;
     let mut errors: Vec<LoadError> = Vec::new();
     let mut pre = Preamble::default();
     let mut files: Vec<BulkFile> = Vec::new();
@@ -1229,7 +1232,7 @@ pub(crate) fn load(
     for input in inputs {
         match input {
             BulkInput::CsvFolder(dir) => {
-                for name in [c::GRAPH_FILE, c::SCHEMA_FILE] {
+                for name in [layout::GRAPH_FILE, layout::SCHEMA_FILE] {
                     order.push(shown(&dir.join(name)));
                 }
                 folder_preamble(dir, &mut pre, &mut errors);
@@ -1247,8 +1250,8 @@ pub(crate) fn load(
                     });
                     Some(files.len() - 1)
                 };
-                let nodes = csv_file(c::NODES_FILE);
-                let edges = csv_file(c::EDGES_FILE);
+                let nodes = csv_file(layout::NODES_FILE);
+                let edges = csv_file(layout::EDGES_FILE);
                 opened.push(Opened::Csv(nodes, edges));
             }
             BulkInput::JsonLines(path) => {
@@ -1357,10 +1360,4 @@ pub(crate) fn read_error(path: &std::path::Path, e: std::io::Error) -> LoadError
         reason: crate::io_text::io_reason(&e),
         io: e,
     })
-}
-
-/// The default schema, built.
-pub fn default_schema_model(errors: &mut Vec<LoadError>) -> Schema {
-    let (file, decl) = super::default_schema(errors);
-    super::assemble::build_schema(&[(&file, &decl)], errors)
 }

@@ -1,5 +1,5 @@
 //! GraphML files (`.graphml`, or a file that starts with `<`): the files
-//! [`crate::write::graphml`] writes, and those other tools write (NetworkX's
+//! seccoop writes (see [`crate::format::graphml`]), and those other tools write (NetworkX's
 //! `write_graphml`, Gephi, yEd), as long as they carry a `kind` on every node
 //! and a `rel` on every edge.
 //!
@@ -33,19 +33,14 @@ use std::sync::Arc;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
+use crate::format::graphml::JSON_DESC;
 use crate::model::{Basis, Properties, Value};
 use crate::suggest::nearest_one;
-use crate::write::graphml::JSON_DESC;
 
 use super::decode::{self, EdgeDecl, FileDecl, NodeDecl, ProvDecl, Spanned};
 use super::doc::Doc;
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
 use crate::model::Span;
-
-/// Whether a file's text looks like XML (its first character is `<`).
-pub fn looks_like_xml(text: &str) -> bool {
-    text.trim_start().starts_with('<')
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Domain {

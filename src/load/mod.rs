@@ -16,7 +16,7 @@
 //!
 //! Bulk inputs, a CSV folder ([`csv`]) or a JSON Lines file ([`jsonl`]),
 //! skip the document tree and stream rows straight into the graph
-//! ([`bulk`]); [`input_kind`] tells them apart by path.
+//! ([`bulk`]); [`GraphFormat::to_read`] tells them apart by path.
 
 pub mod assemble;
 pub mod bulk;
@@ -35,6 +35,7 @@ use std::sync::Arc;
 
 pub use error::{LoadError, LoadErrorKind, LoadErrors, Location, SourceFile, problem_count};
 
+use crate::format::GraphFormat;
 use crate::model::Graph;
 use crate::model::Span;
 use decode::{FileDecl, SchemaDecl};
@@ -48,73 +49,6 @@ pub const DEFAULT_SCHEMA: &str = include_str!("../../graph/schema.toml");
 
 /// The name the embedded graph is shown under in messages.
 pub const EMBEDDED_NAME: &str = "<embedded>/security-cooperation.toml";
-
-/// The file formats a graph can be read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileFormat {
-    /// TOML (`.toml`, and the default).
-    Toml,
-    /// JSON (`.json`, or text that starts with `{`).
-    Json,
-    /// RDF as Turtle (`.ttl`).
-    Turtle,
-    /// RDF as N-Triples (`.nt`).
-    NTriples,
-    /// GraphML (`.graphml`, `.xml`, or text that starts with `<`).
-    GraphMl,
-}
-
-impl FileFormat {
-    /// The format of a file: by extension, else by its first character.
-    pub fn detect(name: &str, text: &str) -> Self {
-        let ext = Path::new(name)
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("json") => FileFormat::Json,
-            Some("toml") => FileFormat::Toml,
-            Some("ttl") => FileFormat::Turtle,
-            Some("nt") => FileFormat::NTriples,
-            Some("graphml" | "xml") => FileFormat::GraphMl,
-            _ if text.trim_start().starts_with('{') => FileFormat::Json,
-            _ if graphml::looks_like_xml(text) => FileFormat::GraphMl,
-            _ => FileFormat::Toml,
-        }
-    }
-}
-
-/// What a path given to `-g` holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    /// A TOML or JSON graph file (or a path that cannot be read: reading it
-    /// reports why).
-    GraphFile,
-    /// A folder holding `nodes.csv`.
-    CsvFolder,
-    /// A `.jsonl` or `.ndjson` file.
-    JsonLines,
-}
-
-/// What a path holds: a directory with `nodes.csv` is a CSV folder; a
-/// `.jsonl` or `.ndjson` file is JSON Lines; anything else a graph file.
-pub fn input_kind(path: &Path) -> InputKind {
-    if path.is_dir() {
-        return if path.join(csv::NODES_FILE).is_file() {
-            InputKind::CsvFolder
-        } else {
-            InputKind::GraphFile
-        };
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("jsonl" | "ndjson") => InputKind::JsonLines,
-        _ => InputKind::GraphFile,
-    }
-}
 
 /// Hears how far a load has got, for a progress bar. Bulk loads report the
 /// bytes read, from two threads at once.
@@ -267,19 +201,17 @@ pub(crate) fn special_file(path: &Path) -> Option<&'static str> {
 
 /// Parses and decodes one graph file.
 pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDecl {
-    use crate::write::rdf::RdfSyntax;
-    match FileFormat::detect(&file.name, &file.text) {
-        FileFormat::Turtle => return rdf::decode_file(file, RdfSyntax::Turtle, errors),
-        FileFormat::NTriples => return rdf::decode_file(file, RdfSyntax::NTriples, errors),
-        FileFormat::GraphMl => return graphml::decode_graphml(file, errors),
-        FileFormat::Toml | FileFormat::Json => {}
+    use crate::format::rdf::RdfSyntax;
+    let format = GraphFormat::detect(&file.name, &file.text);
+    match format {
+        GraphFormat::Turtle => return rdf::decode_file(file, RdfSyntax::Turtle, errors),
+        GraphFormat::NTriples => return rdf::decode_file(file, RdfSyntax::NTriples, errors),
+        GraphFormat::Graphml => return graphml::decode_graphml(file, errors),
+        _ => {}
     }
-    match parse_doc(file, errors) {
+    match parse_doc(file, format, errors) {
         // Node-link is JSON: a TOML file is never read as one.
-        Some(doc)
-            if FileFormat::detect(&file.name, &file.text) == FileFormat::Json
-                && node_link::is_node_link(&doc) =>
-        {
+        Some(doc) if format == GraphFormat::Json && node_link::is_node_link(&doc) => {
             node_link::decode_node_link(file, doc, errors)
         }
         Some(doc) => decode::decode_file(file, &doc, errors),
@@ -287,9 +219,15 @@ pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDe
     }
 }
 
-fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc> {
-    match FileFormat::detect(&file.name, &file.text) {
-        FileFormat::Toml => Doc::parse_toml(&file.text)
+/// The document tree of a TOML or JSON file; `None` for other formats,
+/// which are not read as one.
+fn parse_doc(
+    file: &Arc<SourceFile>,
+    format: GraphFormat,
+    errors: &mut Vec<LoadError>,
+) -> Option<Doc> {
+    match format {
+        GraphFormat::Toml => Doc::parse_toml(&file.text)
             .map_err(|errs| {
                 errors.extend(errs.into_iter().map(|e| {
                     LoadError::at(
@@ -304,8 +242,8 @@ fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc>
             })
             .ok(),
         // A blank file is an empty graph in either format (`check` warns).
-        FileFormat::Json if file.text.trim().is_empty() => Doc::parse_json("{}").ok(),
-        FileFormat::Json => Doc::parse_json(&file.text)
+        GraphFormat::Json if file.text.trim().is_empty() => Doc::parse_json("{}").ok(),
+        GraphFormat::Json => Doc::parse_json(&file.text)
             .map_err(|e| {
                 errors.push(LoadError::at(
                     file,
@@ -317,9 +255,7 @@ fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc>
                 ));
             })
             .ok(),
-        // Read by `rdf`, not as a document tree.
-        FileFormat::Turtle | FileFormat::NTriples => None,
-        FileFormat::GraphMl => None,
+        _ => None,
     }
 }
 
@@ -331,6 +267,17 @@ pub(crate) fn default_schema(errors: &mut Vec<LoadError>) -> (Arc<SourceFile>, S
         Err(_) => SchemaDecl::default(),
     };
     (file, decl)
+}
+
+/// Whether `schema` holds the default schema's kinds and relations, in its
+/// order: a graph file or folder may spell the default schema out.
+pub(crate) fn is_default_schema(schema: &crate::model::Schema) -> bool {
+    let mut errors = Vec::new();
+    let (file, decl) = default_schema(&mut errors);
+    let default = assemble::build_schema(&[(&file, &decl)], &mut errors);
+    errors.is_empty()
+        && schema.kinds().eq(default.kinds())
+        && schema.relations().eq(default.relations())
 }
 
 /// Builds a graph from files already read, reporting every problem.
@@ -383,13 +330,14 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Graph, LoadErrors> {
 
 /// [`load_paths`], telling `progress` how far bulk inputs have got.
 pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Graph, LoadErrors> {
-    let kinds: Vec<InputKind> = paths.iter().map(|p| input_kind(p)).collect();
-    if kinds.iter().any(|&k| k != InputKind::GraphFile) {
-        if let Some(i) = kinds.iter().position(|&k| k == InputKind::GraphFile) {
-            let bulk = kinds
-                .iter()
-                .position(|&k| k != InputKind::GraphFile)
-                .unwrap_or(i);
+    // The bulk format of each path, `None` for a graph file read whole.
+    let kinds: Vec<Option<GraphFormat>> = paths
+        .iter()
+        .map(|p| GraphFormat::to_read(p).filter(|f| f.is_bulk()))
+        .collect();
+    if kinds.iter().any(Option::is_some) {
+        if let Some(i) = kinds.iter().position(Option::is_none) {
+            let bulk = kinds.iter().position(Option::is_some).unwrap_or(i);
             return Err(LoadErrors(vec![LoadError::bare(
                 LoadErrorKind::MixedFormats {
                     // cannot fail: `bulk` is a position in `kinds`, which has one entry per path.
@@ -401,7 +349,7 @@ pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Gra
             .iter()
             .zip(kinds)
             .map(|(p, k)| match k {
-                InputKind::CsvFolder => bulk::BulkInput::CsvFolder(p.clone()),
+                Some(GraphFormat::Csv) => bulk::BulkInput::CsvFolder(p.clone()),
                 _ => bulk::BulkInput::JsonLines(p.clone()),
             })
             .collect();

@@ -5,7 +5,7 @@
 //! goes through the same checks as any graph file (unknown kinds and
 //! relations with the nearest name, edges to missing nodes, the schema's
 //! allowed ends, unknown sources) and merges with other graph files. The
-//! IRI scheme is the one [`crate::write::rdf`] writes and documents.
+//! IRI scheme is the one [`crate::format::rdf`] documents.
 //!
 //! **The base.** A file names its base with the graph resource,
 //! `<BASE graph> a sc:Graph`; a file without one uses the default base
@@ -52,8 +52,8 @@ use std::sync::Arc;
 use oxrdf::vocab::{rdf, rdfs, xsd};
 use oxrdf::{Literal, NamedNode, NamedOrBlankNode, Term, TermRef, Triple};
 
+use crate::format::rdf::{Base, DCTERMS, RdfSyntax, Space, VOCAB, decode as decode_name};
 use crate::model::{Basis, ImpactFlow, Properties, Source, Value};
-use crate::write::rdf::{Base, DCTERMS, RdfSyntax, Space, VOCAB, decode as decode_name};
 
 use super::bulk::{FastMap, MAX_LISTED};
 use super::decode::{
@@ -1157,7 +1157,7 @@ impl<'a> Reader<'a> {
                 reason,
                 format!(
                     "add {triple} to `node:{}`",
-                    crate::write::rdf::encode(&id.value)
+                    crate::format::rdf::encode(&id.value)
                 ),
             );
             out.rejected_ids.push(id);
