@@ -66,6 +66,17 @@ pub enum CliError {
         /// The output path.
         path: std::path::PathBuf,
     },
+    /// `-o` names a graph file (`.graphml`, `.toml` …), which `convert`
+    /// writes, for a command that would write something else into it.
+    #[error("`{command}` does not write {} files such as `{}`", format.name(), path.display())]
+    GraphFileOutput {
+        /// The subcommand.
+        command: &'static str,
+        /// The output path.
+        path: std::path::PathBuf,
+        /// The graph format its extension names.
+        format: crate::format::GraphFormat,
+    },
     /// `convert` was given its input both as IN and with -g.
     #[error("`convert` was given the graph to read twice: as IN and with -g")]
     ConvertInput,
@@ -145,6 +156,13 @@ impl CliError {
                  give --to toml|json|jsonl|csv|graphml|node-link|neo4j|kuzu|turtle|ntriples"
                     .into(),
             ),
+            CliError::GraphFileOutput { path, format, .. } => Some(format!(
+                "`{}` writes the graph as {}: `{} {}`; or choose what to write with --format",
+                crate::format::WRITTEN_BY,
+                format.name(),
+                crate::format::WRITTEN_BY,
+                path.display()
+            )),
             CliError::ConvertInput => Some(
                 "give either `convert IN OUT` or `-g IN convert OUT` (-g may be repeated to merge)"
                     .into(),
@@ -174,6 +192,7 @@ impl CliError {
         match self {
             CliError::Format { .. }
             | CliError::OutputFormat { .. }
+            | CliError::GraphFileOutput { .. }
             | CliError::BaseWithoutRdf { .. }
             | CliError::ConvertInput => 2,
             _ => 1,

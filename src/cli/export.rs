@@ -1,8 +1,11 @@
 //! `seccoop export`: diagrams of the whole graph, a filtered view, or a
 //! node's neighbourhood.
 
-use super::{CliError, Context, Output};
+use std::path::Path;
+
+use super::{CliError, Context, Output, Printing};
 use crate::export::{Diagram, ViewFilter};
+use crate::format::GraphFormat;
 use crate::output::Format;
 
 /// Draw the graph, a filtered view of it, or a node's neighbourhood.
@@ -32,6 +35,24 @@ pub struct Args {
     /// A title for the diagram.
     #[arg(long)]
     pub title: Option<String>,
+}
+
+/// Refuses an `-o` named as a graph file (`graph.graphml`, `graph.toml`)
+/// when no `--format` says what to write: a diagram in it would be
+/// mistaken for the graph, which `seccoop convert` writes. Checked before
+/// the graph is loaded.
+pub fn check_output(output: Option<&Path>, printing: &Printing) -> Result<(), CliError> {
+    let Some(path) = output else {
+        return Ok(());
+    };
+    match GraphFormat::graph_file(path) {
+        Some(format) if !printing.format_chosen => Err(CliError::GraphFileOutput {
+            command: "export",
+            path: path.to_path_buf(),
+            format,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Runs `export`.

@@ -390,7 +390,12 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 }
 
 fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output, CliError> {
-    let Cli { graph, command, .. } = cli;
+    let Cli {
+        graph,
+        command,
+        output,
+        ..
+    } = cli;
     let mut warning = String::new();
     let mut ctx = || {
         let ctx = Context::resolve(&graph, printing)?;
@@ -412,7 +417,10 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Path(args) => path::run(&args, &ctx()?),
         Command::Gaps(args) => gaps::run(&args, &ctx()?),
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
-        Command::Export(args) => export::run(&args, &ctx()?),
+        Command::Export(args) => {
+            export::check_output(output.as_deref(), printing)?;
+            export::run(&args, &ctx()?)
+        }
         Command::Generate(args) => generate::run(&args, printing.format),
         Command::Convert(args) => convert::run(&args, &graph, printing.format, &progress_bar()),
         Command::Query(args) => query::run(&args, &ctx()?),
