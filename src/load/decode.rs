@@ -241,6 +241,16 @@ pub fn decode_source(
     Decoder { file, errors }.source(doc)
 }
 
+/// Decodes provenance (one entry or a list of them), pushing problems onto
+/// `errors`: what every reader of provenance written as JSON or TOML uses.
+pub fn decode_provenance(
+    file: &Arc<SourceFile>,
+    doc: &Doc,
+    errors: &mut Vec<LoadError>,
+) -> Vec<ProvDecl> {
+    Decoder { file, errors }.provenance(doc)
+}
+
 /// Decodes a `graph` table (name and description), pushing problems onto `errors`.
 pub fn decode_graph_meta(
     file: &Arc<SourceFile>,
