@@ -356,6 +356,18 @@ pub(crate) fn json_provenance(
     Ok(out)
 }
 
+/// Why JSON text that [`json_provenance`] refused for its shape is not
+/// provenance, as the JSON graph file's decoder says it (an unknown key
+/// with the nearest known one, a value of the wrong type); `None` when the
+/// text is not JSON.
+pub(crate) fn provenance_problem(text: &str) -> Option<K> {
+    let doc = Doc::parse_json(text).ok()?;
+    let file = Arc::new(SourceFile::new("", text));
+    let mut errors = Vec::new();
+    super::decode::decode_provenance(&file, &doc, &mut errors);
+    errors.into_iter().next().map(|e| e.kind)
+}
+
 /// The error for a provenance entry naming an undeclared source.
 pub(crate) fn unknown_source(sources: &[Source], id: String) -> K {
     let suggestion = nearest_one(&id, sources.iter().map(|s| s.id.as_str()));

@@ -16,7 +16,7 @@ use crate::suggest::nearest_one;
 
 use super::bulk::{
     EdgeBatch, Extra, Names, NodeSink, Part, Problems, ProvenanceProblem, json_provenance,
-    json_value, shorten, unknown_source,
+    json_value, provenance_problem, shorten, unknown_source,
 };
 use super::error::{LoadError, LoadErrorKind as K};
 use crate::model::{RelId, Source};
@@ -262,10 +262,12 @@ fn provenance(
     match parsed {
         Ok(p) => Some(p),
         Err(ProvenanceProblem::Shape) => {
-            problems.row(file, at, Part::Field(column), || K::BadCell {
-                column: "provenance".into(),
-                expected: "JSON: {\"source\": …, \"section\"?, \"item\"?, \"note\"?} or a list of them",
-                cell: shorten(cell),
+            problems.row(file, at, Part::Field(column), || {
+                provenance_problem(cell).unwrap_or_else(|| K::BadCell {
+                    column: "provenance".into(),
+                    expected: "JSON: {\"source\": …, \"section\"?, \"item\"?, \"note\"?} or a list of them",
+                    cell: shorten(cell),
+                })
             });
             None
         }
@@ -663,4 +665,34 @@ fn parse_chunk(
         batch.push(from, rel, to, basis, extra, at);
     }
     batch.problems.append(std::mem::take(problems));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::{LoadErrorKind, load_paths};
+
+    #[test]
+    fn provenance_with_an_unknown_key_names_the_nearest() {
+        let dir = tempfile::tempdir().expect("a folder");
+        std::fs::write(
+            dir.path().join("graph.toml"),
+            "[[sources]]\nid = \"article\"\ntitle = \"An article\"\n",
+        )
+        .expect("graph.toml");
+        std::fs::write(
+            dir.path().join("nodes.csv"),
+            "id,kind,name,provenance\ndrills,activity,Drills,\"{\"\"source\"\": \"\"article\"\", \"\"nott\"\": \"\"x\"\"}\"\n",
+        )
+        .expect("nodes.csv");
+        let errors = load_paths(&[dir.path().to_path_buf()]).expect_err("an unknown key");
+        let [e] = errors.0.as_slice() else {
+            panic!("one error: {errors:?}");
+        };
+        assert!(
+            matches!(&e.kind, LoadErrorKind::UnknownField { field, suggestion, .. }
+                if field == "nott" && suggestion.as_deref() == Some("note")),
+            "{e:?}"
+        );
+        assert_eq!(e.location().map(|l| l.line), Some(2));
+    }
 }
