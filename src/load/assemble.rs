@@ -7,12 +7,13 @@ use std::sync::Arc;
 
 use petgraph::stable_graph::NodeIndex;
 
-use crate::model::{Edge, Graph, KindDef, KindId, Node, Provenance, RelId, RelationDef, Schema};
+use crate::model::{
+    Edge, Graph, KindDef, KindId, Node, Provenance, RelId, RelationDef, Schema, Span,
+};
 use crate::suggest::nearest_one;
 
 use super::decode::{FileDecl, ProvDecl, SchemaDecl, Spanned};
 use super::error::{LoadError, LoadErrorKind as K, Location, SourceFile};
-use crate::model::Span;
 
 /// Suggestions scan every node id, so a file with thousands of dangling edges
 /// gets suggestions for the first few only.

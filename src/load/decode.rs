@@ -16,12 +16,11 @@
 
 use std::sync::Arc;
 
-use crate::model::{Basis, GraphMeta, ImpactFlow, Properties, Source, Value};
+use crate::model::{Basis, GraphMeta, ImpactFlow, Properties, Source, Span, Value};
 use crate::suggest::nearest_one;
 
 use super::doc::{Doc, DocValue, Key};
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
-use crate::model::Span;
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]

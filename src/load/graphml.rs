@@ -34,13 +34,12 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
 use crate::format::graphml::JSON_DESC;
-use crate::model::{Basis, Properties, Value};
+use crate::model::{Basis, Properties, Span, Value};
 use crate::suggest::nearest_one;
 
 use super::decode::{self, EdgeDecl, FileDecl, NodeDecl, ProvDecl, Spanned};
 use super::doc::Doc;
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
-use crate::model::Span;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Domain {

@@ -36,8 +36,7 @@ use std::sync::Arc;
 pub use error::{LoadError, LoadErrorKind, LoadErrors, Location, SourceFile, problem_count};
 
 use crate::format::GraphFormat;
-use crate::model::Graph;
-use crate::model::Span;
+use crate::model::{Graph, Span};
 use decode::{FileDecl, SchemaDecl};
 use doc::Doc;
 
