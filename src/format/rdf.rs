@@ -220,17 +220,17 @@ impl Base {
 /// The namespaces under a base.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Space {
-    /// Nodes.
+    /// `node/ID`: a node, by id.
     Node,
-    /// Kinds.
+    /// `kind/NAME`: a kind, an `rdfs:Class`.
     Kind,
-    /// Relations.
+    /// `rel/NAME`: a relation, the predicate of its edges.
     Rel,
-    /// Properties.
+    /// `prop/NAME`: a property, the predicate of its values.
     Prop,
-    /// Sources.
+    /// `source/ID`: a source, by id.
     Source,
-    /// Edge statements.
+    /// `edge/FROM.REL.TO`: the statement carrying an edge's data.
     Edge,
 }
 

@@ -3,7 +3,8 @@
 //! Loading runs in three steps, each collecting every problem it finds so
 //! `check` can report them all at once:
 //!
-//! 1. read the file and parse it (TOML or JSON) into a spanned [`doc::Doc`];
+//! 1. read the file, tell its format ([`GraphFormat::detect`]) and parse it:
+//!    TOML and JSON into a spanned [`doc::Doc`];
 //! 2. decode the document's shape into declarations ([`decode`]);
 //! 3. assemble the declarations of every file into one checked
 //!    [`Graph`](crate::model::Graph) ([`assemble`]).
@@ -11,8 +12,10 @@
 //! The curated graph and the default schema are compiled into the binary
 //! ([`embedded`]), so the tool needs no files.
 //!
-//! RDF files (Turtle, N-Triples) are read by [`rdf`] into the same
-//! declarations as TOML and JSON, so they are checked and merged alike.
+//! RDF files (Turtle, N-Triples, [`rdf`]), GraphML files ([`graphml`]) and
+//! node-link JSON ([`node_link`]) are read into the same declarations as
+//! TOML and JSON, so they are checked and merged alike. What a format looks
+//! like, the part its reader and writer share, is in [`crate::format`].
 //!
 //! Bulk inputs, a CSV folder ([`csv`]) or a JSON Lines file ([`jsonl`]),
 //! skip the document tree and stream rows straight into the graph
@@ -322,7 +325,7 @@ fn cap(mut errors: Vec<LoadError>) -> Vec<LoadError> {
 /// node-link JSON and GraphML files, or CSV folders and JSON Lines files).
 ///
 /// Every problem in every file is reported, in file order. CSV folders and
-/// JSON Lines files load together, but not with TOML or JSON files.
+/// JSON Lines files load together, but not with graph files read whole.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Graph, LoadErrors> {
     load_paths_with(paths, &NoProgress)
 }
@@ -374,8 +377,9 @@ pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Gra
     }
 }
 
-/// Builds a graph from TOML or JSON text (the format is detected from `name`
-/// and the text).
+/// Builds a graph from the text of a graph file read whole (TOML, JSON,
+/// node-link JSON, GraphML, Turtle or N-Triples; the format is detected
+/// from `name` and the text).
 ///
 /// ```
 /// let graph = seccoop::load::load_str("mine.toml", r#"

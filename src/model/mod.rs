@@ -7,8 +7,11 @@
 //! small when a graph holds millions of them.
 //!
 //! The model knows nothing about files: the `load` module builds graphs from
-//! TOML or JSON and reports errors with positions; the model only enforces
-//! what must hold for any graph (unique ids, known kinds and relations).
+//! every format seccoop reads and reports errors with positions, the
+//! `write` module writes them; the model only enforces what must hold for
+//! any graph (unique ids, known kinds and relations). [`Span`], the byte
+//! range those positions are made of, lives here so that every reader of
+//! text (graph files, queries) shares it.
 
 mod graph;
 pub mod ids;

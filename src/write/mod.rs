@@ -38,18 +38,18 @@ pub enum WriteError {
     /// A file could not be written.
     #[error("cannot write `{}`: {}", path.display(), crate::io_text::io_reason(source))]
     Io {
-        /// The file.
+        /// The file or folder being written.
         path: PathBuf,
-        /// Why.
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
     /// The graph holds something the format cannot express.
     #[error("{reason}")]
     Unrepresentable {
-        /// What and where.
+        /// The message: which node or edge holds what the format cannot.
         reason: String,
-        /// The format.
+        /// The format that cannot hold it.
         format: GraphFormat,
     },
 }

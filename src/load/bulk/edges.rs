@@ -43,9 +43,7 @@ pub(crate) const NO_EXTRA: u32 = u32::MAX;
 /// The properties and provenance of an edge that has any.
 #[derive(Debug, Default)]
 pub(crate) struct Extra {
-    /// Properties.
     pub properties: Properties,
-    /// Provenance.
     pub provenance: Vec<Provenance>,
 }
 

@@ -15,7 +15,7 @@ pub(crate) struct Preamble {
     pub schemas: Vec<(Arc<SourceFile>, SchemaDecl)>,
     /// Graph descriptions.
     pub metas: Vec<GraphMeta>,
-    /// Declared sources.
+    /// Sources declared by every input, each with the file that declares it.
     pub sources: Vec<(Arc<SourceFile>, Spanned<Source>)>,
 }
 

@@ -32,7 +32,7 @@ pub(crate) enum Layout {
 /// A bulk file a load reads rows from.
 #[derive(Debug, Clone)]
 pub(crate) struct BulkFile {
-    /// Its path.
+    /// Its path, as the load was given it or inside a CSV folder.
     pub path: PathBuf,
     /// The name it is shown under.
     pub name: String,
