@@ -1,5 +1,5 @@
 //! The CSV folder: the layout graph databases use for bulk import, read by
-//! [`crate::load::csv`] and written by [`crate::write::csv`].
+//! `load::csv` and written by `write::csv`.
 //!
 //! A folder holds:
 //!

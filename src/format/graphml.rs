@@ -1,5 +1,5 @@
 //! GraphML: the XML graph format of Gephi, yEd, Cytoscape and NetworkX,
-//! read by [`crate::load::graphml`] and written by [`crate::write::graphml`].
+//! read by `load::graphml` and written by `write::graphml`.
 //!
 //! What both sides must agree on beyond GraphML itself: seccoop writes a
 //! property GraphML cannot type (lists, mixed types), provenance, sources

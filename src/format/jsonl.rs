@@ -1,5 +1,5 @@
 //! JSON Lines (`.jsonl`, `.ndjson`): one JSON object per line, read by
-//! [`crate::load::jsonl`] and written by [`crate::write::jsonl`].
+//! `load::jsonl` and written by `write::jsonl`.
 //!
 //! Each line is one record:
 //!

@@ -1,7 +1,6 @@
 //! The interchange formats: each one's layout, names and file extensions,
-//! shared by the readers ([`crate::load`]) and the writers
-//! ([`crate::write`]), so that neither needs the other to know what a file
-//! looks like.
+//! shared by the readers (`load`) and the writers (`write`), so that
+//! neither needs the other to know what a file looks like.
 //!
 //! [`GraphFormat`] is the one table of graph formats: which format a path
 //! names (by its extension, or by its content where a graph file's
@@ -10,15 +9,15 @@
 //! agree on beyond the format's own standard:
 //!
 //! - [`csv`]: the CSV folder's files, columns and column types;
+//! - [`graph_file`]: the TOML and JSON graph file, as Rust types for its
+//!   JSON Schema;
 //! - [`graphml`]: how seccoop marks JSON-encoded GraphML values;
 //! - [`jsonl`]: the records of a JSON Lines file;
 //! - [`node_link`]: the keys of node-link JSON;
 //! - [`rdf`]: the IRI scheme and the mapping of a graph onto triples.
-//!
-//! The TOML and JSON graph file is described by its JSON Schema
-//! ([`crate::load::file_format`]).
 
 pub mod csv;
+pub mod graph_file;
 pub mod graphml;
 pub mod jsonl;
 pub mod node_link;

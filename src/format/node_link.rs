@@ -1,6 +1,6 @@
 //! Node-link JSON, the shape NetworkX's `node_link_graph` reads (and D3
-//! draws), written by [`crate::write::node_link`] and read by
-//! [`crate::load::node_link`]:
+//! draws), written by `write::node_link` and read by
+//! `load::node_link`:
 //!
 //! ```json
 //! {"directed": true, "multigraph": true,

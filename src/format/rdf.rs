@@ -2,7 +2,7 @@
 //!
 //! A property graph does not map onto triples by itself, so this module
 //! fixes one mapping, the **IRI scheme**, which the writer
-//! ([`crate::write::rdf`]) follows and the reader ([`crate::load::rdf`])
+//! (`write::rdf`) follows and the reader (`load::rdf`)
 //! inverts exactly. Every name is minted under a
 //! *base* IRI (by default [`DEFAULT_BASE`], `urn:seccoop:`, which claims no
 //! web domain; `seccoop convert --base IRI` mints them in a namespace of your

@@ -27,7 +27,6 @@ pub mod csv;
 pub mod decode;
 pub mod doc;
 mod error;
-pub mod file_format;
 pub mod graphml;
 pub mod jsonl;
 pub mod node_link;

@@ -29,26 +29,13 @@ pub(crate) fn start_graph(pre: &Preamble, errors: &mut Vec<LoadError>) -> Graph 
     } else {
         pre.schemas.iter().map(|(f, s)| (f, s)).collect()
     };
-    let mut graph = Graph::new(crate::load::assemble::build_schema(&schemas, errors));
-    let is_default = pre.schemas.is_empty() || crate::load::is_default_schema(graph.schema());
-    graph.set_default_schema(is_default);
-    if let Some(meta) = pre.metas.iter().find(|m| m.name.is_some()) {
-        graph.set_meta(meta.clone());
-    }
-    for (file, source) in &pre.sources {
-        if graph.source(&source.value.id).is_some() {
-            errors.push(LoadError::at(
-                file,
-                source.span,
-                K::DuplicateSource {
-                    id: source.value.id.clone(),
-                },
-            ));
-        } else {
-            graph.add_source(source.value.clone());
-        }
-    }
-    graph
+    crate::load::assemble::start_graph(
+        &schemas,
+        !pre.schemas.is_empty(),
+        &pre.metas,
+        pre.sources.iter().map(|(f, s)| (f, s)),
+        errors,
+    )
 }
 
 /// Reads a small side file of a CSV folder (`schema.toml`, `graph.toml`).
