@@ -239,6 +239,53 @@ mod tests {
         }
     }
 
+    /// The code of every `.rs` file under `src/DIR`, without its tests.
+    fn code_under(dir: &str) -> Vec<(std::path::PathBuf, String)> {
+        fn walk(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).expect("a source folder").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("src").join(dir),
+            &mut files,
+        );
+        files
+            .into_iter()
+            .filter(|p| p.file_name().is_some_and(|n| n != "tests.rs"))
+            .map(|p| {
+                let text = std::fs::read_to_string(&p).expect("a source file");
+                let code = text.split("#[cfg(test)]").next().unwrap_or("").to_string();
+                (p, code)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn readers_and_writers_share_formats_not_each_other() {
+        // Only round-trip tests may use both sides.
+        for (side, other) in [
+            ("load", "write"),
+            ("write", "load"),
+            ("format", "load"),
+            ("format", "write"),
+        ] {
+            for (path, code) in code_under(side) {
+                assert!(
+                    !code.contains(&format!("crate::{other}")),
+                    "{} names crate::{other}",
+                    path.display()
+                );
+            }
+        }
+    }
+
     #[test]
     fn a_bulk_extension_is_not_a_whole_file_format() {
         // A JSON Lines name given to the whole-file reader is sniffed.
