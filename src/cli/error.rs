@@ -47,7 +47,7 @@ pub enum CliError {
         format: Format,
     },
     /// The answer could not be written.
-    #[error("cannot write `{}`: {}", path.display(), crate::load::io_reason(source))]
+    #[error("cannot write `{}`: {}", path.display(), crate::io_text::io_reason(source))]
     Write {
         /// The file of `--output` (or of `man --dir`), or `<stdout>`.
         path: std::path::PathBuf,
@@ -61,11 +61,22 @@ pub enum CliError {
         /// OUT, whose extension names no graph format.
         path: std::path::PathBuf,
     },
+    /// `-o` names a graph file (`.graphml`, `.toml` …), which `convert`
+    /// writes, for a command that would write something else into it.
+    #[error("`{command}` does not write {} files such as `{}`", format.name(), path.display())]
+    GraphFileOutput {
+        /// The subcommand.
+        command: &'static str,
+        /// The output path.
+        path: std::path::PathBuf,
+        /// The graph format its extension names.
+        format: crate::format::GraphFormat,
+    },
     /// `convert` was given its input both as IN and with -g.
     #[error("`convert` was given the graph to read twice: as IN and with -g")]
     ConvertInput,
     /// `query --file` could not be read.
-    #[error("cannot read `{}`: {}", path.display(), crate::load::io_reason(source))]
+    #[error("cannot read `{}`: {}", path.display(), crate::io_text::io_reason(source))]
     QueryFile {
         /// The file named by `--file`.
         path: std::path::PathBuf,
@@ -160,6 +171,13 @@ impl CliError {
                  give --to toml|json|jsonl|csv|graphml|node-link|neo4j|kuzu|turtle|ntriples"
                     .into(),
             ),
+            CliError::GraphFileOutput { path, format, .. } => Some(format!(
+                "`{}` writes the graph as {}: `{} {}`; or choose what to write with --format",
+                crate::format::WRITTEN_BY,
+                format.name(),
+                crate::format::WRITTEN_BY,
+                path.display()
+            )),
             CliError::ConvertInput => Some(
                 "give either `convert IN OUT` or `-g IN convert OUT` (-g may be repeated to merge)"
                     .into(),
@@ -201,6 +219,7 @@ impl CliError {
         match self {
             CliError::Format { .. }
             | CliError::OutputFormat { .. }
+            | CliError::GraphFileOutput { .. }
             | CliError::BaseWithoutRdf { .. }
             | CliError::ConvertInput => 2,
             CliError::Load(_)

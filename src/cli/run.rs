@@ -16,6 +16,7 @@ use super::{
     progress, query, related, schema, search, show, stats, whatif,
 };
 use crate::export::DiagramOptions;
+use crate::format::GraphFormat;
 use crate::output::{Format, Style};
 
 /// Runs the command line and returns the process's exit code.
@@ -49,16 +50,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let printing = printing(&cli, stdout_tty, no_color);
     let output_path = cli.output.clone();
     // Usage errors come before any work: no graph is read, no file written.
-    let result = printing.check().and_then(|()| {
-        if output_path.is_none() && stdout_tty && printing.format.is_binary() {
-            // A binary image would garble the terminal.
-            Err(CliError::BinaryToTerminal {
-                format: printing.format,
-            })
-        } else {
-            dispatch(cli, &printing, stderr_color)
-        }
-    });
+    let result = graph_file_output(&cli, &printing)
+        .and_then(|()| printing.check())
+        .and_then(|()| {
+            if output_path.is_none() && stdout_tty && printing.format.is_binary() {
+                // A binary image would garble the terminal.
+                Err(CliError::BinaryToTerminal {
+                    format: printing.format,
+                })
+            } else {
+                dispatch(cli, &printing, stderr_color)
+            }
+        });
     match result {
         Ok(out) => {
             if !out.stderr.is_empty() {
@@ -108,6 +111,26 @@ fn printing(cli: &Cli, stdout_tty: bool, no_color: bool) -> Printing {
             legend: cli.legend,
         },
         render_timeout: Duration::from_secs(cli.render_timeout.max(1)),
+    }
+}
+
+/// Refuses an `-o` named as a graph file that no answer is written as
+/// (`graph.graphml`, `graph.toml`, `graph.ttl`) when no `--format` says what
+/// to write: an answer or a diagram in it would be mistaken for the graph,
+/// which `seccoop convert` writes. (`.json` names an answer format too.)
+fn graph_file_output(cli: &Cli, printing: &Printing) -> Result<(), CliError> {
+    match cli.output.as_deref() {
+        Some(path) if cli.format.is_none() && Format::from_extension(path).is_none() => {
+            match GraphFormat::graph_file(path) {
+                Some(format) => Err(CliError::GraphFileOutput {
+                    command: printing.command,
+                    path: path.to_path_buf(),
+                    format,
+                }),
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
     }
 }
 

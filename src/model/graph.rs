@@ -162,6 +162,9 @@ pub struct Graph {
     schema: Schema,
     sources: Vec<Source>,
     meta: GraphMeta,
+    /// Whether `schema` is the default schema, which writers leave out
+    /// because every reader falls back to it.
+    default_schema: bool,
 }
 
 impl Graph {
@@ -225,7 +228,20 @@ impl Graph {
             schema,
             sources: Vec::new(),
             meta: GraphMeta::default(),
+            default_schema: false,
         }
+    }
+
+    /// Whether the graph's schema is the default one (`graph/schema.toml`),
+    /// as its loader found; a graph built by hand says no.
+    pub fn has_default_schema(&self) -> bool {
+        self.default_schema
+    }
+
+    /// Records whether the graph's schema is the default one; the loader,
+    /// which knows the default schema, says.
+    pub fn set_default_schema(&mut self, is_default: bool) {
+        self.default_schema = is_default;
     }
 
     /// Adds a node; its id must be new.
