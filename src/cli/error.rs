@@ -166,11 +166,13 @@ impl CliError {
                 format.name()
             )),
             CliError::Write { .. } => Some("check that the folder exists and is writable".into()),
-            CliError::OutputFormat { .. } => Some(
-                "name the output .toml, .json, .jsonl, .graphml, .ttl, .nt or a folder, or \
-                 give --to toml|json|jsonl|csv|graphml|node-link|neo4j|kuzu|turtle|ntriples"
-                    .into(),
-            ),
+            CliError::OutputFormat { .. } => {
+                let extensions = crate::format::GraphFormat::written_extensions().join(", ");
+                let names = crate::format::GraphFormat::written_names().join("|");
+                Some(format!(
+                    "name the output {extensions} or a folder, or give --to {names}"
+                ))
+            }
             CliError::GraphFileOutput { path, format, .. } => Some(format!(
                 "`{}` writes the graph as {}: `{} {}`; or choose what to write with --format",
                 crate::format::WRITTEN_BY,

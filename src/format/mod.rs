@@ -96,6 +96,26 @@ fn by_extension(path: &Path) -> Option<(GraphFormat, Use)> {
 }
 
 impl GraphFormat {
+    /// The extensions of the files seccoop writes graphs as, dotted, in the
+    /// table's order (`.toml`, `.json` …), for help texts.
+    pub fn written_extensions() -> Vec<String> {
+        EXTENSIONS
+            .iter()
+            .filter(|(_, format, way)| *way == Use::Both && format.writable())
+            .map(|(ext, _, _)| format!(".{ext}"))
+            .collect()
+    }
+
+    /// The names of the formats seccoop writes, as `--to` takes them.
+    pub fn written_names() -> Vec<&'static str> {
+        use clap::ValueEnum as _;
+        GraphFormat::value_variants()
+            .iter()
+            .filter(|f| f.writable())
+            .map(|f| f.name())
+            .collect()
+    }
+
     /// The format's name, as `--to` takes it.
     pub fn name(self) -> &'static str {
         match self {
