@@ -11,6 +11,7 @@
 
 mod harness;
 
+mod architecture;
 mod bulk;
 mod check;
 mod completions;
