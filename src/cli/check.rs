@@ -115,7 +115,8 @@ pub fn run(
         | Format::Mermaid
         | Format::Svg
         | Format::Png
-        | Format::Pdf => {
+        | Format::Pdf
+        | Format::Html => {
             return Err(CliError::Format {
                 command: "check",
                 format,

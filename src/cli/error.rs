@@ -45,6 +45,9 @@ pub enum CliError {
     /// Graphviz could not render the diagram.
     #[error("{0}")]
     Render(#[from] crate::export::render::RenderError),
+    /// The explorer page could not be made.
+    #[error(transparent)]
+    Html(crate::export::html::HtmlError),
     /// A binary answer was about to go to a terminal.
     #[error("refusing to write {} to a terminal", format.name())]
     BinaryToTerminal {
@@ -135,6 +138,7 @@ impl CliError {
                 suggestion, known, ..
             } => did_you_mean(suggestion, known),
             CliError::Render(e) => Some(e.help().to_string()),
+            CliError::Html(e) => Some(e.help().to_string()),
             CliError::BinaryToTerminal { format } => Some(format!(
                 "write it to a file with -o FILE.{}, or pipe it into another program",
                 format.name()

@@ -36,7 +36,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         Format::Jsonl => output::jsonl(&refs),
         Format::Csv => output::csv(&["id", "kind", "name"], rows()),
         Format::Table => output::table(&["ID", "KIND", "NAME"], rows(), ctx.style),
-        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf => {
+        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf | Format::Html => {
             return Err(ctx.unsupported("list", FORMATS));
         }
     }))

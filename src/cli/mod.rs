@@ -70,7 +70,8 @@ pub struct Cli {
     ///
     /// Lists print as table, json, jsonl or csv; graph-shaped answers
     /// (show, related, impact, path, export) also as a diagram: dot,
-    /// mermaid, or svg, png and pdf rendered by Graphviz.
+    /// mermaid, svg, png and pdf rendered by Graphviz, or html, an
+    /// interactive page.
     #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,
 
@@ -156,6 +157,7 @@ pub const DIAGRAM_FORMATS: &[Format] = &[
     Format::Svg,
     Format::Png,
     Format::Pdf,
+    Format::Html,
 ];
 
 /// The formats of answers that are both a report and a graph (show, impact, path).
@@ -167,6 +169,7 @@ pub const GRAPH_ANSWER_FORMATS: &[Format] = &[
     Format::Svg,
     Format::Png,
     Format::Pdf,
+    Format::Html,
 ];
 
 /// How answers are to be printed, resolved from the global options.
@@ -249,6 +252,13 @@ impl Context {
                 return Some(Ok(
                     crate::export::mermaid::to_mermaid(diagram, options).into_bytes()
                 ));
+            }
+            Format::Html => {
+                return Some(
+                    crate::export::html::to_html(diagram)
+                        .map(String::into_bytes)
+                        .map_err(CliError::Html),
+                );
             }
             Format::Svg => ImageFormat::Svg,
             Format::Png => ImageFormat::Png,

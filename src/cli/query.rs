@@ -82,6 +82,7 @@ const FORMATS: &[Format] = &[
     Format::Svg,
     Format::Png,
     Format::Pdf,
+    Format::Html,
 ];
 
 /// Runs `query`.

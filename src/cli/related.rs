@@ -118,7 +118,9 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             ctx.style,
         ),
         // Drawn above.
-        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf => String::new(),
+        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf | Format::Html => {
+            String::new()
+        }
     });
     if rows.is_empty() {
         let id = graph.node(node).map_or("", |n| n.id.as_str());

@@ -52,7 +52,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         Format::Csv => output::csv(&["id", "kind", "name", "matched"], cells()),
         Format::Table if rows.is_empty() => String::new(),
         Format::Table => output::table(&["ID", "KIND", "NAME", "MATCHED"], cells(), ctx.style),
-        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf => {
+        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf | Format::Html => {
             return Err(ctx.unsupported(
                 "search",
                 &[Format::Table, Format::Json, Format::Jsonl, Format::Csv],

@@ -11,6 +11,8 @@
 //! Graphviz with a time limit.
 
 pub mod dot;
+pub mod html;
+pub mod layout;
 pub mod mermaid;
 pub mod render;
 pub mod style;

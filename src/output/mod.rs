@@ -33,6 +33,8 @@ pub enum Format {
     Png,
     /// A PDF document rendered by Graphviz.
     Pdf,
+    /// A self-contained interactive page (no Graphviz needed).
+    Html,
 }
 
 impl Format {
@@ -48,6 +50,7 @@ impl Format {
             Format::Svg => "svg",
             Format::Png => "png",
             Format::Pdf => "pdf",
+            Format::Html => "html",
         }
     }
 
@@ -64,15 +67,16 @@ impl Format {
             "svg" => Format::Svg,
             "png" => Format::Png,
             "pdf" => Format::Pdf,
+            "html" | "htm" => Format::Html,
             _ => return None,
         })
     }
 
-    /// Whether the format draws a diagram (dot, mermaid, svg, png, pdf).
+    /// Whether the format draws a diagram (dot, mermaid, svg, png, pdf, html).
     pub fn is_diagram(self) -> bool {
         matches!(
             self,
-            Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf
+            Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf | Format::Html
         )
     }
 

@@ -20,6 +20,7 @@ mod dot_roundtrip;
 mod errors;
 mod every_command;
 mod exit_codes;
+mod explorer;
 mod export;
 mod gaps;
 mod help;
