@@ -16,6 +16,7 @@ mod generate;
 mod impact;
 mod list;
 mod man;
+mod matrix;
 mod path;
 mod progress;
 mod query;
@@ -132,6 +133,8 @@ pub enum Command {
     Path(path::Args),
     // Find coverage gaps and single points of failure.
     Gaps(gaps::Args),
+    // Tabulate a relation between two kinds: the coverage matrix.
+    Matrix(matrix::Args),
     // Recompute coverage with some nodes removed.
     Whatif(whatif::Args),
     // Draw the graph, a filtered view of it, or a node's neighbourhood.
@@ -421,6 +424,7 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Impact(args) => impact::run(&args, &ctx()?),
         Command::Path(args) => path::run(&args, &ctx()?),
         Command::Gaps(args) => gaps::run(&args, &ctx()?),
+        Command::Matrix(args) => matrix::run(&args, &ctx()?),
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
         Command::Export(args) => export::run(&args, &ctx()?),
         Command::Generate(args) => generate::run(&args, printing.format),

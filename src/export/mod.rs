@@ -11,6 +11,7 @@
 //! Graphviz with a time limit.
 
 pub mod dot;
+pub mod heatmap;
 pub mod html;
 pub mod layout;
 pub mod mermaid;

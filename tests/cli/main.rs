@@ -30,6 +30,7 @@ mod impact;
 mod interchange;
 mod list;
 mod man;
+mod matrix;
 mod mermaid;
 mod path;
 mod python;

@@ -377,13 +377,14 @@
     if (near !== null) text += '; focus: ' + state.focus + ' hop' + (state.focus === 1 ? '' : 's') + ' around ' + nodes[state.selected].name;
     $('status').textContent = text;
   }
-  function setLit(nodeSet, edgeSet) {
+  function setLit(nodeSet, edgeSet, soft) {
     lit.nodes.forEach(function (i) { nodeEls[i].classList.remove('lit'); });
     lit.edges.forEach(function (e) { edgeEls[e].classList.remove('lit'); });
     lit = { nodes: nodeSet, edges: edgeSet };
     lit.nodes.forEach(function (i) { nodeEls[i].classList.add('lit'); });
     lit.edges.forEach(function (e) { edgeEls[e].classList.add('lit'); });
     canvas.classList.toggle('lighting', nodeSet.size > 0);
+    canvas.classList.toggle('soft', !!soft);
   }
 
   // ---- The side panel -------------------------------------------------------
@@ -499,6 +500,7 @@
   // ---- Modes -------------------------------------------------------------
   function setMode(mode) {
     state.mode = mode;
+    if (mode !== 'explore') markHit(null);
     document.querySelectorAll('input[name=mode]').forEach(function (r) { r.checked = r.value === mode; });
     $('impact-form').hidden = mode !== 'impact';
     $('path-form').hidden = mode !== 'path';
@@ -527,8 +529,19 @@
       showPath(state.path.from, state.path.to, p);
       return;
     }
-    setLit(new Set(), new Set());
-    if (state.selected !== null) showNode(state.selected);
+    if (state.selected !== null) {
+      // Explore: the selected node's own edges and neighbours stand out.
+      var sel = state.selected, near = new Set([sel]), own = new Set();
+      nodes[sel].out.concat(nodes[sel].in).forEach(function (e) {
+        own.add(e);
+        near.add(edges[e].s);
+        near.add(edges[e].t);
+      });
+      setLit(near, own, true);
+      showNode(sel);
+    } else {
+      setLit(new Set(), new Set());
+    }
   }
   var lastRoot = null;
   function refresh() {
@@ -618,7 +631,10 @@
   nodeLayer.addEventListener('click', function (ev) {
     if (drag && drag.moved) return;
     var g = ev.target.closest('.node');
-    if (g) select(g.__index, false);
+    if (g) {
+      if (state.hit !== g.__index) markHit(null);
+      select(g.__index, false);
+    }
   });
   nodeLayer.addEventListener('keydown', function (ev) {
     var g = ev.target.closest('.node');
