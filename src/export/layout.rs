@@ -353,7 +353,7 @@ mod tests {
         };
         assert!(x_of("lack-of-trust-and-transparency") < x_of("intelligence-sharing"));
         assert!(x_of("intelligence-sharing") < x_of("terrorism"));
-        assert!(x_of("open-communication-and-information-sharing") < x_of("capacity-gaps"));
+        assert!(x_of("open-communication-and-information-sharing") < x_of("intelligence-sharing"));
         // No two nodes share a place.
         let mut seen: Vec<(i64, i64)> = layout
             .positions
