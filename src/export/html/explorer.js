@@ -397,7 +397,9 @@
   function sourceText(p) {
     var src = data.sources.find(function (s) { return s.id === p.source; });
     var parts = [p.section, p.item].filter(function (x) { return x; }).join(' \u203a ');
-    return '[' + (src ? src.title : p.source) + '] ' + parts + (p.note ? (parts ? ': ' : '') + p.note : '');
+    // With one source, naming it on every line says nothing.
+    var from = data.sources.length > 1 || !src ? '[' + (src ? src.title : p.source) + '] ' : '';
+    return from + parts + (p.note ? (parts ? ': ' : '') + p.note : '');
   }
   function provList(list, cls) {
     var ul = html('ul', cls ? { class: cls } : null);
