@@ -25,18 +25,44 @@ use petgraph::stable_graph::NodeIndex;
 use super::Diagram;
 use crate::model::{ImpactFlow, KindId};
 
-/// The width of a node's box, in pixels.
-pub const NODE_WIDTH: f64 = 210.0;
-/// The height of a node's box.
-pub const NODE_HEIGHT: f64 = 28.0;
-/// The distance between the tops of two nodes of a column.
-const ROW: f64 = 38.0;
-/// The space between two columns (layers), where edges run.
-const COLUMN_GAP: f64 = 150.0;
-/// The space between two sub-columns of one wrapped column.
-const SUB_GAP: f64 = 40.0;
-/// The space around the drawing.
-const MARGIN: f64 = 40.0;
+/// The sizes a layout works with, in pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Geometry {
+    /// The width of a node's box.
+    pub node_width: f64,
+    /// The height of a node's box.
+    pub node_height: f64,
+    /// The distance between the tops of two nodes of a column.
+    pub row: f64,
+    /// The space between two columns (layers), where edges run.
+    pub column_gap: f64,
+    /// The space between two sub-columns of one wrapped column.
+    pub sub_gap: f64,
+    /// The space around the drawing, and above the first row for headings.
+    pub margin: f64,
+}
+
+impl Geometry {
+    /// Boxes big enough to read at any zoom: the explorer's.
+    pub const EXPLORER: Geometry = Geometry {
+        node_width: 210.0,
+        node_height: 28.0,
+        row: 38.0,
+        column_gap: 150.0,
+        sub_gap: 40.0,
+        margin: 40.0,
+    };
+    /// Compact boxes for a drawing that must fit a page: the overview's.
+    pub const COMPACT: Geometry = Geometry {
+        node_width: 176.0,
+        node_height: 17.0,
+        row: 21.0,
+        column_gap: 96.0,
+        sub_gap: 14.0,
+        margin: 16.0,
+    };
+}
+
 /// How many barycentre sweeps order the columns.
 const SWEEPS: usize = 4;
 
@@ -82,6 +108,11 @@ pub struct Layout {
 /// assert_eq!(layout.positions.len(), diagram.nodes.len());
 /// ```
 pub fn layered(diagram: &Diagram) -> Layout {
+    layered_with(diagram, &Geometry::EXPLORER)
+}
+
+/// [`layered`] with other sizes.
+pub fn layered_with(diagram: &Diagram, geo: &Geometry) -> Layout {
     let graph = diagram.graph;
     let g = graph.petgraph();
     let index: HashMap<NodeIndex, usize> = diagram
@@ -132,7 +163,7 @@ pub fn layered(diagram: &Diagram) -> Layout {
     let budget = ((diagram.nodes.len() as f64).sqrt() * 2.2).ceil().max(24.0) as usize;
     let mut positions = vec![(0.0, 0.0); diagram.nodes.len()];
     let mut headings = Vec::new();
-    let mut x = MARGIN;
+    let mut x = geo.margin;
     let mut tallest = 0usize;
     // Slots per column: nodes, one empty slot between kind blocks, and a
     // block that would break across sub-columns but fits in one starts a
@@ -171,14 +202,14 @@ pub fn layered(diagram: &Diagram) -> Layout {
         }
         let rows = rows_of(slots);
         // Short columns are centred on the tallest.
-        let top = MARGIN + 24.0 + (tallest - rows) as f64 * ROW / 2.0;
+        let top = geo.margin * 1.6 + (tallest - rows) as f64 * geo.row / 2.0;
         let mut sub = 0usize;
         for (s, slot) in slots.iter().enumerate() {
             sub = s / rows;
             let Some(i) = *slot else { continue };
-            let left = x + sub as f64 * (NODE_WIDTH + SUB_GAP);
-            let y = top + (s % rows) as f64 * ROW;
-            positions[i] = (left + NODE_WIDTH / 2.0, y + NODE_HEIGHT / 2.0);
+            let left = x + sub as f64 * (geo.node_width + geo.sub_gap);
+            let y = top + (s % rows) as f64 * geo.row;
+            positions[i] = (left + geo.node_width / 2.0, y + geo.node_height / 2.0);
             let first_of_kind = s == 0 || slots.get(s - 1).is_some_and(Option::is_none);
             if first_of_kind {
                 headings.push(Heading {
@@ -188,10 +219,10 @@ pub fn layered(diagram: &Diagram) -> Layout {
                 });
             }
         }
-        x += (sub + 1) as f64 * (NODE_WIDTH + SUB_GAP) - SUB_GAP + COLUMN_GAP;
+        x += (sub + 1) as f64 * (geo.node_width + geo.sub_gap) - geo.sub_gap + geo.column_gap;
     }
-    let width = (x - COLUMN_GAP + MARGIN).max(2.0 * MARGIN);
-    let height = MARGIN * 2.0 + 24.0 + tallest as f64 * ROW;
+    let width = (x - geo.column_gap + geo.margin).max(2.0 * geo.margin);
+    let height = geo.margin * 2.6 + tallest as f64 * geo.row;
     Layout {
         positions,
         headings,

@@ -15,6 +15,7 @@ pub mod heatmap;
 pub mod html;
 pub mod layout;
 pub mod mermaid;
+pub mod overview;
 pub mod render;
 pub mod style;
 

@@ -32,6 +32,7 @@ mod list;
 mod man;
 mod matrix;
 mod mermaid;
+mod overview;
 mod path;
 mod python;
 mod query;

@@ -456,8 +456,8 @@ fn payload(diagram: &Diagram, layout: &Layout) -> Payload {
             .collect(),
         width: px(layout.width),
         height: px(layout.height),
-        node_width: layout::NODE_WIDTH,
-        node_height: layout::NODE_HEIGHT,
+        node_width: layout::Geometry::EXPLORER.node_width,
+        node_height: layout::Geometry::EXPLORER.node_height,
         root: diagram.root.and_then(|r| node_at.get(&r).copied()),
     }
 }
