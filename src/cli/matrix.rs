@@ -126,37 +126,52 @@ fn id(ctx: &Context, n: petgraph::stable_graph::NodeIndex) -> String {
     ctx.node_ref(n).id
 }
 
-fn csv(ctx: &Context, m: &Matrix, rows_kind: &str) -> String {
-    let mut headers: Vec<String> = vec![rows_kind.to_string()];
-    headers.extend(m.cols.iter().map(|&c| id(ctx, c)));
-    headers.push("total".into());
-    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+/// The rows of the matrix, each cell written by `cell`, then a row of the
+/// column totals named `total` (ending with the grand total when `grand`).
+fn grid(
+    ctx: &Context,
+    m: &Matrix,
+    cell: impl Fn(Option<Basis>) -> String,
+    total: &str,
+    grand: bool,
+) -> Vec<Vec<String>> {
     let mut rows: Vec<Vec<String>> = m
         .rows
         .iter()
         .enumerate()
         .map(|(r, &n)| {
             let mut row = vec![id(ctx, n)];
-            row.extend(
-                m.cells
-                    .get(r)
-                    .into_iter()
-                    .flatten()
-                    .map(|c| c.map_or("", Basis::as_str).to_string()),
-            );
+            row.extend(m.cells.get(r).into_iter().flatten().map(|&c| cell(c)));
             row.push(m.row_total(r).to_string());
             row
         })
         .collect();
-    let mut totals = vec!["total".to_string()];
+    let mut totals = vec![total.to_string()];
     totals.extend((0..m.cols.len()).map(|c| m.col_total(c).to_string()));
-    totals.push(
+    totals.push(if grand {
         (0..m.rows.len())
             .map(|r| m.row_total(r))
             .sum::<usize>()
-            .to_string(),
-    );
+            .to_string()
+    } else {
+        String::new()
+    });
     rows.push(totals);
+    rows
+}
+
+fn csv(ctx: &Context, m: &Matrix, rows_kind: &str) -> String {
+    let mut headers: Vec<String> = vec![rows_kind.to_string()];
+    headers.extend(m.cols.iter().map(|&c| id(ctx, c)));
+    headers.push("total".into());
+    let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+    let rows = grid(
+        ctx,
+        m,
+        |c| c.map_or("", Basis::as_str).to_string(),
+        "total",
+        true,
+    );
     output::csv(&headers, rows)
 }
 
@@ -175,27 +190,7 @@ fn table(ctx: &Context, m: &Matrix, rows_kind: &str, cols_kind: &str) -> String 
     headers.extend((1..=m.cols.len()).map(|i| i.to_string()));
     headers.push("TOTAL".into());
     let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
-    let mut rows: Vec<Vec<String>> = m
-        .rows
-        .iter()
-        .enumerate()
-        .map(|(r, &n)| {
-            let mut row = vec![id(ctx, n)];
-            row.extend(
-                m.cells
-                    .get(r)
-                    .into_iter()
-                    .flatten()
-                    .map(|&c| mark(c).to_string()),
-            );
-            row.push(m.row_total(r).to_string());
-            row
-        })
-        .collect();
-    let mut totals = vec!["TOTAL".to_string()];
-    totals.extend((0..m.cols.len()).map(|c| m.col_total(c).to_string()));
-    totals.push(String::new());
-    rows.push(totals);
+    let rows = grid(ctx, m, |c| mark(c).to_string(), "TOTAL", false);
     let mut out = output::table(&headers, rows, ctx.style);
     out.push('\n');
     let key = m.cols.iter().enumerate().map(|(i, &c)| {

@@ -15,22 +15,7 @@ const CHAR: f64 = 6.6;
 /// The longest label shown, in characters; longer ones are cut with `…`.
 const MAX_LABEL: usize = 40;
 
-/// Text for SVG or HTML content and attributes.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::html::escape_text as escape;
 
 fn label(graph: &Graph, n: petgraph::stable_graph::NodeIndex) -> String {
     let name = graph.node(n).map(|n| n.name.as_str()).unwrap_or_default();

@@ -26,21 +26,7 @@ const LEGEND: f64 = 190.0;
 /// legend keeps clear of it.
 const BULGE: f64 = 50.0;
 
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c if c.is_control() => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
+use super::html::escape_text as escape;
 
 /// The overview of `diagram` as an SVG image.
 ///

@@ -1,6 +1,22 @@
 //! `seccoop export --overview`: the whole graph as one SVG that fits a page.
 
-use crate::harness::{fixtures, seccoop};
+use crate::harness::{Run, fixtures, seccoop};
+
+/// A picture or page of `good/hostile-html.toml` succeeded and holds its
+/// names as escaped text, no markup taken from them.
+#[track_caller]
+pub fn assert_markup_escaped(run: &Run) {
+    run.success();
+    assert!(
+        !run.stdout.contains("<script") && !run.stdout.contains("<img"),
+        "{run}"
+    );
+    assert!(
+        run.stdout
+            .contains("&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;"),
+        "{run}"
+    );
+}
 
 /// The number after `name="` in the SVG's first tag.
 fn size(svg: &str, name: &str) -> f64 {
@@ -37,38 +53,17 @@ fn the_overview_draws_every_node_on_one_landscape_page_without_graphviz() {
 #[test]
 fn the_legend_stands_beside_the_drawing() {
     let svg = seccoop(&["export", "--overview"]).stdout;
-    let legend_x: f64 = svg
-        .lines()
-        .find(|l| l.contains(">legend</text>"))
-        .and_then(|l| l.split("x=\"").nth(1))
-        .and_then(|v| v.split('"').next())
-        .unwrap()
-        .parse()
-        .unwrap();
+    // The number in `name="…"` of a line.
+    let number = |line: &str, name: &str| -> f64 {
+        let value = line.split(&format!(" {name}=\"")).nth(1).unwrap();
+        value.split('"').next().unwrap().parse().unwrap()
+    };
+    let legend = svg.lines().find(|l| l.contains(">legend</text>")).unwrap();
+    let legend_x = number(legend, "x");
     let rightmost_node = svg
         .lines()
         .filter(|l| l.starts_with("<rect x=") && l.contains("<title>"))
-        .map(|l| {
-            let x: f64 = l
-                .split("x=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
-            let w: f64 = l
-                .split("width=\"")
-                .nth(1)
-                .unwrap()
-                .split('"')
-                .next()
-                .unwrap()
-                .parse()
-                .unwrap();
-            x + w
-        })
+        .map(|l| number(l, "x") + number(l, "width"))
         .fold(0.0, f64::max);
     assert!(
         legend_x > rightmost_node,
@@ -80,16 +75,7 @@ fn the_legend_stands_beside_the_drawing() {
 fn overview_names_are_escaped_and_other_formats_refused() {
     let hostile = fixtures().join("good/hostile-html.toml");
     let run = seccoop(&["-g", hostile.to_str().unwrap(), "export", "--overview"]);
-    run.success();
-    assert!(
-        !run.stdout.contains("<script") && !run.stdout.contains("<img"),
-        "{run}"
-    );
-    assert!(
-        run.stdout
-            .contains("&lt;script&gt;alert(&#39;name&#39;)&lt;/script&gt;"),
-        "{run}"
-    );
+    assert_markup_escaped(&run);
     let run = seccoop(&["export", "--overview", "--format", "dot"]);
     run.exits(2);
     run.stderr_has(&["export --overview", "svg"]);

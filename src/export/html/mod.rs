@@ -163,8 +163,10 @@ fn csp_hash(text: &str) -> String {
     )
 }
 
-/// Text for an HTML element or a quoted attribute.
-fn escape_text(text: &str) -> String {
+/// Text for an HTML or SVG element or a quoted attribute: markup
+/// characters as entities, control characters (which XML forbids) as
+/// spaces. The one escaper of every page and picture seccoop writes itself.
+pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -173,6 +175,7 @@ fn escape_text(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if c.is_control() => out.push(' '),
             c => out.push(c),
         }
     }
