@@ -157,10 +157,48 @@ fn triples(value: &Value) -> BTreeSet<(String, String, String)> {
         .collect()
 }
 
+/// The time `page` takes to draw, in milliseconds after navigation: the
+/// best of up to three opens, stopping once one is under `limit`, so the
+/// time measures the page, not what else the machine is doing. Each open
+/// must also draw `nodes` and `edges` and stay quiet.
+fn open_time(
+    python: &Path,
+    page: &Path,
+    label: &str,
+    limit: f64,
+    nodes: &Value,
+    edges: &Value,
+) -> f64 {
+    let size = std::fs::metadata(page).map(|m| m.len()).unwrap_or(0);
+    let mut best = f64::MAX;
+    for attempt in 1..=3 {
+        let outcome = drive(
+            python,
+            page,
+            vec![wait_ready(), js("counts", COUNTS), screenshot(label)],
+        );
+        outcome.quiet();
+        let counts = outcome.get("counts");
+        assert_eq!(&counts["nodes"], nodes);
+        assert_eq!(&counts["edges"], edges);
+        let ready = counts["ready_ms"].as_f64().unwrap_or(f64::MAX);
+        note(&format!(
+            "explorer: {label} page {size} bytes, drawn {ready:.0} ms after navigation (open {attempt})"
+        ));
+        best = best.min(ready);
+        if best < limit {
+            break;
+        }
+    }
+    best
+}
+
 /// The curated graph's page, and what the browser saw doing everything
 /// the tests below check; run once and shared, since a browser is slow
 /// to start.
 struct Curated {
+    python: PathBuf,
+    page: PathBuf,
     size: u64,
     outcome: Outcome,
     challenges: Vec<String>,
@@ -172,9 +210,11 @@ fn curated() -> Option<&'static Curated> {
     CURATED
         .get_or_init(|| {
             let python = browser("curated explorer")?;
-            let scratch = Scratch::new();
-            scratch.run(&["export", "-o", "graph.html"]).success();
-            let page = scratch.path().join("graph.html");
+            // Under target/, not in a temporary folder: the page outlives
+            // every test that shares it, and a static is never dropped.
+            let page = Path::new(env!("CARGO_TARGET_TMPDIR")).join("explorer-curated.html");
+            let path = page.to_str().unwrap_or_default();
+            seccoop(&["export", "-o", path]).success();
             let size = std::fs::metadata(&page).map(|m| m.len()).unwrap_or(0);
             let challenges: Vec<String> = seccoop(&["list", "challenges", "--format", "json"])
                 .json()
@@ -193,6 +233,9 @@ fn curated() -> Option<&'static Curated> {
             let mut steps = vec![
                 wait_ready(),
                 js("counts", COUNTS),
+                js("saved", "var svg = new DOMParser().parseFromString(window.seccoopExplorer.svgText(), 'image/svg+xml'); \
+                     return { root: svg.documentElement.nodeName, nodes: svg.querySelectorAll('#nodes > .node').length, \
+                     edges: svg.querySelectorAll('#edges > .edge').length, errors: svg.querySelectorAll('parsererror').length }"),
                 screenshot("explore"),
                 json!({ "do": "type", "css": "#search", "text": "terror" }),
                 js("hits", "return Array.from(document.querySelectorAll('#hits button')).map(function (b) { return b.getAttribute('data-id'); })"),
@@ -207,6 +250,9 @@ fn curated() -> Option<&'static Curated> {
                 js("basis", "return Array.from(document.querySelectorAll('#edges > .edge:not(.hidden)')).map(function (e) { return e.getAttribute('data-basis'); })"),
                 screenshot("basis"),
                 json!({ "do": "click", "css": "input[data-filter=\"basis\"][data-name=\"inferred\"]" }),
+                // The keyboard reaches the nodes: Enter on one opens it.
+                json!({ "do": "keys", "css": "#nodes .node[data-id=\"intelligence-sharing\"]", "keys": ["ENTER"] }),
+                js("keyboard", "return document.querySelector('#panel h2').textContent"),
                 json!({ "do": "click", "css": "input[name=mode][value=impact]" }),
             ];
             for (i, c) in challenges.iter().enumerate() {
@@ -230,6 +276,8 @@ fn curated() -> Option<&'static Curated> {
             steps.push(js("after_reload", LIT));
             let outcome = drive(&python, &page, steps);
             Some(Curated {
+                python,
+                page,
                 size,
                 outcome,
                 challenges,
@@ -244,13 +292,15 @@ fn the_curated_page_is_small_opens_fast_and_asks_no_network() {
     let Some(c) = curated() else { return };
     c.outcome.quiet();
     assert!(c.size < 1_000_000, "the page is {} bytes", c.size);
-    let ready = c.outcome.get("counts")["ready_ms"]
-        .as_f64()
-        .unwrap_or(f64::MAX);
-    note(&format!(
-        "explorer: curated page {} bytes, drawn {ready:.0} ms after navigation",
-        c.size
-    ));
+    let stats = seccoop(&["stats", "--format", "json"]).json();
+    let ready = open_time(
+        &c.python,
+        &c.page,
+        "curated",
+        1000.0,
+        &stats["nodes"],
+        &stats["edges"],
+    );
     assert!(ready < 1000.0, "the page took {ready} ms to draw");
 }
 
@@ -261,6 +311,23 @@ fn the_page_draws_every_node_and_edge_of_the_graph() {
     let counts = c.outcome.get("counts");
     assert_eq!(counts["nodes"], stats["nodes"]);
     assert_eq!(counts["edges"], stats["edges"]);
+}
+
+#[test]
+fn saving_the_view_as_svg_keeps_what_is_drawn() {
+    let Some(c) = curated() else { return };
+    let saved = c.outcome.get("saved");
+    let counts = c.outcome.get("counts");
+    assert_eq!(saved["root"], "svg");
+    assert_eq!(saved["errors"], 0);
+    assert_eq!(saved["nodes"], counts["nodes"]);
+    assert_eq!(saved["edges"], counts["edges"]);
+}
+
+#[test]
+fn the_keyboard_opens_a_node() {
+    let Some(c) = curated() else { return };
+    assert_eq!(c.outcome.get("keyboard"), "Intelligence Sharing");
 }
 
 #[test]
@@ -472,33 +539,17 @@ fn a_ten_thousand_node_page_opens_in_under_five_seconds() {
         .run(&["-g", "big", "export", "-o", "big.html"])
         .success();
     let page = scratch.path().join("big.html");
-    let size = std::fs::metadata(&page).map(|m| m.len()).unwrap_or(0);
     let stats = scratch
         .run(&["-g", "big", "stats", "--format", "json"])
         .json();
-    // The best of three opens: the time measures the page, not what else
-    // the machine is doing.
-    let mut best = f64::MAX;
-    for attempt in 0..3 {
-        let outcome = drive(
-            &python,
-            &page,
-            vec![wait_ready(), js("counts", COUNTS), screenshot("10000")],
-        );
-        outcome.quiet();
-        let counts = outcome.get("counts");
-        assert_eq!(counts["nodes"], stats["nodes"]);
-        assert_eq!(counts["edges"], stats["edges"]);
-        let ready = counts["ready_ms"].as_f64().unwrap_or(f64::MAX);
-        note(&format!(
-            "explorer: 10,000-node page {size} bytes, drawn {ready:.0} ms after navigation (open {})",
-            attempt + 1
-        ));
-        best = best.min(ready);
-        if best < 5000.0 {
-            break;
-        }
-    }
+    let best = open_time(
+        &python,
+        &page,
+        "10000",
+        5000.0,
+        &stats["nodes"],
+        &stats["edges"],
+    );
     assert!(best < 5000.0, "the page took {best} ms to draw");
 }
 

@@ -3,7 +3,7 @@
 //!
 //! # Why no library
 //!
-//! The page draws inline SVG with about a thousand lines of plain
+//! The page draws inline SVG with about 900 lines of plain
 //! JavaScript ([`explorer.js`](explorer.js)) and no framework, and the
 //! positions come from Rust ([`super::layout`]). We weighed the others:
 //!
