@@ -15,6 +15,9 @@
   var data = JSON.parse(document.getElementById('graph-data').textContent);
   var nodes = data.nodes, edges = data.edges, kinds = data.kinds, rels = data.rels;
   var N = nodes.length, E = edges.length, W = data.node_width, H = data.node_height;
+  // Edges within the last column bow out to its right, by at most BULGE:
+  // the drawing is that much wider than its nodes.
+  var BULGE = 140, drawnWidth = data.width + BULGE;
   phase('parse');
 
   function $(id) { return document.getElementById(id); }
@@ -183,8 +186,8 @@
   var stage = $('stage');
   var initialView = (function () {
     var sw = stage.clientWidth || 800, sh = stage.clientHeight || 600;
-    var k = Math.min(sw / data.width, sh / data.height, 1.5);
-    return { x: (sw - data.width * k) / 2, y: (sh - data.height * k) / 2, k: k };
+    var k = Math.min(sw / drawnWidth, sh / data.height, 1.5);
+    return { x: (sw - drawnWidth * k) / 2, y: (sh - data.height * k) / 2, k: k };
   })();
   var viewport = svg('g', { id: 'viewport' });
   var headingLayer = svg('g', { id: 'headings' });
@@ -260,7 +263,7 @@
       return 'M' + x1 + ',' + a.y + 'C' + (x1 + sg * c) + ',' + (a.y + off) + ' ' + (x2 - sg * c) + ',' + (b.y + off) + ' ' + x2 + ',' + b.y;
     }
     // Within a column: bow out to the right, further for farther nodes.
-    var x1r = a.x + hw, x2r = b.x + hw, bulge = 30 + Math.min(220, Math.abs(b.y - a.y) * 0.35) + off;
+    var x1r = a.x + hw, x2r = b.x + hw, bulge = Math.min(BULGE, 30 + Math.abs(b.y - a.y) * 0.35 + off);
     return 'M' + x1r + ',' + a.y + 'C' + (x1r + bulge) + ',' + a.y + ' ' + (x2r + bulge) + ',' + b.y + ' ' + x2r + ',' + b.y;
   }
   var pairCount = new Map();
@@ -590,8 +593,8 @@
   }
   function fit() {
     var sw = stage.clientWidth || 800, sh = stage.clientHeight || 600;
-    var k = Math.min(sw / data.width, sh / data.height, 1.5);
-    state.view = { x: (sw - data.width * k) / 2, y: (sh - data.height * k) / 2, k: k };
+    var k = Math.min(sw / drawnWidth, sh / data.height, 1.5);
+    state.view = { x: (sw - drawnWidth * k) / 2, y: (sh - data.height * k) / 2, k: k };
     applyView();
   }
   function zoomBy(f, cx, cy) {
