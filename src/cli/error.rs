@@ -40,6 +40,9 @@ pub enum CliError {
     /// Graphviz could not render the diagram.
     #[error("{0}")]
     Render(#[from] crate::export::render::RenderError),
+    /// The explorer page could not be made.
+    #[error(transparent)]
+    Html(crate::export::html::HtmlError),
     /// A binary answer was about to go to a terminal.
     #[error("refusing to write {} to a terminal", format.name())]
     BinaryToTerminal {
@@ -161,6 +164,7 @@ impl CliError {
                 })
             }
             CliError::Render(e) => Some(e.help().to_string()),
+            CliError::Html(e) => Some(e.help().to_string()),
             CliError::BinaryToTerminal { format } => Some(format!(
                 "write it to a file with -o FILE.{}, or pipe it into another program",
                 format.name()
@@ -229,6 +233,7 @@ impl CliError {
             | CliError::UnknownKind { .. }
             | CliError::UnknownRelation { .. }
             | CliError::Render(_)
+            | CliError::Html(_)
             | CliError::BinaryToTerminal { .. }
             | CliError::Write { .. }
             | CliError::Convert(_)

@@ -12,7 +12,7 @@ use std::time::Duration;
 use super::args::{Cli, Command, command};
 use super::context::{Context, Output, Printing};
 use super::{
-    CliError, check, completions, convert, export, gaps, generate, impact, list, man, path,
+    CliError, check, completions, convert, export, gaps, generate, impact, list, man, matrix, path,
     progress, query, related, schema, search, show, stats, whatif,
 };
 use crate::export::DiagramOptions;
@@ -100,6 +100,7 @@ fn printing(cli: &Cli, stdout_tty: bool, no_color: bool) -> Printing {
         format: chosen
             .or_else(|| offers.first().copied())
             .unwrap_or_default(),
+        chosen: chosen.is_some(),
         command,
         offers,
         style: Style {
@@ -161,6 +162,7 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Impact(args) => impact::run(&args, &ctx()?),
         Command::Path(args) => path::run(&args, &ctx()?),
         Command::Gaps(args) => gaps::run(&args, &ctx()?),
+        Command::Matrix(args) => matrix::run(&args, &ctx()?),
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
         Command::Export(args) => export::run(&args, &ctx()?),
         Command::Generate(args) => generate::run(&args, &graph, printing),

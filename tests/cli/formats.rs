@@ -26,15 +26,15 @@ const CASES: &[(&[&str], &str)] = &[
     ),
     (
         &["show", "natoo", "--format", "csv"],
-        "table, json, dot, mermaid, svg, png, pdf",
+        "table, json, dot, mermaid, svg, png, pdf, html",
     ),
     (
         &["-g", "nowhere.toml", "impact", "nato", "--format", "jsonl"],
-        "table, json, dot, mermaid, svg, png, pdf",
+        "table, json, dot, mermaid, svg, png, pdf, html",
     ),
     (
         &["path", "nato", "nowhere-at-all", "--format", "csv"],
-        "table, json, dot, mermaid, svg, png, pdf",
+        "table, json, dot, mermaid, svg, png, pdf, html",
     ),
     (
         &["-g", "nowhere.toml", "stats", "--format", "dot"],
@@ -50,7 +50,7 @@ const CASES: &[(&[&str], &str)] = &[
     ),
     (
         &["-g", "nowhere.toml", "export", "--format", "json"],
-        "dot, mermaid, svg, png, pdf",
+        "dot, mermaid, svg, png, pdf, html",
     ),
     (
         &["check", "nowhere.toml", "--format", "jsonl"],
