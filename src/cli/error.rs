@@ -78,6 +78,9 @@ pub enum CliError {
         /// The format asked for.
         format: &'static str,
     },
+    /// A `prioritize` plan that cannot be solved.
+    #[error("{0}")]
+    Plan(crate::analysis::PlanError),
     /// A `--rel` argument the schema does not declare.
     #[error("unknown relation `{text}`")]
     UnknownRelation {
@@ -135,6 +138,7 @@ impl CliError {
                 suggestion, known, ..
             } => did_you_mean(suggestion, known),
             CliError::Render(e) => Some(e.help().to_string()),
+            CliError::Plan(e) => Some(e.help()),
             CliError::BinaryToTerminal { format } => Some(format!(
                 "write it to a file with -o FILE.{}, or pipe it into another program",
                 format.name()

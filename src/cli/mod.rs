@@ -17,8 +17,10 @@ mod impact;
 mod list;
 mod man;
 mod path;
+mod prioritize;
 mod progress;
 mod query;
+mod rank;
 mod related;
 mod schema;
 mod search;
@@ -133,6 +135,10 @@ pub enum Command {
     Gaps(gaps::Args),
     // Recompute coverage with some nodes removed.
     Whatif(whatif::Args),
+    // Choose the K activities that cover the most threats.
+    Prioritize(prioritize::Args),
+    // Rank nodes by degree, betweenness, PageRank or irreplaceability.
+    Rank(rank::Args),
     // Draw the graph, a filtered view of it, or a node's neighbourhood.
     Export(export::Args),
     // Write a synthetic graph with the curated graph's shape, as a CSV folder.
@@ -412,6 +418,8 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Path(args) => path::run(&args, &ctx()?),
         Command::Gaps(args) => gaps::run(&args, &ctx()?),
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
+        Command::Prioritize(args) => prioritize::run(&args, &ctx()?),
+        Command::Rank(args) => rank::run(&args, &ctx()?),
         Command::Export(args) => export::run(&args, &ctx()?),
         Command::Generate(args) => generate::run(&args, printing.format),
         Command::Convert(args) => convert::run(&args, &graph, printing.format, &progress_bar()),
