@@ -707,7 +707,7 @@ impl<'a> Branch<'a> {
             return;
         }
         self.visited += 1;
-        if self.visited % 1024 == 0 && self.deadline.is_some_and(|d| Instant::now() >= d) {
+        if self.visited.is_multiple_of(1024) && self.deadline.is_some_and(|d| Instant::now() >= d) {
             self.timed_out = true;
             return;
         }

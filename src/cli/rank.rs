@@ -71,12 +71,15 @@ struct Row {
     addresses: Option<usize>,
 }
 
+/// A ranked node: the node, its score, and for coverage the threats only
+/// it addresses and how many it addresses in all.
+type Scored = (NodeIndex, f64, Option<Vec<NodeIndex>>, Option<usize>);
+
 /// Runs `rank`.
 pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let kind = args.kind.as_deref().map(|k| ctx.kind(k)).transpose()?;
     let graph = &ctx.graph;
-    // (node, score, only, addresses)
-    let mut scored: Vec<(NodeIndex, f64, Option<Vec<NodeIndex>>, Option<usize>)> = match args.by {
+    let mut scored: Vec<Scored> = match args.by {
         By::Coverage => {
             let mut plan = Plan::new(ctx.relation(&args.rel)?, 0);
             plan.kind = kind;
