@@ -126,7 +126,7 @@ pub enum PlanError {
     },
     /// A kept node is not among the candidates.
     #[error(
-        "`{node}` cannot be kept: it is a {kind}, and the portfolio is chosen among {candidates}"
+        "`{node}` cannot be kept: its kind is {kind}, and the portfolio is chosen among {candidates}"
     )]
     NotCandidate {
         /// The node's id.
