@@ -383,26 +383,35 @@ fn render(r: &PortfolioJson, ctx: &Context) -> String {
             )
         },
     );
-    let rows: Vec<Vec<String>> = r
-        .chosen
-        .iter()
-        .flat_map(|c| {
-            c.hindered_by.iter().map(|h| {
-                let by = if h.mitigated_by.is_empty() {
-                    "nothing".to_string()
-                } else {
-                    h.mitigated_by.join(", ")
-                };
-                vec![c.id.clone(), h.id.clone(), by]
-            })
+    // One row per challenge: the chosen activities it hinders, and what
+    // mitigates it.
+    let mut challenges: std::collections::BTreeMap<&str, (Vec<&str>, &[String])> =
+        std::collections::BTreeMap::new();
+    for c in &r.chosen {
+        for h in &c.hindered_by {
+            let row = challenges
+                .entry(h.id.as_str())
+                .or_insert((Vec::new(), &h.mitigated_by));
+            row.0.push(c.id.as_str());
+        }
+    }
+    let rows: Vec<Vec<String>> = challenges
+        .into_iter()
+        .map(|(id, (hinders, by))| {
+            let by = if by.is_empty() {
+                "nothing".to_string()
+            } else {
+                by.join(", ")
+            };
+            vec![id.to_string(), hinders.join(", "), by]
         })
         .collect();
     output::section(
         &mut body,
         style,
-        "Challenges that hinder the chosen activities",
+        "Challenges that hinder the chosen",
         rows.len(),
-        || output::table(&["ACTIVITY", "CHALLENGE", "MITIGATED BY"], rows, style),
+        || output::table(&["CHALLENGE", "HINDERS", "MITIGATED BY"], rows, style),
     );
     out.push('\n');
     out.push_str(&body);
