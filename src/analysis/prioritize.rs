@@ -1058,10 +1058,11 @@ mod tests {
             plan.redundancy = r;
             plan.weight = Some("weight".into());
             plan.without = without.iter().map(|w| all[w % all.len()]).collect();
-            if let Some(k) = keep.map(|k| all[k % acts]).filter(|k| !plan.without.contains(k)) {
-                if budget > 0 {
-                    plan.keep = vec![k];
-                }
+            if let Some(k) = keep
+                .map(|k| all[k % acts])
+                .filter(|k| budget > 0 && !plan.without.contains(k))
+            {
+                plan.keep = vec![k];
             }
             let p = prioritize(&g, &plan).unwrap();
             let chosen: Vec<NodeIndex> = p.chosen.iter().map(|c| c.node).collect();
