@@ -325,8 +325,8 @@ pub(super) fn headline(r: &PortfolioJson) -> String {
     };
     let by = if r.weighted { " by weight" } else { "" };
     format!(
-        "{} of {} {candidates} chosen (budget {}) address {} of {} {targets}{times}{by}; all {} \
-         address {} ({})",
+        "{} of {} {candidates} chosen (budget {}) cover {} of {} {targets}{times}{by}; all {} \
+         cover {} ({})",
         r.chosen.len(),
         r.whole_portfolio.size,
         r.budget,
@@ -360,29 +360,39 @@ fn render(r: &PortfolioJson, ctx: &Context) -> String {
     let mut out = format!("{}\n\n", style.bold(&headline(r)));
     out.push_str(&chosen_table(r, ctx));
     let mut body = String::new();
-    output::section(
-        &mut body,
-        style,
-        "Threats left uncovered",
-        r.uncovered.len(),
-        || {
-            let counts: std::collections::HashMap<&str, u32> = r
-                .under_covered
-                .iter()
-                .map(|u| (u.id.as_str(), u.count))
-                .collect();
-            output::table(
-                &["THREAT", "ADDRESSED BY CHOSEN"],
-                r.uncovered.iter().map(|t| {
-                    vec![
-                        t.clone(),
-                        counts.get(t.as_str()).copied().unwrap_or(0).to_string(),
-                    ]
-                }),
-                style,
-            )
-        },
-    );
+    let title = if r.redundancy == 1 {
+        format!("{} left uncovered", capitalised(&r.nouns.1))
+    } else {
+        format!(
+            "{} covered fewer than {} times",
+            capitalised(&r.nouns.1),
+            r.redundancy
+        )
+    };
+    output::section(&mut body, style, &title, r.uncovered.len(), || {
+        let counts: std::collections::HashMap<&str, u32> = r
+            .under_covered
+            .iter()
+            .map(|u| (u.id.as_str(), u.count))
+            .collect();
+        // With redundancy 1 an uncovered threat is addressed by none.
+        let headers: &[&str] = if r.redundancy == 1 {
+            &["ID"]
+        } else {
+            &["ID", "COVERED BY CHOSEN"]
+        };
+        output::table(
+            headers,
+            r.uncovered.iter().map(|t| {
+                let mut row = vec![t.clone()];
+                if r.redundancy > 1 {
+                    row.push(counts.get(t.as_str()).copied().unwrap_or(0).to_string());
+                }
+                row
+            }),
+            style,
+        )
+    });
     // One row per challenge: the chosen activities it hinders, and what
     // mitigates it.
     let mut challenges: std::collections::BTreeMap<&str, (Vec<&str>, &[String])> =
@@ -416,6 +426,14 @@ fn render(r: &PortfolioJson, ctx: &Context) -> String {
     out.push('\n');
     out.push_str(&body);
     out
+}
+
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 fn csv(r: &PortfolioJson) -> String {

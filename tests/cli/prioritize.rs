@@ -463,7 +463,7 @@ fn user_graphs_with_their_own_schema_and_weights() {
         ])
         .success()
         .stdout_has(&[
-            "2 of 3 projects chosen (budget 2) address 3 of 3 risks; all 3 address 3 (optimal)",
+            "2 of 3 projects chosen (budget 2) cover 3 of 3 risks; all 3 cover 3 (optimal)",
         ]);
 }
 
