@@ -15,14 +15,9 @@ use crate::harness::{Scratch, seccoop};
 /// nothing included), and every threat.
 fn edges() -> (BTreeMap<String, BTreeSet<String>>, BTreeSet<String>) {
     let list = |kind: &str| -> BTreeSet<String> {
-        seccoop(&["list", kind, "--format", "json"])
+        ids(&seccoop(&["list", kind, "--format", "json"])
             .success()
-            .json()
-            .as_array()
-            .expect("an array")
-            .iter()
-            .map(|n| n["id"].as_str().expect("an id").to_string())
-            .collect()
+            .json())
     };
     let mut covers: BTreeMap<String, BTreeSet<String>> = list("activity")
         .into_iter()
@@ -69,6 +64,15 @@ fn prioritize(args: &[&str]) -> Value {
     let mut all = vec!["prioritize", "--format", "json"];
     all.extend_from_slice(args);
     seccoop(&all).success().json()
+}
+
+/// The `id` of each object of a JSON array.
+fn ids<T: FromIterator<String>>(list: &Value) -> T {
+    list.as_array()
+        .expect("an array")
+        .iter()
+        .map(|o| o["id"].as_str().expect("an id").to_string())
+        .collect()
 }
 
 fn strings(v: &Value) -> Vec<String> {
@@ -121,12 +125,7 @@ fn budgets_1_to_6_match_brute_force_and_coverage_grows() {
             assert_eq!(p["optimal"], true, "K={k} R={r}");
             assert_eq!(p["gap"], Value::Null);
             assert_eq!(p["budget"], k);
-            let chosen: Vec<String> = p["chosen"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|c| c["id"].as_str().unwrap().to_string())
-                .collect();
+            let chosen: Vec<String> = ids(&p["chosen"]);
             assert!(chosen.len() <= k);
             let covered: BTreeSet<String> = strings(&p["covered"]).into_iter().collect();
             assert_eq!(
@@ -179,7 +178,7 @@ fn json_has_the_documented_fields() {
     // Every hindrance is a challenge the activity is hindered by.
     for c in p["chosen"].as_array().unwrap() {
         let id = c["id"].as_str().unwrap();
-        let hindered: BTreeSet<String> = seccoop(&[
+        let hindered = seccoop(&[
             "related",
             id,
             "--rel",
@@ -190,18 +189,9 @@ fn json_has_the_documented_fields() {
             "json",
         ])
         .success()
-        .json()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|n| n["id"].as_str().unwrap().to_string())
-        .collect();
-        let listed: BTreeSet<String> = c["hindered_by"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|h| h["id"].as_str().unwrap().to_string())
-            .collect();
+        .json();
+        let hindered: BTreeSet<String> = ids(&hindered);
+        let listed: BTreeSet<String> = ids(&c["hindered_by"]);
         assert_eq!(listed, hindered, "{id}");
     }
 }
@@ -217,12 +207,7 @@ fn keep_and_without_are_honoured() {
         "--without",
         "transnational-crime-cooperation",
     ]);
-    let chosen: Vec<String> = p["chosen"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_string())
-        .collect();
+    let chosen: Vec<String> = ids(&p["chosen"]);
     assert!(chosen.contains(&"intelligence-sharing".to_string()));
     assert!(!chosen.contains(&"transnational-crime-cooperation".to_string()));
     assert_eq!(p["optimal"], true);
@@ -482,19 +467,12 @@ fn whatif_compares_the_best_portfolio() {
     .json();
     let p = &w["portfolio"];
     assert_eq!(p["budget"], 3);
-    let ids = |v: &Value| -> Vec<String> {
-        v["chosen"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| c["id"].as_str().unwrap().to_string())
-            .collect()
-    };
-    let (before, after) = (ids(&p["before"]), ids(&p["after"]));
-    assert_eq!(before, ids(&prioritize(&["--budget", "3"])));
+    let chosen = |v: &Value| -> Vec<String> { ids(&v["chosen"]) };
+    let (before, after) = (chosen(&p["before"]), chosen(&p["after"]));
+    assert_eq!(before, chosen(&prioritize(&["--budget", "3"])));
     assert_eq!(
         after,
-        ids(&prioritize(&[
+        chosen(&prioritize(&[
             "--budget",
             "3",
             "--without",
