@@ -214,7 +214,7 @@ impl Instance {
                         weight_of(node.properties.get(p)).map_err(|found| PlanError::Weight {
                             node: node.id.clone(),
                             property: p.clone(),
-                            found,
+                            found: with_near_miss(found, p, node),
                         })?
                     }
                 };
@@ -305,6 +305,23 @@ fn weight_of(value: Option<&Value>) -> Result<f64, String> {
     } else {
         Err(format!("it holds {n}, and weights must be numbers >= 0"))
     }
+}
+
+/// `found`, with the node's nearest numeric property suggested when the
+/// weight property is missing (likely misspelt).
+fn with_near_miss(mut found: String, property: &str, node: &crate::model::Node) -> String {
+    if node.properties.contains_key(property) {
+        return found;
+    }
+    let numeric = node
+        .properties
+        .iter()
+        .filter(|(_, v)| matches!(v, Value::Integer(_) | Value::Float(_)))
+        .map(|(k, _)| k);
+    if let Some(near) = crate::suggest::nearest_one(property, numeric) {
+        found.push_str(&format!("; did you mean `{near}`?"));
+    }
+    found
 }
 
 /// One chosen candidate and the targets it completes, in answer order.

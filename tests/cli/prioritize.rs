@@ -431,6 +431,22 @@ fn user_graphs_with_their_own_schema_and_weights() {
         ])
         .success()
         .json();
+    scratch
+        .run(&[
+            "-g",
+            "projects.toml",
+            "prioritize",
+            "--budget",
+            "1",
+            "--rel",
+            "mitigates_risk",
+            "--weight",
+            "severty",
+        ])
+        .error()
+        .stderr_has(&[
+            "`flood` has no usable `severty` weight: it has none; did you mean `severity`?",
+        ]);
     // Flood (5) beats fire and theft (3 + 1.5).
     assert_eq!(p["chosen"][0]["id"], "b");
     assert_eq!(p["score"], 5.0);
