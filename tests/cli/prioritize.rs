@@ -415,57 +415,33 @@ to = "theft"
 fn user_graphs_with_their_own_schema_and_weights() {
     let scratch = Scratch::new();
     scratch.write("projects.toml", PROJECTS);
-    let p = scratch
-        .run(&[
+    let run = |budget: &str, more: &[&str]| {
+        let mut args = vec![
             "-g",
             "projects.toml",
             "prioritize",
             "--budget",
-            "1",
+            budget,
             "--rel",
             "mitigates_risk",
-            "--weight",
-            "severity",
-            "--format",
-            "json",
-        ])
+        ];
+        args.extend_from_slice(more);
+        scratch.run(&args)
+    };
+    let p = run("1", &["--weight", "severity", "--format", "json"])
         .success()
         .json();
-    scratch
-        .run(&[
-            "-g",
-            "projects.toml",
-            "prioritize",
-            "--budget",
-            "1",
-            "--rel",
-            "mitigates_risk",
-            "--weight",
-            "severty",
-        ])
-        .error()
-        .stderr_has(&[
-            "`flood` has no usable `severty` weight: it has none; did you mean `severity`?",
-        ]);
     // Flood (5) beats fire and theft (3 + 1.5).
     assert_eq!(p["chosen"][0]["id"], "b");
     assert_eq!(p["score"], 5.0);
     assert_eq!(p["total"], 9.5);
     assert_eq!(p["whole_portfolio"]["score"], 9.5);
-    scratch
-        .run(&[
-            "-g",
-            "projects.toml",
-            "prioritize",
-            "--budget",
-            "2",
-            "--rel",
-            "mitigates_risk",
-        ])
-        .success()
-        .stdout_has(&[
-            "2 of 3 projects chosen (budget 2) cover 3 of 3 risks; all 3 cover 3 (optimal)",
-        ]);
+    run("1", &["--weight", "severty"]).error().stderr_has(&[
+        "`flood` has no usable `severty` weight: it has none; did you mean `severity`?",
+    ]);
+    run("2", &[]).success().stdout_has(&[
+        "2 of 3 projects chosen (budget 2) cover 3 of 3 risks; all 3 cover 3 (optimal)",
+    ]);
 }
 
 #[test]
