@@ -120,6 +120,9 @@ pub enum CliError {
         /// The name of the format OUT is written in (`json`).
         format: &'static str,
     },
+    /// A `prioritize` plan that cannot be solved.
+    #[error("{0}")]
+    Plan(crate::analysis::PlanError),
     /// A `--rel` argument the schema does not declare.
     #[error("unknown relation `{}`", .0.text)]
     UnknownRelation(Unknown),
@@ -165,6 +168,7 @@ impl CliError {
             }
             CliError::Render(e) => Some(e.help().to_string()),
             CliError::Html(e) => Some(e.help().to_string()),
+            CliError::Plan(e) => Some(e.help()),
             CliError::BinaryToTerminal { format } => Some(format!(
                 "write it to a file with -o FILE.{}, or pipe it into another program",
                 format.name()
@@ -234,6 +238,7 @@ impl CliError {
             | CliError::UnknownRelation { .. }
             | CliError::Render(_)
             | CliError::Html(_)
+            | CliError::Plan(_)
             | CliError::BinaryToTerminal { .. }
             | CliError::Write { .. }
             | CliError::Convert(_)
