@@ -162,12 +162,7 @@ fn query_text(step: &Step) -> String {
 }
 
 fn options() -> Options {
-    Options {
-        // The TCK's unbounded patterns are bounded by relationship
-        // uniqueness on its small graphs; no cut is wanted.
-        max_hops: 1_000,
-        ..Options::default()
-    }
+    Options::default()
 }
 
 /// Runs one scenario.

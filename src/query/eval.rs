@@ -14,24 +14,21 @@ use super::plan::PExpr;
 use super::value::Value;
 
 /// State that lasts for one run of a query, whatever graph access a step
-/// has: the random generator, compiled regexes, what was cut short.
+/// has: the random generator, compiled regexes, the limits.
 pub(crate) struct Session {
-    /// The hop limit for `*` without an upper bound.
-    pub max_hops: u64,
+    /// The hop limit for `*` without an upper bound, if any.
+    pub max_hops: Option<u64>,
     /// How many rows a clause may produce.
     pub max_rows: usize,
-    /// A variable-length pattern stopped at `max_hops` with more to walk.
-    pub cut: Cell<bool>,
     rng: Cell<u64>,
     regexes: RefCell<HashMap<String, regex::Regex>>,
 }
 
 impl Session {
-    pub(crate) fn new(max_hops: u64, max_rows: usize, seed: u64) -> Self {
+    pub(crate) fn new(max_hops: Option<u64>, max_rows: usize, seed: u64) -> Self {
         Session {
             max_hops,
             max_rows,
-            cut: Cell::new(false),
             rng: Cell::new(seed | 1),
             regexes: RefCell::new(HashMap::new()),
         }

@@ -168,10 +168,10 @@ fn too_many(rows: usize, session: &Session, span: Span) -> Result<(), QueryError
         return Ok(());
     }
     Err(QueryError::argument(
-        super::error::Code::NumberOutOfRange,
+        super::error::Code::LimitReached,
         span,
         format!(
-            "this clause produced more than {} rows{}",
+            "this clause produced more than the limit of {} rows{}",
             session.max_rows,
             super::error::ROWS_STOPPED
         ),

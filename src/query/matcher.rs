@@ -11,9 +11,10 @@
 //! ones start from nodes the earlier ones bound.
 //!
 //! Relationships are matched at most once per clause (openCypher's
-//! relationship isomorphism). A variable-length relationship without an
-//! upper bound stops at the session's hop limit, and records that it did
-//! when there was more to walk.
+//! relationship isomorphism), so a variable-length relationship without an
+//! upper bound walks every trail, however long, and its answer is exact. A
+//! hop limit, when the session sets one, is a guard: reaching it with more
+//! to walk is an error, never a shorter answer.
 //!
 //! Indexing here cannot fail: the planner gives every variable a slot below
 //! the row's length (`st.row`, `st.bound` are built with one entry per slot),
@@ -22,7 +23,7 @@
 //! with the same shape; query text never becomes an index.
 
 use super::ast::Dir;
-use super::error::QueryError;
+use super::error::{Code, QueryError};
 use super::eval::{Engine, Frame};
 use super::graph::{Adjacent, Expand, LabelId, TypeId};
 use super::plan::{NodePlan, PartPlan, Props, RelPlan};
@@ -464,17 +465,18 @@ impl<'e, 'a> Matcher<'e, 'a> {
                 return Ok(false);
             }
         }
-        let limit = max.unwrap_or(self.engine.session.max_hops);
+        let limit = max.or(self.engine.session.max_hops);
         let mut adj: Vec<Adjacent> = Vec::new();
         self.engine
             .graph
             .expand(at, expand_dir(rel.dir, forward), &mut adj);
-        if depth >= limit {
+        if let Some(limit) = limit
+            && depth >= limit
+        {
             if max.is_none() {
                 for a in &adj {
                     if self.edge_ok(st, pi, j, a.edge, path)? {
-                        self.engine.session.cut.set(true);
-                        break;
+                        return Err(hop_limit(limit, rel));
                     }
                 }
             }
@@ -485,9 +487,12 @@ impl<'e, 'a> Matcher<'e, 'a> {
                 continue;
             }
             path.push((a.edge, a.other));
-            let go_on = self.var_hops(
-                st, k, pi, start, s, j, forward, a.other, to_pos, min, max, path, emit,
-            )?;
+            // Without a hop limit a walk is as long as its longest trail.
+            let go_on = super::with_stack(|| {
+                self.var_hops(
+                    st, k, pi, start, s, j, forward, a.other, to_pos, min, max, path, emit,
+                )
+            })?;
             path.pop();
             if !go_on {
                 return Ok(false);
@@ -571,4 +576,17 @@ impl<'e, 'a> Matcher<'e, 'a> {
         st.bound[slot] = false;
         Ok(go_on)
     }
+}
+
+/// The error for a variable-length relationship without an upper bound that
+/// reached the session's hop limit with more to walk: its answer would be
+/// incomplete.
+fn hop_limit(limit: u64, rel: &RelPlan) -> QueryError {
+    QueryError::argument(
+        Code::LimitReached,
+        rel.span,
+        format!(
+            "this variable-length relationship reached the hop limit of {limit} with more to walk, so the answer would be incomplete"
+        ),
+    )
 }

@@ -44,12 +44,13 @@
 //!   strings there, stable across loads and meaningful to people; an
 //!   integer would be an accident of load order. `id(r)` is the edge's
 //!   index, as edges have no ids. On a [`MemoryGraph`] both are integers.
-//! - **Bounded evaluation.** `*` without an upper bound walks at most
-//!   [`Options::max_hops`] hops (10 by default) and the result says when
-//!   that cut paths short ([`QueryResult::truncated`]). A clause may produce
-//!   at most [`Options::max_rows`] rows (ten million by default) and
-//!   `range()` at most ten million elements; past either the query stops
-//!   with an error rather than exhaust memory.
+//! - **Exact answers, bounded work.** `*` without an upper bound walks every
+//!   path (relationships are used once per match, so every walk ends), and
+//!   its answer is exact. The limits a run may set — [`Options::max_hops`]
+//!   (none by default), [`Options::max_rows`] rows per clause (ten million
+//!   by default), ten million elements from `range()` — are guards: reaching
+//!   one stops the query with an error that names it
+//!   ([`Code::LimitReached`]), never with a shorter answer.
 //! - **Planning starts at the most selective node** of each pattern: a bound
 //!   variable, an `{id: …}` the graph looks up in its index, else the label
 //!   with the fewest nodes; see the `matcher` module.
@@ -93,8 +94,7 @@ pub(crate) fn with_stack<R>(f: impl FnOnce() -> R) -> R {
 /// Parameter values by name (`$name` in a query).
 pub type Params = BTreeMap<String, Value>;
 
-/// A note about a query that ran: a name the graph does not have, or a
-/// bound that cut results short.
+/// A note about a query that ran: a name the graph does not have.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
     /// What to know, lowercase.
@@ -123,8 +123,11 @@ impl Warning {
 /// Limits on evaluation.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// How many hops `*` without an upper bound walks at most.
-    pub max_hops: u64,
+    /// How many hops `*` without an upper bound may walk; `None` (the
+    /// default) walks every path, as openCypher says. Reaching the limit
+    /// with more to walk is an error ([`Code::LimitReached`]), never a
+    /// shorter answer.
+    pub max_hops: Option<u64>,
     /// How many rows one clause may produce before the query is stopped
     /// with an error (a cartesian product of large patterns, say).
     pub max_rows: usize,
@@ -135,7 +138,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            max_hops: 10,
+            max_hops: None,
             max_rows: 10_000_000,
             seed: 0x5eed_c00b,
         }
@@ -151,9 +154,6 @@ pub struct QueryResult {
     pub rows: Vec<Vec<Value>>,
     /// Notes about names the graph lacks.
     pub warnings: Vec<Warning>,
-    /// A variable-length pattern without an upper bound stopped at
-    /// [`Options::max_hops`] with more to walk.
-    pub truncated: bool,
 }
 
 /// Parses a query without running it.
@@ -204,11 +204,12 @@ pub fn parse_literal(text: &str) -> Option<Value> {
 ///
 /// # Returns
 /// The columns and rows of the final `RETURN`, with warnings about names the
-/// graph lacks and whether a variable-length pattern was cut short.
+/// graph lacks.
 ///
 /// # Errors
 /// A [`QueryError`] with the span of the problem: syntax, an undefined
-/// variable, a type error at run time, `CREATE` on a read-only graph.
+/// variable, a type error at run time, `CREATE` on a read-only graph, a
+/// limit of `options` reached.
 ///
 /// # Complexity
 /// Proportional to the part of the graph the patterns walk from their most
@@ -270,7 +271,6 @@ fn finish(
         columns: plan.columns,
         rows,
         warnings: plan.warnings,
-        truncated: session.cut.get(),
     })
 }
 

@@ -270,15 +270,41 @@ fn deep_nesting_is_an_error_not_a_crash() {
 }
 
 #[test]
-fn an_unbounded_variable_length_pattern_warns_when_cut() {
+fn a_hop_limit_reached_is_an_error_not_a_shorter_answer() {
     let run = seccoop(&[
         "query",
         "--max-hops",
         "2",
         "MATCH (t {id: 'terrorism'})-[*]-(x) RETURN count(DISTINCT x) AS n",
     ]);
-    run.success()
-        .stderr_has(&["stopped at 2 hops", "raise --max-hops"]);
+    run.error()
+        .stdout_is("")
+        .stderr_has(&["hop limit of 2 with more to walk", "raise --max-hops"]);
+}
+
+#[test]
+fn an_unbounded_variable_length_pattern_is_exact_by_default() {
+    // It printed 40128 with a warning when `*` was cut at ten hops.
+    seccoop(&[
+        "query",
+        "MATCH (a:activity)-[:supports*]-(b) RETURN count(*) AS n",
+    ])
+    .success()
+    .stdout_is("n\n113614\n")
+    .stderr_is("");
+}
+
+#[test]
+fn the_row_limit_reached_is_an_error_that_says_how_to_raise_it() {
+    seccoop(&[
+        "query",
+        "--max-rows",
+        "100",
+        "MATCH (a)--(b) RETURN a.id, b.id",
+    ])
+    .error()
+    .stdout_is("")
+    .stderr_has(&["more than the limit of 100 rows", "--max-rows"]);
 }
 
 #[test]

@@ -160,6 +160,7 @@ impl Planner<'_> {
                 dir: r.dir,
                 length,
                 props,
+                span: r.span,
             });
         }
         if let Some(v) = &p.var {

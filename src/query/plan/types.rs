@@ -92,6 +92,8 @@ pub(crate) struct RelPlan {
     /// `(min, max)` hops of a variable-length relationship.
     pub length: Option<(u64, Option<u64>)>,
     pub props: Props,
+    /// The relationship pattern's text, for errors while walking it.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
