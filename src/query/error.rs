@@ -43,6 +43,7 @@ pub enum Code {
     IntegerOverflow,
     FloatingPointOverflow,
     InvalidUnicodeLiteral,
+    InvalidUnicodeCharacter,
     UndefinedVariable,
     VariableAlreadyBound,
     VariableTypeConflict,

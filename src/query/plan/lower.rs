@@ -541,6 +541,24 @@ impl Planner<'_> {
         let base = ctx.next_slot();
         let mut vars = ctx.scope.vars.clone();
         vars.extend(ctx.locals.iter().cloned());
+        if map.is_none() {
+            // A pattern predicate only tests what is bound (openCypher).
+            let named = part.nodes.iter().filter_map(|n| n.var.as_ref());
+            let named = named.chain(part.rels.iter().filter_map(|r| r.var.as_ref()));
+            for v in named {
+                if !vars.iter().any(|x| x.name == v.name) {
+                    return Err(QueryError::semantic(
+                        Code::UndefinedVariable,
+                        v.span,
+                        format!(
+                            "variable `{}` is not defined: a pattern predicate cannot introduce new variables",
+                            v.name
+                        ),
+                    )
+                    .with_help("bind it in MATCH first, or use a pattern comprehension"));
+                }
+            }
+        }
         let mut scope = Scope { vars, width: base };
         let p = self.pattern_part(part, &mut scope, false)?;
         if map.is_none() && p.path_slot.is_some() {
