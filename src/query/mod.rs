@@ -91,6 +91,22 @@ pub(crate) fn with_stack<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, f)
 }
 
+/// Runs `f`, the whole life of one query (parse, plan, run, drop), on a
+/// stack sized to the query text when the text is long.
+///
+/// Only real nesting is bounded by [`parser::MAX_DEPTH`]; a flat chain
+/// (`a OR b OR …`, `1 + 2 + …`) may be as long as the text, and its tree,
+/// built left-deep for left-to-right evaluation, is walked and dropped
+/// recursively. A tree is never deeper than half the text's length, so a
+/// stack of a few hundred bytes per byte of text always holds it.
+fn with_query_stack<R>(text: &str, f: impl FnOnce() -> R) -> R {
+    const SHORT: usize = 2 * 1024;
+    if text.len() <= SHORT {
+        return f();
+    }
+    stacker::grow(text.len().saturating_mul(512), f)
+}
+
 /// Parameter values by name (`$name` in a query).
 pub type Params = BTreeMap<String, Value>;
 
@@ -230,6 +246,15 @@ pub fn run(
     params: &Params,
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
+    with_query_stack(text, || run_read(text, graph, params, options))
+}
+
+fn run_read(
+    text: &str,
+    graph: &dyn QueryGraph,
+    params: &Params,
+    options: &Options,
+) -> Result<QueryResult, QueryError> {
     let query = parser::parse(text)?;
     let plan = plan::plan(&query, text, params, Some(graph))?;
     if let Some(span) = plan.create_span {
@@ -250,9 +275,11 @@ pub fn run_on_memory(
     params: &Params,
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
-    let query = parser::parse(text)?;
-    let plan = plan::plan(&query, text, params, None)?;
-    finish(plan, exec::Access::Write(graph), options)
+    with_query_stack(text, || {
+        let query = parser::parse(text)?;
+        let plan = plan::plan(&query, text, params, None)?;
+        finish(plan, exec::Access::Write(graph), options)
+    })
 }
 
 fn finish(

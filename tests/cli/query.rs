@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::process::Stdio;
 
-use crate::harness::{BIN, Scratch, assert_keys, command, finish, fixtures, seccoop};
+use crate::harness::{BIN, Scratch, assert_keys, command, finish, fixtures, seccoop, seccoop_in};
 
 const ADDRESSES_TERRORISM: &str =
     "MATCH (a:activity)-[:addresses]->(:threat {id: \"terrorism\"}) RETURN a.id";
@@ -280,6 +280,35 @@ fn a_hop_limit_reached_is_an_error_not_a_shorter_answer() {
     run.error()
         .stdout_is("")
         .stderr_has(&["hop limit of 2 with more to walk", "raise --max-hops"]);
+}
+
+#[test]
+fn flat_chains_of_operators_are_not_nesting() {
+    // 200 OR'd terms and 201 `+` terms were refused as nesting 200 deep.
+    let ors: Vec<String> = (0..200).map(|i| format!("n.id = 'x{i}'")).collect();
+    let ors = format!(
+        "MATCH (n) WHERE {} OR n.id = 'terrorism' RETURN n.id",
+        ors.join(" OR ")
+    );
+    seccoop(&["query", &ors])
+        .success()
+        .stdout_is("n.id\nterrorism\n");
+    let plus = format!("RETURN 1{} AS s", " + 1".repeat(200));
+    seccoop(&["query", &plus]).success().stdout_is("s\n201\n");
+    // 20,000 terms, past what one argument holds, from a file.
+    let scratch = Scratch::new();
+    scratch.write(
+        "long.cypher",
+        format!("RETURN 1{} AS s", " + 1".repeat(20_000)),
+    );
+    seccoop_in(scratch.path(), &["query", "-f", "long.cypher"])
+        .success()
+        .stdout_is("s\n20001\n");
+    // Real nesting is still bounded.
+    let deep = format!("RETURN {}1{} AS s", "(".repeat(201), ")".repeat(201));
+    seccoop(&["query", &deep])
+        .error()
+        .stderr_has(&["nests more than 200 levels deep"]);
 }
 
 #[test]
