@@ -228,6 +228,7 @@ impl Planner<'_> {
                 skip,
                 limit,
                 filter,
+                span: p.span,
             },
             new_scope,
             names,

@@ -133,6 +133,8 @@ pub(crate) struct ProjectPlan {
     pub skip: Option<(PExpr, Span)>,
     pub limit: Option<(PExpr, Span)>,
     pub filter: Option<PExpr>,
+    /// The clause's text, for errors about its rows.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
