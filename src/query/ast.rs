@@ -12,12 +12,28 @@ pub struct Ident {
     pub span: Span,
 }
 
-/// A whole query: its clauses in order.
+/// A whole query: its clauses in order, then the queries joined to it by
+/// `UNION`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
-    /// The clauses.
+    /// The clauses (of the first query, when there are unions).
     pub clauses: Vec<Clause>,
     /// The whole text.
+    pub span: Span,
+    /// The queries after each `UNION` or `UNION ALL`, in order.
+    pub unions: Vec<Union>,
+}
+
+/// `UNION [ALL]` and the query after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// `UNION ALL` (keep duplicates) rather than `UNION`.
+    pub all: bool,
+    /// The query's clauses.
+    pub clauses: Vec<Clause>,
+    /// The `UNION` keyword(s).
+    pub keyword: Span,
+    /// The query after the keyword.
     pub span: Span,
 }
 

@@ -44,6 +44,8 @@ pub enum Code {
     FloatingPointOverflow,
     InvalidUnicodeLiteral,
     InvalidUnicodeCharacter,
+    DifferentColumnsInUnion,
+    InvalidClauseComposition,
     UndefinedVariable,
     VariableAlreadyBound,
     VariableTypeConflict,

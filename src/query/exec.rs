@@ -34,6 +34,13 @@ pub(crate) enum Access<'g> {
 }
 
 impl Access<'_> {
+    fn reborrow(&mut self) -> Access<'_> {
+        match self {
+            Access::Read(g) => Access::Read(*g),
+            Access::Write(g) => Access::Write(g),
+        }
+    }
+
     fn graph(&self) -> &dyn QueryGraph {
         match self {
             Access::Read(g) => *g,
@@ -44,12 +51,27 @@ impl Access<'_> {
 
 type Row = Vec<Value>;
 
-/// Runs a plan; returns the final rows.
-pub(crate) fn execute(
+/// Runs a plan and the plans joined to it by `UNION`; returns the rows of
+/// each in turn, without duplicates for `UNION`.
+pub(crate) fn execute_union(
     plan: &Plan,
     mut access: Access<'_>,
     session: &Session,
 ) -> Result<Vec<Row>, QueryError> {
+    let mut rows = execute(plan, access.reborrow(), session)?;
+    for part in &plan.unions {
+        rows.extend(execute(part, access.reborrow(), session)?);
+        too_many(rows.len(), session, Span::default())?;
+    }
+    if plan.union_distinct {
+        let mut seen = HashSet::new();
+        rows.retain(|r| seen.insert(Key(r.clone())));
+    }
+    Ok(rows)
+}
+
+/// Runs one query's plan; returns its rows.
+fn execute(plan: &Plan, mut access: Access<'_>, session: &Session) -> Result<Vec<Row>, QueryError> {
     let mut rows: Vec<Row> = vec![Vec::new()];
     let mut rest: &[Step] = &plan.steps;
     while !rest.is_empty() {

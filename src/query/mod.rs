@@ -198,6 +198,7 @@ pub fn parse_literal(text: &str) -> Option<Value> {
             span: Span::default(),
         })],
         span: Span::default(),
+        unions: Vec::new(),
     };
     let plan = plan::plan(&q, text, &scope, None).ok()?;
     // A literal has no variables, so it plans to one constant.
@@ -288,7 +289,7 @@ fn finish(
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
     let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
-    let rows = exec::execute(&plan, access, &session)?;
+    let rows = exec::execute_union(&plan, access, &session)?;
     let rows = if plan.updating && plan.columns.is_empty() {
         Vec::new()
     } else {

@@ -45,7 +45,7 @@ pub fn parse_expression(text: &str) -> Result<Expr, QueryError> {
 
 /// Clause keywords of openCypher that seccoop does not run.
 const WRITE_CLAUSES: &[&str] = &[
-    "SET", "DELETE", "DETACH", "MERGE", "REMOVE", "FOREACH", "LOAD", "CALL", "UNION", "USE",
+    "SET", "DELETE", "DETACH", "MERGE", "REMOVE", "FOREACH", "LOAD", "CALL", "USE",
 ];
 
 struct Parser<'a> {
@@ -193,6 +193,7 @@ impl Parser<'_> {
     fn query(&mut self) -> PResult<Query> {
         let start = self.span().start;
         let mut clauses = Vec::new();
+        let mut unions: Vec<Union> = Vec::new();
         loop {
             if self.at(&Tok::Eof) {
                 break;
@@ -204,14 +205,46 @@ impl Parser<'_> {
                 }
                 break;
             }
-            clauses.push(self.clause()?);
+            if self.is_kw("UNION") {
+                let keyword = self.advance().span;
+                let all = self.eat_kw("ALL");
+                let keyword = keyword.to(Span::new(keyword.start, self.prev_end()));
+                let before = unions.last().map_or(&clauses, |u| &u.clauses);
+                if before.is_empty() {
+                    return Err(QueryError::syntax(
+                        Code::UnexpectedSyntax,
+                        keyword,
+                        "expected a query before `UNION`",
+                    ));
+                }
+                let span = self.span();
+                unions.push(Union {
+                    all,
+                    clauses: Vec::new(),
+                    keyword,
+                    span,
+                });
+                continue;
+            }
+            let clause = self.clause()?;
+            match unions.last_mut() {
+                Some(u) => {
+                    u.clauses.push(clause);
+                    u.span = u.span.to(Span::new(u.span.start, self.prev_end()));
+                }
+                None => clauses.push(clause),
+            }
         }
         if clauses.is_empty() {
             return Err(self.error("a clause such as `MATCH` or `RETURN`"));
         }
+        if unions.last().is_some_and(|u| u.clauses.is_empty()) {
+            return Err(self.error("a query after `UNION`"));
+        }
         Ok(Query {
             clauses,
             span: Span::new(start, self.prev_end()),
+            unions,
         })
     }
 

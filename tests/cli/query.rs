@@ -283,6 +283,43 @@ fn a_hop_limit_reached_is_an_error_not_a_shorter_answer() {
 }
 
 #[test]
+fn union_joins_queries_and_union_all_keeps_duplicates() {
+    let q = |join: &str| {
+        format!(
+            "MATCH (t:threat {{id: 'terrorism'}}) RETURN t.id AS id {join} \
+             MATCH (:activity {{id: 'intelligence-sharing'}})-[:addresses]->(t) RETURN t.id AS id"
+        )
+    };
+    seccoop(&["query", &q("UNION")])
+        .success()
+        .stdout_is("id\nterrorism\npandemics\ncyberattacks\n");
+    seccoop(&["query", &q("UNION ALL")])
+        .success()
+        .stdout_is("id\nterrorism\npandemics\ncyberattacks\nterrorism\n");
+    seccoop(&["query", "RETURN 1 AS a UNION RETURN 2 AS b"])
+        .error()
+        .stderr_has(&["return different columns: a before, b after"]);
+    seccoop(&[
+        "query",
+        "RETURN 1 AS a UNION RETURN 2 AS a UNION ALL RETURN 3 AS a",
+    ])
+    .error()
+    .stderr_has(&["cannot be mixed"]);
+}
+
+#[test]
+fn order_by_may_name_a_returned_expression_after_aggregating() {
+    // It was refused as "only a variable or property access may be used
+    // next to an aggregate".
+    seccoop(&[
+        "query",
+        "MATCH ()-[r]->() RETURN type(r), count(*) ORDER BY type(r) DESC LIMIT 2",
+    ])
+    .success()
+    .stdout_is("type(r)   count(*)\nsupports  30\npart_of   23\n");
+}
+
+#[test]
 fn flat_chains_of_operators_are_not_nesting() {
     // 200 OR'd terms and 201 `+` terms were refused as nesting 200 deep.
     let ors: Vec<String> = (0..200).map(|i| format!("n.id = 'x{i}'")).collect();

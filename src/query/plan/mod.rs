@@ -105,7 +105,38 @@ pub(crate) fn plan(
         warned: HashSet::new(),
         known_keys: None,
     };
-    p.query(query)
+    let mut plan = p.query(&query.clauses, query.span)?;
+    let mut kinds = Vec::new();
+    for u in &query.unions {
+        if kinds.first().is_some_and(|&all| all != u.all) {
+            return Err(QueryError::semantic(
+                Code::InvalidClauseComposition,
+                u.keyword,
+                "`UNION` and `UNION ALL` cannot be mixed in one query",
+            )
+            .with_help("use `UNION` throughout to drop duplicates, `UNION ALL` to keep them"));
+        }
+        kinds.push(u.all);
+        let part = p.query(&u.clauses, u.span)?;
+        if part.columns != plan.columns {
+            return Err(QueryError::semantic(
+                Code::DifferentColumnsInUnion,
+                u.keyword,
+                format!(
+                    "the queries joined by `UNION` return different columns: {} before, {} after",
+                    plan.columns.join(", "),
+                    part.columns.join(", ")
+                ),
+            )
+            .with_help("name the columns alike and in the same order, with `AS`"));
+        }
+        plan.updating |= part.updating;
+        plan.create_span = plan.create_span.or(part.create_span);
+        plan.unions.push(part);
+    }
+    plan.union_distinct = kinds.first().is_some_and(|&all| !all);
+    plan.warnings = std::mem::take(&mut p.warnings);
+    Ok(plan)
 }
 
 impl Planner<'_> {
@@ -116,7 +147,8 @@ impl Planner<'_> {
             .unwrap_or_default()
     }
 
-    fn query(&mut self, q: &ast::Query) -> Result<Plan, QueryError> {
+    /// Plans one query of a union: its clauses and their text.
+    fn query(&mut self, clauses: &[Clause], span: Span) -> Result<Plan, QueryError> {
         let mut scope = Scope {
             vars: Vec::new(),
             width: 0,
@@ -125,8 +157,8 @@ impl Planner<'_> {
         let mut columns = Vec::new();
         let mut updating = false;
         let mut create_span = None;
-        let n = q.clauses.len();
-        for (i, clause) in q.clauses.iter().enumerate() {
+        let n = clauses.len();
+        for (i, clause) in clauses.iter().enumerate() {
             let last = i + 1 == n;
             match clause {
                 Clause::Match {
@@ -166,7 +198,7 @@ impl Planner<'_> {
                         return Err(QueryError::syntax(
                             Code::UnexpectedSyntax,
                             // Not the last clause, so `i + 1` is one.
-                            q.clauses[i + 1].span(),
+                            clauses[i + 1].span(),
                             "expected the end of the query after `RETURN`",
                         ));
                     }
@@ -187,7 +219,7 @@ impl Planner<'_> {
             if last && !matches!(clause, Clause::Return(_)) && !updating {
                 return Err(QueryError::syntax(
                     Code::UnexpectedSyntax,
-                    Span::new(q.span.end, q.span.end),
+                    Span::new(span.end, span.end),
                     "expected `RETURN` at the end of the query",
                 ));
             }
@@ -195,9 +227,11 @@ impl Planner<'_> {
         Ok(Plan {
             steps,
             columns,
-            warnings: std::mem::take(&mut self.warnings),
+            warnings: Vec::new(),
             updating,
             create_span,
+            unions: Vec::new(),
+            union_distinct: false,
         })
     }
 }

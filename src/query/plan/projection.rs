@@ -113,7 +113,7 @@ impl Planner<'_> {
         let mut types = Vec::new();
         for (i, (_, e, _)) in items.iter().enumerate() {
             if aggregating && contains_aggregate(e) {
-                self.check_ambiguous(e, &key_texts, &key_vars, &mut Vec::new(), false)?;
+                self.check_ambiguous(e, &key_texts, &key_vars, &mut Vec::new(), None)?;
                 let mut ctx = ExprCtx {
                     scope,
                     locals: Vec::new(),
@@ -146,7 +146,14 @@ impl Planner<'_> {
             if aggregating {
                 let keys_for_order: Vec<Vec<Tok>> = columns.iter().map(|c| c.1.clone()).collect();
                 let names: Vec<String> = columns.iter().map(|c| c.0.clone()).collect();
-                self.check_ambiguous(&s.expr, &keys_for_order, &names, &mut Vec::new(), true)?;
+                // An item that is a projected column is that column
+                // (`RETURN type(r), count(*) ORDER BY type(r)`); only an
+                // item that aggregates is held to the stricter rule.
+                let is_column = keys_for_order.contains(&self.tokens(s.expr.span));
+                if !is_column {
+                    let order = Some(contains_aggregate(&s.expr));
+                    self.check_ambiguous(&s.expr, &keys_for_order, &names, &mut Vec::new(), order)?;
+                }
             } else if contains_aggregate(&s.expr) {
                 return Err(QueryError::semantic(
                     Code::InvalidAggregation,
@@ -238,14 +245,15 @@ impl Planner<'_> {
     /// An expression outside any aggregate in an aggregating projection may
     /// only use what is grouped on.
     /// `order_by`: checking an ORDER BY item, where only the projected
-    /// columns are in scope.
+    /// columns are in scope; `Some(true)` when the item aggregates, which
+    /// allows only variables and property accesses next to the aggregate.
     pub(super) fn check_ambiguous(
         &self,
         e: &Expr,
         keys: &[Vec<Tok>],
         key_vars: &[String],
         locals: &mut Vec<String>,
-        order_by: bool,
+        order_by: Option<bool>,
     ) -> Result<(), QueryError> {
         match &e.kind {
             ExprKind::Call { name, .. } if is_aggregate_name(&name.name) => return Ok(()),
@@ -253,7 +261,7 @@ impl Planner<'_> {
                 if locals.contains(v) || key_vars.contains(v) {
                     return Ok(());
                 }
-                if order_by {
+                if order_by.is_some() {
                     return Err(QueryError::semantic(
                         Code::UndefinedVariable,
                         e.span,
@@ -282,7 +290,7 @@ impl Planner<'_> {
             if simple {
                 return Ok(());
             }
-            if order_by {
+            if order_by == Some(true) {
                 return Err(QueryError::semantic(
                     Code::AmbiguousAggregationExpression,
                     e.span,

@@ -161,4 +161,8 @@ pub(crate) struct Plan {
     pub updating: bool,
     /// The first `CREATE` clause, for the error on a read-only graph.
     pub create_span: Option<Span>,
+    /// The queries joined by `UNION` (their columns are these columns).
+    pub unions: Vec<Plan>,
+    /// `UNION` rather than `UNION ALL`: duplicates of the joined rows go.
+    pub union_distinct: bool,
 }
