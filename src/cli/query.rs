@@ -292,7 +292,8 @@ struct ShellHelper {
 const KEYWORDS: &[&str] = &[
     "MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH", "UNWIND", "ORDER", "BY", "SKIP", "LIMIT",
     "DISTINCT", "AND", "OR", "XOR", "NOT", "IN", "IS", "NULL", "CASE", "WHEN", "THEN", "ELSE",
-    "END", "AS", "DESC", "STARTS", "ENDS", "CONTAINS", "UNION", "ALL", "count", "collect",
+    "END", "AS", "DESC", "STARTS", "ENDS", "CONTAINS", "UNION", "ALL", "EXISTS", "COUNT", "count",
+    "collect",
 ];
 
 fn word_char(c: char) -> bool {

@@ -334,6 +334,15 @@ pub enum ExprKind {
     Pattern(Box<PatternPart>),
     /// `exists(expr)` or `EXISTS { pattern }`.
     Exists(Box<Expr>),
+    /// `EXISTS { … }` or `COUNT { … }`: a subquery that sees the variables
+    /// around it, either a pattern with an optional `WHERE` (read as one
+    /// `MATCH`) or clauses, with or without a final `RETURN`.
+    Subquery {
+        /// `COUNT { … }` (its rows counted) rather than `EXISTS { … }`.
+        count: bool,
+        /// Its clauses.
+        clauses: Vec<Clause>,
+    },
 }
 
 impl Expr {
@@ -346,7 +355,8 @@ impl Expr {
     pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         use ExprKind as K;
         match &self.kind {
-            K::Literal(_) | K::Param(_) | K::Var(_) => {}
+            // A subquery's expressions belong to its own clauses.
+            K::Literal(_) | K::Param(_) | K::Var(_) | K::Subquery { .. } => {}
             K::List(items) => items.iter().for_each(f),
             K::Map(entries) => entries.iter().for_each(|(_, e)| f(e)),
             K::Property(e, _) | K::HasLabels(e, _) | K::Unary(_, e) | K::IsNull(e, _) => f(e),

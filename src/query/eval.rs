@@ -427,6 +427,18 @@ impl Engine<'_> {
                     Value::Bool(found)
                 }
             }
+            PExpr::Subquery { plan, width, count } => {
+                let mut row: Vec<Value> = Vec::with_capacity(*width);
+                row.extend(f.row.iter().take(*width).cloned());
+                row.extend(f.locals.iter().cloned());
+                row.resize(*width, Value::Null);
+                let rows = super::exec::subquery(plan, self, row, !*count)?;
+                if *count {
+                    Value::Int(i64::try_from(rows).unwrap_or(i64::MAX))
+                } else {
+                    Value::Bool(rows > 0)
+                }
+            }
         })
     }
 

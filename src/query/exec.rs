@@ -106,6 +106,23 @@ fn execute(plan: &Plan, mut access: Access<'_>, session: &Session) -> Result<Vec
     Ok(rows)
 }
 
+/// Runs the plan of `EXISTS { … }` or `COUNT { … }` from one input row;
+/// returns how many rows it produced (at most one when `any` is enough).
+pub(crate) fn subquery(
+    plan: &Plan,
+    engine: &Engine<'_>,
+    row: Row,
+    any: bool,
+) -> Result<usize, QueryError> {
+    let mut pipeline = Pipeline::new(engine, &plan.steps)?;
+    pipeline.stop_after_one = any;
+    pipeline.push(0, row)?;
+    for i in 0..plan.steps.len() {
+        pipeline.flush(i)?;
+    }
+    Ok(pipeline.out.len())
+}
+
 /// The error for a clause that produced more rows than the session allows.
 fn too_many(rows: usize, session: &Session, span: Span) -> Result<(), QueryError> {
     if rows <= session.max_rows {
@@ -171,6 +188,8 @@ struct Pipeline<'e, 'a> {
     out: Vec<Row>,
     /// The widest input row seen, for the group of an empty aggregation.
     width_in: Vec<usize>,
+    /// Stop at the first row out (`EXISTS { … }`).
+    stop_after_one: bool,
 }
 
 impl<'e, 'a> Pipeline<'e, 'a> {
@@ -210,6 +229,7 @@ impl<'e, 'a> Pipeline<'e, 'a> {
             states,
             out: Vec::new(),
             width_in: vec![0; steps.len()],
+            stop_after_one: false,
         })
     }
 
@@ -233,7 +253,7 @@ impl<'e, 'a> Pipeline<'e, 'a> {
         let engine = self.engine;
         let Some(step) = steps.get(i) else {
             self.out.push(row);
-            return Ok(true);
+            return Ok(!self.stop_after_one);
         };
         self.width_in[i] = self.width_in[i].max(row.len());
         match step {

@@ -248,6 +248,48 @@ impl Parser<'_> {
         })
     }
 
+    /// The inside of `EXISTS { … }` or `COUNT { … }`: a pattern with an
+    /// optional `WHERE`, or read-only clauses.
+    fn subquery_body(&mut self) -> PResult<Vec<Clause>> {
+        let start = self.span();
+        let clause_ahead = ["MATCH", "OPTIONAL", "WITH", "UNWIND", "RETURN"]
+            .iter()
+            .any(|kw| self.is_kw(kw));
+        if !clause_ahead {
+            let patterns = self.patterns()?;
+            let filter = if self.eat_kw("WHERE") {
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            return Ok(vec![Clause::Match {
+                optional: false,
+                patterns,
+                filter,
+                span: Span::new(start.start, self.prev_end()),
+            }]);
+        }
+        let mut clauses = Vec::new();
+        while !self.at(&Tok::RBrace) && !self.at(&Tok::Eof) {
+            if let Tok::Ident {
+                name,
+                quoted: false,
+            } = self.tok()
+            {
+                let upper = name.to_ascii_uppercase();
+                if upper == "CREATE" || WRITE_CLAUSES.contains(&upper.as_str()) {
+                    return Err(QueryError::semantic(
+                        Code::InvalidClauseComposition,
+                        self.span(),
+                        format!("a subquery cannot use `{upper}`: it only reads"),
+                    ));
+                }
+            }
+            clauses.push(self.clause()?);
+        }
+        Ok(clauses)
+    }
+
     fn clause(&mut self) -> PResult<Clause> {
         let start = self.span();
         if self.eat_kw("MATCH") {
@@ -925,12 +967,21 @@ impl Parser<'_> {
                     span.to(end),
                 )))
             }
-            "EXISTS" if self.tok_at(1) == &Tok::LBrace => Err(QueryError::semantic(
-                Code::Unsupported,
-                span,
-                "`EXISTS { … }` subqueries are not supported",
-            )
-            .with_help("write the pattern as a predicate: `WHERE (a)-->(b)`")),
+            "EXISTS" | "COUNT" if self.tok_at(1) == &Tok::LBrace => {
+                self.advance();
+                self.advance();
+                self.enter()?;
+                let clauses = super::with_stack(|| self.subquery_body())?;
+                self.leave();
+                let end = self.expect(Tok::RBrace, "`}` to close the subquery")?;
+                Ok(Some(Expr::new(
+                    ExprKind::Subquery {
+                        count: upper == "COUNT",
+                        clauses,
+                    },
+                    span.to(end),
+                )))
+            }
             "EXISTS" if self.tok_at(1) == &Tok::LParen => {
                 self.advance();
                 self.advance();

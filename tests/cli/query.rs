@@ -320,6 +320,30 @@ fn order_by_may_name_a_returned_expression_after_aggregating() {
 }
 
 #[test]
+fn exists_and_count_subqueries_see_the_row_around_them() {
+    seccoop(&[
+        "query",
+        "MATCH (t:threat) WHERE COUNT { (t)<-[:addresses]-(:activity) } >= 4 \
+         RETURN t.id, COUNT { MATCH (t)<-[:addresses]-(a) RETURN a } AS n ORDER BY t.id",
+    ])
+    .success()
+    .stdout_is("t.id          n\ncyberattacks  4\npandemics     4\n");
+    seccoop(&[
+        "query",
+        "MATCH (t:threat {id: 'terrorism'}) RETURN EXISTS { (t)<-[:addresses]-({id: 'intelligence-sharing'}) } AS yes, \
+         EXISTS { MATCH (t)<-[:addresses]-(a) WHERE a.id = 'nothing' } AS no",
+    ])
+    .success()
+    .stdout_is("yes   no\ntrue  false\n");
+    seccoop(&[
+        "query",
+        "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) SET m.x = 1 } RETURN n",
+    ])
+    .error()
+    .stderr_has(&["a subquery cannot use `SET`"]);
+}
+
+#[test]
 fn flat_chains_of_operators_are_not_nesting() {
     // 200 OR'd terms and 201 `+` terms were refused as nesting 200 deep.
     let ors: Vec<String> = (0..200).map(|i| format!("n.id = 'x{i}'")).collect();

@@ -91,6 +91,8 @@ impl Planner<'_> {
             ) => SType::Bool,
             PExpr::Call(f, ..) => f.returns(),
             PExpr::Pattern { map: None, .. } => SType::Bool,
+            PExpr::Subquery { count: true, .. } => SType::Int,
+            PExpr::Subquery { count: false, .. } => SType::Bool,
             PExpr::Pattern { .. } => SType::List,
             _ => SType::Any,
         }

@@ -310,6 +310,18 @@ impl Planner<'_> {
                 filter,
                 map,
             } => self.pattern_expr(pattern, filter.as_deref(), Some(map), ctx)?,
+            ExprKind::Subquery { count, clauses } => {
+                let width = ctx.next_slot();
+                let mut vars = ctx.scope.vars.clone();
+                vars.extend(ctx.locals.iter().cloned());
+                let scope = Scope { vars, width };
+                let plan = self.query(clauses, span, scope, false)?;
+                PExpr::Subquery {
+                    plan: Box::new(plan),
+                    width,
+                    count: *count,
+                }
+            }
             ExprKind::Exists(inner) => match &inner.kind {
                 ExprKind::Pattern(part) => self.pattern_expr(part, None, None, ctx)?,
                 ExprKind::Property(..) => PExpr::IsNull(b(self.expr(inner, ctx)?), true),

@@ -43,6 +43,7 @@ struct Var {
 }
 
 /// The variables visible to an expression.
+#[derive(Default)]
 struct Scope {
     vars: Vec<Var>,
     width: usize,
@@ -105,7 +106,7 @@ pub(crate) fn plan(
         warned: HashSet::new(),
         known_keys: None,
     };
-    let mut plan = p.query(&query.clauses, query.span)?;
+    let mut plan = p.query(&query.clauses, query.span, Scope::default(), true)?;
     let mut kinds = Vec::new();
     for u in &query.unions {
         if kinds.first().is_some_and(|&all| all != u.all) {
@@ -117,7 +118,7 @@ pub(crate) fn plan(
             .with_help("use `UNION` throughout to drop duplicates, `UNION ALL` to keep them"));
         }
         kinds.push(u.all);
-        let part = p.query(&u.clauses, u.span)?;
+        let part = p.query(&u.clauses, u.span, Scope::default(), true)?;
         if part.columns != plan.columns {
             return Err(QueryError::semantic(
                 Code::DifferentColumnsInUnion,
@@ -147,12 +148,16 @@ impl Planner<'_> {
             .unwrap_or_default()
     }
 
-    /// Plans one query of a union: its clauses and their text.
-    fn query(&mut self, clauses: &[Clause], span: Span) -> Result<Plan, QueryError> {
-        let mut scope = Scope {
-            vars: Vec::new(),
-            width: 0,
-        };
+    /// Plans one query of a union, or a subquery: its clauses and their
+    /// text, the variables it starts with, and whether it must end in
+    /// `RETURN`.
+    fn query(
+        &mut self,
+        clauses: &[Clause],
+        span: Span,
+        mut scope: Scope,
+        needs_return: bool,
+    ) -> Result<Plan, QueryError> {
         let mut steps = Vec::new();
         let mut columns = Vec::new();
         let mut updating = false;
@@ -216,7 +221,7 @@ impl Planner<'_> {
                     });
                 }
             }
-            if last && !matches!(clause, Clause::Return(_)) && !updating {
+            if needs_return && last && !matches!(clause, Clause::Return(_)) && !updating {
                 return Err(QueryError::syntax(
                     Code::UnexpectedSyntax,
                     Span::new(span.end, span.end),

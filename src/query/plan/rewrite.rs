@@ -125,7 +125,7 @@ pub(super) fn wraps(e: &PExpr, slot: usize, inside: bool) -> bool {
             init, list, expr, ..
         } => w(init, inside) || w(list, inside) || w(expr, inside),
         // A pattern comprehension collects whatever its map reads.
-        PExpr::Pattern { .. } => true,
+        PExpr::Pattern { .. } | PExpr::Subquery { .. } => true,
     }
 }
 

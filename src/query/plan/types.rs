@@ -57,6 +57,13 @@ pub(crate) enum PExpr {
         /// can nest the value one level deeper.
         nests: bool,
     },
+    /// `EXISTS { … }` or `COUNT { … }`: the subquery's plan, run with the
+    /// first `width` slots (row and comprehension variables) as its input.
+    Subquery {
+        plan: Box<Plan>,
+        width: usize,
+        count: bool,
+    },
     /// A pattern predicate (`map` is `None`) or comprehension. `base` is the
     /// number of slots (row and comprehension variables) in scope; the
     /// pattern's new variables come after.
