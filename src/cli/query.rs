@@ -16,8 +16,9 @@ use crate::query::{self, Options, Params, QueryGraph, QueryResult, SeccoopGraph,
 /// help, so the long help is given here.)
 const LONG_HELP: &str = "\
 A read-only subset of openCypher: MATCH (with variable-length and optional
-patterns), WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, aggregation,
-CASE, list comprehensions and the usual functions. Node labels are the kinds
+patterns), WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, UNION,
+EXISTS { } and COUNT { } subqueries, aggregation, CASE, list and pattern
+comprehensions, map projections and the usual functions. Node labels are the kinds
 (activity, threat, ...), relationship types are the relations (addresses, ...),
 and id, name and every other property are properties; id(n) is the node's id.
 

@@ -37,6 +37,19 @@ pub struct Union {
     pub span: Span,
 }
 
+/// An entry of a map projection.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapProjItem {
+    /// `.key`: the target's property.
+    Property(Ident),
+    /// `.*`: every property of the target.
+    AllProperties,
+    /// `key: expr`.
+    Literal(Ident, Expr),
+    /// `v`: a variable, under its own name.
+    Variable(Ident),
+}
+
 /// One clause.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Clause {
@@ -334,6 +347,13 @@ pub enum ExprKind {
     Pattern(Box<PatternPart>),
     /// `exists(expr)` or `EXISTS { pattern }`.
     Exists(Box<Expr>),
+    /// A map projection, `n {.id, .*, degree: expr, v}`.
+    MapProjection {
+        /// The variable projected.
+        target: Box<Expr>,
+        /// The entries, in order.
+        items: Vec<MapProjItem>,
+    },
     /// `EXISTS { … }` or `COUNT { … }`: a subquery that sees the variables
     /// around it, either a pattern with an optional `WHERE` (read as one
     /// `MATCH`) or clauses, with or without a final `RETURN`.
@@ -361,6 +381,14 @@ impl Expr {
             K::Map(entries) => entries.iter().for_each(|(_, e)| f(e)),
             K::Property(e, _) | K::HasLabels(e, _) | K::Unary(_, e) | K::IsNull(e, _) => f(e),
             K::Exists(e) => f(e),
+            K::MapProjection { target, items } => {
+                f(target);
+                for item in items {
+                    if let MapProjItem::Literal(_, e) = item {
+                        f(e);
+                    }
+                }
+            }
             K::Index(a, b) | K::Binary(_, a, b) => {
                 f(a);
                 f(b);

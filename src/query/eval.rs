@@ -427,6 +427,34 @@ impl Engine<'_> {
                     Value::Bool(found)
                 }
             }
+            PExpr::MapProjection {
+                target,
+                all,
+                entries,
+                span,
+            } => {
+                let t = self.eval(target, f)?;
+                let mut map = match (&t, all) {
+                    (Value::Null, _) => return Ok(Value::Null),
+                    (_, false) => BTreeMap::new(),
+                    (Value::Node(n), true) => self.graph.node_properties(*n),
+                    (Value::Rel(r), true) => self.graph.edge_properties(*r),
+                    (Value::Map(m), true) => m.clone(),
+                    (other, true) => {
+                        return Err(type_error(
+                            *span,
+                            format!(
+                                "a map projection needs a node, relationship or map, not {}",
+                                other.type_name()
+                            ),
+                        ));
+                    }
+                };
+                for (k, e) in entries {
+                    map.insert(k.clone(), self.eval(e, f)?);
+                }
+                Value::Map(map)
+            }
             PExpr::Subquery { plan, width, count } => {
                 let mut row: Vec<Value> = Vec::with_capacity(*width);
                 row.extend(f.row.iter().take(*width).cloned());

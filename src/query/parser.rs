@@ -810,6 +810,41 @@ impl Parser<'_> {
                         e = Expr::new(ExprKind::Index(Box::new(e), index), span);
                     }
                 }
+                Tok::LBrace if matches!(e.kind, ExprKind::Var(_)) => {
+                    self.advance();
+                    self.enter()?;
+                    let mut items = Vec::new();
+                    while !self.at(&Tok::RBrace) {
+                        if self.eat(&Tok::Dot) {
+                            if self.eat(&Tok::Star) {
+                                items.push(MapProjItem::AllProperties);
+                            } else {
+                                items.push(MapProjItem::Property(
+                                    self.ident("a property name after `.`")?,
+                                ));
+                            }
+                        } else {
+                            let name = self.ident("`.key`, `.*`, `key: value` or a variable")?;
+                            if self.eat(&Tok::Colon) {
+                                items.push(MapProjItem::Literal(name, self.expr()?));
+                            } else {
+                                items.push(MapProjItem::Variable(name));
+                            }
+                        }
+                        if !self.eat(&Tok::Comma) {
+                            break;
+                        }
+                    }
+                    let end = self.expect(Tok::RBrace, "`}` to close the map projection")?;
+                    let span = e.span.to(end);
+                    e = Expr::new(
+                        ExprKind::MapProjection {
+                            target: Box::new(e),
+                            items,
+                        },
+                        span,
+                    );
+                }
                 Tok::Colon => {
                     let mut labels = Vec::new();
                     while self.eat(&Tok::Colon) {

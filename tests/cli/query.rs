@@ -344,6 +344,33 @@ fn exists_and_count_subqueries_see_the_row_around_them() {
 }
 
 #[test]
+fn map_projections_and_patterns_as_lists_of_paths() {
+    // A map projection was "expected a clause, found `{`".
+    seccoop(&[
+        "query",
+        "MATCH (n:threat {id: 'terrorism'}) RETURN n {.id, kind: labels(n)[0], hindered: size((n)<-[:addresses]-())} AS m",
+    ])
+    .success()
+    .stdout_is("m\n{hindered: 3, id: 'terrorism', kind: 'threat'}\n");
+    let json = seccoop(&[
+        "query",
+        "MATCH (n:threat {id: 'terrorism'}) RETURN n {.*} AS m",
+        "--format",
+        "json",
+    ])
+    .success()
+    .json();
+    assert_eq!(json[0]["m"]["name"], "Terrorism");
+    assert_eq!(json[0]["m"]["aliases"][0], "terror");
+    seccoop(&[
+        "query",
+        "MATCH (n:threat {id: 'terrorism'}) RETURN [(n)<-[:addresses]-(a) WHERE a.id STARTS WITH 'intel' | a.id] AS ids",
+    ])
+    .success()
+    .stdout_is("ids\n['intelligence-sharing']\n");
+}
+
+#[test]
 fn flat_chains_of_operators_are_not_nesting() {
     // 200 OR'd terms and 201 `+` terms were refused as nesting 200 deep.
     let ors: Vec<String> = (0..200).map(|i| format!("n.id = 'x{i}'")).collect();

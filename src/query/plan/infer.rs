@@ -92,6 +92,7 @@ impl Planner<'_> {
             PExpr::Call(f, ..) => f.returns(),
             PExpr::Pattern { map: None, .. } => SType::Bool,
             PExpr::Subquery { count: true, .. } => SType::Int,
+            PExpr::MapProjection { .. } => SType::Map,
             PExpr::Subquery { count: false, .. } => SType::Bool,
             PExpr::Pattern { .. } => SType::List,
             _ => SType::Any,

@@ -295,21 +295,62 @@ impl Planner<'_> {
                     nests,
                 }
             }
-            ExprKind::Pattern(part) => {
-                if !ctx.patterns_ok {
-                    return Err(QueryError::syntax(
-                        Code::UnexpectedSyntax,
-                        span,
-                        "a pattern can only be a predicate in WHERE or exists()",
-                    ));
-                }
+            ExprKind::Pattern(part) if ctx.patterns_ok => {
                 self.pattern_expr(part, None, None, ctx)?
+            }
+            // Elsewhere a pattern is the list of its paths (`size((n)--())`).
+            ExprKind::Pattern(part) => {
+                // A name no query can write, for the path of each match.
+                const PATH: &str = " path";
+                let mut named = part.clone();
+                named.var = Some(ast::Ident {
+                    name: PATH.into(),
+                    span,
+                });
+                let path = Expr::new(ExprKind::Var(PATH.into()), span);
+                self.pattern_expr(&named, None, Some(&path), ctx)?
             }
             ExprKind::PatternComp {
                 pattern,
                 filter,
                 map,
             } => self.pattern_expr(pattern, filter.as_deref(), Some(map), ctx)?,
+            ExprKind::MapProjection { target, items } => {
+                let t = self.expr(target, ctx)?;
+                self.expect_type_ctx(
+                    &t,
+                    ctx,
+                    &[SType::Node, SType::Rel, SType::Map],
+                    target.span,
+                    "a node, relationship or map",
+                )?;
+                let mut all = false;
+                let mut entries = Vec::new();
+                for item in items {
+                    match item {
+                        ast::MapProjItem::AllProperties => all = true,
+                        ast::MapProjItem::Property(key) => {
+                            self.check_key(&key.name, key.span);
+                            entries.push((
+                                key.name.clone(),
+                                PExpr::Property(b(t.clone()), key.name.clone(), key.span),
+                            ));
+                        }
+                        ast::MapProjItem::Literal(key, e) => {
+                            entries.push((key.name.clone(), self.expr(e, ctx)?));
+                        }
+                        ast::MapProjItem::Variable(v) => {
+                            entries.push((v.name.clone(), self.variable(&v.name, v.span, ctx)?));
+                        }
+                    }
+                }
+                PExpr::MapProjection {
+                    target: b(t),
+                    all,
+                    entries,
+                    span,
+                }
+            }
             ExprKind::Subquery { count, clauses } => {
                 let width = ctx.next_slot();
                 let mut vars = ctx.scope.vars.clone();
@@ -522,10 +563,20 @@ impl Planner<'_> {
         if args.len() < min || args.len() > max {
             return Err(arity_error(&name.name, min, max, span));
         }
+        // A pattern argument is a list of paths (`size((n)--())`), not a
+        // predicate.
+        let outer = std::mem::replace(&mut ctx.patterns_ok, false);
         let mut planned = Vec::new();
         for a in args {
-            planned.push(self.expr(a, ctx)?);
+            match self.expr(a, ctx) {
+                Ok(pa) => planned.push(pa),
+                Err(e) => {
+                    ctx.patterns_ok = outer;
+                    return Err(e);
+                }
+            }
         }
+        ctx.patterns_ok = outer;
         for (i, (a, pa)) in args.iter().zip(&planned).enumerate() {
             let allowed = func.accepts(i);
             if !allowed.is_empty() {

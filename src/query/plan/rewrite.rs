@@ -126,6 +126,9 @@ pub(super) fn wraps(e: &PExpr, slot: usize, inside: bool) -> bool {
         } => w(init, inside) || w(list, inside) || w(expr, inside),
         // A pattern comprehension collects whatever its map reads.
         PExpr::Pattern { .. } | PExpr::Subquery { .. } => true,
+        PExpr::MapProjection {
+            target, entries, ..
+        } => w(target, inside) || entries.iter().any(|(_, v)| w(v, true)),
     }
 }
 

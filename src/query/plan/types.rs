@@ -57,6 +57,14 @@ pub(crate) enum PExpr {
         /// can nest the value one level deeper.
         nests: bool,
     },
+    /// A map projection: the target's properties when `all`, then the
+    /// entries (null when the target is null).
+    MapProjection {
+        target: Box<PExpr>,
+        all: bool,
+        entries: Vec<(String, PExpr)>,
+        span: Span,
+    },
     /// `EXISTS { … }` or `COUNT { … }`: the subquery's plan, run with the
     /// first `width` slots (row and comprehension variables) as its input.
     Subquery {
