@@ -371,6 +371,34 @@ fn map_projections_and_patterns_as_lists_of_paths() {
 }
 
 #[test]
+fn json_tells_infinity_and_nan_from_strings() {
+    // They were the strings "Infinity" and "NaN", like the string values.
+    let json = seccoop(&[
+        "query",
+        "RETURN 1.0 / 0 AS inf, -1.0 / 0 AS ninf, 0.0 / 0 AS nan, 'Infinity' AS text",
+        "--format",
+        "json",
+    ])
+    .success()
+    .json();
+    assert_eq!(json[0]["inf"], serde_json::json!({"$float": "Infinity"}));
+    assert_eq!(json[0]["ninf"], serde_json::json!({"$float": "-Infinity"}));
+    assert_eq!(json[0]["nan"], serde_json::json!({"$float": "NaN"}));
+    assert_eq!(json[0]["text"], "Infinity");
+}
+
+#[test]
+fn an_unknown_function_suggests_only_close_names() {
+    // `frobnicate` got "did you mean `e`?".
+    let run = seccoop(&["query", "RETURN frobnicate(1)"]);
+    run.error().stderr_has(&["unknown function `frobnicate`"]);
+    assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
+    seccoop(&["query", "RETURN toUpr('a')"])
+        .error()
+        .stderr_has(&["did you mean `toUpper`?"]);
+}
+
+#[test]
 fn flat_chains_of_operators_are_not_nesting() {
     // 200 OR'd terms and 201 `+` terms were refused as nesting 200 deep.
     let ors: Vec<String> = (0..200).map(|i| format!("n.id = 'x{i}'")).collect();
