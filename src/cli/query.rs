@@ -17,7 +17,7 @@ use crate::query::{self, Options, Params, QueryGraph, QueryResult, SeccoopGraph,
 const LONG_HELP: &str = "\
 A read-only subset of openCypher: MATCH (with variable-length and optional
 patterns), WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, UNION,
-EXISTS { } and COUNT { } subqueries, aggregation, CASE, list and pattern
+EXISTS { } and COUNT { } subqueries, shortest paths, aggregation, CASE, list and pattern
 comprehensions, map projections and the usual functions. Node labels are the kinds
 (activity, threat, ...), relationship types are the relations (addresses, ...),
 and id, name and every other property are properties; id(n) is the node's id.
@@ -291,9 +291,43 @@ struct ShellHelper {
 
 /// Cypher keywords offered by completion.
 const KEYWORDS: &[&str] = &[
-    "MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH", "UNWIND", "ORDER", "BY", "SKIP", "LIMIT",
-    "DISTINCT", "AND", "OR", "XOR", "NOT", "IN", "IS", "NULL", "CASE", "WHEN", "THEN", "ELSE",
-    "END", "AS", "DESC", "STARTS", "ENDS", "CONTAINS", "UNION", "ALL", "EXISTS", "COUNT", "count",
+    "MATCH",
+    "OPTIONAL",
+    "WHERE",
+    "RETURN",
+    "WITH",
+    "UNWIND",
+    "ORDER",
+    "BY",
+    "SKIP",
+    "LIMIT",
+    "DISTINCT",
+    "AND",
+    "OR",
+    "XOR",
+    "NOT",
+    "IN",
+    "IS",
+    "NULL",
+    "CASE",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "AS",
+    "DESC",
+    "STARTS",
+    "ENDS",
+    "CONTAINS",
+    "UNION",
+    "ALL",
+    "EXISTS",
+    "COUNT",
+    "SHORTEST",
+    "ANY",
+    "shortestPath",
+    "allShortestPaths",
+    "count",
     "collect",
 ];
 

@@ -138,6 +138,18 @@ pub struct PatternPart {
     pub rels: Vec<RelPattern>,
     /// The pattern's text.
     pub span: Span,
+    /// `shortestPath(…)`, `allShortestPaths(…)`, `ANY SHORTEST`,
+    /// `ALL SHORTEST`, `SHORTEST k`: only the shortest matches.
+    pub shortest: Option<Shortest>,
+}
+
+/// Which shortest paths a pattern keeps, per pair of end nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortest {
+    /// One shortest path.
+    One,
+    /// Every shortest path.
+    All,
 }
 
 /// `(var:Label:Other {props})`.

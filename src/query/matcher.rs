@@ -26,11 +26,18 @@ use super::ast::Dir;
 use super::error::{Code, QueryError};
 use super::eval::{Engine, Frame};
 use super::graph::{Adjacent, Expand, LabelId, TypeId};
+use std::collections::HashMap;
+
+use super::ast::Shortest;
 use super::plan::{NodePlan, PartPlan, Props, RelPlan};
 use super::value::{EdgeId, NodeId, Path, Value};
 
 /// Called with each complete match; returns whether to go on.
 pub(crate) type Emit<'f> = dyn FnMut(&[Value]) -> Result<bool, QueryError> + 'f;
+
+/// Called with each shortest path found; returns whether to go on.
+type OnPath<'f, 'e, 'a> =
+    dyn FnMut(&Matcher<'e, 'a>, &mut State, &[(EdgeId, NodeId)]) -> Result<bool, QueryError> + 'f;
 
 /// Matches path patterns against the graph of an engine.
 pub(crate) struct Matcher<'e, 'a> {
@@ -375,6 +382,24 @@ impl<'e, 'a> Matcher<'e, 'a> {
             return Ok(true);
         };
         let rel = &part.rels[j];
+        if let Some(which) = part.shortest
+            && let Some((min, max)) = rel.length
+        {
+            return self.shortest(
+                st,
+                k,
+                pi,
+                start,
+                s,
+                j,
+                forward,
+                from,
+                to_pos,
+                (min, max),
+                which,
+                emit,
+            );
+        }
         match rel.length {
             None => self.single_hop(st, k, pi, start, s, j, forward, from, to_pos, emit),
             Some((min, max)) => {
@@ -493,6 +518,119 @@ impl<'e, 'a> Matcher<'e, 'a> {
                     st, k, pi, start, s, j, forward, a.other, to_pos, min, max, path, emit,
                 )
             })?;
+            path.pop();
+            if !go_on {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The shortest paths from `from` along relationship `j` (the part's
+    /// only one): a breadth-first search gives every node's distance, then
+    /// for each end node the paths that go one layer further at every step,
+    /// which are exactly its shortest paths (one of them for
+    /// [`Shortest::One`]).
+    #[allow(clippy::too_many_arguments)]
+    fn shortest(
+        &self,
+        st: &mut State,
+        k: usize,
+        pi: usize,
+        start: usize,
+        s: usize,
+        j: usize,
+        forward: bool,
+        from: NodeId,
+        to_pos: usize,
+        (min, max): (u64, Option<u64>),
+        which: Shortest,
+        emit: &mut Emit<'_>,
+    ) -> Result<bool, QueryError> {
+        let rel: &RelPlan = &self.parts[pi].rels[j];
+        let dir = expand_dir(rel.dir, forward);
+        let mut dist: HashMap<NodeId, u64> = HashMap::from([(from, 0)]);
+        let mut order = vec![from];
+        let mut next = 0;
+        let mut adj: Vec<Adjacent> = Vec::new();
+        while let Some(&at) = order.get(next) {
+            next += 1;
+            let d = dist.get(&at).copied().unwrap_or(0);
+            if max.is_some_and(|m| d >= m) {
+                continue;
+            }
+            adj.clear();
+            self.engine.graph.expand(at, dir, &mut adj);
+            for a in &adj {
+                if !dist.contains_key(&a.other) && self.edge_ok(st, pi, j, a.edge, &[])? {
+                    dist.insert(a.other, d + 1);
+                    order.push(a.other);
+                }
+            }
+        }
+        for &end in &order {
+            let d = dist.get(&end).copied().unwrap_or(0);
+            if d < min {
+                continue;
+            }
+            let Some(undo) = self.bind_node(st, pi, to_pos, end)? else {
+                continue;
+            };
+            let mut path = Vec::new();
+            let mut go_on = true;
+            self.layered_paths(
+                st,
+                pi,
+                j,
+                dir,
+                &dist,
+                from,
+                end,
+                &mut path,
+                &mut |me, st, path| {
+                    go_on = me.bind_var_rel(st, k, pi, start, s, j, forward, path, emit)?;
+                    Ok(go_on && which == Shortest::All)
+                },
+            )?;
+            self.unbind_node(st, pi, to_pos, undo);
+            if !go_on {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Calls `each` with every path from `at` to `end` that goes one
+    /// breadth-first layer further at each step; returns whether to go on.
+    #[allow(clippy::too_many_arguments)]
+    fn layered_paths(
+        &self,
+        st: &mut State,
+        pi: usize,
+        j: usize,
+        dir: Expand,
+        dist: &HashMap<NodeId, u64>,
+        at: NodeId,
+        end: NodeId,
+        path: &mut Vec<(EdgeId, NodeId)>,
+        each: &mut OnPath<'_, 'e, 'a>,
+    ) -> Result<bool, QueryError> {
+        let here = dist.get(&at).copied().unwrap_or(0);
+        let target = dist.get(&end).copied().unwrap_or(0);
+        if at == end && here == target {
+            return each(self, st, path);
+        }
+        if here >= target {
+            return Ok(true);
+        }
+        let mut adj: Vec<Adjacent> = Vec::new();
+        self.engine.graph.expand(at, dir, &mut adj);
+        for a in adj {
+            if dist.get(&a.other) != Some(&(here + 1)) || !self.edge_ok(st, pi, j, a.edge, path)? {
+                continue;
+            }
+            path.push((a.edge, a.other));
+            let go_on = self.layered_paths(st, pi, j, dir, dist, a.other, end, path, each)?;
             path.pop();
             if !go_on {
                 return Ok(false);

@@ -455,13 +455,68 @@ impl Parser<'_> {
         } else {
             None
         };
-        let (nodes, rels) = self.pattern_element()?;
+        let shortest = self.shortest_selector()?;
+        let (nodes, rels) = match shortest {
+            Some((_, true)) => {
+                let (nodes, rels) = self.pattern_element()?;
+                self.expect(Tok::RParen, "`)` to close the shortest path")?;
+                (nodes, rels)
+            }
+            _ => self.pattern_element()?,
+        };
         Ok(PatternPart {
             var,
             nodes,
             rels,
             span: Span::new(start, self.prev_end()),
+            shortest: shortest.map(|s| s.0),
         })
+    }
+
+    /// `shortestPath(` and `allShortestPaths(` (then `true`: a `)` closes
+    /// the pattern), or the path selectors `ANY SHORTEST`, `ALL SHORTEST`,
+    /// `SHORTEST 1`, `SHORTEST k`.
+    fn shortest_selector(&mut self) -> PResult<Option<(Shortest, bool)>> {
+        if self.tok_at(1) == &Tok::LParen {
+            for (name, s) in [
+                ("SHORTESTPATH", Shortest::One),
+                ("ALLSHORTESTPATHS", Shortest::All),
+            ] {
+                if self.is_kw(name) {
+                    self.advance();
+                    self.advance();
+                    return Ok(Some((s, true)));
+                }
+            }
+        }
+        let selector = if self.is_kw("ANY") && self.is_kw_at(1, "SHORTEST") {
+            self.advance();
+            Shortest::One
+        } else if self.is_kw("ALL") && self.is_kw_at(1, "SHORTEST") {
+            self.advance();
+            Shortest::All
+        } else if self.is_kw("SHORTEST") {
+            let at = self.span();
+            match self.tok_at(1) {
+                Tok::Int(1) => {
+                    self.advance();
+                    Shortest::One
+                }
+                Tok::Int(_) => {
+                    return Err(QueryError::semantic(
+                        Code::Unsupported,
+                        at.to(self.tokens[self.pos + 1].span),
+                        "SHORTEST k is supported for k = 1 only",
+                    )
+                    .with_help("use `SHORTEST 1`, `ANY SHORTEST` or `ALL SHORTEST`"));
+                }
+                _ => return Err(self.error("a number after `SHORTEST`")),
+            }
+        } else {
+            return Ok(None);
+        };
+        self.advance();
+        Ok(Some((selector, false)))
     }
 
     fn pattern_element(&mut self) -> PResult<(Vec<NodePattern>, Vec<RelPattern>)> {
@@ -1217,6 +1272,7 @@ impl Parser<'_> {
                 nodes,
                 rels,
                 span: Span::new(self.tokens[save].span.start, self.prev_end()),
+                shortest: None,
             })
         };
         match attempt {

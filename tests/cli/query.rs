@@ -399,6 +399,46 @@ fn an_unknown_function_suggests_only_close_names() {
 }
 
 #[test]
+fn shortest_paths_are_the_shortest_simple_paths() {
+    // Every simple path of at most three hops, by an exhaustive walk.
+    let exhaustive = seccoop(&[
+        "query",
+        "MATCH p = (:activity {id: 'intelligence-sharing'})-[*..3]-(:threat {id: 'climate-change'}) \
+         WITH p, nodes(p) AS ns \
+         WHERE ALL(i IN range(0, size(ns) - 1) WHERE ALL(j IN range(i + 1, size(ns) - 1) WHERE ns[i] <> ns[j])) \
+         RETURN length(p) AS hops, count(*) AS paths ORDER BY hops",
+    ]);
+    exhaustive.success().stdout_is("hops  paths\n3     22\n");
+    for selector in ["ALL SHORTEST ", "allShortestPaths("] {
+        let close = if selector.ends_with('(') { ")" } else { "" };
+        let q = format!(
+            "MATCH p = {selector}(:activity {{id: 'intelligence-sharing'}})-[*]-(:threat {{id: 'climate-change'}}){close} \
+             RETURN length(p) AS hops, count(p) AS paths"
+        );
+        seccoop(&["query", &q])
+            .success()
+            .stdout_is("hops  paths\n3     22\n");
+    }
+    for selector in ["ANY SHORTEST ", "SHORTEST 1 ", "shortestPath("] {
+        let close = if selector.ends_with('(') { ")" } else { "" };
+        let q = format!(
+            "MATCH p = {selector}(:activity {{id: 'intelligence-sharing'}})-[*]-(b){close} \
+             RETURN count(DISTINCT b) AS ends, count(p) AS paths, max(length(p)) AS longest"
+        );
+        // One path to each of the 74 other nodes.
+        seccoop(&["query", &q])
+            .success()
+            .stdout_is("ends  paths  longest\n74    74     3\n");
+    }
+    seccoop(&["query", "MATCH p = SHORTEST 2 (a)-[*]-(b) RETURN p"])
+        .error()
+        .stderr_has(&["SHORTEST k is supported for k = 1 only"]);
+    seccoop(&["query", "MATCH p = shortestPath((a)-->(b)-->(c)) RETURN p"])
+        .error()
+        .stderr_has(&["needs exactly one relationship"]);
+}
+
+#[test]
 fn flat_chains_of_operators_are_not_nesting() {
     // 200 OR'd terms and 201 `+` terms were refused as nesting 200 deep.
     let ors: Vec<String> = (0..200).map(|i| format!("n.id = 'x{i}'")).collect();

@@ -180,7 +180,26 @@ impl Planner<'_> {
             }
         }
         let path_slot = p.var.as_ref().map(|v| self.bind(scope, v, SType::Path));
+        if p.shortest.is_some() && (rels.len() != 1 || create) {
+            return Err(QueryError::semantic(
+                Code::UnexpectedSyntax,
+                p.span,
+                "a shortest path pattern needs exactly one relationship, such as `(a)-[*]-(b)`",
+            ));
+        }
+        if p.shortest.is_some()
+            && let Some(r) = rels.first()
+            && r.length.is_none_or(|(min, _)| min > 1)
+        {
+            return Err(QueryError::semantic(
+                Code::UnexpectedSyntax,
+                r.span,
+                "a shortest path needs a variable-length relationship from 0 or 1 hops",
+            )
+            .with_help("write `-[*]-` or `-[*..n]-`; filter on `length(p)` for longer ones"));
+        }
         Ok(PartPlan {
+            shortest: p.shortest,
             path_slot,
             nodes,
             rels,

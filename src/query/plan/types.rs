@@ -1,7 +1,7 @@
 //! The plan a query becomes: steps over rows, with variables as slots.
 
 use super::super::Warning;
-use super::super::ast::{BinaryOp, Dir, Quantifier};
+use super::super::ast::{BinaryOp, Dir, Quantifier, Shortest};
 use super::super::error::Span;
 use super::super::functions::{AggFunc, Func};
 use super::super::value::Value;
@@ -113,6 +113,8 @@ pub(crate) struct RelPlan {
 
 #[derive(Debug, Clone)]
 pub(crate) struct PartPlan {
+    /// Only the shortest matches, per pair of end nodes.
+    pub shortest: Option<Shortest>,
     pub path_slot: Option<usize>,
     pub nodes: Vec<NodePlan>,
     pub rels: Vec<RelPlan>,
