@@ -17,7 +17,8 @@ use crate::query::{self, Options, Params, QueryGraph, QueryResult, SeccoopGraph,
 const LONG_HELP: &str = "\
 A read-only subset of openCypher: MATCH (with variable-length and optional
 patterns), WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, UNION,
-EXISTS { } and COUNT { } subqueries, shortest paths, aggregation, CASE, list and pattern
+EXISTS { } and COUNT { } subqueries, shortest paths, EXPLAIN and PROFILE,
+aggregation, CASE, list and pattern
 comprehensions, map projections and the usual functions. Node labels are the kinds
 (activity, threat, ...), relationship types are the relations (addresses, ...),
 and id, name and every other property are properties; id(n) is the node's id.
@@ -327,6 +328,8 @@ const KEYWORDS: &[&str] = &[
     "ANY",
     "shortestPath",
     "allShortestPaths",
+    "EXPLAIN",
+    "PROFILE",
     "count",
     "collect",
 ];

@@ -51,28 +51,40 @@ impl Access<'_> {
 
 type Row = Vec<Value>;
 
+/// Rows out of each step of each query of a union, for `PROFILE`.
+pub(crate) type StepRows = Vec<Vec<usize>>;
+
 /// Runs a plan and the plans joined to it by `UNION`; returns the rows of
-/// each in turn, without duplicates for `UNION`.
+/// each in turn, without duplicates for `UNION`, and the rows out of each
+/// step.
 pub(crate) fn execute_union(
     plan: &Plan,
     mut access: Access<'_>,
     session: &Session,
-) -> Result<Vec<Row>, QueryError> {
-    let mut rows = execute(plan, access.reborrow(), session)?;
+) -> Result<(Vec<Row>, StepRows), QueryError> {
+    let mut counts = Vec::new();
+    let mut rows = execute(plan, access.reborrow(), session, &mut counts)?;
     for part in &plan.unions {
-        rows.extend(execute(part, access.reborrow(), session)?);
+        rows.extend(execute(part, access.reborrow(), session, &mut counts)?);
         too_many(rows.len(), session, Span::default())?;
     }
     if plan.union_distinct {
         let mut seen = HashSet::new();
         rows.retain(|r| seen.insert(Key(r.clone())));
     }
-    Ok(rows)
+    Ok((rows, counts))
 }
 
-/// Runs one query's plan; returns its rows.
-fn execute(plan: &Plan, mut access: Access<'_>, session: &Session) -> Result<Vec<Row>, QueryError> {
+/// Runs one query's plan; returns its rows, and adds the rows out of each
+/// step to `counts`.
+fn execute(
+    plan: &Plan,
+    mut access: Access<'_>,
+    session: &Session,
+    counts: &mut StepRows,
+) -> Result<Vec<Row>, QueryError> {
     let mut rows: Vec<Row> = vec![Vec::new()];
+    let mut out_counts = Vec::with_capacity(plan.steps.len());
     let mut rest: &[Step] = &plan.steps;
     while !rest.is_empty() {
         let reads = rest
@@ -85,11 +97,18 @@ fn execute(plan: &Plan, mut access: Access<'_>, session: &Session) -> Result<Vec
                 graph: access.graph(),
                 session,
             };
-            rows = Pipeline::new(&engine, streamed)?.run(rows)?;
+            let mut pipeline = Pipeline::new(&engine, streamed)?;
+            rows = pipeline.run(rows)?;
+            out_counts.extend(pipeline.pushed.iter().skip(1).take(streamed.len() - 1));
+            out_counts.push(rows.len());
         }
         if let Some((Step::Create { parts, width_out }, tail)) = after.split_first() {
             rows = match &mut access {
-                Access::Write(g) => create(g, session, rows, parts, *width_out)?,
+                Access::Write(g) => {
+                    let created = create(g, session, rows, parts, *width_out)?;
+                    out_counts.push(created.len());
+                    created
+                }
                 Access::Read(_) => {
                     return Err(QueryError::semantic(
                         super::error::Code::ReadOnly,
@@ -103,6 +122,7 @@ fn execute(plan: &Plan, mut access: Access<'_>, session: &Session) -> Result<Vec
             rest = after;
         }
     }
+    counts.push(out_counts);
     Ok(rows)
 }
 
@@ -190,6 +210,8 @@ struct Pipeline<'e, 'a> {
     width_in: Vec<usize>,
     /// Stop at the first row out (`EXISTS { … }`).
     stop_after_one: bool,
+    /// Rows pushed into each step, and (last) out of the last one.
+    pushed: Vec<usize>,
 }
 
 impl<'e, 'a> Pipeline<'e, 'a> {
@@ -230,12 +252,13 @@ impl<'e, 'a> Pipeline<'e, 'a> {
             out: Vec::new(),
             width_in: vec![0; steps.len()],
             stop_after_one: false,
+            pushed: vec![0; steps.len() + 1],
         })
     }
 
     /// Pushes every row through, then flushes the projections that held
     /// rows back, in order.
-    fn run(mut self, rows: Vec<Row>) -> Result<Vec<Row>, QueryError> {
+    fn run(&mut self, rows: Vec<Row>) -> Result<Vec<Row>, QueryError> {
         for row in rows {
             if !self.push(0, row)? {
                 break;
@@ -244,13 +267,16 @@ impl<'e, 'a> Pipeline<'e, 'a> {
         for i in 0..self.steps.len() {
             self.flush(i)?;
         }
-        Ok(self.out)
+        Ok(std::mem::take(&mut self.out))
     }
 
     /// Pushes one row into step `i`; returns whether more rows are wanted.
     fn push(&mut self, i: usize, row: Row) -> Result<bool, QueryError> {
         let steps = self.steps;
         let engine = self.engine;
+        if let Some(n) = self.pushed.get_mut(i) {
+            *n += 1;
+        }
         let Some(step) = steps.get(i) else {
             self.out.push(row);
             return Ok(!self.stop_after_one);

@@ -62,6 +62,7 @@ pub mod ast;
 mod error;
 mod eval;
 mod exec;
+mod explain;
 mod functions;
 mod graph;
 pub mod lexer;
@@ -256,6 +257,9 @@ fn run_read(
     params: &Params,
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
+    if let Some((mode, inner)) = explain::mode(text) {
+        return run_explained(mode, &inner, graph, params, options);
+    }
     let query = parser::parse(text)?;
     let plan = plan::plan(&query, text, params, Some(graph))?;
     if let Some(span) = plan.create_span {
@@ -283,13 +287,40 @@ pub fn run_on_memory(
     })
 }
 
+/// `EXPLAIN` (plan only) or `PROFILE` (run, count, time): the plan's
+/// operators as rows.
+fn run_explained(
+    mode: explain::Mode,
+    text: &str,
+    graph: &dyn QueryGraph,
+    params: &Params,
+    options: &Options,
+) -> Result<QueryResult, QueryError> {
+    let query = parser::parse(text)?;
+    let plan = plan::plan(&query, text, params, Some(graph))?;
+    let (counts, millis) = match mode {
+        explain::Mode::Explain => (None, None),
+        explain::Mode::Profile => {
+            let started = std::time::Instant::now();
+            let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
+            let (_, counts) = exec::execute_union(&plan, exec::Access::Read(graph), &session)?;
+            (Some(counts), Some(started.elapsed().as_secs_f64() * 1000.0))
+        }
+    };
+    Ok(QueryResult {
+        columns: explain::COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows: explain::rows(&plan, text, Some(graph), counts.as_deref(), millis),
+        warnings: plan.warnings,
+    })
+}
+
 fn finish(
     plan: plan::Plan,
     access: exec::Access<'_>,
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
     let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
-    let rows = exec::execute_union(&plan, access, &session)?;
+    let (rows, _) = exec::execute_union(&plan, access, &session)?;
     let rows = if plan.updating && plan.columns.is_empty() {
         Vec::new()
     } else {

@@ -439,6 +439,41 @@ fn shortest_paths_are_the_shortest_simple_paths() {
 }
 
 #[test]
+fn explain_shows_the_plan_and_profile_counts_the_rows() {
+    let q = "MATCH (a:activity)-[:addresses]->(t:threat) WITH t, count(a) AS n \
+             ORDER BY n DESC LIMIT 3 RETURN t.id, n";
+    let explain = seccoop(&["query", &format!("EXPLAIN {q}"), "--format", "json"])
+        .success()
+        .json();
+    let ops: Vec<&str> = explain
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["operator"].as_str())
+        .collect();
+    assert_eq!(ops, ["Project", "└─Aggregate", "  └─Match"]);
+    assert!(explain[2]["rows"].is_null());
+    // 22 activities start the match; it is not run.
+    assert_eq!(explain[2]["estimated rows"], 22);
+    let profile = seccoop(&["query", &format!("PROFILE {q}"), "--format", "json"])
+        .success()
+        .json();
+    // 41 `addresses` edges, 3 groups kept, 3 rows returned.
+    let rows: Vec<i64> = profile
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["rows"].as_i64())
+        .collect();
+    assert_eq!(rows, [3, 3, 41]);
+    assert!(profile[0]["time ms"].as_f64().is_some_and(|t| t >= 0.0));
+    // The plan of a query that does not plan is its error.
+    seccoop(&["query", "EXPLAIN MATCH (a) RETURN b"])
+        .error()
+        .stderr_has(&["variable `b` is not defined"]);
+}
+
+#[test]
 fn flat_chains_of_operators_are_not_nesting() {
     // 200 OR'd terms and 201 `+` terms were refused as nesting 200 deep.
     let ors: Vec<String> = (0..200).map(|i| format!("n.id = 'x{i}'")).collect();
