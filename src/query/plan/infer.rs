@@ -107,17 +107,11 @@ impl Planner<'_> {
         span: Span,
         what: &str,
     ) -> Result<(), QueryError> {
-        let t = self.stype(e, scope);
-        if t == SType::Any || t == SType::Null || allowed.contains(&t) {
-            return Ok(());
-        }
-        Err(QueryError::semantic(
-            Code::InvalidArgumentType,
-            span,
-            format!("expected {what}, but this is {}", t.name()),
-        ))
+        expect(self.stype(e, scope), allowed, span, what)
     }
 
+    /// As [`Planner::stype`], with comprehension variables and projected
+    /// columns.
     pub(super) fn stype_ctx(&self, e: &PExpr, ctx: &ExprCtx<'_>) -> SType {
         match e {
             PExpr::Var(slot) if *slot >= ctx.scope.width => ctx
@@ -139,16 +133,20 @@ impl Planner<'_> {
         span: Span,
         what: &str,
     ) -> Result<(), QueryError> {
-        let t = self.stype_ctx(e, ctx);
-        if t == SType::Any || t == SType::Null || allowed.contains(&t) {
-            return Ok(());
-        }
-        Err(QueryError::semantic(
-            Code::InvalidArgumentType,
-            span,
-            format!("expected {what}, but this is {}", t.name()),
-        ))
+        expect(self.stype_ctx(e, ctx), allowed, span, what)
     }
+}
+
+/// A type error unless `t` is one of `allowed` (or unknown, or null).
+fn expect(t: SType, allowed: &[SType], span: Span, what: &str) -> Result<(), QueryError> {
+    if t == SType::Any || t == SType::Null || allowed.contains(&t) {
+        return Ok(());
+    }
+    Err(QueryError::semantic(
+        Code::InvalidArgumentType,
+        span,
+        format!("expected {what}, but this is {}", t.name()),
+    ))
 }
 
 /// The type of every element of a constant list, when they share one.
