@@ -77,6 +77,14 @@ pub enum Clause {
     With(Projection),
     /// `RETURN …`.
     Return(Projection),
+    /// `CALL { … }`: a read-only subquery run for each row, whose returned
+    /// columns join the row (one row out per row it returns).
+    Call {
+        /// The subquery's clauses, ending in `RETURN`.
+        clauses: Vec<Clause>,
+        /// The clause's text.
+        span: Span,
+    },
     /// `CREATE patterns` (only on an in-memory graph).
     Create {
         /// The patterns to create.

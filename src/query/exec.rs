@@ -323,6 +323,25 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                 Ok(true)
             }
             Step::Project(p) => self.project(i, p, row),
+            Step::Call {
+                plan,
+                width_in,
+                span,
+            } => {
+                let mut input = row;
+                input.truncate(*width_in);
+                let mut sub = Pipeline::new(engine, &plan.steps)?;
+                let returned = sub.run(vec![input.clone()])?;
+                for values in returned {
+                    self.produced(i, *span)?;
+                    let mut r = input.clone();
+                    r.extend(values);
+                    if !self.push(i + 1, r)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
             // Runs apart, see `execute`.
             Step::Create { .. } => Ok(true),
         }

@@ -131,6 +131,7 @@ fn describe(step: &Step, text: &str) -> (&'static str, String) {
         Step::Unwind { span, .. } => ("Unwind", text_of(text, *span)),
         Step::Project(p) => (project_name(p), text_of(text, p.span)),
         Step::Create { .. } => ("Create", String::new()),
+        Step::Call { span, .. } => ("CallSubquery", text_of(text, *span)),
     }
 }
 
@@ -174,6 +175,7 @@ fn estimate_step(step: &Step, input: Option<f64>, graph: Option<&dyn QueryGraph>
             Some(e)
         }
         Step::Create { .. } => Some(input),
+        Step::Call { .. } => None,
     }
 }
 

@@ -316,6 +316,18 @@ impl Parser<'_> {
         if self.eat_kw("RETURN") {
             return Ok(Clause::Return(self.projection(false, start)?));
         }
+        if self.is_kw("CALL") && self.tok_at(1) == &Tok::LBrace {
+            self.advance();
+            self.advance();
+            self.enter()?;
+            let clauses = super::with_stack(|| self.subquery_body())?;
+            self.leave();
+            self.expect(Tok::RBrace, "`}` to close the subquery")?;
+            return Ok(Clause::Call {
+                clauses,
+                span: Span::new(start.start, self.prev_end()),
+            });
+        }
         if self.eat_kw("CREATE") {
             let patterns = self.patterns()?;
             return Ok(Clause::Create {

@@ -474,6 +474,31 @@ fn explain_shows_the_plan_and_profile_counts_the_rows() {
 }
 
 #[test]
+fn call_subqueries_join_their_rows_to_each_row() {
+    seccoop(&[
+        "query",
+        "MATCH (t:threat {id: 'terrorism'}) \
+         CALL { MATCH (t)<-[:addresses]-(a) RETURN a.id AS a ORDER BY a LIMIT 2 } \
+         RETURN t.id, a",
+    ])
+    .success()
+    .stdout_is(
+        "t.id       a\nterrorism  combating-financial-terrorism\nterrorism  counter-terrorism-cooperation\n",
+    );
+    // A row whose subquery returns nothing is dropped.
+    seccoop(&[
+        "query",
+        "MATCH (t:threat) CALL { MATCH (t)<-[:addresses]-(a {id: 'intelligence-sharing'}) RETURN a } \
+         RETURN count(*) AS n",
+    ])
+    .success()
+    .stdout_is("n\n3\n");
+    seccoop(&["query", "MATCH (t:threat) CALL { RETURN 1 AS t } RETURN t"])
+        .error()
+        .stderr_has(&["the subquery returns `t`, which is already bound"]);
+}
+
+#[test]
 fn flat_chains_of_operators_are_not_nesting() {
     // 200 OR'd terms and 201 `+` terms were refused as nesting 200 deep.
     let ors: Vec<String> = (0..200).map(|i| format!("n.id = 'x{i}'")).collect();

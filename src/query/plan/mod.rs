@@ -211,6 +211,38 @@ impl Planner<'_> {
                     steps.push(Step::Project(Box::new(plan)));
                     columns = names;
                 }
+                Clause::Call {
+                    clauses: inner,
+                    span,
+                } => {
+                    let sub = Scope {
+                        vars: scope.vars.clone(),
+                        width: scope.width,
+                    };
+                    let plan = self.query(inner, *span, sub, true)?;
+                    let width_in = scope.width;
+                    for name in &plan.columns {
+                        if scope.get(name).is_some() {
+                            return Err(QueryError::semantic(
+                                Code::VariableAlreadyBound,
+                                *span,
+                                format!("the subquery returns `{name}`, which is already bound"),
+                            )
+                            .with_help("rename the subquery's column with `AS`"));
+                        }
+                        scope.vars.push(Var {
+                            name: name.clone(),
+                            slot: scope.width,
+                            ty: SType::Any,
+                        });
+                        scope.width += 1;
+                    }
+                    steps.push(Step::Call {
+                        plan: Box::new(plan),
+                        width_in,
+                        span: *span,
+                    });
+                }
                 Clause::Create { patterns, span } => {
                     updating = true;
                     create_span = create_span.or(Some(*span));
@@ -247,7 +279,8 @@ impl Clause {
         match self {
             Clause::Match { span, .. }
             | Clause::Unwind { span, .. }
-            | Clause::Create { span, .. } => *span,
+            | Clause::Create { span, .. }
+            | Clause::Call { span, .. } => *span,
             Clause::With(p) | Clause::Return(p) => p.span,
         }
     }

@@ -162,6 +162,12 @@ pub(crate) enum Step {
         span: Span,
     },
     Project(Box<ProjectPlan>),
+    /// `CALL { … }`: each row's subquery rows, appended to it.
+    Call {
+        plan: Box<Plan>,
+        width_in: usize,
+        span: Span,
+    },
     Create {
         parts: Vec<PartPlan>,
         width_out: usize,
