@@ -17,7 +17,7 @@ use crate::query::{self, Options, Params, QueryGraph, QueryResult, SeccoopGraph,
 const LONG_HELP: &str = "\
 A read-only subset of openCypher: MATCH (with variable-length and optional
 patterns), WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, UNION,
-EXISTS { }, COUNT { } and CALL { } subqueries, shortest paths, EXPLAIN and PROFILE,
+EXISTS { }, COUNT { } and CALL { } subqueries, procedures (SHOW PROCEDURES), shortest paths, EXPLAIN and PROFILE,
 aggregation, CASE, list and pattern
 comprehensions, map projections and the usual functions. Node labels are the kinds
 (activity, threat, ...), relationship types are the relations (addresses, ...),
@@ -331,6 +331,13 @@ const KEYWORDS: &[&str] = &[
     "EXPLAIN",
     "PROFILE",
     "CALL",
+    "YIELD",
+    "SHOW",
+    "PROCEDURES",
+    "db.labels",
+    "db.relationshipTypes",
+    "db.propertyKeys",
+    "dbms.procedures",
     "count",
     "collect",
 ];

@@ -85,6 +85,17 @@ pub enum Clause {
         /// The clause's text.
         span: Span,
     },
+    /// `CALL name(args) [YIELD out [AS v], …]`, or `SHOW PROCEDURES`.
+    Procedure {
+        /// The dotted name.
+        name: Ident,
+        /// The arguments.
+        args: Vec<Expr>,
+        /// The yielded outputs and their names; `None` for all of them.
+        yields: Option<Vec<(Ident, Option<Ident>)>>,
+        /// The clause's text.
+        span: Span,
+    },
     /// `CREATE patterns` (only on an in-memory graph).
     Create {
         /// The patterns to create.

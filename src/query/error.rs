@@ -45,6 +45,8 @@ pub enum Code {
     InvalidUnicodeLiteral,
     InvalidUnicodeCharacter,
     DifferentColumnsInUnion,
+    ProcedureNotFound,
+    InvalidNumberOfArguments,
     InvalidClauseComposition,
     UndefinedVariable,
     VariableAlreadyBound,

@@ -323,6 +323,21 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                 Ok(true)
             }
             Step::Project(p) => self.project(i, p, row),
+            Step::Procedure { run, picks, span } => {
+                for out in run(engine.graph) {
+                    self.produced(i, *span)?;
+                    let mut r = row.clone();
+                    r.extend(
+                        picks
+                            .iter()
+                            .map(|&k| out.get(k).cloned().unwrap_or(Value::Null)),
+                    );
+                    if !self.push(i + 1, r)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
             Step::Call {
                 plan,
                 width_in,

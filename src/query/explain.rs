@@ -132,6 +132,7 @@ fn describe(step: &Step, text: &str) -> (&'static str, String) {
         Step::Project(p) => (project_name(p), text_of(text, p.span)),
         Step::Create { .. } => ("Create", String::new()),
         Step::Call { span, .. } => ("CallSubquery", text_of(text, *span)),
+        Step::Procedure { span, .. } => ("ProcedureCall", text_of(text, *span)),
     }
 }
 
@@ -175,7 +176,7 @@ fn estimate_step(step: &Step, input: Option<f64>, graph: Option<&dyn QueryGraph>
             Some(e)
         }
         Step::Create { .. } => Some(input),
-        Step::Call { .. } => None,
+        Step::Call { .. } | Step::Procedure { .. } => None,
     }
 }
 

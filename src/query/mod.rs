@@ -70,6 +70,7 @@ mod matcher;
 mod memory;
 pub mod parser;
 mod plan;
+mod procedures;
 mod render;
 mod value;
 

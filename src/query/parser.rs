@@ -45,7 +45,7 @@ pub fn parse_expression(text: &str) -> Result<Expr, QueryError> {
 
 /// Clause keywords of openCypher that seccoop does not run.
 const WRITE_CLAUSES: &[&str] = &[
-    "SET", "DELETE", "DETACH", "MERGE", "REMOVE", "FOREACH", "LOAD", "CALL", "USE",
+    "SET", "DELETE", "DETACH", "MERGE", "REMOVE", "FOREACH", "LOAD", "USE",
 ];
 
 struct Parser<'a> {
@@ -325,6 +325,70 @@ impl Parser<'_> {
             self.expect(Tok::RBrace, "`}` to close the subquery")?;
             return Ok(Clause::Call {
                 clauses,
+                span: Span::new(start.start, self.prev_end()),
+            });
+        }
+        if self.is_kw("SHOW") && self.is_kw_at(1, "PROCEDURES") {
+            self.advance();
+            let end = self.advance().span;
+            return Ok(Clause::Procedure {
+                name: Ident {
+                    name: "dbms.procedures".into(),
+                    span: start.to(end),
+                },
+                args: Vec::new(),
+                yields: None,
+                span: start.to(end),
+            });
+        }
+        if self.eat_kw("CALL") {
+            let first = self.ident("a procedure name such as `db.labels`")?;
+            let mut name = first.name;
+            let mut name_span = first.span;
+            while self.eat(&Tok::Dot) {
+                let part = self.ident("the rest of the procedure name")?;
+                name.push('.');
+                name.push_str(&part.name);
+                name_span = name_span.to(part.span);
+            }
+            self.expect(Tok::LParen, "`(` after the procedure name")?;
+            let mut args = Vec::new();
+            while !self.at(&Tok::RParen) {
+                args.push(self.expr()?);
+                if !self.eat(&Tok::Comma) {
+                    break;
+                }
+            }
+            self.expect(Tok::RParen, "`)` to close the arguments")?;
+            let yields = if self.eat_kw("YIELD") {
+                if self.eat(&Tok::Star) {
+                    None
+                } else {
+                    let mut items = Vec::new();
+                    loop {
+                        let out = self.ident("an output of the procedure")?;
+                        let alias = if self.eat_kw("AS") {
+                            Some(self.variable()?)
+                        } else {
+                            None
+                        };
+                        items.push((out, alias));
+                        if !self.eat(&Tok::Comma) {
+                            break;
+                        }
+                    }
+                    Some(items)
+                }
+            } else {
+                None
+            };
+            return Ok(Clause::Procedure {
+                name: Ident {
+                    name,
+                    span: name_span,
+                },
+                args,
+                yields,
                 span: Span::new(start.start, self.prev_end()),
             });
         }

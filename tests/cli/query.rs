@@ -499,6 +499,48 @@ fn call_subqueries_join_their_rows_to_each_row() {
 }
 
 #[test]
+fn procedures_list_what_the_graph_holds() {
+    seccoop(&["query", "CALL db.labels()"])
+        .success()
+        .stdout_is("label\nactivity\nactor\narea\nchallenge\nprinciple\nthreat\n");
+    seccoop(&[
+        "query",
+        "CALL db.relationshipTypes() YIELD relationshipType AS t RETURN count(t) AS types",
+    ])
+    .success()
+    .stdout_is("types\n8\n");
+    let keys = seccoop(&[
+        "query",
+        "CALL db.propertyKeys() YIELD propertyKey RETURN collect(propertyKey) AS k",
+    ]);
+    keys.success().stdout_has(&["'id'", "'name'", "'aliases'"]);
+    let listed = seccoop(&["query", "SHOW PROCEDURES", "--format", "json"])
+        .success()
+        .json();
+    let names: Vec<&str> = listed
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "db.labels",
+            "db.propertyKeys",
+            "db.relationshipTypes",
+            "dbms.procedures"
+        ]
+    );
+    seccoop(&["query", "CALL db.lables()"])
+        .error()
+        .stderr_has(&["unknown procedure `db.lables`", "did you mean `db.labels`?"]);
+    seccoop(&["query", "MATCH (n) CALL db.labels() RETURN n"])
+        .error()
+        .stderr_has(&["needs `YIELD`"]);
+}
+
+#[test]
 fn flat_chains_of_operators_are_not_nesting() {
     // 200 OR'd terms and 201 `+` terms were refused as nesting 200 deep.
     let ors: Vec<String> = (0..200).map(|i| format!("n.id = 'x{i}'")).collect();

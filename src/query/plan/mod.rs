@@ -243,6 +243,95 @@ impl Planner<'_> {
                         span: *span,
                     });
                 }
+                Clause::Procedure {
+                    name,
+                    args,
+                    yields,
+                    span,
+                } => {
+                    let Some(procedure) = super::procedures::find(&name.name) else {
+                        let hint =
+                            crate::suggest::nearest_one(&name.name, super::procedures::names());
+                        let err = QueryError::semantic(
+                            Code::ProcedureNotFound,
+                            name.span,
+                            format!("unknown procedure `{}`", name.name),
+                        );
+                        return Err(match hint {
+                            Some(h) => err.with_help(format!("did you mean `{h}`?")),
+                            None => err.with_help("`SHOW PROCEDURES` lists them"),
+                        });
+                    };
+                    if let Some(a) = args.first() {
+                        return Err(QueryError::semantic(
+                            Code::InvalidNumberOfArguments,
+                            a.span,
+                            format!("{} takes no arguments", procedure.name),
+                        ));
+                    }
+                    let standalone = n == 1;
+                    if yields.is_none() && !standalone {
+                        return Err(QueryError::semantic(
+                            Code::UnexpectedSyntax,
+                            *span,
+                            "a procedure called within a query needs `YIELD`",
+                        )
+                        .with_help(format!(
+                            "yield its outputs: `YIELD {}`",
+                            procedure.outputs.join(", ")
+                        )));
+                    }
+                    let wanted: Vec<(usize, String)> = match yields {
+                        None => procedure
+                            .outputs
+                            .iter()
+                            .enumerate()
+                            .map(|(i, o)| (i, o.to_string()))
+                            .collect(),
+                        Some(items) => {
+                            let mut out = Vec::new();
+                            for (o, alias) in items {
+                                let Some(i) = procedure.outputs.iter().position(|x| *x == o.name)
+                                else {
+                                    return Err(QueryError::semantic(
+                                        Code::UndefinedVariable,
+                                        o.span,
+                                        format!("{} has no output `{}`", procedure.name, o.name),
+                                    )
+                                    .with_help(format!(
+                                        "its outputs: {}",
+                                        procedure.outputs.join(", ")
+                                    )));
+                                };
+                                let v = alias.as_ref().unwrap_or(o);
+                                if scope.get(&v.name).is_some() {
+                                    return Err(already_bound(v));
+                                }
+                                out.push((i, v.name.clone()));
+                            }
+                            out
+                        }
+                    };
+                    for (_, name) in &wanted {
+                        scope.vars.push(Var {
+                            name: name.clone(),
+                            slot: scope.width,
+                            ty: SType::Any,
+                        });
+                        scope.width += 1;
+                    }
+                    if standalone {
+                        columns = wanted.iter().map(|w| w.1.clone()).collect();
+                    }
+                    steps.push(Step::Procedure {
+                        run: procedure.run,
+                        picks: wanted.iter().map(|w| w.0).collect(),
+                        span: *span,
+                    });
+                    if standalone {
+                        continue;
+                    }
+                }
                 Clause::Create { patterns, span } => {
                     updating = true;
                     create_span = create_span.or(Some(*span));
@@ -280,7 +369,8 @@ impl Clause {
             Clause::Match { span, .. }
             | Clause::Unwind { span, .. }
             | Clause::Create { span, .. }
-            | Clause::Call { span, .. } => *span,
+            | Clause::Call { span, .. }
+            | Clause::Procedure { span, .. } => *span,
             Clause::With(p) | Clause::Return(p) => p.span,
         }
     }

@@ -162,6 +162,13 @@ pub(crate) enum Step {
         span: Span,
     },
     Project(Box<ProjectPlan>),
+    /// `CALL proc() YIELD …`: the procedure's rows (the outputs at
+    /// `picks`), each appended to the row.
+    Procedure {
+        run: fn(&dyn super::super::graph::QueryGraph) -> Vec<Vec<Value>>,
+        picks: Vec<usize>,
+        span: Span,
+    },
     /// `CALL { … }`: each row's subquery rows, appended to it.
     Call {
         plan: Box<Plan>,
