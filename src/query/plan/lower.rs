@@ -541,16 +541,16 @@ impl Planner<'_> {
             return Ok(PExpr::Agg(aggs));
         }
         let Some(func) = Func::from_name(&name.name) else {
-            let hint = crate::suggest::nearest_one(&name.name, Func::names());
             let err = QueryError::semantic(
                 Code::UnknownFunction,
                 name.span,
                 format!("unknown function `{}`", name.name),
             );
-            return Err(match hint {
-                Some(h) => err.with_help(format!("did you mean `{h}`?")),
-                None => err,
-            });
+            return Err(super::warnings::with_nearest(
+                err,
+                &name.name,
+                Func::names(),
+            ));
         };
         if star {
             return Err(QueryError::syntax(

@@ -250,17 +250,14 @@ impl Planner<'_> {
                     span,
                 } => {
                     let Some(procedure) = super::procedures::find(&name.name) else {
-                        let hint =
-                            crate::suggest::nearest_one(&name.name, super::procedures::names());
                         let err = QueryError::semantic(
                             Code::ProcedureNotFound,
                             name.span,
                             format!("unknown procedure `{}`", name.name),
-                        );
-                        return Err(match hint {
-                            Some(h) => err.with_help(format!("did you mean `{h}`?")),
-                            None => err.with_help("`SHOW PROCEDURES` lists them"),
-                        });
+                        )
+                        .with_help("`SHOW PROCEDURES` lists them");
+                        let names = super::procedures::names();
+                        return Err(warnings::with_nearest(err, &name.name, names));
                     };
                     if let Some(a) = args.first() {
                         return Err(QueryError::semantic(

@@ -3,7 +3,7 @@
 
 use super::super::Warning;
 use super::super::ast;
-use super::super::error::Span;
+use super::super::error::{QueryError, Span};
 use super::Planner;
 
 impl Planner<'_> {
@@ -81,5 +81,18 @@ fn did_you_mean(word: &str, names: &[String], list_all: bool) -> Option<String> 
                 .collect::<Vec<_>>()
                 .join(" or ")
         )),
+    }
+}
+
+/// `err` with "did you mean `x`?" as its help when a name of `names` is
+/// near `word` (else its own help, if any).
+pub(super) fn with_nearest(
+    err: QueryError,
+    word: &str,
+    names: impl IntoIterator<Item = impl AsRef<str>>,
+) -> QueryError {
+    match crate::suggest::nearest_one(word, names) {
+        Some(h) => err.with_help(format!("did you mean `{h}`?")),
+        None => err,
     }
 }
