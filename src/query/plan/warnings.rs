@@ -1,5 +1,11 @@
 //! Warnings about names the graph does not have: a label, relationship type
 //! or property key that would make a pattern match nothing.
+//!
+//! The query engine sees a graph only through [`super::super::QueryGraph`]
+//! (the TCK's graphs are not seccoop graphs and have no schema), so its
+//! suggestions come from the names that trait lists, through the same
+//! [`crate::suggest`] the schema's resolver uses, rather than from
+//! `Schema::resolve_kind`.
 
 use super::super::Warning;
 use super::super::ast;
