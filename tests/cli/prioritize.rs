@@ -311,6 +311,26 @@ fn diagrams_highlight_the_chosen_set() {
     let mermaid = seccoop(&["prioritize", "--budget", "2", "--format", "mermaid"]);
     mermaid.success();
     assert_eq!(mermaid.stdout.matches("stroke-width:3px").count(), 2);
+    // The explorer page carries the chosen set as `highlight`, by node.
+    let page = seccoop(&["prioritize", "--budget", "2", "--format", "html"]);
+    page.success();
+    let start = r#"<script type="application/json" id="graph-data">"#;
+    let from = page.stdout.find(start).expect("the page holds its data") + start.len();
+    let to = from + page.stdout[from..].find("</script>").expect("its end");
+    let data: Value = serde_json::from_str(&page.stdout[from..to]).expect("JSON");
+    let picked: BTreeSet<String> = data["highlight"]
+        .as_array()
+        .expect("highlight")
+        .iter()
+        .map(|i| {
+            let i = usize::try_from(i.as_u64().expect("an index")).expect("fits");
+            data["nodes"][i]["name"]
+                .as_str()
+                .expect("a name")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(picked, chosen.iter().cloned().collect::<BTreeSet<_>>());
 }
 
 #[test]

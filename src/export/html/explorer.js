@@ -843,6 +843,7 @@
 
   // ---- Start ------------------------------------------------------------------
   buildFilters();
+  data.highlight.forEach(function (n) { nodeEls[n].classList.add('picked'); });
   phase('filters');
   if (location.hash.length > 1) {
     readHash();

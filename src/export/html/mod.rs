@@ -219,6 +219,8 @@ struct Payload {
     node_width: f64,
     node_height: f64,
     root: Option<usize>,
+    /// Nodes the answer picks out (a `prioritize` portfolio), drawn bold.
+    highlight: Vec<usize>,
 }
 
 #[derive(Serialize)]
@@ -461,6 +463,11 @@ fn payload(diagram: &Diagram, layout: &Layout) -> Payload {
         node_width: layout::Geometry::EXPLORER.node_width,
         node_height: layout::Geometry::EXPLORER.node_height,
         root: diagram.root.and_then(|r| node_at.get(&r).copied()),
+        highlight: diagram
+            .highlight
+            .iter()
+            .filter_map(|n| node_at.get(n).copied())
+            .collect(),
     }
 }
 
