@@ -169,7 +169,7 @@ fn format_mermaid() {
     let run = seccoop(&["export", "--format", "mermaid"]);
     assert!(run.success().stdout.starts_with("flowchart LR\n"), "{run}");
     let (nodes, edges) = drawing(&run.stdout);
-    assert_eq!(nodes.len(), 75);
+    assert_eq!(nodes.len(), 78);
     // Every edge of the graph (215), each `part_of` as a place in a box or an edge.
     assert_eq!(edges.len(), 215);
     let tb = seccoop(&["export", "--format", "mermaid", "--rankdir", "TB"]);

@@ -114,14 +114,19 @@ fn json_has_the_node_its_properties_and_its_edges() {
         [
             "capacity-building-initiatives",
             "intelligence-sharing",
-            "multilateral-diplomacy"
+            "multilateral-diplomacy",
+            "international-organizations"
         ]
     );
-    for edge in edges {
+    let (taken_part_in, group) = edges.split_at(3);
+    for edge in taken_part_in {
         assert_eq!(edge["rel"], "involves");
         assert_eq!(edge["dir"], "in");
         assert_eq!(edge["kind"], "activity");
     }
+    assert_eq!(group[0]["rel"], "is_a");
+    assert_eq!(group[0]["dir"], "out");
+    assert_eq!(group[0]["kind"], "actor");
 }
 
 #[test]

@@ -34,7 +34,7 @@ fn json_has_every_section() {
             "challenges",
         ],
     );
-    assert_eq!(count(&json, "nodes"), 75);
+    assert_eq!(count(&json, "nodes"), 78);
     assert_eq!(count(&json, "edges"), 215);
 }
 
@@ -82,7 +82,7 @@ fn threats_and_challenges_are_ranked_most_first() {
             "{section} not ranked: {counts:?}"
         );
     }
-    assert_eq!(list(&json, "threats").len(), 23);
+    assert_eq!(list(&json, "threats").len(), 24);
     assert_eq!(list(&json, "challenges").len(), 6);
 }
 
@@ -104,7 +104,7 @@ fn a_threat_is_ranked_by_the_activities_that_address_it() {
 fn table() {
     let run = seccoop(&["stats"]);
     assert!(
-        run.success().stdout.starts_with("75 nodes, 215 edges\n\n"),
+        run.success().stdout.starts_with("78 nodes, 215 edges\n\n"),
         "{run}"
     );
     insta::assert_snapshot!(run.stdout);
