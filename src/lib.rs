@@ -6,6 +6,7 @@
 //! - [`model`]: the typed property graph and its schema;
 //! - [`load`]: reading, checking and merging graph files, and the curated
 //!   graph compiled into the binary;
+//! - [`reason`]: edges derived from the schema's rules, with their proofs;
 //! - [`analysis`]: the questions asked of a graph (resolve, search,
 //!   neighbours, statistics), returning data;
 //! - [`generate`]: synthetic graphs of any size, for benchmarks;
@@ -36,5 +37,6 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod query;
+pub mod reason;
 pub mod suggest;
 pub mod write;

@@ -78,6 +78,23 @@ pub enum CliError {
         /// The format asked for.
         format: &'static str,
     },
+    /// The schema's rules could not be materialised.
+    #[error("{0}")]
+    Reason(#[from] crate::reason::ReasonError),
+    /// An edge `explain` was asked about does not hold.
+    #[error("`{from}` {rel} `{to}` does not hold{}", if *.derived_off { " among the asserted edges (--no-reasoning)" } else { "" })]
+    NoSuchEdge {
+        /// The `from` node's id.
+        from: String,
+        /// The relation.
+        rel: String,
+        /// The `to` node's id.
+        to: String,
+        /// Whether derived edges were left out.
+        derived_off: bool,
+        /// The nearest edge that holds, as `from rel to`.
+        nearest: Option<String>,
+    },
     /// A `--rel` argument the schema does not declare.
     #[error("unknown relation `{text}`")]
     UnknownRelation {
@@ -135,6 +152,15 @@ impl CliError {
                 suggestion, known, ..
             } => did_you_mean(suggestion, known),
             CliError::Render(e) => Some(e.help().to_string()),
+            CliError::Reason(_) => Some(
+                "run with --no-reasoning to answer from the asserted edges, or narrow the \
+                 schema's rules"
+                    .into(),
+            ),
+            CliError::NoSuchEdge { nearest, .. } => Some(match nearest {
+                Some(edge) => format!("the nearest edge that holds: {edge}"),
+                None => "`seccoop show NODE` lists the edges a node has".into(),
+            }),
             CliError::BinaryToTerminal { format } => Some(format!(
                 "write it to a file with -o FILE.{}, or pipe it into another program",
                 format.name()

@@ -102,6 +102,10 @@ pub struct Cli {
     )]
     pub render_timeout: u64,
 
+    /// Answer from the asserted edges only, without the edges the schema's rules derive.
+    #[arg(long, global = true)]
+    pub no_reasoning: bool,
+
     /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
@@ -194,18 +198,29 @@ pub struct Context {
     pub style: Style,
     /// Everything about printing.
     pub printing: Printing,
+    /// Whether the graph holds the edges the schema's rules derive.
+    pub reasoning: bool,
 }
 
 impl Context {
-    /// Loads the graph named on the command line, or the embedded one.
-    pub fn resolve(graph_files: &[PathBuf], printing: &Printing) -> Result<Self, CliError> {
-        let graph = if graph_files.is_empty() {
+    /// Loads the graph named on the command line, or the embedded one, and
+    /// adds the edges its schema's rules derive unless `reasoning` is off.
+    pub fn resolve(
+        graph_files: &[PathBuf],
+        printing: &Printing,
+        reasoning: bool,
+    ) -> Result<Self, CliError> {
+        let mut graph = if graph_files.is_empty() {
             crate::load::embedded()
         } else {
             crate::load::load_paths_with(graph_files, &progress_bar())
         }
         .map_err(CliError::Load)?;
+        if reasoning {
+            crate::reason::materialise(&mut graph)?;
+        }
         Ok(Context {
+            reasoning,
             graph,
             format: printing.format,
             style: printing.style,
@@ -390,10 +405,15 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
 }
 
 fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output, CliError> {
-    let Cli { graph, command, .. } = cli;
+    let Cli {
+        graph,
+        command,
+        no_reasoning,
+        ..
+    } = cli;
     let mut warning = String::new();
     let mut ctx = || {
-        let ctx = Context::resolve(&graph, printing)?;
+        let ctx = Context::resolve(&graph, printing, !no_reasoning)?;
         if !graph.is_empty() && ctx.graph.node_count() == 0 {
             warning = EMPTY_GRAPH_WARNING.to_string();
         }

@@ -40,6 +40,7 @@ struct RelCount {
     edges: usize,
     stated: usize,
     inferred: usize,
+    derived: usize,
 }
 
 #[derive(Serialize)]
@@ -77,11 +78,12 @@ pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
         relations: s
             .relations
             .iter()
-            .map(|&(r, edges, stated, inferred)| RelCount {
+            .map(|&(r, edges, stated, inferred, derived)| RelCount {
                 rel: graph.rel_name(r).to_string(),
                 edges,
                 stated,
                 inferred,
+                derived,
             })
             .collect(),
         threats: rank(s.threats),
@@ -111,13 +113,14 @@ fn render(r: &Report, ctx: &Context) -> String {
     ));
     out.push('\n');
     out.push_str(&output::table(
-        &["RELATION", "EDGES", "STATED", "INFERRED"],
+        &["RELATION", "EDGES", "STATED", "INFERRED", "DERIVED"],
         r.relations.iter().map(|k| {
             vec![
                 k.rel.clone(),
                 k.edges.to_string(),
                 k.stated.to_string(),
                 k.inferred.to_string(),
+                k.derived.to_string(),
             ]
         }),
         style,

@@ -92,6 +92,19 @@ pub struct RelationDecl {
     pub mitigation: bool,
 }
 
+/// A rule as written: `chain` followed end to end `gives` an edge.
+// Fields mirror the keys of the file format described above.
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+pub struct RuleDecl {
+    pub name: Spanned<String>,
+    pub meaning: String,
+    pub chain: Vec<Spanned<String>>,
+    /// Where the chain was written, for a problem with the chain as a whole.
+    pub chain_span: Span,
+    pub gives: Spanned<String>,
+}
+
 /// A schema as written.
 // Fields mirror the keys of the file format described above.
 #[allow(missing_docs)]
@@ -99,6 +112,7 @@ pub struct RelationDecl {
 pub struct SchemaDecl {
     pub kinds: Vec<KindDecl>,
     pub relations: Vec<RelationDecl>,
+    pub rules: Vec<RuleDecl>,
 }
 
 /// Everything one graph file declares.
@@ -116,7 +130,8 @@ pub struct FileDecl {
 }
 
 pub(crate) const TOP_KEYS: &[&str] = &["graph", "sources", "schema", "nodes", "edges", "$schema"];
-pub(crate) const SCHEMA_KEYS: &[&str] = &["kinds", "relations"];
+pub(crate) const SCHEMA_KEYS: &[&str] = &["kinds", "relations", "rules"];
+pub(crate) const RULE_KEYS: &[&str] = &["chain", "gives", "meaning"];
 pub(crate) const GRAPH_KEYS: &[&str] = &["name", "description"];
 pub(crate) const SOURCE_KEYS: &[&str] = &["id", "title", "author", "date", "url"];
 pub(crate) const KIND_KEYS: &[&str] = &["plural", "description"];
@@ -644,6 +659,16 @@ impl Decoder<'_> {
                         }
                     }
                 }
+                "rules" => {
+                    let Some(rules) = self.table(value, "rules") else {
+                        continue;
+                    };
+                    for (name, def) in rules {
+                        if let Some(rule) = self.rule(name, def) {
+                            out.rules.push(rule);
+                        }
+                    }
+                }
                 _ => self.unknown_key(key, "the schema", SCHEMA_KEYS),
             }
         }
@@ -691,6 +716,45 @@ impl Decoder<'_> {
             }
         }
         Some(kind)
+    }
+
+    fn rule(&mut self, name: &Key, doc: &Doc) -> Option<RuleDecl> {
+        if !self.key_name(name) {
+            return None;
+        }
+        let entries = self.table(doc, &name.name)?;
+        let (mut chain, mut gives, mut meaning) = (None, None, String::new());
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "chain" => match &value.value {
+                    DocValue::Array(_) => {
+                        chain = Some((self.string_list(value, "chain"), value.span));
+                    }
+                    _ => self.wrong_type(value, "chain", "a list of relations"),
+                },
+                "gives" => gives = self.name_text(value, "gives"),
+                "meaning" => meaning = self.string(value, "meaning")?.value,
+                _ => self.unknown_key(key, "a rule", RULE_KEYS),
+            }
+        }
+        let Some((chain, chain_span)) = chain else {
+            self.missing(entries, doc.span, "chain", "a rule");
+            return None;
+        };
+        let Some(gives) = gives else {
+            self.missing(entries, doc.span, "gives", "a rule");
+            return None;
+        };
+        Some(RuleDecl {
+            name: Spanned {
+                value: name.name.clone(),
+                span: name.span,
+            },
+            meaning,
+            chain,
+            chain_span,
+            gives,
+        })
     }
 
     fn relation(&mut self, name: &Key, doc: &Doc) -> Option<RelationDecl> {

@@ -53,7 +53,8 @@ pub struct GraphMeta {
     pub description: Option<String>,
 }
 
-/// Whether an edge is stated by its source or inferred from it.
+/// Whether an edge is stated by its source, inferred from it, or derived by
+/// the schema's rules.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Basis {
@@ -62,6 +63,9 @@ pub enum Basis {
     Stated,
     /// A reasonable reading of the source, not a statement of it.
     Inferred,
+    /// Concluded by a rule of the schema from other edges; the graph keeps
+    /// its [`Proof`]. Never written in a graph file.
+    Derived,
 }
 
 impl Basis {
@@ -70,8 +74,19 @@ impl Basis {
         match self {
             Basis::Stated => "stated",
             Basis::Inferred => "inferred",
+            Basis::Derived => "derived",
         }
     }
+}
+
+/// Why a derived edge holds: the rule that concluded it and the edges it
+/// followed, in chain order (each asserted or itself derived).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    /// The position of the rule in the schema's rules.
+    pub rule: usize,
+    /// The edges the rule followed.
+    pub edges: Vec<EdgeIndex>,
 }
 
 /// A node: a unique id, a kind, a display name and properties.
@@ -162,6 +177,8 @@ pub struct Graph {
     schema: Schema,
     sources: Vec<Source>,
     meta: GraphMeta,
+    /// The proof of every derived edge.
+    proofs: foldhash::HashMap<EdgeIndex, Proof>,
 }
 
 impl Graph {
@@ -225,7 +242,54 @@ impl Graph {
             schema,
             sources: Vec::new(),
             meta: GraphMeta::default(),
+            proofs: foldhash::HashMap::default(),
         }
+    }
+
+    /// Adds an edge derived by a rule, with its proof. The edge's basis is
+    /// [`Basis::Derived`] whatever `edge` says.
+    pub fn add_derived_edge(
+        &mut self,
+        from: NodeIndex,
+        to: NodeIndex,
+        mut edge: Edge,
+        proof: Proof,
+    ) -> EdgeIndex {
+        edge.basis = Basis::Derived;
+        let ix = self.inner.add_edge(from, to, edge);
+        self.proofs.insert(ix, proof);
+        ix
+    }
+
+    /// The proof of a derived edge; `None` for an asserted one.
+    pub fn proof(&self, edge: EdgeIndex) -> Option<&Proof> {
+        self.proofs.get(&edge)
+    }
+
+    /// The number of derived edges.
+    pub fn derived_count(&self) -> usize {
+        self.proofs.len()
+    }
+
+    /// Removes every derived edge, leaving the asserted graph.
+    pub fn remove_derived(&mut self) {
+        let mut derived: Vec<EdgeIndex> = self.proofs.drain().map(|(e, _)| e).collect();
+        derived.sort_unstable();
+        // Last first, so the free slots are reused in index order later.
+        for e in derived.into_iter().rev() {
+            self.inner.remove_edge(e);
+        }
+    }
+
+    /// The edge at an index, with its endpoints.
+    pub fn edge(&self, ix: EdgeIndex) -> Option<EdgeRef<'_>> {
+        let (from, to) = self.inner.edge_endpoints(ix)?;
+        Some(EdgeRef {
+            index: ix,
+            from,
+            to,
+            edge: self.inner.edge_weight(ix)?,
+        })
     }
 
     /// Adds a node; its id must be new.
@@ -268,7 +332,19 @@ impl Graph {
     }
 
     /// Removes a node and its edges, returning it.
+    ///
+    /// Derived edges that rested on its edges stay until the derivations are
+    /// recomputed ([`crate::reason::rederive`]).
     pub fn remove_node(&mut self, ix: NodeIndex) -> Option<Node> {
+        if !self.proofs.is_empty() {
+            let gone: Vec<EdgeIndex> = self
+                .edges_of(ix, Direction::Both)
+                .map(|e| e.index)
+                .collect();
+            for e in gone {
+                self.proofs.remove(&e);
+            }
+        }
         let node = self.inner.remove_node(ix)?;
         self.index.remove(&node.id);
         Some(node)

@@ -16,9 +16,9 @@ mod schema;
 mod value;
 
 pub use graph::{
-    Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, Node, Provenance, Source,
+    Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, Node, Proof, Provenance, Source,
 };
-pub use schema::{ImpactFlow, KindDef, KindId, RelId, RelationDef, Schema, SchemaError};
+pub use schema::{ImpactFlow, KindDef, KindId, RelId, RelationDef, RuleDef, Schema, SchemaError};
 pub use value::Value;
 
 /// Properties of a node or an edge, ordered by name so output is stable.
