@@ -13,6 +13,7 @@
 //! - [`export`]: diagrams (DOT, Mermaid, rendered images) of a graph or an answer;
 //! - [`output`]: turning data into tables, JSON and error reports;
 //! - [`write`]: writing a graph as TOML, JSON, JSON Lines or a CSV folder;
+//! - [`atomic`]: replacing a file whole, the one way every file is written;
 //! - [`cli`]: the command line, one module per subcommand.
 //!
 //! ```
@@ -30,6 +31,7 @@
 #![forbid(unsafe_code)]
 
 pub mod analysis;
+pub mod atomic;
 pub mod cli;
 pub mod export;
 pub mod generate;

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::{CliError, Output};
+use super::{CliError, Output, Printing};
 use crate::load::{self, LoadError, Location, SourceFile};
 use crate::model::Graph;
-use crate::output::{self, Format, Style};
+use crate::output::{self, Format, ReportFormat};
 
 /// Check graph files and report every problem.
 ///
@@ -51,14 +51,18 @@ struct Problem {
     help: Option<String>,
 }
 
+/// The formats `check` prints its report in, its default first.
+pub const FORMATS: &[Format] = Format::REPORT;
+
 /// Runs `check`.
 pub fn run(
     args: &Args,
     global_files: &[PathBuf],
-    format: Format,
-    style: Style,
+    printing: &Printing,
     stderr_color: bool,
 ) -> Result<Output, CliError> {
+    let format = printing.report()?;
+    let style = printing.style;
     let paths: &[PathBuf] = if args.files.is_empty() {
         global_files
     } else {
@@ -69,7 +73,10 @@ pub fn run(
         (vec![file.name.clone()], load::load_sources(vec![file]))
     } else {
         let names = paths.iter().map(|p| display(p)).collect();
-        (names, load::load_paths_with(paths, &super::progress_bar()))
+        (
+            names,
+            load::load_paths_with(paths, &super::run::progress_bar()),
+        )
     };
     let (graph, problems): (Option<Graph>, Vec<LoadError>) = match result {
         Ok(g) => (Some(g), Vec::new()),
@@ -109,21 +116,8 @@ pub fn run(
     };
     let mut stdout = String::new();
     match format {
-        Format::Jsonl
-        | Format::Csv
-        | Format::Dot
-        | Format::Mermaid
-        | Format::Svg
-        | Format::Png
-        | Format::Pdf => {
-            return Err(CliError::Format {
-                command: "check",
-                format,
-                supported: &[Format::Table, Format::Json],
-            });
-        }
-        Format::Json => stdout = output::json(&report),
-        Format::Table => {
+        ReportFormat::Json => stdout = output::json(&report),
+        ReportFormat::Table => {
             for p in &problems {
                 out.stderr.push_str(&output::diagnostic(p, stderr_color));
             }

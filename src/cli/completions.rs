@@ -18,6 +18,7 @@ use clap_complete::{ArgValueCandidates, ArgValueCompleter, CompletionCandidate, 
 
 use super::{Cli, CliError, Output};
 use crate::model::Graph;
+use crate::output::Format;
 
 /// The variable that switches seccoop into answering a dynamic completion
 /// script; clap_complete's usual name, so its documentation applies.
@@ -64,6 +65,9 @@ pub struct Args {
     #[arg(long)]
     pub dynamic: bool,
 }
+
+/// `completions` prints a script, as plain text (`table`).
+pub const FORMATS: &[Format] = &[Format::Table];
 
 /// Runs `completions`.
 pub fn run(args: &Args) -> Result<Output, CliError> {

@@ -3,8 +3,8 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::{CliError, Output};
-use crate::output::{self, Format};
+use super::{CliError, Output, Printing};
+use crate::output::{self, Format, ReportFormat};
 use crate::write::{self, GraphFormat};
 
 /// Convert a graph between formats, or export it for other tools.
@@ -51,11 +51,14 @@ pub struct Args {
     pub base: Option<crate::write::rdf::Base>,
 }
 
+/// The formats `convert` prints its summary in, its default first.
+pub const FORMATS: &[Format] = Format::REPORT;
+
 /// Runs `convert`; `graph_files` are the paths given with -g.
 pub fn run(
     args: &Args,
     graph_files: &[PathBuf],
-    format: Format,
+    printing: &Printing,
     progress: &dyn crate::load::Progress,
 ) -> Result<Output, CliError> {
     let (inputs, dest): (Vec<PathBuf>, &PathBuf) = match args.paths.as_slice() {
@@ -71,9 +74,7 @@ pub fn run(
         }
     };
     // A usage error stops the command before it reads or writes anything.
-    if !matches!(format, Format::Json | Format::Table) {
-        return Err(unsupported(format));
-    }
+    let format = printing.report()?;
     let rdf = match to {
         GraphFormat::Turtle => Some(write::rdf::RdfSyntax::Turtle),
         GraphFormat::NTriples => Some(write::rdf::RdfSyntax::NTriples),
@@ -103,14 +104,14 @@ pub fn run(
             .join(", ")
     };
     let text = match format {
-        Format::Json => output::json(&serde_json::json!({
+        ReportFormat::Json => output::json(&serde_json::json!({
             "input": input,
             "output": dest.display().to_string(),
             "format": to.name(),
             "nodes": graph.node_count(),
             "edges": graph.edge_count(),
         })),
-        Format::Table => {
+        ReportFormat::Table => {
             let mut s = String::new();
             let _ = writeln!(
                 s,
@@ -122,19 +123,10 @@ pub fn run(
             );
             s
         }
-        _ => return Err(unsupported(format)),
     };
     // A big graph is left for the OS to free, as after any command.
     if graph.node_count() > 100_000 {
         std::mem::forget(graph);
     }
     Ok(Output::answer(text))
-}
-
-fn unsupported(format: Format) -> CliError {
-    CliError::Format {
-        command: "convert",
-        format,
-        supported: &[Format::Table, Format::Json],
-    }
 }

@@ -7,8 +7,10 @@ use crate::load::LoadErrors;
 use crate::model::Graph;
 use crate::output::Format;
 
-/// What stops a command. Every variant exits with code 1 but
-/// [`CliError::Format`], a usage error (2).
+/// What stops a command. A usage error exits with code 2 (a `--format` the
+/// command does not offer, `convert`'s output it cannot name, `--base`
+/// without RDF, `convert`'s input given twice); every other error is a
+/// runtime error and exits with 1. [`CliError::exit_code`] is the one list.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// The graph files have problems.
@@ -35,11 +37,11 @@ pub enum CliError {
     /// The command does not print in the chosen `--format`.
     #[error("`{command}` does not print --format {}", format.name())]
     Format {
-        /// The subcommand.
+        /// The subcommand, as typed (`list`).
         command: &'static str,
-        /// The format asked for.
+        /// The format chosen with `--format` or by `--output`'s extension.
         format: Format,
-        /// The formats it offers.
+        /// Every format the subcommand offers, listed in the help.
         supported: &'static [Format],
     },
     /// Graphviz could not render the diagram.
@@ -48,34 +50,67 @@ pub enum CliError {
     /// A binary answer was about to go to a terminal.
     #[error("refusing to write {} to a terminal", format.name())]
     BinaryToTerminal {
-        /// The binary format.
+        /// The format chosen: png or pdf.
         format: Format,
     },
     /// The answer could not be written.
     #[error("cannot write `{}`: {}", path.display(), crate::load::io_reason(source))]
     Write {
-        /// Where it was going.
+        /// The file of `--output` (or of `man --dir`), or `<stdout>`.
         path: std::path::PathBuf,
-        /// Why it failed.
+        /// The operating system's reason.
         #[source]
         source: std::io::Error,
     },
     /// `convert` cannot tell the output format from the output's name.
     #[error("cannot tell the format to write from `{}`", path.display())]
     OutputFormat {
-        /// The output path.
+        /// OUT, whose extension names no graph format.
         path: std::path::PathBuf,
     },
     /// `convert` was given its input both as IN and with -g.
     #[error("`convert` was given the graph to read twice: as IN and with -g")]
     ConvertInput,
+    /// `query --file` could not be read.
+    #[error("cannot read `{}`: {}", path.display(), crate::load::io_reason(source))]
+    QueryFile {
+        /// The file named by `--file`.
+        path: std::path::PathBuf,
+        /// Why it could not be read.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The query could not be read from stdin.
+    #[error("cannot read the query from stdin: {source}")]
+    QueryStdin {
+        /// Why it could not be read.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The query is blank.
+    #[error("the query is empty")]
+    EmptyQuery,
+    /// The query does not parse, means nothing, or failed while it ran:
+    /// shown with the query's text and a caret under the spot.
+    #[error("{0}")]
+    Query(Box<crate::query::Report>),
+    /// A query's answer asked for as a diagram holds no node or relationship.
+    #[error("the answer has no nodes or relationships to draw")]
+    NothingToDraw {
+        /// The query's warnings, shown before the error as they would be
+        /// before an answer.
+        warnings: String,
+    },
+    /// The query shell could not start (no terminal to edit lines on).
+    #[error("cannot start the shell: {0}")]
+    Shell(#[source] rustyline::error::ReadlineError),
     /// `convert` could not write the graph.
     #[error("{0}")]
     Convert(crate::write::WriteError),
     /// `convert --base` with a format that has no IRIs.
     #[error("--base applies to RDF output, not to {format}")]
     BaseWithoutRdf {
-        /// The format asked for.
+        /// The name of the format OUT is written in (`json`).
         format: &'static str,
     },
     /// The schema's rules could not be materialised.
@@ -184,6 +219,17 @@ impl CliError {
                  leave out --base"
                     .into(),
             ),
+            CliError::QueryFile { .. } => {
+                Some("check the path; `-f FILE` takes a file holding one query".into())
+            }
+            CliError::EmptyQuery => {
+                Some("pass one, e.g. `seccoop query 'MATCH (n:threat) RETURN n.id'`".into())
+            }
+            CliError::NothingToDraw { .. } => Some(
+                "return nodes, relationships or paths (`RETURN n`, `RETURN p`), or use --format table"
+                    .into(),
+            ),
+            CliError::QueryStdin { .. } | CliError::Query(_) | CliError::Shell(_) => None,
             CliError::Format { supported, .. } => Some(format!(
                 "use one of: {}",
                 supported
@@ -195,14 +241,30 @@ impl CliError {
         }
     }
 
-    /// The process exit code for the error.
+    /// The process exit code for the error: 2 for a usage error, 1 for a
+    /// runtime error.
     pub fn exit_code(&self) -> u8 {
         match self {
             CliError::Format { .. }
             | CliError::OutputFormat { .. }
             | CliError::BaseWithoutRdf { .. }
             | CliError::ConvertInput => 2,
-            _ => 1,
+            CliError::Load(_)
+            | CliError::Node { .. }
+            | CliError::UnknownKind { .. }
+            | CliError::UnknownRelation { .. }
+            | CliError::Render(_)
+            | CliError::BinaryToTerminal { .. }
+            | CliError::Write { .. }
+            | CliError::Convert(_)
+            | CliError::QueryFile { .. }
+            | CliError::QueryStdin { .. }
+            | CliError::EmptyQuery
+            | CliError::Query(_)
+            | CliError::NothingToDraw { .. }
+            | CliError::Reason(_)
+            | CliError::NoSuchEdge { .. }
+            | CliError::Shell(_) => 1,
         }
     }
 
@@ -217,16 +279,21 @@ impl CliError {
                 let _ = writeln!(out, "error: {errors}; nothing was run");
                 out
             }
-            // Node names and paths come from the user or the graph: shown safe.
-            _ => {
-                let text =
-                    |t: &str| crate::output::shorten(&crate::output::safe(t), 1000).into_owned();
-                let mut out = format!("error: {}\n", text(&self.to_string()));
-                if let Some(help) = self.help() {
-                    let _ = writeln!(out, "  help: {}", text(&help));
-                }
-                out
-            }
+            CliError::Query(report) => crate::output::diagnostic(report.as_ref(), color),
+            // The warnings are diagnostics already; the error follows them.
+            CliError::NothingToDraw { warnings } => warnings.clone() + &self.plain(),
+            _ => self.plain(),
         }
+    }
+
+    /// `error: MESSAGE` and `  help: HELP` lines. Node names and paths
+    /// come from the user or the graph: shown safe.
+    fn plain(&self) -> String {
+        let text = |t: &str| crate::output::shorten(&crate::output::safe(t), 1000).into_owned();
+        let mut out = format!("error: {}\n", text(&self.to_string()));
+        if let Some(help) = self.help() {
+            let _ = writeln!(out, "  help: {}", text(&help));
+        }
+        out
     }
 }

@@ -3,7 +3,7 @@
 
 use super::{CliError, Context, Output};
 use crate::export::{Diagram, ViewFilter};
-use crate::output::Format;
+use crate::output::{Format, Shape};
 
 /// Draw the graph, a filtered view of it, or a node's neighbourhood.
 ///
@@ -34,6 +34,10 @@ pub struct Args {
     pub title: Option<String>,
 }
 
+/// The formats `export` prints, its default first: it draws, where other
+/// commands print a table by default.
+pub const FORMATS: &[Format] = Format::DIAGRAMS;
+
 /// Runs `export`.
 pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let filter = ViewFilter {
@@ -58,14 +62,8 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     if let Some(title) = &args.title {
         diagram = diagram.with_title(title.clone());
     }
-    // Unlike answers, which print a table by default, export draws.
-    let format = if ctx.printing.format_chosen {
-        ctx.format
-    } else {
-        Format::Dot
-    };
-    match ctx.diagram_in(&diagram, format) {
-        Some(bytes) => Ok(Output::answer(bytes?)),
-        None => Err(ctx.unsupported("export", super::DIAGRAM_FORMATS)),
+    match ctx.format.shape() {
+        Shape::Diagram(format) => ctx.draw(&diagram, format),
+        Shape::Records(_) => Err(ctx.unsupported()),
     }
 }

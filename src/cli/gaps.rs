@@ -40,15 +40,13 @@ struct SpofJson {
     leaves_unaddressed: Vec<NodeRef>,
 }
 
+/// The formats `gaps` prints, its default first.
+pub const FORMATS: &[Format] = Format::REPORT;
+
 /// Runs `gaps`.
 pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let cov = coverage(&ctx.graph, &HashSet::new());
-    ctx.table_or_json(
-        "gaps",
-        &[Format::Table, Format::Json],
-        || output::json(&gaps_json(&cov, ctx)),
-        || render(&cov, ctx),
-    )
+    ctx.table_or_json(|| output::json(&gaps_json(&cov, ctx)), || render(&cov, ctx))
 }
 
 /// The JSON form of a coverage.

@@ -3,9 +3,9 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use super::{CliError, Output};
+use super::{CliError, Output, Printing};
 use crate::generate::{self, MIN_NODES};
-use crate::output::{self, Format};
+use crate::output::{self, Format, ReportFormat};
 
 /// Write a synthetic graph with the curated graph's shape, as a CSV folder.
 ///
@@ -28,20 +28,21 @@ pub struct Args {
     pub dir: PathBuf,
 }
 
+/// The formats `generate` prints its summary in, its default first.
+pub const FORMATS: &[Format] = Format::REPORT;
+
 /// Runs `generate`.
-pub fn run(args: &Args, format: Format) -> Result<Output, CliError> {
+pub fn run(args: &Args, printing: &Printing) -> Result<Output, CliError> {
     // A usage error stops the command before it writes anything.
-    if !matches!(format, Format::Json | Format::Table) {
-        return Err(unsupported(format));
-    }
+    let format = printing.report()?;
     let summary =
         generate::generate(&args.dir, args.nodes, args.seed).map_err(|source| CliError::Write {
             path: args.dir.clone(),
             source,
         })?;
     let text = match format {
-        Format::Json => output::json(&summary),
-        Format::Table => {
+        ReportFormat::Json => output::json(&summary),
+        ReportFormat::Table => {
             let mut s = String::new();
             let _ = writeln!(
                 s,
@@ -52,15 +53,6 @@ pub fn run(args: &Args, format: Format) -> Result<Output, CliError> {
             );
             s
         }
-        _ => return Err(unsupported(format)),
     };
     Ok(Output::answer(text))
-}
-
-fn unsupported(format: Format) -> CliError {
-    CliError::Format {
-        command: "generate",
-        format,
-        supported: &[Format::Table, Format::Json],
-    }
 }

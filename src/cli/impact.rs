@@ -10,7 +10,7 @@ use super::{CliError, Context, EdgeJson, NodeRef, Output};
 use crate::analysis::impact as trace;
 use crate::analysis::impact::{Impact, MAX_DEPTH};
 use crate::export::Diagram;
-use crate::output;
+use crate::output::{self, Format, Shape};
 
 /// Trace the impact of a node: what it hinders, and what that weakens in turn.
 ///
@@ -35,6 +35,9 @@ pub struct Args {
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=MAX_DEPTH as i64))]
     pub depth: u32,
 }
+
+/// The formats `impact` prints, its default first.
+pub const FORMATS: &[Format] = Format::REPORT_OR_DIAGRAM;
 
 #[derive(Serialize)]
 struct Report {
@@ -66,7 +69,7 @@ struct Mitigator {
 pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let root = ctx.node(&args.node)?;
     let found = trace::impact(&ctx.graph, root, args.depth as usize);
-    if ctx.format.is_diagram() {
+    if let Shape::Diagram(format) = ctx.format.shape() {
         // The root, what it reaches, every shortest chain, and what mitigates it.
         let diagram = Diagram::new(
             &ctx.graph,
@@ -80,14 +83,9 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
                 .chain(found.mitigated_by.iter().map(|m| m.edge)),
         )
         .with_root(root);
-        return ctx.draw(&diagram, "impact");
+        return ctx.draw(&diagram, format);
     }
-    ctx.table_or_json(
-        "impact",
-        super::GRAPH_ANSWER_FORMATS,
-        || output::json(&report(&found, ctx)),
-        || tree(&found, ctx),
-    )
+    ctx.table_or_json(|| output::json(&report(&found, ctx)), || tree(&found, ctx))
 }
 
 fn report(found: &Impact, ctx: &Context) -> Report {

@@ -1,7 +1,7 @@
 //! `seccoop list [KIND]`: the nodes of the graph.
 
 use super::{CliError, Context, NodeRef, Output};
-use crate::output::{self, Format};
+use crate::output::{Format, Records};
 
 /// List nodes, optionally of one kind.
 ///
@@ -14,11 +14,12 @@ pub struct Args {
     pub kind: Option<String>,
 }
 
-/// The formats `list` prints.
-const FORMATS: &[Format] = &[Format::Table, Format::Json, Format::Jsonl, Format::Csv];
+/// The formats `list` prints, its default first.
+pub const FORMATS: &[Format] = Format::RECORDS;
 
 /// Runs `list`.
 pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
+    let format = ctx.printing.records()?;
     let kind = args.kind.as_deref().map(|k| ctx.kind(k)).transpose()?;
     let mut nodes: Vec<_> = ctx
         .graph
@@ -27,17 +28,8 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         .collect();
     nodes.sort_by_cached_key(|(_, n)| (n.kind, n.name.to_lowercase(), n.id.clone()));
     let refs: Vec<NodeRef> = nodes.iter().map(|(ix, _)| ctx.node_ref(*ix)).collect();
-    let rows = || {
-        refs.iter()
-            .map(|r| vec![r.id.clone(), r.kind.clone(), r.name.clone()])
-    };
-    Ok(Output::answer(match ctx.format {
-        Format::Json => output::json(&refs),
-        Format::Jsonl => output::jsonl(&refs),
-        Format::Csv => output::csv(&["id", "kind", "name"], rows()),
-        Format::Table => output::table(&["ID", "KIND", "NAME"], rows(), ctx.style),
-        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf => {
-            return Err(ctx.unsupported("list", FORMATS));
-        }
-    }))
+    let records = Records::new(&refs, &["id", "kind", "name"], |r: &NodeRef| {
+        vec![r.id.clone(), r.kind.clone(), r.name.clone()]
+    });
+    Ok(Output::answer(records.render(format, ctx.style)))
 }

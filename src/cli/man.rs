@@ -13,6 +13,7 @@ use clap_mangen::Man;
 use roff::{Roff, roman};
 
 use super::{Cli, CliError, EXIT_CODES, Output};
+use crate::output::Format;
 
 /// Write the manual page seccoop.1 (roff); with --dir, one page per command too.
 ///
@@ -30,6 +31,9 @@ pub struct Args {
     pub dir: Option<PathBuf>,
 }
 
+/// `man` prints a page, as plain text (`table`).
+pub const FORMATS: &[Format] = &[Format::Table];
+
 /// Runs `man`.
 pub fn run(args: &Args) -> Result<Output, CliError> {
     let pages = pages()?;
@@ -44,7 +48,7 @@ pub fn run(args: &Args) -> Result<Output, CliError> {
     let mut written = String::new();
     for (name, page) in &pages {
         let path = dir.join(name);
-        crate::output::write_atomic(&path, page).map_err(|source| CliError::Write {
+        crate::atomic::write_file(&path, page).map_err(|source| CliError::Write {
             path: path.clone(),
             source,
         })?;

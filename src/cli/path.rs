@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::{CliError, Context, EdgeJson, Output};
 use crate::analysis::paths::{self, DEFAULT_MAX_HOPS, MAX_HOPS, MAX_PATHS, PathQuery};
 use crate::export::Diagram;
-use crate::output;
+use crate::output::{self, Format, Shape};
 
 /// Find how two nodes are connected.
 ///
@@ -38,6 +38,9 @@ pub struct Args {
     pub rels: Vec<String>,
 }
 
+/// The formats `path` prints, its default first.
+pub const FORMATS: &[Format] = Format::REPORT_OR_DIAGRAM;
+
 #[derive(Serialize)]
 struct Report {
     paths: Vec<PathJson>,
@@ -64,14 +67,14 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         max_hops: args.max_hops,
     };
     let found = paths::connections(&ctx.graph, from, to, &query);
-    if ctx.format.is_diagram() {
+    if let Shape::Diagram(format) = ctx.format.shape() {
         let diagram = Diagram::new(
             &ctx.graph,
             std::iter::once(from).chain(found.paths.iter().flat_map(|p| p.nodes.iter().copied())),
             found.paths.iter().flat_map(|p| p.edges.iter().copied()),
         )
         .with_root(from);
-        let mut out = ctx.draw(&diagram, "path")?;
+        let mut out = ctx.draw(&diagram, format)?;
         if found.paths.is_empty() {
             out.stderr = format!(
                 "no connection between `{}` and `{}`\n",
@@ -92,12 +95,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             .collect(),
         truncated: found.truncated,
     };
-    let mut out = ctx.table_or_json(
-        "path",
-        super::GRAPH_ANSWER_FORMATS,
-        || output::json(&report),
-        || render(&report, ctx),
-    )?;
+    let mut out = ctx.table_or_json(|| output::json(&report), || render(&report, ctx))?;
     let (a, b) = (ctx.node_ref(from).id, ctx.node_ref(to).id);
     let (a, b) = (output::safe(&a), output::safe(&b));
     if report.paths.is_empty() {

@@ -9,12 +9,12 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use super::{CliError, Context, Output};
 use crate::export::Diagram;
-use crate::output::{self, Format};
+use crate::output::{self, Format, RecordFormat, Records, Shape};
 use crate::query::{self, Options, Params, QueryGraph, QueryResult, SeccoopGraph, Value};
 
-/// What `seccoop query --help` adds after the options. (The subcommand's
-/// one-line doc in `cli/mod.rs` replaces this struct's doc comment as its
-/// help, so the long help is given here.)
+/// The long help `seccoop query --help` shows after the options: the
+/// Cypher subset, the shell and examples. (`-h` shows only the short help,
+/// the doc comment of [`Args`], as for every subcommand.)
 const LONG_HELP: &str = "\
 A read-only subset of openCypher: MATCH (with variable-length and optional
 patterns), WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, aggregation,
@@ -71,18 +71,8 @@ fn parse_param(text: &str) -> Result<(String, Value), String> {
     Ok((name.to_string(), value))
 }
 
-/// The formats `query` prints in.
-const FORMATS: &[Format] = &[
-    Format::Table,
-    Format::Json,
-    Format::Jsonl,
-    Format::Csv,
-    Format::Dot,
-    Format::Mermaid,
-    Format::Svg,
-    Format::Png,
-    Format::Pdf,
-];
+/// The formats `query` prints in, its default first: every one.
+pub const FORMATS: &[Format] = Format::RECORDS_OR_DIAGRAM;
 
 /// Runs `query`.
 pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
@@ -95,12 +85,11 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         (Some(q), _) => ("<query>".to_string(), q.clone()),
         (None, Some(path)) => match std::fs::read_to_string(path) {
             Ok(text) => (path.display().to_string(), text),
-            Err(e) => {
-                return Ok(failure(format!(
-                    "error: cannot read `{}`: {}\n  help: check the path; `-f FILE` takes a file holding one query\n",
-                    path.display(),
-                    e.to_string().to_lowercase()
-                )));
+            Err(source) => {
+                return Err(CliError::QueryFile {
+                    path: path.clone(),
+                    source,
+                });
             }
         },
         (None, None) if std::io::stdin().is_terminal() => {
@@ -108,29 +97,16 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         }
         (None, None) => {
             let mut text = String::new();
-            if let Err(e) = std::io::stdin().read_to_string(&mut text) {
-                return Ok(failure(format!(
-                    "error: cannot read the query from stdin: {e}\n"
-                )));
+            if let Err(source) = std::io::stdin().read_to_string(&mut text) {
+                return Err(CliError::QueryStdin { source });
             }
             ("<stdin>".to_string(), text)
         }
     };
     if text.trim().is_empty() {
-        return Ok(failure(
-            "error: the query is empty\n  help: pass one, e.g. `seccoop query 'MATCH (n:threat) RETURN n.id'`\n"
-                .into(),
-        ));
+        return Err(CliError::EmptyQuery);
     }
     answer(ctx, &name, &text, &params, &options)
-}
-
-fn failure(stderr: String) -> Output {
-    Output {
-        stderr,
-        failed: true,
-        ..Output::default()
-    }
 }
 
 /// Runs one query and renders its answer in the chosen format.
@@ -143,28 +119,42 @@ fn answer(
 ) -> Result<Output, CliError> {
     let graph = SeccoopGraph::new(&ctx.graph);
     let color = ctx.printing.style.color;
-    let result = match query::run(text, &graph, params, options) {
-        Ok(r) => r,
-        Err(e) => {
-            let report = e.report(name, text);
-            return Ok(failure(output::diagnostic(&report, color)));
+    let result = query::run(text, &graph, params, options)
+        .map_err(|e| CliError::Query(Box::new(e.report(name, text))))?;
+    let mut stderr = notes(&result, name, text, options, color);
+    let format = match ctx.format.shape() {
+        Shape::Records(format) => format,
+        Shape::Diagram(format) => {
+            let (nodes, edges) = elements(&result);
+            if nodes.is_empty() {
+                return Err(CliError::NothingToDraw { warnings: stderr });
+            }
+            let diagram = Diagram::new(&ctx.graph, nodes, edges);
+            let mut out = ctx.draw(&diagram, format)?;
+            out.stderr = stderr;
+            return Ok(out);
         }
     };
-    let mut stderr = notes(&result, name, text, options, color);
-    if ctx.format.is_diagram() {
-        let (nodes, edges) = elements(&result);
-        if nodes.is_empty() {
-            return Ok(failure(format!(
-                "{stderr}error: the answer has no nodes or relationships to draw\n  help: return nodes, relationships or paths (`RETURN n`, `RETURN p`), or use --format table\n"
-            )));
-        }
-        let diagram = Diagram::new(&ctx.graph, nodes, edges);
-        let mut out = ctx.draw(&diagram, "query")?;
-        out.stderr = stderr;
-        return Ok(out);
-    }
-    let stdout = render(&graph, &result, ctx)?;
-    if result.rows.is_empty() && ctx.format == Format::Table {
+    let rows: Vec<QueryRow<'_>> = result
+        .rows
+        .iter()
+        .map(|values| QueryRow {
+            graph: &graph,
+            columns: &result.columns,
+            values,
+        })
+        .collect();
+    let columns: Vec<&str> = result.columns.iter().map(String::as_str).collect();
+    let records = Records::new(&rows, &columns, |row: &QueryRow<'_>| {
+        row.values
+            .iter()
+            .map(|v| query::cell_text(row.graph, v))
+            .collect()
+    })
+    .headers_as_written()
+    .blank_when_empty();
+    let stdout = records.render(format, ctx.style);
+    if result.rows.is_empty() && format == RecordFormat::Table {
         stderr.push_str("the query returned no rows\n");
     }
     Ok(Output {
@@ -220,48 +210,22 @@ fn elements(
     (nodes, edges)
 }
 
-/// A row as a JSON object whose keys are the columns, in column order.
-struct JsonRow<'a> {
+/// A row of the answer; in JSON an object whose keys are the columns, in
+/// column order.
+struct QueryRow<'a> {
+    graph: &'a dyn QueryGraph,
     columns: &'a [String],
-    values: Vec<serde_json::Value>,
+    values: &'a [Value],
 }
 
-impl Serialize for JsonRow<'_> {
+impl Serialize for QueryRow<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut map = serializer.serialize_map(Some(self.columns.len()))?;
-        for (c, v) in self.columns.iter().zip(&self.values) {
-            map.serialize_entry(c, v)?;
+        for (c, v) in self.columns.iter().zip(self.values) {
+            map.serialize_entry(c, &query::to_json(self.graph, v))?;
         }
         map.end()
     }
-}
-
-fn render(graph: &dyn QueryGraph, result: &QueryResult, ctx: &Context) -> Result<String, CliError> {
-    let cells = || {
-        result
-            .rows
-            .iter()
-            .map(|row| row.iter().map(|v| query::cell_text(graph, v)).collect())
-    };
-    let json_rows = || -> Vec<JsonRow<'_>> {
-        result
-            .rows
-            .iter()
-            .map(|row| JsonRow {
-                columns: &result.columns,
-                values: row.iter().map(|v| query::to_json(graph, v)).collect(),
-            })
-            .collect()
-    };
-    let headers: Vec<&str> = result.columns.iter().map(String::as_str).collect();
-    Ok(match ctx.format {
-        Format::Table if result.rows.is_empty() => String::new(),
-        Format::Table => output::table(&headers, cells(), ctx.style),
-        Format::Json => output::json(&json_rows()),
-        Format::Jsonl => output::jsonl(&json_rows()),
-        Format::Csv => output::csv(&headers, cells()),
-        _ => return Err(ctx.unsupported("query", FORMATS)),
-    })
 }
 
 // ---- the interactive shell ----
@@ -389,7 +353,7 @@ fn shell(ctx: &Context, params: &Params, options: &Options) -> Result<Output, Cl
     let mut editor: rustyline::Editor<ShellHelper, rustyline::history::DefaultHistory> =
         match rustyline::Editor::with_config(config) {
             Ok(e) => e,
-            Err(e) => return Ok(failure(format!("error: cannot start the shell: {e}\n"))),
+            Err(e) => return Err(CliError::Shell(e)),
         };
     editor.set_helper(Some(helper));
     let history = history_path();
@@ -435,13 +399,16 @@ fn shell(ctx: &Context, params: &Params, options: &Options) -> Result<Output, Cl
             _ => {}
         }
         let text = input.trim_end_matches(';');
-        let out = match answer(ctx, "<query>", text, params, options) {
-            Ok(out) => out,
-            Err(e) => failure(e.render(ctx.printing.style.color)),
-        };
-        let _ = stdout.write_all(&out.stdout);
-        let _ = stdout.flush();
-        let _ = stderr.write_all(out.stderr.as_bytes());
+        match answer(ctx, "<query>", text, params, options) {
+            Ok(out) => {
+                let _ = stdout.write_all(&out.stdout);
+                let _ = stdout.flush();
+                let _ = stderr.write_all(out.stderr.as_bytes());
+            }
+            Err(e) => {
+                let _ = stderr.write_all(e.render(ctx.printing.style.color).as_bytes());
+            }
+        }
     }
     if let Some(path) = &history {
         if let Some(dir) = path.parent() {

@@ -6,7 +6,7 @@ use super::{CliError, Context, NodeRef, Output};
 use crate::analysis::{NeighborFilter, related};
 use crate::export::Diagram;
 use crate::model::{Basis, Direction};
-use crate::output::{self, Format};
+use crate::output::{self, Format, Records, Shape};
 
 /// List a node's direct neighbours.
 ///
@@ -38,10 +38,14 @@ pub enum DirArg {
     In,
     /// Edges that start at NODE.
     Out,
-    /// Both.
+    /// Edges in either direction.
     Both,
 }
 
+/// The formats `related` prints, its default first.
+pub const FORMATS: &[Format] = Format::RECORDS_OR_DIAGRAM;
+
+/// One edge of NODE, seen from NODE.
 #[derive(Serialize)]
 struct Row {
     #[serde(flatten)]
@@ -73,15 +77,18 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     };
     let graph = &ctx.graph;
     let found = related(graph, node, &filter);
-    if ctx.format.is_diagram() {
-        let diagram = Diagram::new(
-            graph,
-            std::iter::once(node).chain(found.iter().map(|n| n.node)),
-            found.iter().map(|n| n.edge),
-        )
-        .with_root(node);
-        return ctx.draw(&diagram, "related");
-    }
+    let format = match ctx.format.shape() {
+        Shape::Records(format) => format,
+        Shape::Diagram(format) => {
+            let diagram = Diagram::new(
+                graph,
+                std::iter::once(node).chain(found.iter().map(|n| n.node)),
+                found.iter().map(|n| n.edge),
+            )
+            .with_root(node);
+            return ctx.draw(&diagram, format);
+        }
+    };
     let rows: Vec<Row> = found
         .into_iter()
         .map(|n| Row {
@@ -94,32 +101,20 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
                 .map_or(Basis::Stated, |e| e.basis),
         })
         .collect();
-    let cells = || {
-        rows.iter().map(|r| {
-            let dir = if r.dir == Direction::Out { "out" } else { "in" };
-            vec![
-                r.rel.clone(),
-                dir.into(),
-                r.node.id.clone(),
-                r.node.kind.clone(),
-                r.node.name.clone(),
-                r.basis.as_str().into(),
-            ]
-        })
-    };
-    let mut out = Output::answer(match ctx.format {
-        Format::Json => output::json(&rows),
-        Format::Jsonl => output::jsonl(&rows),
-        Format::Csv => output::csv(&["rel", "dir", "id", "kind", "name", "basis"], cells()),
-        Format::Table if rows.is_empty() => String::new(),
-        Format::Table => output::table(
-            &["REL", "DIR", "ID", "KIND", "NAME", "BASIS"],
-            cells(),
-            ctx.style,
-        ),
-        // Drawn above.
-        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf => String::new(),
-    });
+    let columns = &["rel", "dir", "id", "kind", "name", "basis"];
+    let records = Records::new(&rows, columns, |r: &Row| {
+        let dir = if r.dir == Direction::Out { "out" } else { "in" };
+        vec![
+            r.rel.clone(),
+            dir.into(),
+            r.node.id.clone(),
+            r.node.kind.clone(),
+            r.node.name.clone(),
+            r.basis.as_str().into(),
+        ]
+    })
+    .blank_when_empty();
+    let mut out = Output::answer(records.render(format, ctx.style));
     if rows.is_empty() {
         let id = graph.node(node).map_or("", |n| n.id.as_str());
         out.stderr = format!("`{}` has no neighbours that match\n", output::safe(id));

@@ -2,6 +2,7 @@
 //! validators.
 
 use super::{CliError, Output};
+use crate::output::Format;
 
 const LONG_HELP: &str = "\
 The schema is also in the repository as graph/graph.schema.json. Editors use
@@ -25,6 +26,9 @@ Example:
     after_long_help = LONG_HELP
 )]
 pub struct Args {}
+
+/// `schema` prints JSON only.
+pub const FORMATS: &[Format] = &[Format::Json];
 
 /// Runs `schema`.
 pub fn run(_: &Args) -> Result<Output, CliError> {

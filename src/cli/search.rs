@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::{CliError, Context, NodeRef, Output};
 use crate::analysis::{MatchField, search};
-use crate::output::{self, Format};
+use crate::output::{self, Format, Records};
 
 /// Find nodes by id, name, alias or description.
 ///
@@ -17,6 +17,10 @@ pub struct Args {
     pub text: Vec<String>,
 }
 
+/// The formats `search` prints, its default first.
+pub const FORMATS: &[Format] = Format::RECORDS;
+
+/// A hit: the node, how well it matched, and the field that matched.
 #[derive(Serialize)]
 struct Row {
     #[serde(flatten)]
@@ -27,6 +31,7 @@ struct Row {
 
 /// Runs `search`.
 pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
+    let format = ctx.printing.records()?;
     let text = args.text.join(" ");
     let rows: Vec<Row> = search(&ctx.graph, &text)
         .into_iter()
@@ -36,29 +41,16 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             matched: h.field,
         })
         .collect();
-    let cells = || {
-        rows.iter().map(|r| {
-            vec![
-                r.node.id.clone(),
-                r.node.kind.clone(),
-                r.node.name.clone(),
-                r.matched.as_str().to_string(),
-            ]
-        })
-    };
-    let mut out = Output::answer(match ctx.format {
-        Format::Json => output::json(&rows),
-        Format::Jsonl => output::jsonl(&rows),
-        Format::Csv => output::csv(&["id", "kind", "name", "matched"], cells()),
-        Format::Table if rows.is_empty() => String::new(),
-        Format::Table => output::table(&["ID", "KIND", "NAME", "MATCHED"], cells(), ctx.style),
-        Format::Dot | Format::Mermaid | Format::Svg | Format::Png | Format::Pdf => {
-            return Err(ctx.unsupported(
-                "search",
-                &[Format::Table, Format::Json, Format::Jsonl, Format::Csv],
-            ));
-        }
-    });
+    let records = Records::new(&rows, &["id", "kind", "name", "matched"], |r: &Row| {
+        vec![
+            r.node.id.clone(),
+            r.node.kind.clone(),
+            r.node.name.clone(),
+            r.matched.as_str().to_string(),
+        ]
+    })
+    .blank_when_empty();
+    let mut out = Output::answer(records.render(format, ctx.style));
     if rows.is_empty() {
         out.stderr = format!("no node matches `{}`\n", output::safe(&text));
     }

@@ -8,7 +8,7 @@ use super::{CliError, Context, NodeRef, Output};
 use crate::analysis::{NeighborFilter, related};
 use crate::export::Diagram;
 use crate::model::{Basis, Direction, Properties, Provenance, RelId, Source};
-use crate::output::{self, Style, safe};
+use crate::output::{self, Format, Shape, Style, safe};
 
 /// Show a node: its properties, its edges in both directions, and where they come from.
 ///
@@ -22,6 +22,10 @@ pub struct Args {
     pub node: String,
 }
 
+/// The formats `show` prints, its default first.
+pub const FORMATS: &[Format] = Format::REPORT_OR_DIAGRAM;
+
+/// A node as `show` reports it: itself, its edges, their sources.
 #[derive(Serialize)]
 struct Shown<'g> {
     id: &'g str,
@@ -61,14 +65,14 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         ));
     };
     let neighbours = related(graph, ix, &NeighborFilter::default());
-    if ctx.format.is_diagram() {
+    if let Shape::Diagram(format) = ctx.format.shape() {
         let diagram = Diagram::new(
             graph,
             std::iter::once(ix).chain(neighbours.iter().map(|n| n.node)),
             neighbours.iter().map(|n| n.edge),
         )
         .with_root(ix);
-        return ctx.draw(&diagram, "show");
+        return ctx.draw(&diagram, format);
     }
     let edges: Vec<ShownEdge> = neighbours
         .into_iter()
@@ -105,12 +109,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             .filter_map(|id| graph.source(id))
             .collect(),
     };
-    ctx.table_or_json(
-        "show",
-        super::GRAPH_ANSWER_FORMATS,
-        || output::json(&shown),
-        || render(&shown, ctx, ctx.style),
-    )
+    ctx.table_or_json(|| output::json(&shown), || render(&shown, ctx, ctx.style))
 }
 
 fn render(shown: &Shown, ctx: &Context, style: Style) -> String {

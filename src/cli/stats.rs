@@ -50,6 +50,9 @@ struct RankRow {
     activities: usize,
 }
 
+/// The formats `stats` prints, its default first.
+pub const FORMATS: &[Format] = Format::REPORT;
+
 /// Runs `stats`.
 pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let graph = &ctx.graph;
@@ -89,12 +92,7 @@ pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
         threats: rank(s.threats),
         challenges: rank(s.challenges),
     };
-    ctx.table_or_json(
-        "stats",
-        &[Format::Table, Format::Json],
-        || output::json(&report),
-        || render(&report, ctx),
-    )
+    ctx.table_or_json(|| output::json(&report), || render(&report, ctx))
 }
 
 fn render(r: &Report, ctx: &Context) -> String {

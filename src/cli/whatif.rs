@@ -53,6 +53,9 @@ struct Weakened {
     remaining: Vec<NodeRef>,
 }
 
+/// The formats `whatif` prints, its default first.
+pub const FORMATS: &[Format] = Format::REPORT;
+
 /// Runs `whatif`.
 pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let removed: Vec<NodeIndex> = args
@@ -95,8 +98,6 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         gaps: gaps_json(&w.after, ctx),
     };
     ctx.table_or_json(
-        "whatif",
-        &[Format::Table, Format::Json],
         || output::json(&report),
         || {
             let mut out = render(&report, ctx);

@@ -23,7 +23,7 @@ pub mod node_link;
 pub mod rdf;
 pub mod toml;
 
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
@@ -240,33 +240,15 @@ fn check_finite(graph: &Graph, format: GraphFormat) -> Result<(), WriteError> {
     Ok(())
 }
 
-/// Writes a file through `body`, atomically.
+/// Writes a file through `body`, atomically (see [`crate::atomic`]).
 pub(crate) fn atomic(
     path: &Path,
     body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), WriteError> {
-    let io = |source| WriteError::Io {
+    crate::atomic::write_with(path, body).map_err(|source| WriteError::Io {
         path: path.to_path_buf(),
         source,
-    };
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(".seccoop-");
-    // A temporary file is private (0600); the graph is an ordinary file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    let tmp = builder.tempfile_in(dir).map_err(io)?;
-    let mut w = BufWriter::with_capacity(1 << 20, tmp);
-    body(&mut w).map_err(io)?;
-    let tmp = w.into_inner().map_err(|e| io(e.into_error()))?;
-    tmp.persist(path).map_err(|e| io(e.error))?;
-    Ok(())
+    })
 }
 
 /// Whether the schema is the default one, which need not be written.

@@ -11,14 +11,14 @@ use crate::harness::{Run, Scratch, command, fixtures, head_1, seccoop_in};
 /// One subcommand: a run that succeeds, one that fails at run time and one
 /// that is a usage error. Paths are relative to a scratch folder that holds
 /// `good.toml` (a small good graph) and `bad.toml` (a graph with a problem).
-struct Case {
-    name: &'static str,
-    success: &'static [&'static str],
+pub(crate) struct Case {
+    pub(crate) name: &'static str,
+    pub(crate) success: &'static [&'static str],
     runtime: &'static [&'static str],
     usage: &'static [&'static str],
 }
 
-const CASES: &[Case] = &[
+pub(crate) const CASES: &[Case] = &[
     Case {
         name: "list",
         success: &["list", "threats"],
@@ -125,7 +125,7 @@ const CASES: &[Case] = &[
 ];
 
 /// A scratch folder with `good.toml` and `bad.toml`.
-fn folder() -> Scratch {
+pub(crate) fn folder() -> Scratch {
     let scratch = Scratch::new();
     let fixture = |name: &str| {
         std::fs::read(fixtures().join(name)).unwrap_or_else(|e| panic!("read {name}: {e}"))
@@ -323,13 +323,16 @@ fn a_failed_run_leaves_an_existing_output_file_alone() {
         if case.runtime.contains(&"-o") {
             continue;
         }
+        // A name whose extension names no format, so each command prints
+        // its own default: `.txt` names a table, which `export` does not
+        // print, and that usage error would win before the run fails.
         let scratch = folder();
-        scratch.write("answer.txt", &before);
+        scratch.write("answer.out", &before);
         let mut args = case.runtime.to_vec();
-        args.extend(["-o", "answer.txt"]);
+        args.extend(["-o", "answer.out"]);
         scratch.run(&args).error();
-        let after = std::fs::read_to_string(scratch.path().join("answer.txt")).expect("read");
-        assert!(after == before, "{} changed answer.txt", case.name);
+        let after = std::fs::read_to_string(scratch.path().join("answer.out")).expect("read");
+        assert!(after == before, "{} changed answer.out", case.name);
         assert_eq!(
             temp_files(scratch.path()),
             Vec::<String>::new(),

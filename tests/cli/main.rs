@@ -21,6 +21,8 @@ mod errors;
 mod every_command;
 mod exit_codes;
 mod export;
+mod file_modes;
+mod formats;
 mod gaps;
 mod help;
 mod hostile;

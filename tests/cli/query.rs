@@ -302,6 +302,39 @@ fn paths_and_nodes_draw_as_diagrams() {
 }
 
 #[test]
+fn query_errors_are_reported_like_every_other_error() {
+    // Each is a runtime error (exit 1) in the `error:` / `help:` form.
+    seccoop(&["query", "  "]).exits(1).stdout_is("").stderr_is(
+        "error: the query is empty\n  \
+         help: pass one, e.g. `seccoop query 'MATCH (n:threat) RETURN n.id'`\n",
+    );
+    seccoop(&["query", "-f", "nowhere.cypher"])
+        .exits(1)
+        .stdout_is("")
+        .stderr_is(
+            "error: cannot read `nowhere.cypher`: no such file or directory\n  \
+             help: check the path; `-f FILE` takes a file holding one query\n",
+        );
+}
+
+#[test]
+fn the_warnings_of_an_answer_that_cannot_be_drawn_come_before_the_error() {
+    let run = seccoop(&[
+        "query",
+        "MATCH (n:threatt) RETURN 1 AS x",
+        "--format",
+        "dot",
+    ]);
+    run.exits(1).stdout_is("");
+    let warning = run.stderr.find("no label `threatt`").expect("the warning");
+    let error = run
+        .stderr
+        .find("error: the answer has no nodes or relationships to draw\n  help: return nodes")
+        .expect("the error");
+    assert!(warning < error, "{run}");
+}
+
+#[test]
 fn an_answer_without_nodes_cannot_be_drawn() {
     seccoop(&["query", "RETURN 1 AS x", "--format", "dot"])
         .error()

@@ -1,0 +1,284 @@
+//! The resolve step: what a command runs with once the command line is
+//! parsed. [`Printing`] fixes how the answer is printed (checked against
+//! the formats the command offers before anything runs); [`Context`] adds
+//! the loaded graph and turns NODE, KIND and REL arguments into graph
+//! values. Commands return an [`Output`], which only [`super::run`] writes.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+
+use super::CliError;
+use crate::export::{Diagram, DiagramOptions};
+use crate::model::Graph;
+use crate::output::{DiagramFormat, Format, RecordFormat, ReportFormat, Shape, Style};
+
+/// How the answer is to be printed, resolved from the global options and
+/// the subcommand.
+#[derive(Debug, Clone)]
+pub struct Printing {
+    /// `--format`, else the format `--output`'s extension names, else the
+    /// command's default (the first it offers).
+    pub format: Format,
+    /// The subcommand, named in a usage error.
+    pub command: &'static str,
+    /// Every format the subcommand offers, its default first.
+    pub offers: &'static [Format],
+    /// Colour and wrapping, as stdout can show them.
+    pub style: Style,
+    /// `--rankdir` and `--legend`.
+    pub diagram: DiagramOptions,
+    /// How long Graphviz may take (`--render-timeout`).
+    pub render_timeout: Duration,
+}
+
+impl Printing {
+    /// The usage error for a `--format` the command does not offer.
+    pub fn unsupported(&self) -> CliError {
+        CliError::Format {
+            command: self.command,
+            format: self.format,
+            supported: self.offers,
+        }
+    }
+
+    /// The usage error when the chosen format is not one the command offers.
+    pub fn check(&self) -> Result<(), CliError> {
+        if self.offers.contains(&self.format) {
+            Ok(())
+        } else {
+            Err(self.unsupported())
+        }
+    }
+
+    /// The chosen format, for a command that prints records only.
+    pub fn records(&self) -> Result<RecordFormat, CliError> {
+        match self.format.shape() {
+            Shape::Records(format) => Ok(format),
+            Shape::Diagram(_) => Err(self.unsupported()),
+        }
+    }
+
+    /// The chosen format, for a command that prints a report: a table or JSON.
+    pub fn report(&self) -> Result<ReportFormat, CliError> {
+        match self.format.shape() {
+            Shape::Records(format) => format.report().ok_or_else(|| self.unsupported()),
+            Shape::Diagram(_) => Err(self.unsupported()),
+        }
+    }
+}
+
+/// What every command that reads a graph needs: the graph and how to print.
+pub struct Context {
+    /// The graph of `--graph`, or the built-in one.
+    pub graph: Graph,
+    /// The chosen format (as in `printing`).
+    pub format: Format,
+    /// The terminal's style (as in `printing`).
+    pub style: Style,
+    /// The rest of how to print: diagram options, Graphviz's time limit,
+    /// the formats the command offers.
+    pub printing: Printing,
+    /// Whether the graph holds the edges the schema's rules derive.
+    pub reasoning: bool,
+}
+
+impl Context {
+    /// Loads the graph named on the command line, or the embedded one, and
+    /// adds the edges its schema's rules derive unless `reasoning` is off.
+    pub fn resolve(
+        graph_files: &[PathBuf],
+        printing: &Printing,
+        reasoning: bool,
+    ) -> Result<Self, CliError> {
+        let mut graph = if graph_files.is_empty() {
+            crate::load::embedded()
+        } else {
+            crate::load::load_paths_with(graph_files, &super::run::progress_bar())
+        }
+        .map_err(CliError::Load)?;
+        if reasoning {
+            crate::reason::materialise(&mut graph)?;
+        }
+        Ok(Context {
+            reasoning,
+            graph,
+            format: printing.format,
+            style: printing.style,
+            printing: printing.clone(),
+        })
+    }
+
+    /// The usage error for a `--format` the command does not offer.
+    pub fn unsupported(&self) -> CliError {
+        self.printing.unsupported()
+    }
+
+    /// The answer drawn in `format`.
+    pub fn draw(&self, diagram: &Diagram, format: DiagramFormat) -> Result<Output, CliError> {
+        use crate::export::render::{ImageFormat, render};
+        let options = &self.printing.diagram;
+        let image = match format {
+            DiagramFormat::Dot => {
+                return Ok(Output::answer(crate::export::dot::to_dot(diagram, options)));
+            }
+            DiagramFormat::Mermaid => {
+                return Ok(Output::answer(crate::export::mermaid::to_mermaid(
+                    diagram, options,
+                )));
+            }
+            DiagramFormat::Svg => ImageFormat::Svg,
+            DiagramFormat::Png => ImageFormat::Png,
+            DiagramFormat::Pdf => ImageFormat::Pdf,
+        };
+        let dot = crate::export::dot::to_dot(diagram, options);
+        let bytes = render(&dot, image, self.printing.render_timeout).map_err(CliError::Render)?;
+        Ok(Output::answer(bytes))
+    }
+
+    /// A report that prints as a table or as JSON.
+    pub fn table_or_json(
+        &self,
+        json: impl FnOnce() -> String,
+        table: impl FnOnce() -> String,
+    ) -> Result<Output, CliError> {
+        Ok(Output::answer(match self.printing.report()? {
+            ReportFormat::Json => json(),
+            ReportFormat::Table => table(),
+        }))
+    }
+
+    /// The node a NODE argument means (id, name or alias).
+    pub fn node(&self, text: &str) -> Result<NodeIndex, CliError> {
+        crate::analysis::resolve_node(&self.graph, text).map_err(|e| CliError::node(&self.graph, e))
+    }
+
+    /// The kind a KIND argument means (singular or plural, any case).
+    pub fn kind(&self, text: &str) -> Result<crate::model::KindId, CliError> {
+        let schema = self.graph.schema();
+        schema.find_kind(text).ok_or_else(|| CliError::UnknownKind {
+            text: text.to_string(),
+            suggestion: crate::suggest::nearest_one(text, schema.kind_spellings())
+                .and_then(|s| schema.kind_id(&s))
+                .map(|k| schema.kind(k).name.clone()),
+            known: schema.kinds().map(|(_, k)| k.name.clone()).collect(),
+        })
+    }
+
+    /// The relation a `--rel` argument means (any case, `-` for `_`).
+    pub fn relation(&self, text: &str) -> Result<crate::model::RelId, CliError> {
+        let schema = self.graph.schema();
+        schema.find_relation(text).ok_or_else(|| {
+            let known: Vec<String> = schema.relations().map(|(_, r)| r.name.clone()).collect();
+            CliError::UnknownRelation {
+                text: text.to_string(),
+                suggestion: crate::suggest::nearest_one(text, &known),
+                known,
+            }
+        })
+    }
+
+    /// `{id, kind, name}` of a node, the shape every JSON answer uses.
+    pub fn node_ref(&self, ix: NodeIndex) -> NodeRef {
+        match self.graph.node(ix) {
+            Some(n) => NodeRef {
+                id: n.id.clone(),
+                kind: self.graph.kind_name(n.kind).to_string(),
+                name: n.name.clone(),
+            },
+            None => NodeRef::default(),
+        }
+    }
+}
+
+/// A node as JSON answers list it.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct NodeRef {
+    /// The id NODE arguments and graph files name it by.
+    pub id: String,
+    /// The name of its kind, as the schema spells it (`threat`).
+    pub kind: String,
+    /// The name people read, as the graph gives it (JSON keeps it whole;
+    /// tables make it safe).
+    pub name: String,
+}
+
+/// An edge as JSON answers list it: `{from, rel, to}` in its real direction.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct EdgeJson {
+    /// The id of the node the edge starts at.
+    pub from: String,
+    /// The name of its relation, as the schema spells it (`addresses`).
+    pub rel: String,
+    /// The id of the node it ends at.
+    pub to: String,
+}
+
+impl Context {
+    /// `{from, rel, to}` of an edge.
+    pub fn edge_json(&self, e: EdgeIndex) -> EdgeJson {
+        let g = self.graph.petgraph();
+        let (Some((from, to)), Some(edge)) = (g.edge_endpoints(e), g.edge_weight(e)) else {
+            return EdgeJson::default();
+        };
+        let id = |ix| {
+            self.graph
+                .node(ix)
+                .map(|n| n.id.clone())
+                .unwrap_or_default()
+        };
+        EdgeJson {
+            from: id(from),
+            rel: self.graph.rel_name(edge.rel).to_string(),
+            to: id(to),
+        }
+    }
+
+    /// `Name (kind)` of a node, for tables.
+    pub fn label(&self, ix: NodeIndex) -> String {
+        match self.graph.node(ix) {
+            Some(n) => {
+                crate::output::safe(&format!("{} ({})", n.name, self.graph.kind_name(n.kind)))
+                    .into_owned()
+            }
+            None => String::new(),
+        }
+    }
+}
+/// What a command produced: the answer for stdout (or `--output`), text
+/// for stderr, and whether it failed (exit code 1).
+#[derive(Debug, Default)]
+pub struct Output {
+    /// The answer: text, or an image's bytes.
+    pub stdout: Vec<u8>,
+    /// Warnings and notes for stderr, printed before the answer is written
+    /// (to stdout or to `--output`).
+    pub stderr: String,
+    /// Exit with code 1 after printing.
+    pub failed: bool,
+}
+
+impl Output {
+    /// A successful answer.
+    pub fn answer(stdout: impl Into<Vec<u8>>) -> Self {
+        Output {
+            stdout: stdout.into(),
+            ..Output::default()
+        }
+    }
+}
+
+/// A big graph is not freed when its command ends.
+///
+/// Freeing a million-node graph one allocation at a time takes longer than
+/// answering from it (a third of a second, measured); the process exits
+/// right after the command, and the OS takes the memory back at once.
+impl Drop for Context {
+    fn drop(&mut self) {
+        if self.graph.node_count() > 100_000 {
+            let empty = Graph::new(crate::model::Schema::new());
+            std::mem::forget(std::mem::replace(&mut self.graph, empty));
+        }
+    }
+}
