@@ -369,7 +369,7 @@ impl<'a> Reader<'a> {
             self.error(first, subject.as_ref().into(), reason, help);
         }
         if !schema.kinds.is_empty() || !schema.relations.is_empty() {
-            out.schema = Some(schema);
+            out.schema = Some(with_default_rules(schema));
         }
         out
     }
@@ -1434,3 +1434,50 @@ fn describe(term: &Term) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// RDF's schema vocabulary has no term for rules, so an export of the
+/// default schema, which every export carries, gets the default schema's
+/// rules back; the writer refuses an own schema with rules.
+fn with_default_rules(mut schema: SchemaDecl) -> SchemaDecl {
+    let mut errors = Vec::new();
+    let (_, default) = super::default_schema(&mut errors);
+    let kinds = |d: &SchemaDecl| -> Vec<(String, Option<String>, String)> {
+        d.kinds
+            .iter()
+            .map(|k| {
+                (
+                    k.name.value.clone(),
+                    k.plural.clone(),
+                    k.description.clone(),
+                )
+            })
+            .collect()
+    };
+    let relations = |d: &SchemaDecl| -> Vec<String> {
+        d.relations
+            .iter()
+            .map(|r| {
+                let names = |l: &[super::decode::Spanned<String>]| -> Vec<String> {
+                    l.iter().map(|s| s.value.clone()).collect()
+                };
+                format!(
+                    "{} {:?} {:?} {} {:?} {:?} {}",
+                    r.name.value,
+                    names(&r.from),
+                    names(&r.to),
+                    r.meaning,
+                    r.inverse,
+                    r.impact,
+                    r.mitigation
+                )
+            })
+            .collect()
+    };
+    if schema.rules.is_empty()
+        && kinds(&schema) == kinds(&default)
+        && relations(&schema) == relations(&default)
+    {
+        schema.rules = default.rules;
+    }
+    schema
+}

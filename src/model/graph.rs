@@ -209,6 +209,16 @@ impl Graph {
                 r.mitigation
             );
         }
+        for r in schema.rules() {
+            let chain: Vec<&str> = r.chain.iter().map(|&c| g.rel_name(c)).collect();
+            out += &format!(
+                "rule {:?} {:?} {:?} {:?}\n",
+                r.name,
+                chain,
+                g.rel_name(r.head),
+                r.meaning
+            );
+        }
         for (_, n) in g.nodes() {
             out += &format!(
                 "node {:?} {:?} {:?} {:?} {:?}\n",

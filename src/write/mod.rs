@@ -198,6 +198,22 @@ pub fn write(graph: &Graph, path: &Path, format: GraphFormat) -> Result<(), Writ
     }
 }
 
+/// Refuses a graph whose own schema declares rules in a format whose
+/// schema vocabulary has no term for them (RDF), rather than drop them.
+pub(crate) fn check_no_rules(graph: &Graph, format: GraphFormat) -> Result<(), WriteError> {
+    if graph.schema().rules().is_empty() || is_default_schema(graph.schema()) {
+        return Ok(());
+    }
+    Err(WriteError::Unrepresentable {
+        reason: format!(
+            "the graph's schema declares rules, which {} cannot hold; convert to TOML, JSON, \
+             JSON Lines, a CSV folder or GraphML",
+            format.name()
+        ),
+        format,
+    })
+}
+
 /// Refuses a graph with a float that is NaN or infinite (TOML's `nan` and
 /// `inf`): JSON has no spelling for them (serde_json writes `null`, which
 /// reads back as no value), and a CSV folder writes lists and mixed columns
@@ -258,6 +274,7 @@ pub fn is_default_schema(schema: &Schema) -> bool {
     errors.is_empty()
         && schema.kinds().eq(default.kinds())
         && schema.relations().eq(default.relations())
+        && schema.rules() == default.rules()
 }
 
 /// The graph's name and description, when it has either.
@@ -352,6 +369,37 @@ pub(crate) fn schema_parts(
     (kinds, relations)
 }
 
+/// A rule as the schema file writes it.
+#[derive(Serialize)]
+pub(crate) struct RuleOut<'g> {
+    pub chain: Vec<&'g str>,
+    pub gives: &'g str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub meaning: &'g str,
+}
+
+/// The schema's rules in declaration order.
+pub(crate) fn rule_parts(schema: &Schema) -> Named<'_, RuleOut<'_>> {
+    schema
+        .rules()
+        .iter()
+        .map(|r| {
+            (
+                r.name.as_str(),
+                RuleOut {
+                    chain: r
+                        .chain
+                        .iter()
+                        .map(|&c| schema.relation(c).name.as_str())
+                        .collect(),
+                    gives: schema.relation(r.head).name.as_str(),
+                    meaning: &r.meaning,
+                },
+            )
+        })
+        .collect()
+}
+
 /// Pairs serialized as a map, in their order.
 pub(crate) struct Ordered<'a, V>(pub &'a [(&'a str, V)]);
 
@@ -371,6 +419,14 @@ impl<V: Serialize> Serialize for Ordered<'_, V> {
 pub(crate) struct SchemaOut<'a> {
     pub kinds: Ordered<'a, KindOut<'a>>,
     pub relations: Ordered<'a, RelationOut<'a>>,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    pub rules: Ordered<'a, RuleOut<'a>>,
+}
+
+impl<V> Ordered<'_, V> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A node as the JSON formats write it.

@@ -337,6 +337,11 @@ pub fn write_file(
     syntax: RdfSyntax,
     base: &Base,
 ) -> Result<(), WriteError> {
+    let format = match syntax {
+        RdfSyntax::Turtle => super::GraphFormat::Turtle,
+        RdfSyntax::NTriples => super::GraphFormat::NTriples,
+    };
+    super::check_no_rules(graph, format)?;
     super::atomic(path, |w| write(graph, w, syntax, base))
 }
 
