@@ -20,6 +20,7 @@ mod args;
 mod context;
 mod error;
 mod progress;
+mod proof;
 mod run;
 
 mod check;

@@ -324,8 +324,10 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
         } else {
             attrs.push(attr("tooltip", label(&def.name)));
         }
-        if edge.basis == Basis::Inferred {
-            attrs.push(attr("style", plain("dashed")));
+        match edge.basis {
+            Basis::Inferred => attrs.push(attr("style", plain("dashed"))),
+            Basis::Derived => attrs.push(attr("style", plain("dotted"))),
+            Basis::Stated => {}
         }
         // An edge between two boxed nodes of one kind (an activity
         // supporting another) does not push them into different columns:
@@ -410,6 +412,14 @@ fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex], names: &mut 
         .collect();
     samples.push(("stated".into(), "solid", "#000000"));
     samples.push(("inferred".into(), "dashed", "#000000"));
+    let derived = edges.iter().any(|&e| {
+        g.petgraph()
+            .edge_weight(e)
+            .is_some_and(|x| x.basis == Basis::Derived)
+    });
+    if derived {
+        samples.push(("derived".into(), "dotted", "#000000"));
+    }
     for (text, style, colour) in &samples {
         let a = Id::Plain(names.fresh("legend_edge_"));
         let b = Id::Plain(names.fresh("legend_edge_"));

@@ -169,14 +169,19 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
             continue;
         };
         let rel = g.rel_name(edge.rel);
-        let arrow = if edge.basis == Basis::Inferred {
-            "-.->"
-        } else {
-            "-->"
+        let arrow = match edge.basis {
+            Basis::Inferred | Basis::Derived => "-.->",
+            Basis::Stated => "-->",
         };
         let _ = writeln!(out, "  {ia} {arrow}|\"{}\"| {ib}", label(rel));
+        // Derived edges are dotted finer than inferred ones.
+        let dots = if edge.basis == Basis::Derived {
+            ",stroke-dasharray:2 4"
+        } else {
+            ""
+        };
         link_styles.push(format!(
-            "  linkStyle {link} stroke:{}",
+            "  linkStyle {link} stroke:{}{dots}",
             relation_colour(rel)
         ));
         link += 1;
