@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use super::{
-    check, completions, convert, export, gaps, generate, impact, list, man, path, query, related,
-    schema, search, show, stats, whatif,
+    check, completions, convert, explain, export, gaps, generate, impact, list, man, path, query,
+    related, schema, search, show, stats, whatif,
 };
 use crate::export::RankDir;
 use crate::output::Format;
@@ -107,6 +107,8 @@ pub enum Command {
     Impact(impact::Args),
     // Find how two nodes are connected.
     Path(path::Args),
+    // Say why an edge holds: where the source says so, or the rule and edges it is derived from.
+    Explain(explain::Args),
     // Find coverage gaps and single points of failure.
     Gaps(gaps::Args),
     // Recompute coverage with some nodes removed.
@@ -141,6 +143,7 @@ impl Command {
             Command::Stats(_) => ("stats", stats::FORMATS),
             Command::Impact(_) => ("impact", impact::FORMATS),
             Command::Path(_) => ("path", path::FORMATS),
+            Command::Explain(_) => ("explain", explain::FORMATS),
             Command::Gaps(_) => ("gaps", gaps::FORMATS),
             Command::Whatif(_) => ("whatif", whatif::FORMATS),
             Command::Export(_) => ("export", export::FORMATS),

@@ -26,6 +26,7 @@ mod run;
 mod check;
 mod completions;
 mod convert;
+mod explain;
 mod export;
 mod gaps;
 mod generate;

@@ -12,8 +12,8 @@ use std::time::Duration;
 use super::args::{Cli, Command, command};
 use super::context::{Context, Output, Printing};
 use super::{
-    CliError, check, completions, convert, export, gaps, generate, impact, list, man, path,
-    progress, query, related, schema, search, show, stats, whatif,
+    CliError, check, completions, convert, explain, export, gaps, generate, impact, list, man,
+    path, progress, query, related, schema, search, show, stats, whatif,
 };
 use crate::export::DiagramOptions;
 use crate::output::{Format, Style};
@@ -142,6 +142,7 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Stats(args) => stats::run(&args, &ctx()?),
         Command::Impact(args) => impact::run(&args, &ctx()?),
         Command::Path(args) => path::run(&args, &ctx()?),
+        Command::Explain(args) => explain::run(&args, &ctx()?),
         Command::Gaps(args) => gaps::run(&args, &ctx()?),
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
         Command::Export(args) => export::run(&args, &ctx()?),

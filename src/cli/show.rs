@@ -199,7 +199,7 @@ fn render(shown: &Shown, ctx: &Context, style: Style) -> String {
 }
 
 /// `[source] section › item: note`
-fn provenance_line(p: &Provenance) -> String {
+pub(super) fn provenance_line(p: &Provenance) -> String {
     let mut line = format!("[{}]", p.source);
     match (&p.section, &p.item) {
         (Some(s), Some(i)) => {
