@@ -110,16 +110,26 @@ fn render(r: &Report, ctx: &Context) -> String {
         style,
     ));
     out.push('\n');
+    // The derived column only when the rules derived something.
+    let derived = r.relations.iter().any(|k| k.derived > 0);
+    let headers: &[&str] = if derived {
+        &["RELATION", "EDGES", "STATED", "INFERRED", "DERIVED"]
+    } else {
+        &["RELATION", "EDGES", "STATED", "INFERRED"]
+    };
     out.push_str(&output::table(
-        &["RELATION", "EDGES", "STATED", "INFERRED", "DERIVED"],
+        headers,
         r.relations.iter().map(|k| {
-            vec![
+            let mut row = vec![
                 k.rel.clone(),
                 k.edges.to_string(),
                 k.stated.to_string(),
                 k.inferred.to_string(),
-                k.derived.to_string(),
-            ]
+            ];
+            if derived {
+                row.push(k.derived.to_string());
+            }
+            row
         }),
         style,
     ));

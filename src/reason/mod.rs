@@ -81,7 +81,9 @@ pub enum RuleProblem {
         starts: String,
     },
     /// The chain can start or end at a kind the head relation does not allow there.
-    #[error("rule `{rule}`: the chain can {end} at a {kind}, but `{head}` does not allow that")]
+    #[error(
+        "rule `{rule}`: the chain can {end} at kind `{kind}`, but `{head}` does not allow that"
+    )]
     HeadKinds {
         /// The rule.
         rule: String,

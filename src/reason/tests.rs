@@ -209,7 +209,7 @@ fn a_head_that_cannot_hold_the_chain_is_reported() {
     let errors =
         rule_errors("[schema.rules.r]\nchain = [\"addresses\", \"drives\"]\ngives = \"drives\"\n");
     assert!(
-        errors.contains("the chain can start at a activity, but `drives` does not allow that"),
+        errors.contains("the chain can start at kind `activity`, but `drives` does not allow that"),
         "{errors}"
     );
 }

@@ -20,6 +20,7 @@ mod dot_roundtrip;
 mod errors;
 mod every_command;
 mod exit_codes;
+mod explain;
 mod export;
 mod file_modes;
 mod formats;

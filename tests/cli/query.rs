@@ -19,6 +19,7 @@ fn the_example_query_as_a_table() {
     .stdout_is(
         "\
 a.id                           a.name
+border-security-cooperation    Border Security Cooperation
 combating-financial-terrorism  Combating Financial Terrorism
 counter-terrorism-cooperation  Counter-terrorism Cooperation
 intelligence-sharing           Intelligence Sharing
@@ -117,6 +118,19 @@ fn jsonl_and_csv() {
 }
 
 #[test]
+fn a_derived_relationship_has_basis_derived() {
+    let query = "MATCH (a:activity)-[r:addresses]->(:threat {id: 'terrorism'}) \
+                 WHERE r.basis = 'derived' RETURN a.id, r.basis";
+    seccoop(&["query", query])
+        .success()
+        .stdout_is("a.id                         r.basis\nborder-security-cooperation  derived\n");
+    // Without reasoning there is none.
+    seccoop(&["--no-reasoning", "query", query])
+        .success()
+        .stdout_is("");
+}
+
+#[test]
 fn aggregation_with_implicit_grouping() {
     seccoop(&[
         "query",
@@ -127,7 +141,7 @@ fn aggregation_with_implicit_grouping() {
         "\
 threat     n
 pandemics  4
-terrorism  3
+terrorism  4
 ",
     );
 }
