@@ -82,6 +82,9 @@ pub struct Context {
     pub printing: Printing,
     /// Whether the graph holds the edges the schema's rules derive.
     pub reasoning: bool,
+    /// Notes for stderr made while resolving arguments (a NODE taken to be
+    /// its best search match); `run` prints them before the command's own.
+    pub notes: std::rc::Rc<std::cell::RefCell<String>>,
 }
 
 impl Context {
@@ -103,6 +106,7 @@ impl Context {
         }
         Ok(Context {
             reasoning,
+            notes: Default::default(),
             graph,
             format: printing.format,
             style: printing.style,
@@ -149,9 +153,23 @@ impl Context {
         }))
     }
 
-    /// The node a NODE argument means (id, name or alias).
+    /// The node a NODE argument means (id, name or alias), or else its
+    /// clearly best search match, which a note on stderr names.
     pub fn node(&self, text: &str) -> Result<NodeIndex, CliError> {
-        crate::analysis::resolve_node(&self.graph, text).map_err(|e| CliError::node(&self.graph, e))
+        let (ix, guessed) = crate::analysis::resolve_node_or_search(&self.graph, text)
+            .map_err(|e| CliError::node(&self.graph, e))?;
+        if guessed && let Some(n) = self.graph.node(ix) {
+            use std::fmt::Write as _;
+            let safe = |t: &str| crate::output::safe(t).into_owned();
+            let _ = writeln!(
+                self.notes.borrow_mut(),
+                "note: no node is called `{}`; taking `{}` ({}), the best search match",
+                safe(text),
+                safe(&n.id),
+                safe(&n.name)
+            );
+        }
+        Ok(ix)
     }
 
     /// The kind a KIND argument means (singular or plural, any case).

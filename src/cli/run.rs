@@ -126,11 +126,13 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         ..
     } = cli;
     let mut warning = String::new();
+    let notes: std::rc::Rc<std::cell::RefCell<String>> = Default::default();
     let mut ctx = || {
-        let ctx = Context::resolve(&graph, printing, !no_reasoning)?;
+        let mut ctx = Context::resolve(&graph, printing, !no_reasoning)?;
         if !graph.is_empty() && ctx.graph.node_count() == 0 {
             warning = EMPTY_GRAPH_WARNING.to_string();
         }
+        ctx.notes = notes.clone();
         Ok::<_, CliError>(ctx)
     };
     let result = match command {
@@ -154,6 +156,7 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Man(args) => man::run(&args),
     };
     result.map(|mut out| {
+        out.stderr.insert_str(0, &notes.borrow());
         out.stderr.insert_str(0, &warning);
         out
     })
