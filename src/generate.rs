@@ -6,7 +6,12 @@
 //! activities, each part of one area, addressing 2–4 threats, involving 1–3
 //! actors and hindered by 0–2 challenges; about 20% are threats, 20% actors,
 //! 6% challenges, 2% areas and 2% principles, each principle mitigating 1–3
-//! challenges. A million nodes make about 3.5 million edges.
+//! challenges. Threats drive and are kinds of other threats at the curated
+//! graph's rates (10 `drives` and 8 `kind_of` edges among its 24 threats),
+//! each `kind_of` pointing to a threat written earlier, so forms nest
+//! without cycles; the default schema's rules then derive from them as
+//! they do on the curated graph. A million nodes make about 3.7 million
+//! edges.
 //!
 //! The output depends only on the node count and the seed: the random
 //! numbers come from SplitMix64, written out here, so every platform and
@@ -180,6 +185,20 @@ pub fn generate(dir: &Path, nodes: u64, seed: u64) -> std::io::Result<Summary> {
             }
         }
     }
+    // Among threats, at the curated graph's rates: 10 `drives` and 8
+    // `kind_of` per 24 threats.
+    for i in 0..counts.threats {
+        if rng.below(24) < 10 && counts.threats > 1 {
+            let j = (i + 1 + rng.below(counts.threats - 1)) % counts.threats;
+            writeln!(out, "threat-{i},drives,threat-{j}")?;
+            edges += 1;
+        }
+        if rng.below(24) < 8 && i > 0 {
+            let j = rng.below(i);
+            writeln!(out, "threat-{i},kind_of,threat-{j}")?;
+            edges += 1;
+        }
+    }
     for i in 0..counts.principles {
         let k = rng.between(1, 3);
         rng.distinct(k, counts.challenges, &mut picked);
@@ -238,8 +257,14 @@ mod tests {
         let s = generate(dir.path(), 10_000, 1).unwrap();
         assert_eq!(s.nodes, 10_000);
         assert_eq!(s.counts.activities, 5_000);
-        // 1 + 3 + 2 + 1 edges per activity on average, plus mitigations.
+        // 1 + 3 + 2 + 1 edges per activity on average, plus mitigations,
+        // plus 0.75 `drives` and `kind_of` per threat (0.3 per activity).
         let per_activity = s.edges as f64 / s.counts.activities as f64;
-        assert!((6.8..7.3).contains(&per_activity), "{per_activity}");
+        assert!((7.1..7.6).contains(&per_activity), "{per_activity}");
+        let text = std::fs::read_to_string(dir.path().join("edges.csv")).unwrap();
+        let count = |rel: &str| text.lines().filter(|l| l.contains(rel)).count() as f64;
+        let threats = s.counts.threats as f64;
+        assert!((count(",drives,") / threats - 10.0 / 24.0).abs() < 0.03);
+        assert!((count(",kind_of,") / threats - 8.0 / 24.0).abs() < 0.03);
     }
 }
