@@ -1,7 +1,12 @@
 //! "Did you mean …?": the nearest names to a misspelt one.
 //!
-//! Shared by the loader (unknown kinds, relations, node ids in a file) and
-//! the command line (an unknown NODE argument).
+//! The one home of near-miss suggestions: the schema's name resolver
+//! ([`crate::model::Schema::resolve_kind`] and
+//! [`crate::model::Schema::resolve_relation`], for a KIND or `--rel`
+//! argument), node resolution (an unknown NODE argument), the loader
+//! (unknown keys, kinds, relations and node ids in a file) and the query
+//! planner (unknown labels, variables and functions) all rank candidates
+//! with [`nearest`].
 
 /// The candidates closest to `word`, best first, at most `limit` of them.
 ///

@@ -2,25 +2,31 @@
 //! mitigation, which activities have no actor, and what is lost when nodes
 //! fall away.
 //!
-//! The roles come from the schema: threats are the `to` kinds of the
-//! `addresses` relation and activities its `from` kinds; actors are reached
-//! by `involves`; mitigations are relations marked `mitigation = true`.
-//! A graph without these relations has empty coverage sections.
+//! The roles come from the schema ([`crate::model::Roles`]): threats are the
+//! `to` kinds of the relations marked `counters = true` (`addresses`) and
+//! activities their `from` kinds; actors are reached by the relations marked
+//! `participants = true` (`involves`); challenges are the `to` kinds of the
+//! relations marked `mitigation = true` (`mitigates`). The field names below
+//! speak of the curated graph's kinds; a user's schema fills them with its
+//! own. A schema without such relations has empty coverage sections.
 
 use std::collections::HashSet;
 
 use petgraph::stable_graph::NodeIndex;
 
-use crate::model::{Direction, Graph, RelId};
+use crate::model::{Direction, Graph, KindId, RelId, RelationDef};
 
 /// Coverage figures of a graph, optionally with some nodes taken away.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Coverage {
-    /// Every threat with the activities that address it (sorted by index).
+    /// Every threat (a `to` node of a `counters` relation) with the
+    /// activities that counter it, both lists in index order.
     pub threats: Vec<(NodeIndex, Vec<NodeIndex>)>,
-    /// Every challenge with what mitigates it.
+    /// Every challenge (a `to` node of a `mitigation` relation) with what
+    /// mitigates it.
     pub challenges: Vec<(NodeIndex, Vec<NodeIndex>)>,
-    /// Every activity with the actors it involves.
+    /// Every activity (a `from` node of a `counters` relation) with its
+    /// participants (through the `participants` relations).
     pub activities: Vec<(NodeIndex, Vec<NodeIndex>)>,
 }
 
@@ -87,31 +93,29 @@ impl Coverage {
 /// ```
 pub fn coverage(graph: &Graph, removed: &HashSet<NodeIndex>) -> Coverage {
     let schema = graph.schema();
-    let addresses = schema.rel_id("addresses");
-    let involves = schema.rel_id("involves");
-    let mitigations: Vec<RelId> = schema
-        .relations()
-        .filter(|(_, r)| r.mitigation)
-        .map(|(id, _)| id)
-        .collect();
-
-    let ends = |rel: Option<RelId>, to_end: bool| -> Vec<crate::model::KindId> {
-        rel.map(|r| {
-            let def = schema.relation(r);
-            if to_end {
-                def.to.clone()
-            } else {
-                def.from.clone()
-            }
-        })
-        .unwrap_or_default()
+    let marked = |role: fn(&RelationDef) -> bool| -> Vec<RelId> {
+        schema
+            .relations()
+            .filter(|(_, r)| role(r))
+            .map(|(id, _)| id)
+            .collect()
     };
-    let threat_kinds = ends(addresses, true);
-    let activity_kinds = ends(addresses, false);
-    let challenge_kinds: Vec<_> = mitigations
-        .iter()
-        .flat_map(|&r| schema.relation(r).to.clone())
-        .collect();
+    let counters = marked(|r| r.roles.counters);
+    let participants = marked(|r| r.roles.participants);
+    let mitigations = marked(|r| r.mitigation);
+
+    let ends = |rels: &[RelId], end: fn(&RelationDef) -> &Vec<KindId>| -> Vec<KindId> {
+        let mut kinds: Vec<KindId> = rels
+            .iter()
+            .flat_map(|&r| end(schema.relation(r)).iter().copied())
+            .collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        kinds
+    };
+    let threat_kinds = ends(&counters, |r| &r.to);
+    let activity_kinds = ends(&counters, |r| &r.from);
+    let challenge_kinds = ends(&mitigations, |r| &r.to);
 
     let linked = |node: NodeIndex, rels: &[RelId], dir: Direction| -> Vec<NodeIndex> {
         let mut v: Vec<NodeIndex> = graph
@@ -124,7 +128,7 @@ pub fn coverage(graph: &Graph, removed: &HashSet<NodeIndex>) -> Coverage {
         v.dedup();
         v
     };
-    let of_kinds = |kinds: &[crate::model::KindId], rels: &[RelId], dir: Direction| {
+    let of_kinds = |kinds: &[KindId], rels: &[RelId], dir: Direction| {
         if rels.is_empty() {
             return Vec::new();
         }
@@ -134,12 +138,10 @@ pub fn coverage(graph: &Graph, removed: &HashSet<NodeIndex>) -> Coverage {
             .map(|(ix, _)| (ix, linked(ix, rels, dir)))
             .collect()
     };
-    let addresses: Vec<RelId> = addresses.into_iter().collect();
-    let involves: Vec<RelId> = involves.into_iter().collect();
     Coverage {
-        threats: of_kinds(&threat_kinds, &addresses, Direction::In),
+        threats: of_kinds(&threat_kinds, &counters, Direction::In),
         challenges: of_kinds(&challenge_kinds, &mitigations, Direction::In),
-        activities: of_kinds(&activity_kinds, &involves, Direction::Out),
+        activities: of_kinds(&activity_kinds, &participants, Direction::Out),
     }
 }
 

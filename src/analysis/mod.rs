@@ -19,4 +19,4 @@ pub use neighbors::{Neighbor, NeighborFilter, related};
 pub use paths::{Connection, PathQuery, connections};
 pub use resolve::{ResolveError, resolve_node, resolve_node_or_search};
 pub use search::{Hit, MatchField, search};
-pub use stats::{Ranked, Stats, stats};
+pub use stats::{Ranked, Ranking, Stats, stats};

@@ -11,11 +11,12 @@ use super::coverage::{coverage, whatif};
 use super::impact::{flows, impact};
 use super::paths::{PathQuery, connections};
 use crate::model::{
-    Basis, Edge, Graph, ImpactFlow, KindDef, Node, Properties, RelId, RelationDef, Schema,
+    Basis, Edge, Graph, ImpactFlow, KindDef, Node, Properties, RelId, RelationDef, Roles, Schema,
 };
 
 /// A schema with three kinds and one relation per impact rule, every kind
-/// allowed at both ends; `addresses` and `involves` make coverage non-trivial.
+/// allowed at both ends; `addresses` (counters) and `involves` (participants)
+/// make coverage non-trivial.
 fn schema() -> Schema {
     let mut s = Schema::new();
     let kinds: Vec<_> = ["activity", "threat", "actor"]
@@ -25,6 +26,8 @@ fn schema() -> Schema {
                 name: (*k).into(),
                 plural: None,
                 description: String::new(),
+                look: Default::default(),
+                share: None,
             })
             .unwrap()
         })
@@ -43,6 +46,13 @@ fn schema() -> Schema {
             inverse: None,
             impact,
             mitigation,
+            look: Default::default(),
+            roles: Roles {
+                counters: name == "addresses",
+                participants: name == "involves",
+                rank: false,
+            },
+            generate: None,
         })
         .unwrap();
     }

@@ -1,15 +1,17 @@
-//! Counts by kind and relation, and rankings of threats and challenges.
+//! Counts by kind and relation, and rankings along the relations the schema
+//! marks `rank = true` (threats by the activities that address them,
+//! challenges by the activities they hinder).
 
 use petgraph::stable_graph::NodeIndex;
 
 use crate::model::{Basis, Direction, Graph, KindId, RelId};
 
-/// A node and how many edges of a relation reach it.
+/// A node and how many distinct nodes reach it through a relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ranked {
     /// The node.
     pub node: NodeIndex,
-    /// How many distinct nodes link to it through the relation.
+    /// How many distinct nodes link to it.
     pub count: usize,
 }
 
@@ -20,15 +22,22 @@ pub struct Stats {
     pub kinds: Vec<(KindId, usize)>,
     /// Edges per relation, in schema order: total, stated, inferred, derived.
     pub relations: Vec<(RelId, usize, usize, usize, usize)>,
-    /// Threats by how many activities address them, most first; `None`
-    /// when the schema has no `threat` kind or `addresses` relation.
-    pub threats: Option<Vec<Ranked>>,
-    /// Challenges by how many activities they hinder, most first; `None`
-    /// when the schema has no `challenge` kind or `hindered_by` relation.
-    pub challenges: Option<Vec<Ranked>>,
+    /// One ranking per relation marked `rank = true`, in schema order.
+    pub rankings: Vec<Ranking>,
 }
 
-/// Counts a graph's nodes and edges and ranks its threats and challenges.
+/// The `to` nodes of a relation by how many distinct `from` nodes reach
+/// them through it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    /// The relation.
+    pub rel: RelId,
+    /// Every node of its `to` kinds, most reached first, ties by name.
+    pub nodes: Vec<Ranked>,
+}
+
+/// Counts a graph's nodes and edges and ranks the `to` nodes of each
+/// relation marked `rank = true`.
 ///
 /// # Complexity
 /// O(n log n + e).
@@ -59,21 +68,28 @@ pub fn stats(graph: &Graph) -> Stats {
             Basis::Derived => row.4 += 1,
         }
     }
+    let rankings = schema
+        .relations()
+        .filter(|(_, r)| r.roles.rank)
+        .map(|(rel, _)| Ranking {
+            rel,
+            nodes: rank_by_incoming(graph, rel),
+        })
+        .collect();
     Stats {
         kinds,
         relations,
-        threats: rank_by_incoming(graph, "threat", "addresses"),
-        challenges: rank_by_incoming(graph, "challenge", "hindered_by"),
+        rankings,
     }
 }
 
-/// Nodes of `kind` ranked by how many distinct nodes reach them through `rel`.
-fn rank_by_incoming(graph: &Graph, kind: &str, rel: &str) -> Option<Vec<Ranked>> {
-    let kind = graph.schema().kind_id(kind)?;
-    let rel = graph.schema().rel_id(rel)?;
+/// The nodes of `rel`'s `to` kinds ranked by how many distinct nodes reach
+/// them through `rel`.
+fn rank_by_incoming(graph: &Graph, rel: RelId) -> Vec<Ranked> {
+    let kinds = &graph.schema().relation(rel).to;
     let mut ranked: Vec<Ranked> = graph
         .nodes()
-        .filter(|(_, n)| n.kind == kind)
+        .filter(|(_, n)| kinds.contains(&n.kind))
         .map(|(ix, _)| {
             let mut from: Vec<NodeIndex> = graph
                 .edges_of(ix, Direction::In)
@@ -94,5 +110,5 @@ fn rank_by_incoming(graph: &Graph, kind: &str, rel: &str) -> Option<Vec<Ranked>>
             graph.node(r.node).map(|n| n.name.to_lowercase()),
         )
     });
-    Some(ranked)
+    ranked
 }

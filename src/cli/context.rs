@@ -174,27 +174,18 @@ impl Context {
 
     /// The kind a KIND argument means (singular or plural, any case).
     pub fn kind(&self, text: &str) -> Result<crate::model::KindId, CliError> {
-        let schema = self.graph.schema();
-        schema.find_kind(text).ok_or_else(|| CliError::UnknownKind {
-            text: text.to_string(),
-            suggestion: crate::suggest::nearest_one(text, schema.kind_spellings())
-                .and_then(|s| schema.kind_id(&s))
-                .map(|k| schema.kind(k).name.clone()),
-            known: schema.kinds().map(|(_, k)| k.name.clone()).collect(),
-        })
+        self.graph
+            .schema()
+            .resolve_kind(text)
+            .map_err(CliError::UnknownKind)
     }
 
     /// The relation a `--rel` argument means (any case, `-` for `_`).
     pub fn relation(&self, text: &str) -> Result<crate::model::RelId, CliError> {
-        let schema = self.graph.schema();
-        schema.find_relation(text).ok_or_else(|| {
-            let known: Vec<String> = schema.relations().map(|(_, r)| r.name.clone()).collect();
-            CliError::UnknownRelation {
-                text: text.to_string(),
-                suggestion: crate::suggest::nearest_one(text, &known),
-                known,
-            }
-        })
+        self.graph
+            .schema()
+            .resolve_relation(text)
+            .map_err(CliError::UnknownRelation)
     }
 
     /// `{id, kind, name}` of a node, the shape every JSON answer uses.

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use crate::analysis::ResolveError;
 use crate::load::LoadErrors;
-use crate::model::Graph;
+use crate::model::{Graph, Unknown};
 use crate::output::Format;
 
 /// What stops a command. A usage error exits with code 2 (a `--format` the
@@ -25,15 +25,8 @@ pub enum CliError {
         hints: Vec<(String, String)>,
     },
     /// A `--kind` or KIND argument the schema does not declare.
-    #[error("unknown kind `{text}`")]
-    UnknownKind {
-        /// What was typed.
-        text: String,
-        /// The nearest kind.
-        suggestion: Option<String>,
-        /// Every kind of the schema.
-        known: Vec<String>,
-    },
+    #[error("unknown kind `{}`", .0.text)]
+    UnknownKind(Unknown),
     /// The command does not print in the chosen `--format`.
     #[error("`{command}` does not print --format {}", format.name())]
     Format {
@@ -131,15 +124,8 @@ pub enum CliError {
         nearest: Option<String>,
     },
     /// A `--rel` argument the schema does not declare.
-    #[error("unknown relation `{text}`")]
-    UnknownRelation {
-        /// What was typed.
-        text: String,
-        /// The nearest relation.
-        suggestion: Option<String>,
-        /// Every relation of the schema.
-        known: Vec<String>,
-    },
+    #[error("unknown relation `{}`", .0.text)]
+    UnknownRelation(Unknown),
 }
 
 impl CliError {
@@ -158,12 +144,6 @@ impl CliError {
 
     /// What to do about the error.
     pub fn help(&self) -> Option<String> {
-        let did_you_mean = |s: &Option<String>, known: &[String]| {
-            Some(match s {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => format!("known: {}", known.join(", ")),
-            })
-        };
         match self {
             CliError::Load(_) => None,
             CliError::Node { error, hints } => {
@@ -180,12 +160,12 @@ impl CliError {
                     ResolveError::Ambiguous { .. } => format!("name one by its id: {list}"),
                 })
             }
-            CliError::UnknownKind {
-                suggestion, known, ..
-            } => did_you_mean(suggestion, known),
-            CliError::UnknownRelation {
-                suggestion, known, ..
-            } => did_you_mean(suggestion, known),
+            CliError::UnknownKind(unknown) | CliError::UnknownRelation(unknown) => {
+                Some(match &unknown.suggestion {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("known: {}", unknown.known.join(", ")),
+                })
+            }
             CliError::Render(e) => Some(e.help().to_string()),
             CliError::Reason(_) => Some(
                 "run with --no-reasoning to answer from the asserted edges, or narrow the \

@@ -53,9 +53,9 @@ use graphviz_rust::dot_structures::{
 use graphviz_rust::printer::{DotPrinter, PrinterContext};
 use petgraph::stable_graph::NodeIndex;
 
-use super::style::{kind_style, relation_colour};
+use super::style::{kind_style, relation_style};
 use super::{Diagram, DiagramOptions, RankDir};
-use crate::model::Basis;
+use crate::model::{Basis, LineStyle};
 
 /// Diagrams with more edges than this draw them without labels.
 pub const MAX_LABELLED_EDGES: usize = 40;
@@ -184,6 +184,38 @@ fn label(value: &str) -> Id {
     Id::Escaped(quote_label(value))
 }
 
+/// A node's `style`: `filled` and the kind's own style words.
+fn filled(style: &str) -> String {
+    if style.is_empty() {
+        "filled".to_string()
+    } else {
+        format!("filled,{style}")
+    }
+}
+
+/// An edge's `style`, if not plain: inferred edges are dashed (and stay
+/// bold when their relation is); otherwise the relation's line.
+fn line_style(line: LineStyle, basis: Basis) -> Option<&'static str> {
+    match (basis, line) {
+        (Basis::Inferred, LineStyle::Bold) => Some("dashed,bold"),
+        (Basis::Inferred, _) => Some("dashed"),
+        // Derived edges are dotted whatever the relation's line: their own style.
+        (Basis::Derived, LineStyle::Bold) => Some("dotted,bold"),
+        (Basis::Derived, _) => Some("dotted"),
+        (Basis::Stated, LineStyle::Solid) => None,
+        (Basis::Stated, line) => Some(line.name()),
+    }
+}
+
+/// A style value: a single word as it is, a comma-joined list quoted.
+fn word_list(words: &str) -> Id {
+    if words.contains(',') {
+        label(words)
+    } else {
+        plain(words)
+    }
+}
+
 fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
     let g = d.graph;
     let mut stmts: Vec<Stmt> = vec![
@@ -251,17 +283,13 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
     let node_stmt = |n: NodeIndex| -> Option<Stmt> {
         let node = g.node(n)?;
         let kind = g.kind_name(node.kind);
-        let s = kind_style(g.schema(), kind);
-        let mut style = vec!["filled"];
-        if !s.style.is_empty() {
-            style.push(s.style);
-        }
+        let s = kind_style(g.schema(), node.kind);
         let mut attrs = vec![
             attr("label", label(&node.name)),
-            attr("shape", plain(s.shape)),
-            attr("style", label(&style.join(","))),
-            attr("fillcolor", label(s.fill)),
-            attr("color", label(s.border)),
+            attr("shape", plain(&s.shape)),
+            attr("style", label(&filled(&s.style))),
+            attr("fillcolor", label(&s.fill)),
+            attr("color", label(&s.border)),
             attr("tooltip", label(&format!("{} ({kind})", node.id))),
         ];
         if d.root == Some(n) {
@@ -316,18 +344,16 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
             continue;
         };
         let def = g.schema().relation(edge.rel);
-        let colour = relation_colour(&def.name);
-        let mut attrs = vec![attr("color", label(colour))];
+        let look = relation_style(g.schema(), edge.rel);
+        let mut attrs = vec![attr("color", label(&look.colour))];
         if labelled {
             attrs.push(attr("label", label(&def.name)));
-            attrs.push(attr("fontcolor", label(colour)));
+            attrs.push(attr("fontcolor", label(&look.colour)));
         } else {
             attrs.push(attr("tooltip", label(&def.name)));
         }
-        match edge.basis {
-            Basis::Inferred => attrs.push(attr("style", plain("dashed"))),
-            Basis::Derived => attrs.push(attr("style", plain("dotted"))),
-            Basis::Stated => {}
+        if let Some(line) = line_style(look.line, edge.basis) {
+            attrs.push(attr("style", word_list(line)));
         }
         // An edge between two boxed nodes of one kind (an activity
         // supporting another) does not push them into different columns:
@@ -342,6 +368,11 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
         let (tail, head) = if backwards { (ib, ia) } else { (ia, ib) };
         if backwards {
             attrs.push(attr("dir", plain("back")));
+        }
+        if let Some(arrow) = &look.arrowhead {
+            // Drawn head first, the arrow stands at the tail.
+            let end = if backwards { "arrowtail" } else { "arrowhead" };
+            attrs.push(attr(end, plain(arrow)));
         }
         stmts.push(Stmt::Edge(DotEdge {
             ty: EdgeTy::Pair(
@@ -380,19 +411,15 @@ fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex], names: &mut 
     ];
     for k in &kinds {
         let kind = &g.schema().kind(*k).name;
-        let s = kind_style(g.schema(), kind);
-        let mut style = vec!["filled"];
-        if !s.style.is_empty() {
-            style.push(s.style);
-        }
+        let s = kind_style(g.schema(), *k);
         stmts.push(Stmt::Node(DotNode::new(
             NodeId(Id::Plain(names.fresh("legend_kind_")), None),
             vec![
                 attr("label", label(kind)),
-                attr("shape", plain(s.shape)),
-                attr("style", label(&style.join(","))),
-                attr("fillcolor", label(s.fill)),
-                attr("color", label(s.border)),
+                attr("shape", plain(&s.shape)),
+                attr("style", label(&filled(&s.style))),
+                attr("fillcolor", label(&s.fill)),
+                attr("color", label(&s.border)),
             ],
         )));
     }
@@ -402,25 +429,29 @@ fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex], names: &mut 
         .collect();
     rels.sort_unstable();
     rels.dedup();
-    let mut samples: Vec<(String, &'static str, &'static str)> = rels
+    let black = || super::style::EdgeStyle {
+        colour: "#000000".into(),
+        line: LineStyle::Solid,
+        arrowhead: None,
+    };
+    let mut samples: Vec<(String, Basis, super::style::EdgeStyle)> = rels
         .iter()
         .map(|&r| {
             let name = g.rel_name(r).to_string();
-            let colour = relation_colour(&name);
-            (name, "solid", colour)
+            (name, Basis::Stated, relation_style(g.schema(), r))
         })
         .collect();
-    samples.push(("stated".into(), "solid", "#000000"));
-    samples.push(("inferred".into(), "dashed", "#000000"));
+    samples.push(("stated".into(), Basis::Stated, black()));
+    samples.push(("inferred".into(), Basis::Inferred, black()));
     let derived = edges.iter().any(|&e| {
         g.petgraph()
             .edge_weight(e)
             .is_some_and(|x| x.basis == Basis::Derived)
     });
     if derived {
-        samples.push(("derived".into(), "dotted", "#000000"));
+        samples.push(("derived".into(), Basis::Derived, black()));
     }
-    for (text, style, colour) in &samples {
+    for (text, basis, look) in &samples {
         let a = Id::Plain(names.fresh("legend_edge_"));
         let b = Id::Plain(names.fresh("legend_edge_"));
         for id in [&a, &b] {
@@ -431,12 +462,21 @@ fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex], names: &mut 
         }
         stmts.push(Stmt::Edge(DotEdge {
             ty: EdgeTy::Pair(Vertex::N(NodeId(a, None)), Vertex::N(NodeId(b, None))),
-            attributes: vec![
-                attr("label", label(text)),
-                attr("style", plain(style)),
-                attr("color", label(colour)),
-                attr("fontcolor", label(colour)),
-            ],
+            attributes: std::iter::once(attr("label", label(text)))
+                .chain(Some(attr(
+                    "style",
+                    word_list(line_style(look.line, *basis).unwrap_or("solid")),
+                )))
+                .chain([
+                    attr("color", label(&look.colour)),
+                    attr("fontcolor", label(&look.colour)),
+                ])
+                .chain(
+                    look.arrowhead
+                        .as_deref()
+                        .map(|a| attr("arrowhead", plain(a))),
+                )
+                .collect(),
         }));
     }
     Stmt::Subgraph(Subgraph {

@@ -25,9 +25,9 @@ use std::fmt::Write as _;
 
 use petgraph::stable_graph::NodeIndex;
 
-use super::style::{kind_style, relation_colour};
+use super::style::{kind_style, relation_style};
 use super::{Diagram, DiagramOptions, RankDir};
-use crate::model::Basis;
+use crate::model::{Basis, LineStyle};
 
 /// Mermaid's entity-code form of `text`, for use inside a quoted label.
 pub fn escape(text: &str) -> String {
@@ -118,7 +118,7 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
     let node_line = |n: NodeIndex| -> Option<String> {
         let node = g.node(n)?;
         let kind = g.kind_name(node.kind);
-        let (open, close) = shape(kind_style(g.schema(), kind).shape);
+        let (open, close) = shape(&kind_style(g.schema(), node.kind).shape);
         Some(format!(
             "%% {}\n{}{open}\"{}\"{close}:::{}",
             comment(&node.id),
@@ -174,16 +174,15 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
             Basis::Stated => "-->",
         };
         let _ = writeln!(out, "  {ia} {arrow}|\"{}\"| {ib}", label(rel));
-        // Derived edges are dotted finer than inferred ones.
-        let dots = if edge.basis == Basis::Derived {
-            ",stroke-dasharray:2 4"
-        } else {
-            ""
+        let look = relation_style(g.schema(), edge.rel);
+        let line = match (edge.basis, look.line) {
+            // Derived edges are dotted finer than any relation's line.
+            (Basis::Derived, _) => ",stroke-dasharray:2 4",
+            (_, LineStyle::Solid) => "",
+            (_, LineStyle::Dotted) => ",stroke-dasharray:2",
+            (_, LineStyle::Bold) => ",stroke-width:3px",
         };
-        link_styles.push(format!(
-            "  linkStyle {link} stroke:{}{dots}",
-            relation_colour(rel)
-        ));
+        link_styles.push(format!("  linkStyle {link} stroke:{}{line}", look.colour));
         link += 1;
     }
     for l in link_styles {
@@ -198,7 +197,7 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
     kinds.dedup();
     for k in kinds {
         let kind = &g.schema().kind(k).name;
-        let s = kind_style(g.schema(), kind);
+        let s = kind_style(g.schema(), k);
         let _ = writeln!(
             out,
             "  classDef {} fill:{},stroke:{}",

@@ -6,9 +6,10 @@
 //! with an optional root to highlight. The writers ([`dot`], [`mermaid`])
 //! turn a diagram into text, styled the same way everywhere: each kind has
 //! a shape and a fill ([`style`]) that stay distinguishable in greyscale,
-//! each edge is labelled by its relation, inferred edges are dashed, and
-//! activities are boxed with the area they are part of. [`render`] runs
-//! Graphviz with a time limit.
+//! each edge is labelled by its relation and drawn in its colour, inferred
+//! edges are dashed, and the `from` nodes of a relation the schema marks
+//! `cluster = true` (activities `part_of` an area) are boxed with their `to`
+//! node. [`render`] runs Graphviz with a time limit.
 
 pub mod dot;
 pub mod mermaid;
@@ -175,13 +176,15 @@ impl<'g> Diagram<'g> {
         Diagram::new(graph, nodes, edges).with_root(focus)
     }
 
-    /// Clusters: for each node that another node is `part_of` (an area),
-    /// the members drawn inside its box. A node part of several areas goes
-    /// in the first; its other `part_of` edges are drawn as edges.
+    /// Clusters: for each node that another node reaches by a clustering
+    /// relation (an area, through `part_of`), the members drawn inside its
+    /// box. A node in several goes in the first; its other clustering edges
+    /// are drawn as edges.
     pub fn clusters(&self) -> Vec<(NodeIndex, Vec<NodeIndex>)> {
-        let Some(part_of) = self.graph.schema().rel_id("part_of") else {
+        let clustering = self.clustering();
+        if clustering.is_empty() {
             return Vec::new();
-        };
+        }
         let drawn: HashSet<NodeIndex> = self.nodes.iter().copied().collect();
         let mut placed: HashSet<NodeIndex> = HashSet::new();
         let mut clusters: Vec<(NodeIndex, Vec<NodeIndex>)> = Vec::new();
@@ -193,7 +196,7 @@ impl<'g> Diagram<'g> {
             let Some((member, area)) = self.graph.petgraph().edge_endpoints(e) else {
                 continue;
             };
-            if edge.rel != part_of
+            if !clustering.contains(&edge.rel)
                 || !drawn.contains(&area)
                 || placed.contains(&member)
                 || member == area
@@ -216,8 +219,18 @@ impl<'g> Diagram<'g> {
         clusters
     }
 
-    /// Whether an edge is implied by the clusters (a member's `part_of`
-    /// edge to the area whose box holds it) and so is not drawn.
+    /// The relations the schema marks `cluster = true`.
+    fn clustering(&self) -> Vec<RelId> {
+        self.graph
+            .schema()
+            .relations()
+            .filter(|(_, r)| r.look.cluster)
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// Whether an edge is implied by the clusters (a member's clustering
+    /// edge to the node whose box holds it) and so is not drawn.
     pub fn implied_by_cluster(
         &self,
         clusters: &[(NodeIndex, Vec<NodeIndex>)],
@@ -229,7 +242,7 @@ impl<'g> Diagram<'g> {
         ) else {
             return false;
         };
-        Some(edge.rel) == self.graph.schema().rel_id("part_of")
+        self.graph.schema().relation(edge.rel).look.cluster
             && clusters
                 .iter()
                 .any(|(area, members)| *area == b && members.contains(&a))

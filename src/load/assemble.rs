@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use petgraph::stable_graph::NodeIndex;
 
-use crate::model::{Edge, Graph, KindDef, KindId, Node, Provenance, RelId, RelationDef, Schema};
+use crate::model::{
+    Edge, EdgeMix, Graph, KindDef, KindId, Node, Provenance, RelId, RelationDef, Schema,
+};
 use crate::suggest::nearest_one;
 
 use super::decode::{FileDecl, ProvDecl, SchemaDecl, Spanned};
@@ -223,6 +225,8 @@ pub(crate) fn build_schema(
                 name: kind.name.value.clone(),
                 plural: kind.plural.clone(),
                 description: kind.description.clone(),
+                look: kind.look.clone(),
+                share: kind.share,
             };
             if let Err(e) = schema.add_kind(def) {
                 errors.push(LoadError::at(file, kind.name.span, e.into()));
@@ -239,6 +243,30 @@ pub(crate) fn build_schema(
             };
             let from = kinds(&rel.from);
             let to = kinds(&rel.to);
+            let generate = rel.generate.as_ref().map(|g| EdgeMix {
+                from: g.from.as_ref().and_then(|k| {
+                    let id = lookup_kind(&schema, file, &k.value, k.span, errors)?;
+                    if from.contains(&id) {
+                        return Some(id);
+                    }
+                    // `generate.from` picks one of the relation's `from` kinds.
+                    let allowed: Vec<String> =
+                        from.iter().map(|&f| schema.kind(f).name.clone()).collect();
+                    errors.push(LoadError::at(
+                        file,
+                        k.span,
+                        K::BadValue {
+                            field: "from",
+                            value: k.value.clone(),
+                            suggestion: nearest_one(&k.value, &allowed),
+                            allowed,
+                        },
+                    ));
+                    None
+                }),
+                min: g.edges.0,
+                max: g.edges.1,
+            });
             let def = RelationDef {
                 name: rel.name.value.clone(),
                 from,
@@ -247,6 +275,9 @@ pub(crate) fn build_schema(
                 inverse: rel.inverse.clone(),
                 impact: rel.impact,
                 mitigation: rel.mitigation,
+                look: rel.look.clone(),
+                roles: rel.roles,
+                generate,
             };
             if let Err(e) = schema.add_relation(def) {
                 errors.push(LoadError::at(file, rel.name.span, e.into()));

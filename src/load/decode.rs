@@ -5,7 +5,8 @@
 //!
 //! - `graph`: `{ name, description }`
 //! - `sources`: `[{ id, title, author?, date?, url? }]`
-//! - `schema`: `{ kinds = { NAME = { plural?, description? } }, relations = { NAME = { from, to, meaning?, inverse?, impact?, mitigation? } } }`
+//! - `schema`: `{ kinds = { NAME = { plural?, description?, shape?, style?, fill?, border?, share? } }, relations = { NAME = { from, to, meaning?, inverse?, impact?, mitigation?, colour?, line?, arrowhead?, cluster?, counters?, participants?, rank?, generate? } } }`
+//!   (each described in `graph/schema.toml`)
 //! - `nodes`: `[{ id, kind, name, provenance?, …properties }]`
 //! - `edges`: `[{ from, rel, to, basis?, provenance?, …properties }]`
 //! - `$schema`: the JSON Schema an editor checks the file against, ignored
@@ -16,7 +17,10 @@
 
 use std::sync::Arc;
 
-use crate::model::{Basis, GraphMeta, ImpactFlow, Properties, Source, Value};
+use crate::model::{
+    Basis, GraphMeta, ImpactFlow, KindLook, LineStyle, Properties, RelationLook, Roles, Source,
+    Value,
+};
 use crate::suggest::nearest_one;
 
 use super::doc::{Doc, DocValue, Key, Span};
@@ -76,6 +80,8 @@ pub struct KindDecl {
     pub name: Spanned<String>,
     pub plural: Option<String>,
     pub description: String,
+    pub look: KindLook,
+    pub share: Option<u32>,
 }
 
 /// A relation as written.
@@ -90,6 +96,9 @@ pub struct RelationDecl {
     pub inverse: Option<String>,
     pub impact: ImpactFlow,
     pub mitigation: bool,
+    pub look: RelationLook,
+    pub roles: Roles,
+    pub generate: Option<EdgeMixDecl>,
 }
 
 /// A rule as written: `chain` followed end to end `gives` an edge.
@@ -104,6 +113,21 @@ pub struct RuleDecl {
     pub chain_span: Span,
     pub gives: Spanned<String>,
 }
+
+/// A relation's `generate = { from?, edges }` as written.
+#[derive(Debug, Clone)]
+pub struct EdgeMixDecl {
+    /// The one `from` kind whose nodes get edges, if named.
+    pub from: Option<Spanned<String>>,
+    /// The fewest and the most edges per node.
+    pub edges: (u32, u32),
+}
+
+/// The most edges of one relation `generate` gives a node.
+pub const MAX_GENERATED_EDGES: u32 = 1000;
+
+/// What `generate.edges` must be.
+const EDGES_EXPECTED: &str = "a pair `[min, max]` of whole numbers, 0 ≤ min ≤ max ≤ 1000";
 
 /// A schema as written.
 // Fields mirror the keys of the file format described above.
@@ -134,9 +158,62 @@ pub(crate) const SCHEMA_KEYS: &[&str] = &["kinds", "relations", "rules"];
 pub(crate) const RULE_KEYS: &[&str] = &["chain", "gives", "meaning"];
 pub(crate) const GRAPH_KEYS: &[&str] = &["name", "description"];
 pub(crate) const SOURCE_KEYS: &[&str] = &["id", "title", "author", "date", "url"];
-pub(crate) const KIND_KEYS: &[&str] = &["plural", "description"];
-pub(crate) const RELATION_KEYS: &[&str] =
-    &["from", "to", "meaning", "inverse", "impact", "mitigation"];
+pub(crate) const KIND_KEYS: &[&str] = &[
+    "plural",
+    "description",
+    "shape",
+    "style",
+    "fill",
+    "border",
+    "share",
+];
+pub(crate) const RELATION_KEYS: &[&str] = &[
+    "from",
+    "to",
+    "meaning",
+    "inverse",
+    "impact",
+    "mitigation",
+    "colour",
+    "line",
+    "arrowhead",
+    "cluster",
+    "counters",
+    "participants",
+    "rank",
+    "generate",
+];
+pub(crate) const GENERATE_KEYS: &[&str] = &["from", "edges"];
+/// The keys of a kind that say how it is drawn and generated (all after
+/// `plural` and `description`): the ones a reader of another format (RDF)
+/// carries as separate statements.
+pub(crate) const KIND_EXTRA_KEYS: &[&str] = KIND_KEYS.split_at(2).1;
+/// The keys of a relation that say how it is drawn, what the analyses read
+/// it as and how it is generated (all after `mitigation`).
+pub(crate) const RELATION_EXTRA_KEYS: &[&str] = RELATION_KEYS.split_at(6).1;
+
+/// Reads one of [`KIND_EXTRA_KEYS`], given as a key and a value, into `kind`,
+/// checked as in a graph file.
+pub(crate) fn decode_kind_extra(
+    file: &Arc<SourceFile>,
+    key: &Key,
+    value: &Doc,
+    kind: &mut KindDecl,
+    errors: &mut Vec<LoadError>,
+) {
+    Decoder { file, errors }.kind_extra(key, value, kind);
+}
+
+/// Reads one of [`RELATION_EXTRA_KEYS`] into `rel`, checked as in a graph file.
+pub(crate) fn decode_relation_extra(
+    file: &Arc<SourceFile>,
+    key: &Key,
+    value: &Doc,
+    rel: &mut RelationDecl,
+    errors: &mut Vec<LoadError>,
+) {
+    Decoder { file, errors }.relation_extra(key, value, rel);
+}
 pub(crate) const PROVENANCE_KEYS: &[&str] = &["source", "section", "item", "note"];
 pub(crate) const NODE_FIELDS: &[&str] = &["id", "kind", "name", "provenance"];
 pub(crate) const EDGE_FIELDS: &[&str] = &["from", "rel", "to", "basis", "provenance"];
@@ -408,6 +485,146 @@ impl Decoder<'_> {
                 return None;
             }
         })
+    }
+
+    /// One of [`KIND_EXTRA_KEYS`].
+    fn kind_extra(&mut self, key: &Key, value: &Doc, kind: &mut KindDecl) {
+        match key.name.as_str() {
+            "shape" => kind.look.shape = self.graphviz_word(value, "shape", false),
+            "style" => kind.look.style = self.graphviz_word(value, "style", true),
+            "fill" => kind.look.fill = self.colour(value, "fill"),
+            "border" => kind.look.border = self.colour(value, "border"),
+            "share" => match &value.value {
+                DocValue::Integer(n @ 0..=100) => kind.share = u32::try_from(*n).ok(),
+                _ => self.wrong_type(value, "share", "a percentage: a whole number 0 to 100"),
+            },
+            _ => self.unknown_key(key, "a kind", KIND_KEYS),
+        }
+    }
+
+    /// One of [`RELATION_EXTRA_KEYS`].
+    fn relation_extra(&mut self, key: &Key, value: &Doc, rel: &mut RelationDecl) {
+        match key.name.as_str() {
+            "colour" => rel.look.colour = self.colour(value, "colour"),
+            "line" => {
+                if let Some(s) = self.string(value, "line") {
+                    match LineStyle::parse(&s.value) {
+                        Some(line) => rel.look.line = line,
+                        None => self.bad_value(s, "line", &LineStyle::NAMES),
+                    }
+                }
+            }
+            "arrowhead" => rel.look.arrowhead = self.graphviz_word(value, "arrowhead", false),
+            "cluster" => self.flag(value, "cluster", &mut rel.look.cluster),
+            "counters" => self.flag(value, "counters", &mut rel.roles.counters),
+            "participants" => self.flag(value, "participants", &mut rel.roles.participants),
+            "rank" => self.flag(value, "rank", &mut rel.roles.rank),
+            "generate" => rel.generate = self.edge_mix(value),
+            _ => self.unknown_key(key, "a relation", RELATION_KEYS),
+        }
+    }
+
+    /// A value that is not one of `allowed`.
+    fn bad_value(&mut self, s: Spanned<String>, field: &'static str, allowed: &[&str]) {
+        let suggestion = nearest_one(&s.value, allowed.iter());
+        self.error(
+            s.span,
+            K::BadValue {
+                field,
+                value: s.value,
+                allowed: allowed.iter().map(|s| s.to_string()).collect(),
+                suggestion,
+            },
+        );
+    }
+
+    fn flag(&mut self, doc: &Doc, field: &str, out: &mut bool) {
+        match &doc.value {
+            DocValue::Bool(b) => *out = *b,
+            _ => self.wrong_type(doc, field, "true or false"),
+        }
+    }
+
+    /// A Graphviz name (a shape, an arrowhead), or with `list` several
+    /// comma-separated (style words): ASCII letters, digits and `_`, so the
+    /// diagram writers can write it as it is.
+    fn graphviz_word(&mut self, doc: &Doc, field: &'static str, list: bool) -> Option<String> {
+        let s = self.string(doc, field)?;
+        let word =
+            |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+        let ok = if list {
+            s.value.split(',').all(word)
+        } else {
+            word(&s.value)
+        };
+        if ok {
+            return Some(s.value);
+        }
+        let rule = if list {
+            "Graphviz style words (letters, digits and `_`), comma-separated"
+        } else {
+            "a Graphviz name: letters, digits and `_`"
+        };
+        self.bad_value(s, field, &[rule]);
+        None
+    }
+
+    /// A colour: `#` and 3, 6 or 8 hex digits, or a colour name.
+    fn colour(&mut self, doc: &Doc, field: &'static str) -> Option<String> {
+        let s = self.string(doc, field)?;
+        let ok = match s.value.strip_prefix('#') {
+            Some(hex) => {
+                matches!(hex.len(), 3 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+            }
+            None => !s.value.is_empty() && s.value.bytes().all(|b| b.is_ascii_alphabetic()),
+        };
+        if ok {
+            return Some(s.value);
+        }
+        self.bad_value(
+            s,
+            field,
+            &["`#` and 6 hex digits (`#9c2b23`)", "a colour name (`red`)"],
+        );
+        None
+    }
+
+    /// `generate = { from?, edges = [min, max] }`.
+    fn edge_mix(&mut self, doc: &Doc) -> Option<EdgeMixDecl> {
+        let entries = self.table(doc, "generate")?;
+        let (mut from, mut edges, mut bad) = (None, None, false);
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "from" => from = self.name_text(value, "from"),
+                "edges" => {
+                    bad = true;
+                    let count = |d: &Doc| match d.value {
+                        DocValue::Integer(n) => {
+                            u32::try_from(n).ok().filter(|&n| n <= MAX_GENERATED_EDGES)
+                        }
+                        _ => None,
+                    };
+                    match &value.value {
+                        DocValue::Array(pair) => match pair.as_slice() {
+                            [lo, hi] => match (count(lo), count(hi)) {
+                                (Some(lo), Some(hi)) if lo <= hi => edges = Some((lo, hi)),
+                                _ => self.wrong_type(value, "edges", EDGES_EXPECTED),
+                            },
+                            _ => self.wrong_type(value, "edges", EDGES_EXPECTED),
+                        },
+                        _ => self.wrong_type(value, "edges", EDGES_EXPECTED),
+                    }
+                }
+                _ => self.unknown_key(key, "a relation's `generate`", GENERATE_KEYS),
+            }
+        }
+        let Some(edges) = edges else {
+            if !bad {
+                self.missing(entries, doc.span, "edges", "a relation's `generate`");
+            }
+            return None;
+        };
+        Some(EdgeMixDecl { from, edges })
     }
 
     fn graph_meta(&mut self, doc: &Doc) -> GraphMeta {
@@ -707,11 +924,14 @@ impl Decoder<'_> {
             },
             plural: None,
             description: String::new(),
+            look: KindLook::default(),
+            share: None,
         };
         for (key, value) in entries {
             match key.name.as_str() {
                 "plural" => kind.plural = self.name_text(value, "plural").map(|s| s.value),
                 "description" => kind.description = self.string(value, "description")?.value,
+                field if KIND_EXTRA_KEYS.contains(&field) => self.kind_extra(key, value, &mut kind),
                 _ => self.unknown_key(key, "a kind", KIND_KEYS),
             }
         }
@@ -774,6 +994,9 @@ impl Decoder<'_> {
             inverse: None,
             impact: ImpactFlow::None,
             mitigation: false,
+            look: RelationLook::default(),
+            roles: Roles::default(),
+            generate: None,
         };
         for (key, value) in entries {
             match key.name.as_str() {
@@ -781,28 +1004,16 @@ impl Decoder<'_> {
                 "to" => to = Some(self.string_list(value, "to")),
                 "meaning" => rel.meaning = self.string(value, "meaning")?.value,
                 "inverse" => rel.inverse = self.string(value, "inverse").map(|s| s.value),
-                "mitigation" => match &value.value {
-                    DocValue::Bool(b) => rel.mitigation = *b,
-                    _ => self.wrong_type(value, "mitigation", "true or false"),
-                },
+                "mitigation" => self.flag(value, "mitigation", &mut rel.mitigation),
+                field if RELATION_EXTRA_KEYS.contains(&field) => {
+                    self.relation_extra(key, value, &mut rel)
+                }
                 "impact" => {
                     let s = self.string(value, "impact")?;
                     match ImpactFlow::parse(&s.value) {
                         Some(flow) => rel.impact = flow,
                         None => {
-                            let suggestion = nearest_one(&s.value, ImpactFlow::NAMES);
-                            self.error(
-                                s.span,
-                                K::BadValue {
-                                    field: "impact",
-                                    value: s.value,
-                                    allowed: ImpactFlow::NAMES
-                                        .iter()
-                                        .map(|s| s.to_string())
-                                        .collect(),
-                                    suggestion,
-                                },
-                            );
+                            self.bad_value(s, "impact", &ImpactFlow::NAMES);
                             return None;
                         }
                     }

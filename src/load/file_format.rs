@@ -40,9 +40,8 @@ pub struct GraphFile {
     #[serde(default)]
     pub sources: Vec<SourceEntry>,
     /// The kinds of node and the relations this file's graph uses. Without
-    /// it the default schema applies (kinds activity, area, actor, threat,
-    /// challenge, principle; relations part_of, addresses, involves,
-    /// hindered_by, mitigates, supports, kind_of, drives).
+    /// it the default schema applies: the curated graph's, `graph/schema.toml`
+    /// in seccoop's repository (`seccoop stats` lists its kinds and relations).
     #[serde(default)]
     pub schema: GraphSchema,
     /// The nodes.
@@ -126,6 +125,26 @@ pub struct KindDef {
     /// What nodes of this kind are.
     #[serde(default)]
     pub description: String,
+    /// The Graphviz shape its nodes are drawn as (`box`, `octagon` …);
+    /// Mermaid draws the nearest shape it has. Left out, kinds take shapes
+    /// from a palette in declaration order.
+    #[serde(default)]
+    pub shape: GraphvizName,
+    /// Graphviz style words added to `filled` (`rounded`), comma-separated.
+    #[serde(default)]
+    pub style: StyleWords,
+    /// The fill colour of its nodes; left out, one from a palette.
+    #[serde(default)]
+    pub fill: Colour,
+    /// The border colour of its nodes; left out, one from a palette.
+    #[serde(default)]
+    pub border: Colour,
+    /// The percentage of the nodes `seccoop generate` makes of this kind;
+    /// the kind with the largest share takes what is left, and a kind
+    /// without one gets a single node. When no kind of the schema has a
+    /// share, every kind has an equal one.
+    #[serde(default)]
+    pub share: Percent,
 }
 
 /// A relation: which kinds it joins, what it means, how impact flows along it.
@@ -146,10 +165,71 @@ pub struct RelationDef {
     /// `seccoop impact`; `none` when left out.
     #[serde(default)]
     pub impact: ImpactFlow,
-    /// Whether an edge of this relation mitigates its end (impact reports
-    /// list such nodes as mitigations).
+    /// Whether an edge of this relation mitigates its end: impact reports
+    /// list such nodes as mitigations, and `gaps` lists the ends nothing
+    /// mitigates.
     #[serde(default)]
     pub mitigation: bool,
+    /// The colour of its edges and their labels in diagrams; left out, one
+    /// from a palette, in declaration order.
+    #[serde(default)]
+    pub colour: Colour,
+    /// The line its edges are drawn with; inferred edges are dashed whatever
+    /// this says.
+    #[serde(default)]
+    pub line: LineStyle,
+    /// The Graphviz arrowhead of its edges (`normal` when left out, `empty`,
+    /// `vee` …).
+    #[serde(default)]
+    pub arrowhead: GraphvizName,
+    /// Whether diagrams draw each edge's start inside a box named after its
+    /// end (activities in their area) instead of drawing the edge.
+    #[serde(default)]
+    pub cluster: bool,
+    /// Whether an edge says its start counters its end: `gaps` and `whatif`
+    /// report ends countered by nothing or by one node only.
+    #[serde(default)]
+    pub counters: bool,
+    /// Whether an edge says its end takes part in its start: `gaps` and
+    /// `whatif` report countering nodes without participants.
+    #[serde(default)]
+    pub participants: bool,
+    /// Whether `seccoop stats` ranks the relation's ends by how many starts
+    /// reach them.
+    #[serde(default)]
+    pub rank: bool,
+    /// How `seccoop generate` makes edges of this relation. Left out, it
+    /// makes none, unless no relation and no kind of the schema says
+    /// anything of generation: then every relation gets 1 to 2 edges from
+    /// each node of its `from` kinds.
+    #[serde(default)]
+    pub generate: Option<EdgeMix>,
+}
+
+/// How `seccoop generate` makes the edges of a relation.
+#[derive(Debug, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EdgeMix {
+    /// The one `from` kind whose nodes get edges; every `from` kind when
+    /// left out.
+    #[serde(default)]
+    pub from: NameText,
+    /// The fewest and the most edges each node gets, to distinct nodes of
+    /// the `to` kinds.
+    pub edges: [EdgeCount; 2],
+}
+
+/// How an edge is drawn.
+#[derive(Debug, Default, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LineStyle {
+    /// A plain line.
+    #[default]
+    Solid,
+    /// A dotted line.
+    Dotted,
+    /// A thick line.
+    Bold,
 }
 
 /// How impact travels along a relation.
@@ -306,27 +386,83 @@ impl JsonSchema for NameText {
     }
 }
 
-/// A whole number that fits in 64 bits, the range seccoop keeps.
-#[derive(Debug)]
-pub struct Integer(pub i64);
+/// Declares a string type whose JSON Schema is a pattern.
+macro_rules! patterned_text {
+    ($name:ident, $description:literal, $pattern:literal) => {
+        #[doc = $description]
+        #[derive(Debug, Default)]
+        pub struct $name(pub String);
 
-impl JsonSchema for Integer {
-    fn schema_name() -> Cow<'static, str> {
-        "Integer".into()
-    }
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
 
-    fn inline_schema() -> bool {
-        true
-    }
-
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        json_schema!({
-            "type": "integer",
-            "minimum": i64::MIN,
-            "maximum": i64::MAX,
-        })
-    }
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({
+                    "description": $description,
+                    "type": "string",
+                    "pattern": $pattern,
+                })
+            }
+        }
+    };
 }
+
+patterned_text!(
+    Colour,
+    "A colour: `#` and 3, 6 or 8 hex digits (`#9c2b23`), or a colour name (`red`).",
+    "^(#([0-9a-fA-F]{3}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[A-Za-z]+)$"
+);
+patterned_text!(
+    GraphvizName,
+    "A Graphviz name (a shape, an arrowhead): letters, digits and `_`.",
+    "^[A-Za-z0-9_]+$"
+);
+patterned_text!(
+    StyleWords,
+    "Graphviz style words (letters, digits and `_`), comma-separated.",
+    "^[A-Za-z0-9_]+(,[A-Za-z0-9_]+)*$"
+);
+
+/// Declares a whole-number type whose JSON Schema (inlined) is a range.
+macro_rules! bounded_integer {
+    ($name:ident, $inner:ty, $description:literal, $min:expr, $max:expr) => {
+        #[doc = $description]
+        #[derive(Debug, Default)]
+        pub struct $name(pub $inner);
+
+        impl JsonSchema for $name {
+            fn schema_name() -> Cow<'static, str> {
+                stringify!($name).into()
+            }
+
+            fn inline_schema() -> bool {
+                true
+            }
+
+            fn json_schema(_: &mut SchemaGenerator) -> Schema {
+                json_schema!({ "type": "integer", "minimum": $min, "maximum": $max })
+            }
+        }
+    };
+}
+
+bounded_integer!(Percent, u32, "A whole number from 0 to 100.", 0, 100);
+bounded_integer!(
+    EdgeCount,
+    u32,
+    "How many edges of one relation `generate` gives a node: 0 to 1000.",
+    0,
+    super::decode::MAX_GENERATED_EDGES
+);
+bounded_integer!(
+    Integer,
+    i64,
+    "A whole number that fits in 64 bits, the range seccoop keeps.",
+    i64::MIN,
+    i64::MAX
+);
 
 /// The JSON Schema of graph files (draft 7).
 ///
@@ -391,6 +527,7 @@ mod tests {
             (format!("{d}/KindDef/properties"), decode::KIND_KEYS),
             (format!("{d}/RelationDef/properties"), decode::RELATION_KEYS),
             (format!("{d}/RuleDef/properties"), decode::RULE_KEYS),
+            (format!("{d}/EdgeMix/properties"), decode::GENERATE_KEYS),
             (
                 format!("{d}/ProvenanceEntry/properties"),
                 decode::PROVENANCE_KEYS,
@@ -426,6 +563,7 @@ mod tests {
             sorted(&crate::model::ImpactFlow::NAMES)
         );
         assert_eq!(values("Basis"), sorted(&["stated", "inferred"]));
+        assert_eq!(values("LineStyle"), sorted(&crate::model::LineStyle::NAMES));
     }
 
     #[test]

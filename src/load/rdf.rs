@@ -57,10 +57,10 @@ use crate::write::rdf::{Base, DCTERMS, RdfSyntax, Space, VOCAB, decode as decode
 
 use super::bulk::{FastMap, MAX_LISTED};
 use super::decode::{
-    EdgeDecl, FileDecl, KindDecl, NodeDecl, ProvDecl, RelationDecl, SchemaDecl, Spanned,
-    text_problem,
+    EdgeDecl, FileDecl, KIND_EXTRA_KEYS, KindDecl, NodeDecl, ProvDecl, RELATION_EXTRA_KEYS,
+    RelationDecl, SchemaDecl, Spanned, decode_kind_extra, decode_relation_extra, text_problem,
 };
-use super::doc::Span;
+use super::doc::{Doc, DocValue, Key, Span};
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
 
 /// How deep lists may nest.
@@ -632,6 +632,35 @@ impl<'a> Reader<'a> {
 
     // ---- values ----
 
+    /// A schema field carried as `sc:FIELD` (`sc:colour "#9c2b23"`), as the
+    /// key and value a graph file would hold, for the graph file's decoder
+    /// to check. `sc:generate` holds its table as JSON text.
+    fn extra(&mut self, i: usize, field: &str) -> Option<(Key, Doc)> {
+        let t = self.triple(i);
+        let span = self.span_of(i, t.object.as_ref());
+        let value = match self.value(i, &t.object, 0)? {
+            Value::String(text) if field == "generate" => match Doc::parse_json(&text) {
+                // Spans inside the JSON text point at the whole literal.
+                Ok(doc) => return Some((key(field, span), at(doc, span))),
+                Err(e) => {
+                    self.error(
+                        i,
+                        t.object.as_ref(),
+                        format!("`sc:generate` is not JSON: {}", e.message),
+                        r#"write `{"edges": [MIN, MAX]}`, with `"from": KIND` if need be"#.into(),
+                    );
+                    return None;
+                }
+            },
+            Value::String(text) => DocValue::String(text),
+            Value::Bool(b) => DocValue::Bool(b),
+            Value::Integer(n) => DocValue::Integer(n),
+            Value::Float(x) => DocValue::Float(x),
+            Value::List(_) => DocValue::Array(Vec::new()),
+        };
+        Some((key(field, span), Doc { value, span }))
+    }
+
     fn value(&mut self, i: usize, term: &Term, depth: usize) -> Option<Value> {
         match term {
             Term::Literal(l) => self.literal(i, l),
@@ -963,10 +992,14 @@ impl<'a> Reader<'a> {
         };
         let span = self.span_of(first, subject.as_ref().into());
         let (mut plural, mut description) = (None, None);
+        let mut extras = Vec::new();
         for &i in idxs {
             let t = self.triple(i);
             match self.pred(&t.predicate) {
                 Pred::Type if t.object == Term::from(rdfs::CLASS.into_owned()) => {}
+                Pred::Vocab(field) if KIND_EXTRA_KEYS.contains(&field) => {
+                    extras.extend(self.extra(i, field));
+                }
                 Pred::SubClassOf if t.object.to_string() == format!("<{VOCAB}Node>") => {}
                 // The label repeats the name the IRI gives.
                 Pred::Label => {}
@@ -980,16 +1013,22 @@ impl<'a> Reader<'a> {
                 _ => self.unexpected(
                     i,
                     "a kind",
-                    "`rdf:type rdfs:Class`, `rdfs:subClassOf sc:Node`, `rdfs:label`, `sc:plural` \
-                     and `rdfs:comment`",
+                    "`rdf:type rdfs:Class`, `rdfs:subClassOf sc:Node`, `rdfs:label`, `sc:plural`, \
+                     `rdfs:comment` and the schema's drawing and generation fields (`sc:shape` …)",
                 ),
             }
         }
-        schema.kinds.push(KindDecl {
+        let mut kind = KindDecl {
             name: Spanned { value: name, span },
             plural,
             description: description.unwrap_or_default(),
-        });
+            look: Default::default(),
+            share: None,
+        };
+        for (key, value) in &extras {
+            decode_kind_extra(self.file, key, value, &mut kind, self.errors);
+        }
+        schema.kinds.push(kind);
     }
 
     fn relation(
@@ -1012,12 +1051,19 @@ impl<'a> Reader<'a> {
             inverse: None,
             impact: ImpactFlow::None,
             mitigation: false,
+            look: Default::default(),
+            roles: Default::default(),
+            generate: None,
         };
         let (mut meaning, mut impact, mut mitigation) = (None, None, None);
+        let mut extras = Vec::new();
         for &i in idxs {
             let t = self.triple(i);
             match self.pred(&t.predicate) {
                 Pred::Type if t.object == Term::from(rdf::PROPERTY.into_owned()) => {}
+                Pred::Vocab(field) if RELATION_EXTRA_KEYS.contains(&field) => {
+                    extras.extend(self.extra(i, field));
+                }
                 // The label repeats the name; domain and range repeat
                 // `sc:from` and `sc:to`, which say it exactly.
                 Pred::Label | Pred::Domain | Pred::Range => {}
@@ -1074,11 +1120,15 @@ impl<'a> Reader<'a> {
                     i,
                     "a relation",
                     "`rdf:type rdf:Property`, `rdfs:label`, `sc:from`, `sc:to`, `rdfs:domain`, \
-                     `rdfs:range`, `rdfs:comment`, `sc:inverse`, `sc:impact` and `sc:mitigation`",
+                     `rdfs:range`, `rdfs:comment`, `sc:inverse`, `sc:impact`, `sc:mitigation` \
+                     and the schema's drawing, role and generation fields (`sc:colour` …)",
                 ),
             }
         }
         rel.meaning = meaning.unwrap_or_default();
+        for (key, value) in &extras {
+            decode_relation_extra(self.file, key, value, &mut rel, self.errors);
+        }
         schema.relations.push(rel);
     }
 
@@ -1480,4 +1530,27 @@ fn with_default_rules(mut schema: SchemaDecl) -> SchemaDecl {
         schema.rules = default.rules;
     }
     schema
+}
+
+/// A key for a schema field read from a statement.
+fn key(field: &str, span: Span) -> Key {
+    Key {
+        name: field.to_string(),
+        span,
+    }
+}
+
+/// `doc` with every span set to `span`.
+fn at(doc: Doc, span: Span) -> Doc {
+    let value = match doc.value {
+        DocValue::Array(items) => DocValue::Array(items.into_iter().map(|d| at(d, span)).collect()),
+        DocValue::Table(entries) => DocValue::Table(
+            entries
+                .into_iter()
+                .map(|(k, d)| (key(&k.name, span), at(d, span)))
+                .collect(),
+        ),
+        other => other,
+    };
+    Doc { value, span }
 }

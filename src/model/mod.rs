@@ -18,7 +18,10 @@ mod value;
 pub use graph::{
     Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, Node, Proof, Provenance, Source,
 };
-pub use schema::{ImpactFlow, KindDef, KindId, RelId, RelationDef, RuleDef, Schema, SchemaError};
+pub use schema::{
+    EdgeMix, ImpactFlow, KindDef, KindId, KindLook, LineStyle, RelId, RelationDef, RelationLook,
+    Roles, RuleDef, Schema, SchemaError, Unknown,
+};
 pub use value::Value;
 
 /// Properties of a node or an edge, ordered by name so output is stable.

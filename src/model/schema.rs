@@ -1,9 +1,22 @@
-//! The schema: which node kinds and relations a graph may hold.
+//! The schema: which node kinds and relations a graph may hold, and what
+//! every command makes of them.
 //!
 //! The schema is data, read from `graph/schema.toml` or from a graph file's
 //! own `[schema]` section. Each relation names the kinds allowed at each end,
 //! a one-line meaning, the phrase that reads it backwards, and how impact
 //! flows along it ([`ImpactFlow`]), which the impact analysis follows.
+//!
+//! The rest of the domain knowledge lives here too, so that adding a kind or
+//! a relation is a change to the schema file alone: how each is drawn
+//! ([`KindLook`], [`RelationLook`]), which relations the coverage analysis
+//! and the rankings of `stats` read ([`Roles`], and `mitigation`), and the
+//! mix `generate` follows ([`KindDef::share`], [`EdgeMix`]). Each is
+//! optional; what a schema leaves out takes a default that the code using
+//! it documents (a palette in declaration order for the look, no role, an
+//! even mix).
+//!
+//! [`Schema::resolve_kind`] and [`Schema::resolve_relation`] turn typed text
+//! into a kind or relation, with the near miss when nothing matches.
 
 use std::collections::HashMap;
 
@@ -47,8 +60,99 @@ impl ImpactFlow {
     }
 }
 
+/// How the edges of a relation are drawn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum LineStyle {
+    /// A plain line.
+    #[default]
+    Solid,
+    /// A dotted line.
+    Dotted,
+    /// A thick line.
+    Bold,
+}
+
+impl LineStyle {
+    /// The spellings accepted in a schema file.
+    pub const NAMES: [&'static str; 3] = ["solid", "dotted", "bold"];
+
+    /// Parses a schema spelling (`solid`, `dotted`, `bold`).
+    pub fn parse(text: &str) -> Option<Self> {
+        match text {
+            "solid" => Some(Self::Solid),
+            "dotted" => Some(Self::Dotted),
+            "bold" => Some(Self::Bold),
+            _ => None,
+        }
+    }
+
+    /// The schema spelling, which is also Graphviz's style word.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Solid => "solid",
+            Self::Dotted => "dotted",
+            Self::Bold => "bold",
+        }
+    }
+}
+
+/// How nodes of a kind are drawn. A part left out takes the next free one
+/// of a palette, in kind order (`export::style`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KindLook {
+    /// Graphviz shape (`box`, `octagon` …); Mermaid draws the nearest it has.
+    pub shape: Option<String>,
+    /// Graphviz style words besides `filled` (`rounded`), comma-separated.
+    pub style: Option<String>,
+    /// Fill colour: `#rrggbb` or a colour name.
+    pub fill: Option<String>,
+    /// Border colour.
+    pub border: Option<String>,
+}
+
+/// How the edges of a relation are drawn.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RelationLook {
+    /// Line and label colour; left out, the next free one of a palette, in
+    /// relation order (`export::style`).
+    pub colour: Option<String>,
+    /// Line style; inferred edges are dashed whatever it says.
+    pub line: LineStyle,
+    /// Graphviz arrowhead (`normal` when left out, `empty`, `vee` …).
+    pub arrowhead: Option<String>,
+    /// Diagrams draw each edge's `from` node inside a box named after its
+    /// `to` node (activities in their area) instead of drawing the edge.
+    pub cluster: bool,
+}
+
+/// What the analyses read a relation as, besides `mitigation`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Roles {
+    /// The `from` node counters the `to` node: `gaps` and `whatif` report
+    /// the `to` nodes countered by nothing or by one node only.
+    pub counters: bool,
+    /// The `to` node takes part in the `from` node: `gaps` and `whatif`
+    /// report the countering nodes that have no participant.
+    pub participants: bool,
+    /// `stats` ranks the `to` nodes by how many `from` nodes reach them.
+    pub rank: bool,
+}
+
+/// How `generate` makes the edges of a relation: each node of the `from`
+/// kinds gets between `min` and `max` edges to distinct nodes of the `to`
+/// kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EdgeMix {
+    /// The `from` kind whose nodes get edges; every `from` kind when `None`.
+    pub from: Option<KindId>,
+    /// The fewest edges per node.
+    pub min: u32,
+    /// The most edges per node.
+    pub max: u32,
+}
+
 /// A node kind.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct KindDef {
     /// The kind's name, as written in `kind = "…"`.
     pub name: String,
@@ -56,6 +160,11 @@ pub struct KindDef {
     pub plural: Option<String>,
     /// One line saying what nodes of this kind are.
     pub description: String,
+    /// How its nodes are drawn.
+    pub look: KindLook,
+    /// The percentage of the nodes `generate` makes of this kind (see
+    /// [`crate::generate::Counts::of`] for a schema that gives none).
+    pub share: Option<u32>,
 }
 
 impl KindDef {
@@ -83,8 +192,27 @@ pub struct RelationDef {
     /// How impact travels along the relation.
     pub impact: ImpactFlow,
     /// Edges of this relation reduce the `to` node's harm: `impact` lists
-    /// their `from` nodes as what mitigates the root.
+    /// their `from` nodes as what mitigates the root, and `gaps` the `to`
+    /// nodes nothing mitigates.
     pub mitigation: bool,
+    /// How its edges are drawn.
+    pub look: RelationLook,
+    /// What the coverage analysis and `stats` read it as.
+    pub roles: Roles,
+    /// How `generate` makes its edges; `None`: it makes none, unless the
+    /// schema says nothing of generation at all (see `generate`).
+    pub generate: Option<EdgeMix>,
+}
+
+/// A name the schema does not know, with what it does know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    /// The text as typed.
+    pub text: String,
+    /// The nearest declared name, if one is close.
+    pub suggestion: Option<String>,
+    /// Every declared name, in declaration order.
+    pub known: Vec<String>,
 }
 
 /// A rule that derives edges: the edges along `chain`, end to end, give an
@@ -224,6 +352,49 @@ impl Schema {
                 .position(|r| r.name.to_lowercase() == wanted)
                 .and_then(|i| u16::try_from(i).ok())
                 .map(RelId)
+        })
+    }
+
+    /// The kind `text` names: its name or plural, in any case. Otherwise
+    /// the near miss among names and plurals, given as the kind's name.
+    ///
+    /// # Example
+    /// ```
+    /// let graph = seccoop::load::embedded().unwrap();
+    /// let schema = graph.schema();
+    /// assert!(schema.resolve_kind("Activities").is_ok());
+    /// let unknown = schema.resolve_kind("threet").unwrap_err();
+    /// assert_eq!(unknown.suggestion.as_deref(), Some("threat"));
+    /// ```
+    pub fn resolve_kind(&self, text: &str) -> Result<KindId, Unknown> {
+        self.find_kind(text).ok_or_else(|| Unknown {
+            text: text.to_string(),
+            suggestion: crate::suggest::nearest_one(text, self.kind_spellings())
+                .and_then(|s| self.kind_id(&s))
+                .map(|k| self.kind(k).name.clone()),
+            known: self.kinds.iter().map(|k| k.name.clone()).collect(),
+        })
+    }
+
+    /// The relation `text` names, in any case and with `-` for `_`.
+    /// Otherwise the near miss.
+    ///
+    /// # Example
+    /// ```
+    /// let graph = seccoop::load::embedded().unwrap();
+    /// let schema = graph.schema();
+    /// assert!(schema.resolve_relation("hindered-by").is_ok());
+    /// let unknown = schema.resolve_relation("adresses").unwrap_err();
+    /// assert_eq!(unknown.suggestion.as_deref(), Some("addresses"));
+    /// ```
+    pub fn resolve_relation(&self, text: &str) -> Result<RelId, Unknown> {
+        self.find_relation(text).ok_or_else(|| {
+            let known: Vec<String> = self.relations.iter().map(|r| r.name.clone()).collect();
+            Unknown {
+                text: text.to_string(),
+                suggestion: crate::suggest::nearest_one(text, &known),
+                known,
+            }
         })
     }
 

@@ -199,6 +199,8 @@ fn big_graph(n: usize) -> crate::model::Graph {
         name: name.into(),
         plural: None,
         description: String::new(),
+        look: Default::default(),
+        share: None,
     };
     let (Ok(hub), Ok(item)) = (schema.add_kind(kind("hub")), schema.add_kind(kind("item"))) else {
         panic!("kinds")
@@ -211,6 +213,9 @@ fn big_graph(n: usize) -> crate::model::Graph {
         inverse: None,
         impact: ImpactFlow::None,
         mitigation: false,
+        look: Default::default(),
+        roles: Default::default(),
+        generate: None,
     }) else {
         panic!("relation")
     };

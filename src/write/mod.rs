@@ -301,6 +301,16 @@ pub(crate) struct KindOut<'g> {
     pub plural: Option<&'g str>,
     #[serde(skip_serializing_if = "str::is_empty")]
     pub description: &'g str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<&'g str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub style: Option<&'g str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fill: Option<&'g str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub border: Option<&'g str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share: Option<u32>,
 }
 
 /// A relation as the schema file writes it.
@@ -315,6 +325,30 @@ pub(crate) struct RelationOut<'g> {
     pub impact: &'static str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub mitigation: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub counters: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub participants: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rank: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub colour: Option<&'g str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arrowhead: Option<&'g str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub cluster: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub generate: Option<GenerateOut<'g>>,
+}
+
+/// A relation's `generate` as the schema file writes it.
+#[derive(Serialize)]
+pub(crate) struct GenerateOut<'g> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<&'g str>,
+    pub edges: [u32; 2],
 }
 
 fn impact_name(flow: ImpactFlow) -> &'static str {
@@ -341,6 +375,11 @@ pub(crate) fn schema_parts(
                 KindOut {
                     plural: k.plural.as_deref(),
                     description: &k.description,
+                    shape: k.look.shape.as_deref(),
+                    style: k.look.style.as_deref(),
+                    fill: k.look.fill.as_deref(),
+                    border: k.look.border.as_deref(),
+                    share: k.share,
                 },
             )
         })
@@ -362,6 +401,18 @@ pub(crate) fn schema_parts(
                     inverse: r.inverse.as_deref(),
                     impact: impact_name(r.impact),
                     mitigation: r.mitigation,
+                    counters: r.roles.counters,
+                    participants: r.roles.participants,
+                    rank: r.roles.rank,
+                    colour: r.look.colour.as_deref(),
+                    line: (r.look.line != crate::model::LineStyle::Solid)
+                        .then(|| r.look.line.name()),
+                    arrowhead: r.look.arrowhead.as_deref(),
+                    cluster: r.look.cluster,
+                    generate: r.generate.as_ref().map(|g| GenerateOut {
+                        from: g.from.map(|k| schema.kind(k).name.as_str()),
+                        edges: [g.min, g.max],
+                    }),
                 },
             )
         })

@@ -45,7 +45,11 @@
 //! as RDFS a SPARQL user can query: each kind with `rdfs:label`,
 //! `sc:plural` and `rdfs:comment`; each relation with `rdfs:label`,
 //! `sc:from` and `sc:to` (the kinds allowed at each end), `rdfs:comment`
-//! (its meaning), `sc:inverse`, `sc:impact` and `sc:mitigation`. A relation
+//! (its meaning), `sc:inverse`, `sc:impact` and `sc:mitigation`. The
+//! schema's other fields (how a kind or relation is drawn, its roles, its
+//! generation mix) are `sc:FIELD` statements named as in a graph file
+//! (`sc:colour "#9c2b23"`, `sc:rank true`), `sc:generate` holding its table
+//! as JSON text. A relation
 //! with a single kind at an end also gets `rdfs:domain` or `rdfs:range`
 //! (RDFS reads several domains as "all of them", so none is written then).
 //!
@@ -406,6 +410,20 @@ pub fn write(graph: &Graph, w: &mut dyn Write, syntax: RdfSyntax, base: &Base) -
         if !kind.description.is_empty() {
             out.triple(&k, rdfs::COMMENT.into(), string(&kind.description))?;
         }
+        let look = &kind.look;
+        for (field, value) in [
+            ("shape", &look.shape),
+            ("style", &look.style),
+            ("fill", &look.fill),
+            ("border", &look.border),
+        ] {
+            if let Some(value) = value {
+                out.triple(&k, sc(field), string(value))?;
+            }
+        }
+        if let Some(share) = kind.share {
+            out.triple(&k, sc("share"), Literal::from(i64::from(share)))?;
+        }
     }
     for (_, rel) in schema.relations() {
         let r = named(base.rel(&rel.name));
@@ -432,6 +450,34 @@ pub fn write(graph: &Graph, w: &mut dyn Write, syntax: RdfSyntax, base: &Base) -
         }
         out.triple(&r, sc("impact"), string(impact_name(rel.impact)))?;
         out.triple(&r, sc("mitigation"), boolean(rel.mitigation))?;
+        for (field, set) in [
+            ("counters", rel.roles.counters),
+            ("participants", rel.roles.participants),
+            ("rank", rel.roles.rank),
+            ("cluster", rel.look.cluster),
+        ] {
+            if set {
+                out.triple(&r, sc(field), boolean(true))?;
+            }
+        }
+        if let Some(colour) = &rel.look.colour {
+            out.triple(&r, sc("colour"), string(colour))?;
+        }
+        if rel.look.line != crate::model::LineStyle::Solid {
+            out.triple(&r, sc("line"), string(rel.look.line.name()))?;
+        }
+        if let Some(arrowhead) = &rel.look.arrowhead {
+            out.triple(&r, sc("arrowhead"), string(arrowhead))?;
+        }
+        if let Some(mix) = &rel.generate {
+            // One statement holds the table, as JSON text.
+            let from = mix.from.map(|k| schema.kind(k).name.as_str());
+            let json = match from {
+                Some(from) => serde_json::json!({ "from": from, "edges": [mix.min, mix.max] }),
+                None => serde_json::json!({ "edges": [mix.min, mix.max] }),
+            };
+            out.triple(&r, sc("generate"), string(&json.to_string()))?;
+        }
     }
 
     // The nodes.

@@ -129,6 +129,19 @@ pub(crate) fn write_schema(
         if !k.description.is_empty() {
             line(w, "description", &string(k.description))?;
         }
+        for (field, value) in [
+            ("shape", k.shape),
+            ("style", k.style),
+            ("fill", k.fill),
+            ("border", k.border),
+        ] {
+            if let Some(v) = value {
+                line(w, field, &string(v))?;
+            }
+        }
+        if let Some(share) = k.share {
+            line(w, "share", &share.to_string())?;
+        }
         w.write_all(b"\n")?;
     }
     for (name, r) in &relations {
@@ -150,8 +163,33 @@ pub(crate) fn write_schema(
             line(w, "inverse", &string(i))?;
         }
         line(w, "impact", &string(r.impact))?;
-        if r.mitigation {
-            line(w, "mitigation", "true")?;
+        for (field, set) in [
+            ("mitigation", r.mitigation),
+            ("counters", r.counters),
+            ("participants", r.participants),
+            ("rank", r.rank),
+            ("cluster", r.cluster),
+        ] {
+            if set {
+                line(w, field, "true")?;
+            }
+        }
+        for (field, value) in [
+            ("colour", r.colour),
+            ("line", r.line),
+            ("arrowhead", r.arrowhead),
+        ] {
+            if let Some(v) = value {
+                line(w, field, &string(v))?;
+            }
+        }
+        if let Some(g) = &r.generate {
+            let from = g
+                .from
+                .map(|k| format!("from = {}, ", string(k)))
+                .unwrap_or_default();
+            let [lo, hi] = g.edges;
+            line(w, "generate", &format!("{{ {from}edges = [{lo}, {hi}] }}"))?;
         }
         w.write_all(b"\n")?;
     }

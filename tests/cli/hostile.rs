@@ -8,7 +8,8 @@
 use petgraph::stable_graph::NodeIndex;
 use proptest::prelude::*;
 use seccoop::model::{
-    Basis, Edge, Graph, ImpactFlow, KindDef, KindId, Node, Properties, RelId, RelationDef, Schema,
+    Basis, Edge, Graph, ImpactFlow, KindDef, KindId, Node, Properties, RelId, RelationDef,
+    RelationLook, Schema,
 };
 
 /// A graph to build: kinds, relations, nodes and edges by position.
@@ -32,7 +33,7 @@ pub const AREA: usize = 1;
 /// A kind whose name needs escaping.
 pub const ODD: usize = 2;
 
-/// Relations: `part_of` (boxes), a forward relation, a backward one (drawn
+/// Relations: `part_of` (drawn as boxes: `cluster`), a forward relation, a backward one (drawn
 /// head first with `dir=back`) and one that carries no impact, the last
 /// three with hostile names.
 pub const PART_OF: usize = 0;
@@ -165,6 +166,8 @@ pub fn build(spec: &Spec) -> Graph {
                     name: k.clone(),
                     plural: None,
                     description: String::new(),
+                    look: Default::default(),
+                    share: None,
                 })
                 .expect("a new kind")
         })
@@ -172,7 +175,8 @@ pub fn build(spec: &Spec) -> Graph {
     let rels: Vec<RelId> = spec
         .rels
         .iter()
-        .map(|(name, impact)| {
+        .enumerate()
+        .map(|(i, (name, impact))| {
             schema
                 .add_relation(RelationDef {
                     name: name.clone(),
@@ -182,6 +186,12 @@ pub fn build(spec: &Spec) -> Graph {
                     inverse: None,
                     impact: *impact,
                     mitigation: false,
+                    look: RelationLook {
+                        cluster: i == PART_OF,
+                        ..Default::default()
+                    },
+                    roles: Default::default(),
+                    generate: None,
                 })
                 .expect("a new relation")
         })

@@ -629,6 +629,8 @@ mod properties {
                     name: (*k).into(),
                     plural: None,
                     description: String::new(),
+                    look: Default::default(),
+                    share: None,
                 })
                 .expect("a new kind")
             })
@@ -648,6 +650,9 @@ mod properties {
                 inverse: None,
                 impact,
                 mitigation: name == "mitigates",
+                look: Default::default(),
+                roles: Default::default(),
+                generate: None,
             })
             .expect("a new relation");
         }

@@ -40,6 +40,7 @@ mod rdf;
 mod readme;
 mod related;
 mod schema;
+mod schema_data;
 mod search;
 mod show;
 mod stats;

@@ -33,7 +33,7 @@ fn checker() -> PathBuf {
 
 /// Whether Node and the Mermaid parser are installed.
 #[track_caller]
-fn parser(test: &str) -> bool {
+pub(crate) fn parser(test: &str) -> bool {
     let node = std::env::var_os("PATH")
         .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join("node").is_file()));
     let installed = checker()
@@ -57,7 +57,7 @@ fn parser(test: &str) -> bool {
 }
 
 /// What Mermaid read from a flowchart.
-fn parse(text: &str) -> Value {
+pub(crate) fn parse(text: &str) -> Value {
     let answer = parse_all(&[text.to_string()]).remove(0);
     if let Some(error) = answer.get("error") {
         panic!("Mermaid rejected the flowchart: {error}\n{text}");
