@@ -204,6 +204,23 @@ pub(crate) fn decode_kind_extra(
     Decoder { file, errors }.kind_extra(key, value, kind);
 }
 
+/// Reads a table of rules (`{NAME: {chain, gives, meaning}}`), checked as
+/// a graph file's `[schema.rules]` is.
+pub(crate) fn decode_rules(
+    file: &Arc<SourceFile>,
+    doc: &Doc,
+    errors: &mut Vec<LoadError>,
+) -> Vec<RuleDecl> {
+    let mut d = Decoder { file, errors };
+    let Some(entries) = d.table(doc, "rules") else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|(name, def)| d.rule(name, def))
+        .collect()
+}
+
 /// Reads one of [`RELATION_EXTRA_KEYS`] into `rel`, checked as in a graph file.
 pub(crate) fn decode_relation_extra(
     file: &Arc<SourceFile>,

@@ -314,7 +314,7 @@ impl<'a> Reader<'a> {
                     && t.object == Term::from(rdf::STATEMENT.into_owned())
             });
             match place {
-                Some(Place::Graph) => self.graph(&idxs, &mut out),
+                Some(Place::Graph) => self.graph(&idxs, &mut out, &mut schema),
                 Some(Place::Ours(Space::Node, local)) => {
                     self.node(subject, &local, &idxs, &mut out)
                 }
@@ -369,7 +369,7 @@ impl<'a> Reader<'a> {
             self.error(first, subject.as_ref().into(), reason, help);
         }
         if !schema.kinds.is_empty() || !schema.relations.is_empty() {
-            out.schema = Some(with_default_rules(schema));
+            out.schema = Some(schema);
         }
         out
     }
@@ -903,7 +903,7 @@ impl<'a> Reader<'a> {
 
     // ---- subjects ----
 
-    fn graph(&mut self, idxs: &[usize], out: &mut FileDecl) {
+    fn graph(&mut self, idxs: &[usize], out: &mut FileDecl, schema: &mut SchemaDecl) {
         for &i in idxs {
             let t = self.triple(i);
             match self.pred(&t.predicate) {
@@ -915,7 +915,32 @@ impl<'a> Reader<'a> {
                     out.meta.description = self.text(i, "the graph's description")
                 }
                 Pred::Label | Pred::Comment => self.twice(i, "the graph's name or description"),
-                _ => self.unexpected(i, "the graph", "`rdfs:label` and `rdfs:comment`"),
+                // The schema's rules, as the JSON a graph file's `rules` holds.
+                Pred::Vocab("rules") => {
+                    let Some(text) = self.text(i, "`sc:rules`") else {
+                        continue;
+                    };
+                    let t = self.triple(i);
+                    let span = self.span_of(i, t.object.as_ref());
+                    match Doc::parse_json(&text) {
+                        Ok(doc) => schema.rules.extend(super::decode::decode_rules(
+                            self.file,
+                            &at(doc, span),
+                            self.errors,
+                        )),
+                        Err(e) => self.error(
+                            i,
+                            t.object.as_ref(),
+                            format!("`sc:rules` is not JSON: {}", e.message),
+                            r#"write `{"NAME": {"chain": [REL, REL], "gives": REL}}`"#.into(),
+                        ),
+                    }
+                }
+                _ => self.unexpected(
+                    i,
+                    "the graph",
+                    "`rdfs:label`, `rdfs:comment` and `sc:rules`",
+                ),
             }
         }
     }
@@ -1484,53 +1509,6 @@ fn describe(term: &Term) -> String {
 
 #[cfg(test)]
 mod tests;
-
-/// RDF's schema vocabulary has no term for rules, so an export of the
-/// default schema, which every export carries, gets the default schema's
-/// rules back; the writer refuses an own schema with rules.
-fn with_default_rules(mut schema: SchemaDecl) -> SchemaDecl {
-    let mut errors = Vec::new();
-    let (_, default) = super::default_schema(&mut errors);
-    let kinds = |d: &SchemaDecl| -> Vec<(String, Option<String>, String)> {
-        d.kinds
-            .iter()
-            .map(|k| {
-                (
-                    k.name.value.clone(),
-                    k.plural.clone(),
-                    k.description.clone(),
-                )
-            })
-            .collect()
-    };
-    let relations = |d: &SchemaDecl| -> Vec<String> {
-        d.relations
-            .iter()
-            .map(|r| {
-                let names = |l: &[super::decode::Spanned<String>]| -> Vec<String> {
-                    l.iter().map(|s| s.value.clone()).collect()
-                };
-                format!(
-                    "{} {:?} {:?} {} {:?} {:?} {}",
-                    r.name.value,
-                    names(&r.from),
-                    names(&r.to),
-                    r.meaning,
-                    r.inverse,
-                    r.impact,
-                    r.mitigation
-                )
-            })
-            .collect()
-    };
-    if schema.rules.is_empty()
-        && kinds(&schema) == kinds(&default)
-        && relations(&schema) == relations(&default)
-    {
-        schema.rules = default.rules;
-    }
-    schema
-}
 
 /// A key for a schema field read from a statement.
 fn key(field: &str, span: Span) -> Key {

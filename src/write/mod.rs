@@ -198,22 +198,6 @@ pub fn write(graph: &Graph, path: &Path, format: GraphFormat) -> Result<(), Writ
     }
 }
 
-/// Refuses a graph whose own schema declares rules in a format whose
-/// schema vocabulary has no term for them (RDF), rather than drop them.
-pub(crate) fn check_no_rules(graph: &Graph, format: GraphFormat) -> Result<(), WriteError> {
-    if graph.schema().rules().is_empty() || is_default_schema(graph.schema()) {
-        return Ok(());
-    }
-    Err(WriteError::Unrepresentable {
-        reason: format!(
-            "the graph's schema declares rules, which {} cannot hold; convert to TOML, JSON, \
-             JSON Lines, a CSV folder or GraphML",
-            format.name()
-        ),
-        format,
-    })
-}
-
 /// Refuses a graph with a float that is NaN or infinite (TOML's `nan` and
 /// `inf`): JSON has no spelling for them (serde_json writes `null`, which
 /// reads back as no value), and a CSV folder writes lists and mixed columns

@@ -10,7 +10,7 @@
 //!
 //! | what | IRI | Turtle prefix |
 //! |---|---|---|
-//! | the graph | `BASE graph`, `a sc:Graph`, name as `rdfs:label`, description as `rdfs:comment` | |
+//! | the graph | `BASE graph`, `a sc:Graph`, name as `rdfs:label`, description as `rdfs:comment`, the schema's rules as `sc:rules` (JSON text) | |
 //! | a node | `BASE node/ID`, `a` its kind, name as `rdfs:label` | `node:` |
 //! | a kind | `BASE kind/NAME`, an `rdfs:Class`, `rdfs:subClassOf sc:Node` | `kind:` |
 //! | a relation | `BASE rel/NAME`, an `rdf:Property`; an edge is the triple `node:A rel:R node:B` | `rel:` |
@@ -341,11 +341,6 @@ pub fn write_file(
     syntax: RdfSyntax,
     base: &Base,
 ) -> Result<(), WriteError> {
-    let format = match syntax {
-        RdfSyntax::Turtle => super::GraphFormat::Turtle,
-        RdfSyntax::NTriples => super::GraphFormat::NTriples,
-    };
-    super::check_no_rules(graph, format)?;
     super::atomic(path, |w| write(graph, w, syntax, base))
 }
 
@@ -379,6 +374,13 @@ pub fn write(graph: &Graph, w: &mut dyn Write, syntax: RdfSyntax, base: &Base) -
     }
     if let Some(description) = &meta.description {
         out.triple(&me, rdfs::COMMENT.into(), string(description))?;
+    }
+    // The schema's rules, as the JSON a graph file's `rules` holds: RDF
+    // schema vocabularies have no term for a property chain with a name.
+    let rules = super::rule_parts(graph.schema());
+    if !rules.is_empty() {
+        let json = super::json_text(&super::Ordered(&rules))?;
+        out.triple(&me, sc("rules"), string(&json))?;
     }
 
     // Its sources.
