@@ -177,8 +177,13 @@ pub struct Graph {
     schema: Schema,
     sources: Vec<Source>,
     meta: GraphMeta,
-    /// The proof of every derived edge.
-    proofs: foldhash::HashMap<EdgeIndex, Proof>,
+    /// The proofs of derived edges, and for every edge index the position
+    /// of its proof (`u32::MAX` for none): a million derived edges are
+    /// stored without hashing.
+    proofs: Vec<Proof>,
+    proof_of: Vec<u32>,
+    /// How many edges have a proof.
+    derived: usize,
 }
 
 impl Graph {
@@ -252,7 +257,9 @@ impl Graph {
             schema,
             sources: Vec::new(),
             meta: GraphMeta::default(),
-            proofs: foldhash::HashMap::default(),
+            proofs: Vec::new(),
+            proof_of: Vec::new(),
+            derived: 0,
         }
     }
 
@@ -267,28 +274,43 @@ impl Graph {
     ) -> EdgeIndex {
         edge.basis = Basis::Derived;
         let ix = self.inner.add_edge(from, to, edge);
-        self.proofs.insert(ix, proof);
+        let slot = u32::try_from(self.proofs.len()).unwrap_or(u32::MAX);
+        if self.proof_of.len() <= ix.index() {
+            let want = (ix.index() + 1).max(self.proof_of.len() * 2);
+            self.proof_of.resize(want, u32::MAX);
+        }
+        if let Some(s) = self.proof_of.get_mut(ix.index()) {
+            *s = slot;
+        }
+        self.proofs.push(proof);
+        self.derived += 1;
         ix
     }
 
     /// The proof of a derived edge; `None` for an asserted one.
     pub fn proof(&self, edge: EdgeIndex) -> Option<&Proof> {
-        self.proofs.get(&edge)
+        let slot = *self.proof_of.get(edge.index())?;
+        self.proofs.get(slot as usize)
     }
 
     /// The number of derived edges.
     pub fn derived_count(&self) -> usize {
-        self.proofs.len()
+        self.derived
     }
 
     /// Removes every derived edge, leaving the asserted graph.
     pub fn remove_derived(&mut self) {
-        let mut derived: Vec<EdgeIndex> = self.proofs.drain().map(|(e, _)| e).collect();
-        derived.sort_unstable();
+        let derived: Vec<EdgeIndex> = (0..self.proof_of.len())
+            .filter(|&i| self.proof_of.get(i).is_some_and(|&s| s != u32::MAX))
+            .map(EdgeIndex::new)
+            .collect();
         // Last first, so the free slots are reused in index order later.
         for e in derived.into_iter().rev() {
             self.inner.remove_edge(e);
         }
+        self.proofs.clear();
+        self.proof_of.clear();
+        self.derived = 0;
     }
 
     /// The edge at an index, with its endpoints.
@@ -346,13 +368,18 @@ impl Graph {
     /// Derived edges that rested on its edges stay until the derivations are
     /// recomputed ([`crate::reason::rederive`]).
     pub fn remove_node(&mut self, ix: NodeIndex) -> Option<Node> {
-        if !self.proofs.is_empty() {
+        if self.derived > 0 {
             let gone: Vec<EdgeIndex> = self
                 .edges_of(ix, Direction::Both)
                 .map(|e| e.index)
                 .collect();
             for e in gone {
-                self.proofs.remove(&e);
+                if let Some(s) = self.proof_of.get_mut(e.index())
+                    && *s != u32::MAX
+                {
+                    *s = u32::MAX;
+                    self.derived -= 1;
+                }
             }
         }
         let node = self.inner.remove_node(ix)?;

@@ -17,6 +17,8 @@
 //! Lookups go through per-relation adjacency in both directions, kept as
 //! compressed rows (one offset per node) for the asserted facts, which is
 //! cheap to build for millions of them, plus a hash map for the derived ones.
+//! Whether a fact is already known is a scan of its start's edges of its
+//! relation, not a set of every fact.
 //! Only relations that occur in a rule are indexed, and a rule one of whose
 //! relations has no fact at all is skipped.
 //!
@@ -174,7 +176,7 @@ pub fn materialise(
         }
         let round_start = asserted + derived.len();
         for d in found {
-            if store.known.insert(d.fact) {
+            if !store.holds(d.fact, facts, &derived) {
                 if derived.len() >= limit {
                     return Err(EngineError::TooMany { limit });
                 }
@@ -206,7 +208,6 @@ impl Rows {
 
 /// The known facts and the adjacency of the relations rules use.
 struct Store {
-    known: HashSet<Fact>,
     /// Per relation: asserted facts by `from` and by `to`.
     out: HashMap<RelNo, Rows>,
     inc: HashMap<RelNo, Rows>,
@@ -228,11 +229,9 @@ impl Store {
             .map(|f| f.from.max(f.to) as usize + 1)
             .max()
             .unwrap_or(0);
-        let mut known = HashSet::new();
         let mut by_rel: HashMap<RelNo, Vec<(NodeId, NodeId, usize)>> = HashMap::new();
         for (i, f) in facts.iter().enumerate() {
             if used.contains(&f.rel) {
-                known.insert(*f);
                 by_rel.entry(f.rel).or_default().push((f.from, f.to, i));
             }
         }
@@ -243,12 +242,19 @@ impl Store {
             inc.insert(*rel, rows(nodes, list.iter().map(|&(_, t, i)| (t, i))));
         }
         Store {
-            known,
             out,
             inc,
             out_extra: HashMap::new(),
             inc_extra: HashMap::new(),
         }
+    }
+
+    /// Whether a fact is known, asserted or derived: a scan of its start's
+    /// edges of its relation, which are few, rather than a set of every
+    /// fact, which costs a hash per edge of a million-edge graph.
+    fn holds(&self, f: Fact, facts: &[Fact], derived: &[Derivation]) -> bool {
+        self.at(f.rel, f.from, true)
+            .any(|id| fact_at(id, facts, derived).to == f.to)
     }
 
     fn index_derived(&mut self, id: usize, f: Fact) {

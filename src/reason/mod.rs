@@ -291,6 +291,7 @@ pub fn materialise(graph: &mut Graph) -> Result<usize, ReasonError> {
         |engine::EngineError::TooMany { limit }| ReasonError::TooMany { limit, asserted },
     )?;
     let count = derived.len();
+    graph.reserve(0, count);
     for d in derived {
         let proof = Proof {
             rule: d.rule,
