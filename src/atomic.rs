@@ -14,6 +14,12 @@
 //! would take `umask(2)`, which sets it as it reads it and needs `unsafe`.
 //! A destination that exists keeps its mode: it is copied onto the
 //! temporary file before the rename.
+//!
+//! Only a regular file is replaced. A destination that is a device, a FIFO
+//! or a socket (`-o /dev/null`, `-o /dev/stdout`, a named pipe) is written
+//! into in place: renaming over it would put a plain file where the device
+//! was, which as root would break `/dev/null` for every program. A symbolic
+//! link is followed, and the file it names is replaced, so the link stays.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -39,6 +45,25 @@ pub fn write_with(
     path: &Path,
     body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
+    // A link is followed: the file it names is replaced, the link kept.
+    let target;
+    let path = if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+        target = std::fs::canonicalize(path)?;
+        target.as_path()
+    } else {
+        path
+    };
+    if let Ok(existing) = std::fs::metadata(path)
+        && !existing.is_file()
+        && !existing.is_dir()
+    {
+        // A device, FIFO or socket: not a file to replace, but a place to
+        // write to.
+        let file = std::fs::OpenOptions::new().write(true).open(path)?;
+        let mut w = BufWriter::with_capacity(1 << 20, file);
+        body(&mut w)?;
+        return w.flush();
+    }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -117,6 +142,47 @@ mod tests {
         let err = write_file(&dir.path().join("no/such/answer.txt"), b"x").expect_err("fails");
         assert_eq!(err.kind(), std::io::ErrorKind::NotFound);
         assert!(!err.to_string().contains(".seccoop-"), "{err}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_is_written_into_not_replaced() {
+        // Regression: `-o /dev/null` replaced the device with a plain file
+        // (as root). A FIFO takes the same path without risking /dev/null.
+        use std::os::unix::fs::FileTypeExt as _;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let fifo = dir.path().join("pipe");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .expect("mkfifo runs");
+        assert!(made.success());
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read(fifo).expect("read the fifo"))
+        };
+        write_file(&fifo, b"through the pipe").expect("write");
+        assert_eq!(reader.join().expect("reader"), b"through the pipe");
+        let kind = std::fs::symlink_metadata(&fifo).expect("stat").file_type();
+        assert!(kind.is_fifo());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_is_followed_and_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let real = dir.path().join("real.txt");
+        let link = dir.path().join("link.txt");
+        std::fs::write(&real, "old").expect("write");
+        std::os::unix::fs::symlink(&real, &link).expect("symlink");
+        write_file(&link, b"new").expect("write");
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .expect("stat")
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&real).expect("read"), b"new");
     }
 
     #[cfg(unix)]

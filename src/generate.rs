@@ -272,9 +272,7 @@ impl std::fmt::Display for Id<'_> {
 /// assert_eq!(graph.edge_count() as u64, summary.edges);
 /// ```
 pub fn generate(dir: &Path, nodes: u64, seed: u64) -> std::io::Result<Summary> {
-    let mut errors = Vec::new();
-    let schema = crate::load::bulk::default_schema_model(&mut errors);
-    generate_with(&schema, dir, nodes, seed)
+    generate_with(&crate::load::default_schema_model(), dir, nodes, seed)
 }
 
 /// Writes a graph of `nodes` nodes (at least [`MIN_NODES`]) in the mix of
@@ -373,7 +371,7 @@ pub fn generate_with(
     out.flush()?;
 
     let total = counts.total();
-    let default = crate::write::is_default_schema(schema);
+    let default = crate::load::is_default_schema(schema);
     let proportions = if default {
         "the curated graph's proportions"
     } else {
@@ -389,7 +387,7 @@ pub fn generate_with(
     if !default {
         let mut text = Vec::new();
         crate::write::toml::write_schema(schema, &mut text, "")?;
-        std::fs::write(dir.join(crate::load::csv::SCHEMA_FILE), text)?;
+        std::fs::write(dir.join(crate::format::csv::SCHEMA_FILE), text)?;
     }
     Ok(Summary {
         counts,

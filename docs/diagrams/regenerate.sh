@@ -5,7 +5,8 @@
 #   docs/diagrams/regenerate.sh release    # with the release build
 #
 # Builds seccoop first (so the diagrams match the source), writes each
-# NAME.dot listed in diagrams.txt and renders NAME.svg with Graphviz.
+# NAME.dot listed in diagrams.txt and renders NAME.svg with Graphviz; an
+# overview (`--overview`) seccoop writes as NAME.svg itself.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -22,6 +23,13 @@ while IFS= read -r line; do
   case "$line" in '#'* | '') continue ;; esac
   name="${line%%:*}"
   read -r -a args <<< "${line#*:}"
+  case " ${args[*]} " in
+    *" --overview "*)
+      # seccoop draws an overview as SVG itself.
+      "$seccoop" "${args[@]}" > "$here/$name.svg"
+      echo "wrote $name.svg"
+      continue ;;
+  esac
   "$seccoop" "${args[@]}" > "$here/$name.dot"
   dot -Tsvg "$here/$name.dot" -o "$here/$name.svg"
   echo "wrote $name.dot and $name.svg"

@@ -3,6 +3,7 @@
 
 pub mod coverage;
 pub mod impact;
+pub mod matrix;
 pub mod neighbors;
 pub mod paths;
 pub mod resolve;

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use super::{
-    check, completions, convert, explain, export, gaps, generate, impact, list, man, path, query,
-    related, schema, search, show, stats, whatif,
+    check, completions, convert, explain, export, gaps, generate, impact, list, man, matrix, path,
+    query, related, schema, search, show, stats, whatif,
 };
 use crate::export::RankDir;
 use crate::output::Format;
@@ -43,8 +43,9 @@ pub struct Cli {
     ///
     /// Lists print as table, json, jsonl or csv; graph-shaped answers
     /// (show, related, impact, path, query) also as a diagram: dot,
-    /// mermaid, or svg, png and pdf rendered by Graphviz; export draws
-    /// only. A format the command does not offer is a usage error.
+    /// mermaid, svg, png and pdf rendered by Graphviz, or html, an
+    /// interactive page; export draws only. A format the command does not
+    /// offer is a usage error.
     #[arg(long, value_enum, global = true)]
     pub format: Option<Format>,
 
@@ -111,6 +112,8 @@ pub enum Command {
     Explain(explain::Args),
     // Find coverage gaps and single points of failure.
     Gaps(gaps::Args),
+    // Tabulate a relation between two kinds: the coverage matrix.
+    Matrix(matrix::Args),
     // Recompute coverage with some nodes removed.
     Whatif(whatif::Args),
     // Draw the graph, a filtered view of it, or a node's neighbourhood.
@@ -145,6 +148,7 @@ impl Command {
             Command::Path(_) => ("path", path::FORMATS),
             Command::Explain(_) => ("explain", explain::FORMATS),
             Command::Gaps(_) => ("gaps", gaps::FORMATS),
+            Command::Matrix(_) => ("matrix", matrix::FORMATS),
             Command::Whatif(_) => ("whatif", whatif::FORMATS),
             Command::Export(_) => ("export", export::FORMATS),
             Command::Generate(_) => ("generate", generate::FORMATS),

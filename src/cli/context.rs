@@ -21,6 +21,9 @@ pub struct Printing {
     /// `--format`, else the format `--output`'s extension names, else the
     /// command's default (the first it offers).
     pub format: Format,
+    /// Whether `--format` or `--output`'s extension named the format, rather
+    /// than the command's default standing in.
+    pub chosen: bool,
     /// The subcommand, named in a usage error.
     pub command: &'static str,
     /// Every format the subcommand offers, its default first.
@@ -135,6 +138,10 @@ impl Context {
             DiagramFormat::Svg => ImageFormat::Svg,
             DiagramFormat::Png => ImageFormat::Png,
             DiagramFormat::Pdf => ImageFormat::Pdf,
+            DiagramFormat::Html => {
+                let page = crate::export::html::to_html(diagram).map_err(CliError::Html)?;
+                return Ok(Output::answer(page));
+            }
         };
         let dot = crate::export::dot::to_dot(diagram, options);
         let bytes = render(&dot, image, self.printing.render_timeout).map_err(CliError::Render)?;

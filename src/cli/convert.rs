@@ -67,7 +67,7 @@ pub fn run(
         [dest] => (graph_files.to_vec(), dest),
         _ => return Err(CliError::ConvertInput),
     };
-    let to = match args.to.or_else(|| GraphFormat::of_path(dest)) {
+    let to = match args.to.or_else(|| GraphFormat::to_write(dest)) {
         Some(to) => to,
         None => {
             return Err(CliError::OutputFormat { path: dest.clone() });

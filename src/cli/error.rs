@@ -40,6 +40,9 @@ pub enum CliError {
     /// Graphviz could not render the diagram.
     #[error("{0}")]
     Render(#[from] crate::export::render::RenderError),
+    /// The explorer page could not be made.
+    #[error(transparent)]
+    Html(crate::export::html::HtmlError),
     /// A binary answer was about to go to a terminal.
     #[error("refusing to write {} to a terminal", format.name())]
     BinaryToTerminal {
@@ -47,7 +50,7 @@ pub enum CliError {
         format: Format,
     },
     /// The answer could not be written.
-    #[error("cannot write `{}`: {}", path.display(), crate::load::io_reason(source))]
+    #[error("cannot write `{}`: {}", path.display(), crate::io_text::io_reason(source))]
     Write {
         /// The file of `--output` (or of `man --dir`), or `<stdout>`.
         path: std::path::PathBuf,
@@ -61,11 +64,22 @@ pub enum CliError {
         /// OUT, whose extension names no graph format.
         path: std::path::PathBuf,
     },
+    /// `-o` names a graph file (`.graphml`, `.toml` …), which `convert`
+    /// writes, for a command that would write something else into it.
+    #[error("`{command}` does not write {} files such as `{}`", format.name(), path.display())]
+    GraphFileOutput {
+        /// The subcommand.
+        command: &'static str,
+        /// The output path.
+        path: std::path::PathBuf,
+        /// The graph format its extension names.
+        format: crate::format::GraphFormat,
+    },
     /// `convert` was given its input both as IN and with -g.
     #[error("`convert` was given the graph to read twice: as IN and with -g")]
     ConvertInput,
     /// `query --file` could not be read.
-    #[error("cannot read `{}`: {}", path.display(), crate::load::io_reason(source))]
+    #[error("cannot read `{}`: {}", path.display(), crate::io_text::io_reason(source))]
     QueryFile {
         /// The file named by `--file`.
         path: std::path::PathBuf,
@@ -176,16 +190,26 @@ impl CliError {
                 Some(edge) => format!("the nearest edge that holds: {edge}"),
                 None => "`seccoop show NODE` lists the edges a node has".into(),
             }),
+            CliError::Html(e) => Some(e.help().to_string()),
             CliError::BinaryToTerminal { format } => Some(format!(
                 "write it to a file with -o FILE.{}, or pipe it into another program",
                 format.name()
             )),
             CliError::Write { .. } => Some("check that the folder exists and is writable".into()),
-            CliError::OutputFormat { .. } => Some(
-                "name the output .toml, .json, .jsonl, .graphml, .ttl, .nt or a folder, or \
-                 give --to toml|json|jsonl|csv|graphml|node-link|neo4j|kuzu|turtle|ntriples"
-                    .into(),
-            ),
+            CliError::OutputFormat { .. } => {
+                let extensions = crate::format::GraphFormat::written_extensions().join(", ");
+                let names = crate::format::GraphFormat::written_names().join("|");
+                Some(format!(
+                    "name the output {extensions} or a folder, or give --to {names}"
+                ))
+            }
+            CliError::GraphFileOutput { path, format, .. } => Some(format!(
+                "`{}` writes the graph as {}: `{} {}`; or choose what to write with --format",
+                crate::format::WRITTEN_BY,
+                format.name(),
+                crate::format::WRITTEN_BY,
+                path.display()
+            )),
             CliError::ConvertInput => Some(
                 "give either `convert IN OUT` or `-g IN convert OUT` (-g may be repeated to merge)"
                     .into(),
@@ -227,6 +251,7 @@ impl CliError {
         match self {
             CliError::Format { .. }
             | CliError::OutputFormat { .. }
+            | CliError::GraphFileOutput { .. }
             | CliError::BaseWithoutRdf { .. }
             | CliError::ConvertInput => 2,
             CliError::Load(_)
@@ -234,6 +259,7 @@ impl CliError {
             | CliError::UnknownKind { .. }
             | CliError::UnknownRelation { .. }
             | CliError::Render(_)
+            | CliError::Html(_)
             | CliError::BinaryToTerminal { .. }
             | CliError::Write { .. }
             | CliError::Convert(_)

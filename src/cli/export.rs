@@ -9,12 +9,14 @@ use crate::output::{Format, Shape};
 ///
 /// Prints DOT (the default) or Mermaid, or renders SVG, PNG or PDF with
 /// Graphviz. Without --format the format follows the extension of -o
-/// (`.dot`, `.gv`, `.mmd`, `.svg`, `.png`, `.pdf`). Binary formats go only
-/// to a file or a pipe, never to a terminal. Activities are boxed with the
-/// area they are part of; inferred edges are dashed.
+/// (`.dot`, `.gv`, `.mmd`, `.svg`, `.png`, `.pdf`, `.html`). Binary formats
+/// go only to a file or a pipe, never to a terminal. Activities are boxed
+/// with the area they are part of; inferred edges are dashed. `--format
+/// html` (or `-o FILE.html`) writes an interactive page instead;
+/// `--overview` draws a compact SVG that fits a report page.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Examples:\n  seccoop export -o graph.svg\n  seccoop export --focus terrorism --depth 2 --format mermaid\n  seccoop export --kind activity --kind threat --rel addresses -o addresses.png"
+    after_help = "Examples:\n  seccoop export -o graph.html\n  seccoop export --overview -o overview.svg\n  seccoop export -o graph.svg\n  seccoop export --focus terrorism --depth 2 --format mermaid\n  seccoop export --kind activity --kind threat --rel addresses -o addresses.png"
 )]
 pub struct Args {
     /// Only nodes of this kind (repeatable).
@@ -32,6 +34,9 @@ pub struct Args {
     /// A title for the diagram.
     #[arg(long)]
     pub title: Option<String>,
+    /// Draw a compact overview that fits a page, as SVG (no Graphviz needed).
+    #[arg(long)]
+    pub overview: bool,
 }
 
 /// The formats `export` prints, its default first: it draws, where other
@@ -61,6 +66,18 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     };
     if let Some(title) = &args.title {
         diagram = diagram.with_title(title.clone());
+    }
+    if args.overview {
+        return match (ctx.printing.chosen, ctx.format) {
+            (false, _) | (true, Format::Svg) => {
+                Ok(Output::answer(crate::export::overview::to_svg(&diagram)))
+            }
+            (true, format) => Err(CliError::Format {
+                command: "export --overview",
+                format,
+                supported: &[Format::Svg],
+            }),
+        };
     }
     match ctx.format.shape() {
         Shape::Diagram(format) => ctx.draw(&diagram, format),

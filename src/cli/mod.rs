@@ -33,6 +33,7 @@ mod generate;
 mod impact;
 mod list;
 mod man;
+mod matrix;
 mod path;
 mod query;
 mod related;

@@ -13,9 +13,10 @@ use super::args::{Cli, Command, command};
 use super::context::{Context, Output, Printing};
 use super::{
     CliError, check, completions, convert, explain, export, gaps, generate, impact, list, man,
-    path, progress, query, related, schema, search, show, stats, whatif,
+    matrix, path, progress, query, related, schema, search, show, stats, whatif,
 };
 use crate::export::DiagramOptions;
+use crate::format::GraphFormat;
 use crate::output::{Format, Style};
 
 /// Runs the command line and returns the process's exit code.
@@ -49,16 +50,18 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     let printing = printing(&cli, stdout_tty, no_color);
     let output_path = cli.output.clone();
     // Usage errors come before any work: no graph is read, no file written.
-    let result = printing.check().and_then(|()| {
-        if output_path.is_none() && stdout_tty && printing.format.is_binary() {
-            // A binary image would garble the terminal.
-            Err(CliError::BinaryToTerminal {
-                format: printing.format,
-            })
-        } else {
-            dispatch(cli, &printing, stderr_color)
-        }
-    });
+    let result = graph_file_output(&cli, &printing)
+        .and_then(|()| printing.check())
+        .and_then(|()| {
+            if output_path.is_none() && stdout_tty && printing.format.is_binary() {
+                // A binary image would garble the terminal.
+                Err(CliError::BinaryToTerminal {
+                    format: printing.format,
+                })
+            } else {
+                dispatch(cli, &printing, stderr_color)
+            }
+        });
     match result {
         Ok(out) => {
             if !out.stderr.is_empty() {
@@ -97,6 +100,7 @@ fn printing(cli: &Cli, stdout_tty: bool, no_color: bool) -> Printing {
         format: chosen
             .or_else(|| offers.first().copied())
             .unwrap_or_default(),
+        chosen: chosen.is_some(),
         command,
         offers,
         style: Style {
@@ -108,6 +112,26 @@ fn printing(cli: &Cli, stdout_tty: bool, no_color: bool) -> Printing {
             legend: cli.legend,
         },
         render_timeout: Duration::from_secs(cli.render_timeout.max(1)),
+    }
+}
+
+/// Refuses an `-o` named as a graph file that no answer is written as
+/// (`graph.graphml`, `graph.toml`, `graph.ttl`) when no `--format` says what
+/// to write: an answer or a diagram in it would be mistaken for the graph,
+/// which `seccoop convert` writes. (`.json` names an answer format too.)
+fn graph_file_output(cli: &Cli, printing: &Printing) -> Result<(), CliError> {
+    match cli.output.as_deref() {
+        Some(path) if cli.format.is_none() && Format::from_extension(path).is_none() => {
+            match GraphFormat::graph_file(path) {
+                Some(format) => Err(CliError::GraphFileOutput {
+                    command: printing.command,
+                    path: path.to_path_buf(),
+                    format,
+                }),
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
     }
 }
 
@@ -146,6 +170,7 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Path(args) => path::run(&args, &ctx()?),
         Command::Explain(args) => explain::run(&args, &ctx()?),
         Command::Gaps(args) => gaps::run(&args, &ctx()?),
+        Command::Matrix(args) => matrix::run(&args, &ctx()?),
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
         Command::Export(args) => export::run(&args, &ctx()?),
         Command::Generate(args) => generate::run(&args, &graph, printing),

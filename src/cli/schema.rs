@@ -32,5 +32,5 @@ pub const FORMATS: &[Format] = &[Format::Json];
 
 /// Runs `schema`.
 pub fn run(_: &Args) -> Result<Output, CliError> {
-    Ok(Output::answer(crate::load::file_format::json_schema_text()))
+    Ok(Output::answer(crate::format::graph_file::json_schema_text()))
 }

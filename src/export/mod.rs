@@ -12,7 +12,11 @@
 //! node. [`render`] runs Graphviz with a time limit.
 
 pub mod dot;
+pub mod heatmap;
+pub mod html;
+pub mod layout;
 pub mod mermaid;
+pub mod overview;
 pub mod render;
 pub mod style;
 

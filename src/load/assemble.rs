@@ -8,12 +8,12 @@ use std::sync::Arc;
 use petgraph::stable_graph::NodeIndex;
 
 use crate::model::{
-    Edge, EdgeMix, Graph, KindDef, KindId, Node, Provenance, RelId, RelationDef, Schema,
+    Edge, EdgeMix, Graph, GraphMeta, KindDef, KindId, Node, Provenance, RelId, RelationDef, Schema,
+    Source, Span,
 };
 use crate::suggest::nearest_one;
 
 use super::decode::{FileDecl, ProvDecl, SchemaDecl, Spanned};
-use super::doc::Span;
 use super::error::{LoadError, LoadErrorKind as K, Location, SourceFile};
 
 /// Suggestions scan every node id, so a file with thousands of dangling edges
@@ -41,30 +41,17 @@ pub fn assemble(
     } else {
         own
     };
-    let mut graph = Graph::new(build_schema(&schemas, errors));
-
-    if let Some(meta) = files
+    let own_schema = files.iter().any(|(_, d)| d.schema.is_some());
+    let sources = files
         .iter()
-        .map(|(_, d)| &d.meta)
-        .find(|m| m.name.is_some())
-    {
-        graph.set_meta(meta.clone());
-    }
-    for (file, decl) in files {
-        for source in &decl.sources {
-            if graph.source(&source.value.id).is_some() {
-                errors.push(LoadError::at(
-                    file,
-                    source.span,
-                    K::DuplicateSource {
-                        id: source.value.id.clone(),
-                    },
-                ));
-            } else {
-                graph.add_source(source.value.clone());
-            }
-        }
-    }
+        .flat_map(|(f, d)| d.sources.iter().map(move |s| (f, s)));
+    let mut graph = start_graph(
+        &schemas,
+        own_schema,
+        files.iter().map(|(_, d)| &d.meta),
+        sources,
+        errors,
+    );
 
     // Where each id is first declared, counting nodes rejected for other
     // problems too, so one bad node neither hides a duplicate of it nor
@@ -212,6 +199,38 @@ fn location(file: &SourceFile, span: Span) -> Location {
         line,
         column,
     }
+}
+
+/// An empty graph over `schemas` (the inputs' own when `own` says so, else
+/// the default schema, which the graph then records as such), with the
+/// first description that names the graph and every source; a source id
+/// declared twice is reported at its second declaration.
+pub(crate) fn start_graph<'a>(
+    schemas: &[(&Arc<SourceFile>, &SchemaDecl)],
+    own: bool,
+    metas: impl IntoIterator<Item = &'a GraphMeta>,
+    sources: impl IntoIterator<Item = (&'a Arc<SourceFile>, &'a Spanned<Source>)>,
+    errors: &mut Vec<LoadError>,
+) -> Graph {
+    let mut graph = Graph::new(build_schema(schemas, errors));
+    graph.set_default_schema(!own || super::is_default_schema(graph.schema()));
+    if let Some(meta) = metas.into_iter().find(|m| m.name.is_some()) {
+        graph.set_meta(meta.clone());
+    }
+    for (file, source) in sources {
+        if graph.source(&source.value.id).is_some() {
+            errors.push(LoadError::at(
+                file,
+                source.span,
+                K::DuplicateSource {
+                    id: source.value.id.clone(),
+                },
+            ));
+        } else {
+            graph.add_source(source.value.clone());
+        }
+    }
+    graph
 }
 
 pub(crate) fn build_schema(

@@ -19,11 +19,11 @@ use std::sync::Arc;
 
 use crate::model::{
     Basis, GraphMeta, ImpactFlow, KindLook, LineStyle, Properties, RelationLook, Roles, Source,
-    Value,
+    Span, Value,
 };
 use crate::suggest::nearest_one;
 
-use super::doc::{Doc, DocValue, Key, Span};
+use super::doc::{Doc, DocValue, Key};
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
 
 /// A value and where it was written.
@@ -123,8 +123,7 @@ pub struct EdgeMixDecl {
     pub edges: (u32, u32),
 }
 
-/// The most edges of one relation `generate` gives a node.
-pub const MAX_GENERATED_EDGES: u32 = 1000;
+pub use crate::format::graph_file::MAX_GENERATED_EDGES;
 
 /// What `generate.edges` must be.
 const EDGES_EXPECTED: &str = "a pair `[min, max]` of whole numbers, 0 ≤ min ≤ max ≤ 1000";
@@ -347,6 +346,16 @@ pub fn decode_source(
     errors: &mut Vec<LoadError>,
 ) -> Option<Spanned<Source>> {
     Decoder { file, errors }.source(doc)
+}
+
+/// Decodes provenance (one entry or a list of them), pushing problems onto
+/// `errors`: what every reader of provenance written as JSON or TOML uses.
+pub fn decode_provenance(
+    file: &Arc<SourceFile>,
+    doc: &Doc,
+    errors: &mut Vec<LoadError>,
+) -> Vec<ProvDecl> {
+    Decoder { file, errors }.provenance(doc)
 }
 
 /// Decodes a `graph` table (name and description), pushing problems onto `errors`.
@@ -1049,5 +1058,112 @@ impl Decoder<'_> {
         rel.from = from;
         rel.to = to;
         Some(rel)
+    }
+}
+
+#[cfg(test)]
+mod schema_tests {
+    //! The JSON Schema of graph files (`format::graph_file`) names the keys
+    //! this decoder reads, and spells names and values by its rules.
+    use crate::format::graph_file::json_schema;
+    use crate::load::decode;
+    use serde_json::Value;
+
+    fn keys(schema: &Value, pointer: &str) -> Vec<String> {
+        let object = schema
+            .pointer(pointer)
+            .and_then(Value::as_object)
+            .unwrap_or_else(|| panic!("no object at {pointer}"));
+        let mut keys: Vec<String> = object.keys().cloned().collect();
+        keys.sort();
+        keys
+    }
+
+    fn sorted(list: &[&str]) -> Vec<String> {
+        let mut list: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        list.sort();
+        list
+    }
+
+    #[test]
+    fn the_schema_names_the_keys_the_decoder_reads() {
+        let s = json_schema();
+        let d = "/definitions";
+        for (pointer, decoder_keys) in [
+            ("/properties".to_string(), decode::TOP_KEYS),
+            (format!("{d}/GraphInfo/properties"), decode::GRAPH_KEYS),
+            (format!("{d}/SourceEntry/properties"), decode::SOURCE_KEYS),
+            (format!("{d}/GraphSchema/properties"), decode::SCHEMA_KEYS),
+            (format!("{d}/KindDef/properties"), decode::KIND_KEYS),
+            (format!("{d}/RelationDef/properties"), decode::RELATION_KEYS),
+            (format!("{d}/RuleDef/properties"), decode::RULE_KEYS),
+            (format!("{d}/EdgeMix/properties"), decode::GENERATE_KEYS),
+            (
+                format!("{d}/ProvenanceEntry/properties"),
+                decode::PROVENANCE_KEYS,
+            ),
+            (format!("{d}/Node/properties"), decode::NODE_FIELDS),
+            (format!("{d}/Edge/properties"), decode::EDGE_FIELDS),
+        ] {
+            assert_eq!(keys(&s, &pointer), sorted(decoder_keys), "at {pointer}");
+        }
+    }
+
+    #[test]
+    fn the_schema_spells_impact_and_basis_as_the_model_does() {
+        let s = json_schema();
+        let values = |name: &str| -> Vec<String> {
+            let mut v: Vec<String> = s["definitions"][name]["oneOf"]
+                .as_array()
+                .or_else(|| s["definitions"][name]["enum"].as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|v| {
+                    v.as_str()
+                        .map(str::to_string)
+                        .or_else(|| v["const"].as_str().map(str::to_string))
+                        .or_else(|| v["enum"][0].as_str().map(str::to_string))
+                })
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(
+            values("ImpactFlow"),
+            sorted(&crate::model::ImpactFlow::NAMES)
+        );
+        assert_eq!(values("Basis"), sorted(&["stated", "inferred"]));
+        assert_eq!(values("LineStyle"), sorted(&crate::model::LineStyle::NAMES));
+    }
+
+    #[test]
+    fn the_name_pattern_follows_the_decoders_rule() {
+        let s = json_schema();
+        let pattern = s["definitions"]["NameText"]["pattern"]
+            .as_str()
+            .expect("a pattern");
+        // JSON Schema patterns are ECMA-262; this one uses only what the
+        // regex crate reads the same way.
+        let re = regex::Regex::new(pattern).expect("the pattern compiles");
+        for text in [
+            "terrorism",
+            "a",
+            "Joint Maritime Patrols",
+            "ü-ñ",
+            " lead",
+            "trail ",
+            "",
+            "tab\there",
+            "bell\u{7}",
+            "c1\u{85}",
+            "new\nline",
+            "\u{a0}nbsp",
+        ] {
+            assert_eq!(
+                re.is_match(text),
+                decode::text_problem(text).is_none(),
+                "{text:?}"
+            );
+        }
     }
 }

@@ -4,25 +4,7 @@
 //! each value and key came from, so every later check (a duplicate id, an
 //! unknown relation) can point at the exact spot in the file.
 
-use std::ops::Range;
-
-/// A byte range in a source file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Span {
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-}
-
-impl From<Range<usize>> for Span {
-    fn from(r: Range<usize>) -> Self {
-        Span {
-            start: r.start,
-            end: r.end,
-        }
-    }
-}
+use crate::model::Span;
 
 /// A table key and where it was written.
 #[derive(Debug, Clone, PartialEq)]

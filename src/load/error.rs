@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use miette::{LabeledSpan, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
-use super::doc::Span;
+use crate::model::Span;
 
 /// The text of a graph file and the name it is shown under.
 ///
@@ -172,7 +172,7 @@ pub enum LoadErrorKind {
     /// The file could not be read.
     #[error("cannot read `{}`: {reason}", path.display())]
     Read {
-        /// The path.
+        /// The file, as given on the command line.
         path: PathBuf,
         /// The operating system's reason, lowercased.
         reason: String,
@@ -182,14 +182,14 @@ pub enum LoadErrorKind {
     /// The path names a directory.
     #[error("`{}` is a directory, not a graph file", path.display())]
     IsDirectory {
-        /// The path.
+        /// The directory, as given (a folder without `nodes.csv`).
         path: PathBuf,
     },
     /// The path names a FIFO, socket or device: reading one could wait
     /// forever (a FIFO with no writer) or never end (`/dev/zero`).
     #[error("`{}` is a {what}, not a graph file", path.display())]
     NotAFile {
-        /// The path.
+        /// The special file, as given.
         path: PathBuf,
         /// What it is (`FIFO`, `socket`, `device`).
         what: &'static str,
@@ -203,7 +203,7 @@ pub enum LoadErrorKind {
     /// The TOML or JSON does not parse.
     #[error("syntax error: {message}")]
     Syntax {
-        /// The parser's message.
+        /// What the parser expected or found, in its words.
         message: String,
         /// `TOML` or `JSON`.
         format: &'static str,
@@ -263,7 +263,7 @@ pub enum LoadErrorKind {
     /// Two nodes share an id.
     #[error("duplicate node id `{id}`")]
     DuplicateId {
-        /// The id.
+        /// The id defined twice; this error is at its second definition.
         id: String,
         /// Where it was first defined.
         first: Option<Location>,
@@ -271,17 +271,17 @@ pub enum LoadErrorKind {
     /// Two sources share an id.
     #[error("duplicate source id `{id}`")]
     DuplicateSource {
-        /// The id.
+        /// The source id declared twice.
         id: String,
     },
     /// The same edge twice.
     #[error("duplicate edge `{from}` -{rel}-> `{to}`")]
     DuplicateEdge {
-        /// Its `from`.
+        /// The id of the node it starts at.
         from: String,
-        /// Its relation.
+        /// The relation's name.
         rel: String,
-        /// Its `to`.
+        /// The id of the node it ends at.
         to: String,
         /// Where it was first written.
         first: Option<Location>,

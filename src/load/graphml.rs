@@ -1,5 +1,5 @@
 //! GraphML files (`.graphml`, or a file that starts with `<`): the files
-//! [`crate::write::graphml`] writes, and those other tools write (NetworkX's
+//! seccoop writes (see [`crate::format::graphml`]), and those other tools write (NetworkX's
 //! `write_graphml`, Gephi, yEd), as long as they carry a `kind` on every node
 //! and a `rel` on every edge.
 //!
@@ -33,18 +33,13 @@ use std::sync::Arc;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::{Reader, XmlVersion};
 
-use crate::model::{Basis, Properties, Value};
+use crate::format::graphml::JSON_DESC;
+use crate::model::{Basis, Properties, Span, Value};
 use crate::suggest::nearest_one;
-use crate::write::graphml::JSON_DESC;
 
 use super::decode::{self, EdgeDecl, FileDecl, NodeDecl, ProvDecl, Spanned};
-use super::doc::{Doc, Span};
+use super::doc::Doc;
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
-
-/// Whether a file's text looks like XML (its first character is `<`).
-pub fn looks_like_xml(text: &str) -> bool {
-    text.trim_start().starts_with('<')
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Domain {
@@ -667,43 +662,46 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn provenance(&mut self, text: &Spanned<String>) -> Option<Vec<ProvDecl>> {
-        let parsed = serde_json::from_str::<serde_json::Value>(&text.value).ok();
-        let entries = match parsed {
-            Some(serde_json::Value::Array(items)) => items,
-            Some(v @ serde_json::Value::Object(_)) => vec![v],
-            _ => Vec::new(),
-        };
-        let mut out = Vec::new();
-        for entry in &entries {
-            let serde_json::Value::Object(map) = entry else {
-                out.clear();
-                break;
-            };
-            let field = |k: &str| map.get(k).and_then(|v| v.as_str()).map(str::to_string);
-            let Some(source) = field("source") else {
-                out.clear();
-                break;
-            };
-            out.push(ProvDecl {
-                source: Spanned {
-                    value: source,
-                    span: text.span,
-                },
-                section: field("section"),
-                item: field("item"),
-                note: field("note"),
-            });
+    /// The JSON text of a value, parsed into a document of its own that
+    /// keeps the value's line and column, so its problems are placed; a
+    /// syntax error is reported.
+    fn json(&mut self, text: &Spanned<String>) -> Option<(Arc<SourceFile>, Doc)> {
+        // Indented to the value's column, so columns match the file's.
+        let (line, column) = self.file.line_col(text.span.start);
+        let indent = " ".repeat(column.saturating_sub(1));
+        let json = Arc::new(SourceFile::excerpt(
+            self.file.name.clone(),
+            format!("{indent}{}", text.value),
+            line,
+        ));
+        match Doc::parse_json(&json.text) {
+            Ok(doc) => Some((json, doc)),
+            Err(e) => {
+                self.errors.push(LoadError::at(
+                    &json,
+                    e.span,
+                    K::Syntax {
+                        message: e.message,
+                        format: "JSON",
+                    },
+                ));
+                None
+            }
         }
-        if out.is_empty() && !entries.is_empty() || out.is_empty() && text.value.trim() != "[]" {
-            self.error(
-                text.span,
-                markup(
-                    "`provenance` is not a JSON list of {\"source\", \"section\", \"item\", \"note\"} objects",
-                    "write provenance as JSON, e.g. [{\"source\": \"article\", \"note\": \"why\"}]",
-                ),
-            );
+    }
+
+    /// Provenance, JSON text decoded as a JSON graph file's is: an unknown
+    /// key is refused, with the nearest known one.
+    fn provenance(&mut self, text: &Spanned<String>) -> Option<Vec<ProvDecl>> {
+        let (json, doc) = self.json(text)?;
+        let before = self.errors.len();
+        let mut out = decode::decode_provenance(&json, &doc, self.errors);
+        if self.errors.len() > before {
             return None;
+        }
+        // An undeclared source is found later, against the GraphML file.
+        for p in &mut out {
+            p.source.span = text.span;
         }
         Some(out)
     }
@@ -715,25 +713,8 @@ impl<'a> Parser<'a> {
                 "name" => self.out.meta.name = Some(text.value),
                 "description" => self.out.meta.description = Some(text.value),
                 "sources" | "schema" => {
-                    let (line, _) = self.file.line_col(text.span.start);
-                    let json = Arc::new(SourceFile::excerpt(
-                        self.file.name.clone(),
-                        text.value.clone(),
-                        line,
-                    ));
-                    let doc = match Doc::parse_json(&json.text) {
-                        Ok(doc) => doc,
-                        Err(e) => {
-                            self.errors.push(LoadError::at(
-                                &json,
-                                e.span,
-                                K::Syntax {
-                                    message: e.message,
-                                    format: "JSON",
-                                },
-                            ));
-                            continue;
-                        }
+                    let Some((json, doc)) = self.json(&text) else {
+                        continue;
                     };
                     if name == "schema" {
                         self.out.schema =
@@ -922,5 +903,59 @@ impl<'a> Parser<'a> {
             provenance,
             span,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::{LoadErrorKind, load_str};
+
+    const FILE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+  <key id="kind" for="node" attr.name="kind" attr.type="string"/>
+  <key id="prov" for="node" attr.name="provenance" attr.type="string"/>
+  <key id="sources" for="graph" attr.name="sources" attr.type="string"/>
+  <graph edgedefault="directed">
+    <data key="sources">[{"id": "article", "title": "An article"}]</data>
+    <node id="drills"><data key="kind">activity</data>
+      <data key="prov">[{"source": "article", "sectoin": "2"}]</data></node>
+  </graph>
+</graphml>
+"#;
+
+    #[test]
+    fn provenance_with_an_unknown_key_is_refused_with_a_suggestion() {
+        // GraphML provenance ignored keys that every other reader refuses.
+        let errors = load_str("g.graphml", FILE).expect_err("an unknown key");
+        let [e] = errors.0.as_slice() else {
+            panic!("one error: {errors:?}");
+        };
+        match &e.kind {
+            LoadErrorKind::UnknownField {
+                field, suggestion, ..
+            } => {
+                assert_eq!(field, "sectoin");
+                assert_eq!(suggestion.as_deref(), Some("section"));
+            }
+            other => panic!("not an unknown field: {other:?}"),
+        }
+        assert_eq!(e.help().as_deref(), Some("did you mean `section`?"));
+        let at = e.location().expect("a position");
+        assert_eq!((at.file.as_str(), at.line), ("g.graphml", 9));
+        let column = FILE
+            .lines()
+            .nth(8)
+            .and_then(|l| l.find("\"sectoin"))
+            .expect("the key");
+        assert_eq!(at.column, column + 1);
+    }
+
+    #[test]
+    fn well_formed_provenance_is_kept() {
+        let good = FILE.replace("sectoin", "section");
+        let graph = load_str("g.graphml", &good).expect("loads");
+        let node = graph.node_by_id("drills").expect("drills");
+        assert_eq!(node.provenance.len(), 1);
+        assert_eq!(node.provenance[0].section.as_deref(), Some("2"));
     }
 }

@@ -1,19 +1,6 @@
 //! JSON Lines (`.jsonl`, `.ndjson`): one JSON object per line.
 //!
-//! Each line is one record:
-//!
-//! - a node: `{"id": …, "kind": …, "name": …, "provenance"?: …, …properties}`;
-//! - an edge: `{"from": …, "rel": …, "to": …, "basis"?: …, "provenance"?: …, …properties}`;
-//! - `{"type": "graph", "name": …, "description": …}`;
-//! - `{"type": "source", "id": …, "title": …, "author"?: …, "date"?: …, "url"?: …}`;
-//! - `{"type": "schema", "kinds": {…}, "relations": {…}}`, as in a JSON graph file.
-//!
-//! Nodes and edges have the shape of the JSON graph file's `nodes` and
-//! `edges` entries. A record without `type` is a node when it has `id`, and
-//! an edge otherwise; `"type": "node"` or `"type": "edge"` says so outright
-//! (so `type` is not a property name in this format). `graph`, `source` and
-//! `schema` records come before the first node or edge. Blank lines, a UTF-8
-//! byte-order mark and CRLF line ends are accepted.
+//! The records and their order are [`crate::format::jsonl`]'s.
 //!
 //! Lines are parsed straight into nodes and edges; a line that breaks a rule
 //! is parsed again through the spanned document tree, so its problems are
@@ -26,6 +13,8 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value as J};
 
+use crate::format::jsonl::RECORD_TYPES;
+
 use crate::model::{Basis, Node, Properties, Provenance, RelId, Schema, Source};
 
 use super::bulk::{
@@ -35,9 +24,6 @@ use super::bulk::{
 use super::decode::{self, ProvDecl};
 use super::doc::{Doc, DocValue};
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
-
-/// The record types a `type` key names.
-const TYPES: [&str; 5] = ["node", "edge", "graph", "source", "schema"];
 
 /// A JSON Lines file being read, in two phases: [`Self::preamble`], then
 /// [`Self::body`].
@@ -278,7 +264,7 @@ fn classify(map: &Map<String, J>) -> Result<Record, String> {
             "graph" => Ok(Record::Header("graph")),
             "source" => Ok(Record::Header("source")),
             "schema" => Ok(Record::Header("schema")),
-            other => Err(match crate::suggest::nearest_one(other, TYPES) {
+            other => Err(match crate::suggest::nearest_one(other, RECORD_TYPES) {
                 Some(near) => format!("unknown record type `{other}`; did you mean `{near}`?"),
                 None => format!("unknown record type `{other}`"),
             }),

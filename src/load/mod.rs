@@ -3,7 +3,8 @@
 //! Loading runs in three steps, each collecting every problem it finds so
 //! `check` can report them all at once:
 //!
-//! 1. read the file and parse it (TOML or JSON) into a spanned [`doc::Doc`];
+//! 1. read the file, tell its format ([`GraphFormat::detect`]) and parse it:
+//!    TOML and JSON into a spanned [`doc::Doc`];
 //! 2. decode the document's shape into declarations ([`decode`]);
 //! 3. assemble the declarations of every file into one checked
 //!    [`Graph`](crate::model::Graph) ([`assemble`]).
@@ -11,12 +12,14 @@
 //! The curated graph and the default schema are compiled into the binary
 //! ([`embedded`]), so the tool needs no files.
 //!
-//! RDF files (Turtle, N-Triples) are read by [`rdf`] into the same
-//! declarations as TOML and JSON, so they are checked and merged alike.
+//! RDF files (Turtle, N-Triples, [`rdf`]), GraphML files ([`graphml`]) and
+//! node-link JSON ([`node_link`]) are read into the same declarations as
+//! TOML and JSON, so they are checked and merged alike. What a format looks
+//! like, the part its reader and writer share, is in [`crate::format`].
 //!
 //! Bulk inputs, a CSV folder ([`csv`]) or a JSON Lines file ([`jsonl`]),
 //! skip the document tree and stream rows straight into the graph
-//! ([`bulk`]); [`input_kind`] tells them apart by path.
+//! ([`bulk`]); [`GraphFormat::to_read`] tells them apart by path.
 
 pub mod assemble;
 pub mod bulk;
@@ -24,7 +27,6 @@ pub mod csv;
 pub mod decode;
 pub mod doc;
 mod error;
-pub mod file_format;
 pub mod graphml;
 pub mod jsonl;
 pub mod node_link;
@@ -35,9 +37,10 @@ use std::sync::Arc;
 
 pub use error::{LoadError, LoadErrorKind, LoadErrors, Location, SourceFile, problem_count};
 
-use crate::model::Graph;
+use crate::format::GraphFormat;
+use crate::model::{Graph, Span};
 use decode::{FileDecl, SchemaDecl};
-use doc::{Doc, Span};
+use doc::Doc;
 
 /// The curated security-cooperation graph, as shipped.
 pub const EMBEDDED_GRAPH: &str = include_str!("../../graph/security-cooperation.toml");
@@ -47,73 +50,6 @@ pub const DEFAULT_SCHEMA: &str = include_str!("../../graph/schema.toml");
 
 /// The name the embedded graph is shown under in messages.
 pub const EMBEDDED_NAME: &str = "<embedded>/security-cooperation.toml";
-
-/// The file formats a graph can be read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FileFormat {
-    /// TOML (`.toml`, and the default).
-    Toml,
-    /// JSON (`.json`, or text that starts with `{`).
-    Json,
-    /// RDF as Turtle (`.ttl`).
-    Turtle,
-    /// RDF as N-Triples (`.nt`).
-    NTriples,
-    /// GraphML (`.graphml`, `.xml`, or text that starts with `<`).
-    GraphMl,
-}
-
-impl FileFormat {
-    /// The format of a file: by extension, else by its first character.
-    pub fn detect(name: &str, text: &str) -> Self {
-        let ext = Path::new(name)
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            Some("json") => FileFormat::Json,
-            Some("toml") => FileFormat::Toml,
-            Some("ttl") => FileFormat::Turtle,
-            Some("nt") => FileFormat::NTriples,
-            Some("graphml" | "xml") => FileFormat::GraphMl,
-            _ if text.trim_start().starts_with('{') => FileFormat::Json,
-            _ if graphml::looks_like_xml(text) => FileFormat::GraphMl,
-            _ => FileFormat::Toml,
-        }
-    }
-}
-
-/// What a path given to `-g` holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum InputKind {
-    /// A TOML or JSON graph file (or a path that cannot be read: reading it
-    /// reports why).
-    GraphFile,
-    /// A folder holding `nodes.csv`.
-    CsvFolder,
-    /// A `.jsonl` or `.ndjson` file.
-    JsonLines,
-}
-
-/// What a path holds: a directory with `nodes.csv` is a CSV folder; a
-/// `.jsonl` or `.ndjson` file is JSON Lines; anything else a graph file.
-pub fn input_kind(path: &Path) -> InputKind {
-    if path.is_dir() {
-        return if path.join(csv::NODES_FILE).is_file() {
-            InputKind::CsvFolder
-        } else {
-            InputKind::GraphFile
-        };
-    }
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    match ext.as_deref() {
-        Some("jsonl" | "ndjson") => InputKind::JsonLines,
-        _ => InputKind::GraphFile,
-    }
-}
 
 /// Hears how far a load has got, for a progress bar. Bulk loads report the
 /// bytes read, from two threads at once.
@@ -167,7 +103,7 @@ pub fn read_file(path: &Path) -> (Option<Arc<SourceFile>>, Option<LoadError>) {
     let bytes = match read {
         Ok(bytes) => bytes,
         Err(source) => {
-            let reason = io_reason(&source);
+            let reason = crate::io_text::io_reason(&source);
             let kind = LoadErrorKind::Read {
                 path: path.to_path_buf(),
                 reason,
@@ -264,28 +200,19 @@ pub(crate) fn special_file(path: &Path) -> Option<&'static str> {
     (!kind.is_file() && !kind.is_dir()).then_some("special file")
 }
 
-/// The operating system's reason for an I/O error, without the `(os error N)` tail.
-pub(crate) fn io_reason(e: &std::io::Error) -> String {
-    let text = e.to_string();
-    let text = text.split(" (os error").next().unwrap_or(&text);
-    text.to_lowercase()
-}
-
 /// Parses and decodes one graph file.
 pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDecl {
-    use crate::write::rdf::RdfSyntax;
-    match FileFormat::detect(&file.name, &file.text) {
-        FileFormat::Turtle => return rdf::decode_file(file, RdfSyntax::Turtle, errors),
-        FileFormat::NTriples => return rdf::decode_file(file, RdfSyntax::NTriples, errors),
-        FileFormat::GraphMl => return graphml::decode_graphml(file, errors),
-        FileFormat::Toml | FileFormat::Json => {}
+    use crate::format::rdf::RdfSyntax;
+    let format = GraphFormat::detect(&file.name, &file.text);
+    match format {
+        GraphFormat::Turtle => return rdf::decode_file(file, RdfSyntax::Turtle, errors),
+        GraphFormat::NTriples => return rdf::decode_file(file, RdfSyntax::NTriples, errors),
+        GraphFormat::Graphml => return graphml::decode_graphml(file, errors),
+        _ => {}
     }
-    match parse_doc(file, errors) {
+    match parse_doc(file, format, errors) {
         // Node-link is JSON: a TOML file is never read as one.
-        Some(doc)
-            if FileFormat::detect(&file.name, &file.text) == FileFormat::Json
-                && node_link::is_node_link(&doc) =>
-        {
+        Some(doc) if format == GraphFormat::Json && node_link::is_node_link(&doc) => {
             node_link::decode_node_link(file, doc, errors)
         }
         Some(doc) => decode::decode_file(file, &doc, errors),
@@ -293,9 +220,15 @@ pub fn parse_file(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> FileDe
     }
 }
 
-fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc> {
-    match FileFormat::detect(&file.name, &file.text) {
-        FileFormat::Toml => Doc::parse_toml(&file.text)
+/// The document tree of a TOML or JSON file; `None` for other formats,
+/// which are not read as one.
+fn parse_doc(
+    file: &Arc<SourceFile>,
+    format: GraphFormat,
+    errors: &mut Vec<LoadError>,
+) -> Option<Doc> {
+    match format {
+        GraphFormat::Toml => Doc::parse_toml(&file.text)
             .map_err(|errs| {
                 errors.extend(errs.into_iter().map(|e| {
                     LoadError::at(
@@ -310,8 +243,8 @@ fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc>
             })
             .ok(),
         // A blank file is an empty graph in either format (`check` warns).
-        FileFormat::Json if file.text.trim().is_empty() => Doc::parse_json("{}").ok(),
-        FileFormat::Json => Doc::parse_json(&file.text)
+        GraphFormat::Json if file.text.trim().is_empty() => Doc::parse_json("{}").ok(),
+        GraphFormat::Json => Doc::parse_json(&file.text)
             .map_err(|e| {
                 errors.push(LoadError::at(
                     file,
@@ -323,9 +256,7 @@ fn parse_doc(file: &Arc<SourceFile>, errors: &mut Vec<LoadError>) -> Option<Doc>
                 ));
             })
             .ok(),
-        // Read by `rdf`, not as a document tree.
-        FileFormat::Turtle | FileFormat::NTriples => None,
-        FileFormat::GraphMl => None,
+        _ => None,
     }
 }
 
@@ -337,6 +268,21 @@ pub(crate) fn default_schema(errors: &mut Vec<LoadError>) -> (Arc<SourceFile>, S
         Err(_) => SchemaDecl::default(),
     };
     (file, decl)
+}
+
+/// The default schema (`graph/schema.toml`), built: the schema of every
+/// graph file that brings none.
+pub fn default_schema_model() -> crate::model::Schema {
+    let mut errors = Vec::new();
+    let (file, decl) = default_schema(&mut errors);
+    assemble::build_schema(&[(&file, &decl)], &mut errors)
+}
+
+/// Whether `schema` holds the default schema's kinds and relations, in its
+/// order: a graph file or folder may spell the default schema out.
+pub fn is_default_schema(schema: &crate::model::Schema) -> bool {
+    let default = default_schema_model();
+    schema.kinds().eq(default.kinds()) && schema.relations().eq(default.relations())
 }
 
 /// Builds a graph from files already read, reporting every problem.
@@ -382,20 +328,21 @@ fn cap(mut errors: Vec<LoadError>) -> Vec<LoadError> {
 /// node-link JSON and GraphML files, or CSV folders and JSON Lines files).
 ///
 /// Every problem in every file is reported, in file order. CSV folders and
-/// JSON Lines files load together, but not with TOML or JSON files.
+/// JSON Lines files load together, but not with graph files read whole.
 pub fn load_paths(paths: &[PathBuf]) -> Result<Graph, LoadErrors> {
     load_paths_with(paths, &NoProgress)
 }
 
 /// [`load_paths`], telling `progress` how far bulk inputs have got.
 pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Graph, LoadErrors> {
-    let kinds: Vec<InputKind> = paths.iter().map(|p| input_kind(p)).collect();
-    if kinds.iter().any(|&k| k != InputKind::GraphFile) {
-        if let Some(i) = kinds.iter().position(|&k| k == InputKind::GraphFile) {
-            let bulk = kinds
-                .iter()
-                .position(|&k| k != InputKind::GraphFile)
-                .unwrap_or(i);
+    // The bulk format of each path, `None` for a graph file read whole.
+    let kinds: Vec<Option<GraphFormat>> = paths
+        .iter()
+        .map(|p| GraphFormat::to_read(p).filter(|f| f.is_bulk()))
+        .collect();
+    if kinds.iter().any(Option::is_some) {
+        if let Some(i) = kinds.iter().position(Option::is_none) {
+            let bulk = kinds.iter().position(Option::is_some).unwrap_or(i);
             return Err(LoadErrors(vec![LoadError::bare(
                 LoadErrorKind::MixedFormats {
                     // cannot fail: `bulk` is a position in `kinds`, which has one entry per path.
@@ -407,7 +354,7 @@ pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Gra
             .iter()
             .zip(kinds)
             .map(|(p, k)| match k {
-                InputKind::CsvFolder => bulk::BulkInput::CsvFolder(p.clone()),
+                Some(GraphFormat::Csv) => bulk::BulkInput::CsvFolder(p.clone()),
                 _ => bulk::BulkInput::JsonLines(p.clone()),
             })
             .collect();
@@ -433,8 +380,9 @@ pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Gra
     }
 }
 
-/// Builds a graph from TOML or JSON text (the format is detected from `name`
-/// and the text).
+/// Builds a graph from the text of a graph file read whole (TOML, JSON,
+/// node-link JSON, GraphML, Turtle or N-Triples; the format is detected
+/// from `name` and the text).
 ///
 /// ```
 /// let graph = seccoop::load::load_str("mine.toml", r#"

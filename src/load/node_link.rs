@@ -1,5 +1,5 @@
-//! Node-link JSON (NetworkX's `node_link_data`, and what
-//! [`crate::write::node_link`] writes), read as a JSON graph file.
+//! Node-link JSON (NetworkX's `node_link_data`, and what seccoop writes:
+//! [`crate::format::node_link`]), read as a JSON graph file.
 //!
 //! A JSON file is node-link when its top level has `directed`, `multigraph`
 //! or `links`, or its first edge has `source`. The document is rewritten

@@ -184,6 +184,9 @@ pub struct Graph {
     proof_of: Vec<u32>,
     /// How many edges have a proof.
     derived: usize,
+    /// Whether `schema` is the default schema, which writers leave out
+    /// because every reader falls back to it.
+    default_schema: bool,
 }
 
 impl Graph {
@@ -257,6 +260,7 @@ impl Graph {
             schema,
             sources: Vec::new(),
             meta: GraphMeta::default(),
+            default_schema: false,
             proofs: Vec::new(),
             proof_of: Vec::new(),
             derived: 0,
@@ -322,6 +326,18 @@ impl Graph {
             to,
             edge: self.inner.edge_weight(ix)?,
         })
+    }
+
+    /// Whether the graph's schema is the default one (`graph/schema.toml`),
+    /// as its loader found; a graph built by hand says no.
+    pub fn has_default_schema(&self) -> bool {
+        self.default_schema
+    }
+
+    /// Records whether the graph's schema is the default one; the loader,
+    /// which knows the default schema, says.
+    pub fn set_default_schema(&mut self, is_default: bool) {
+        self.default_schema = is_default;
     }
 
     /// Adds a node; its id must be new.

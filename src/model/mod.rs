@@ -7,12 +7,16 @@
 //! small when a graph holds millions of them.
 //!
 //! The model knows nothing about files: the `load` module builds graphs from
-//! TOML or JSON and reports errors with positions; the model only enforces
-//! what must hold for any graph (unique ids, known kinds and relations).
+//! every format seccoop reads and reports errors with positions, the
+//! `write` module writes them; the model only enforces what must hold for
+//! any graph (unique ids, known kinds and relations). [`Span`], the byte
+//! range those positions are made of, lives here so that every reader of
+//! text (graph files, queries) shares it.
 
 mod graph;
 pub mod ids;
 mod schema;
+mod span;
 mod value;
 
 pub use graph::{
@@ -22,6 +26,7 @@ pub use schema::{
     EdgeMix, ImpactFlow, KindDef, KindId, KindLook, LineStyle, RelId, RelationDef, RelationLook,
     Roles, RuleDef, Schema, SchemaError, Unknown,
 };
+pub use span::Span;
 pub use value::Value;
 
 /// Properties of a node or an edge, ordered by name so output is stable.

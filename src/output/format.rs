@@ -1,6 +1,6 @@
 //! The formats answers are printed in, grouped by what they print:
 //! records (table, JSON, JSON Lines, CSV) or diagrams (DOT, Mermaid and the
-//! images Graphviz renders). A command matches on the group, so a format
+//! images Graphviz renders, and the HTML explorer). A command matches on the group, so a format
 //! added to a group reaches every command that prints that group, and a
 //! new group is a compile error wherever it is not handled yet.
 
@@ -29,6 +29,8 @@ pub enum Format {
     Png,
     /// A PDF document rendered by Graphviz.
     Pdf,
+    /// A self-contained interactive page (no Graphviz needed).
+    Html,
 }
 
 /// The record formats: one row per record, or a report as a table or JSON.
@@ -78,6 +80,8 @@ pub enum DiagramFormat {
     Png,
     /// PDF rendered by Graphviz.
     Pdf,
+    /// An interactive page drawn without Graphviz.
+    Html,
 }
 
 /// What a [`Format`] prints.
@@ -102,6 +106,7 @@ impl Format {
             Format::Svg => "svg",
             Format::Png => "png",
             Format::Pdf => "pdf",
+            Format::Html => "html",
         }
     }
 
@@ -118,6 +123,7 @@ impl Format {
             "svg" => Format::Svg,
             "png" => Format::Png,
             "pdf" => Format::Pdf,
+            "html" | "htm" => Format::Html,
             _ => return None,
         })
     }
@@ -134,10 +140,11 @@ impl Format {
             Format::Svg => Shape::Diagram(DiagramFormat::Svg),
             Format::Png => Shape::Diagram(DiagramFormat::Png),
             Format::Pdf => Shape::Diagram(DiagramFormat::Pdf),
+            Format::Html => Shape::Diagram(DiagramFormat::Html),
         }
     }
 
-    /// Whether the format draws a diagram (dot, mermaid, svg, png, pdf).
+    /// Whether the format draws a diagram (dot, mermaid, svg, png, pdf, html).
     pub fn is_diagram(self) -> bool {
         matches!(self.shape(), Shape::Diagram(_))
     }
@@ -146,7 +153,12 @@ impl Format {
     pub fn is_binary(self) -> bool {
         match self.shape() {
             Shape::Diagram(DiagramFormat::Png | DiagramFormat::Pdf) => true,
-            Shape::Diagram(DiagramFormat::Dot | DiagramFormat::Mermaid | DiagramFormat::Svg)
+            Shape::Diagram(
+                DiagramFormat::Dot
+                | DiagramFormat::Mermaid
+                | DiagramFormat::Svg
+                | DiagramFormat::Html,
+            )
             | Shape::Records(_) => false,
         }
     }
@@ -164,6 +176,7 @@ impl Format {
         Format::Svg,
         Format::Png,
         Format::Pdf,
+        Format::Html,
     ];
 
     /// A report that is also a graph (`show`, `impact`, `path`).
@@ -175,6 +188,7 @@ impl Format {
         Format::Svg,
         Format::Png,
         Format::Pdf,
+        Format::Html,
     ];
 
     /// Records that are also a graph (`related`, `query`): every format.
@@ -188,6 +202,7 @@ impl Format {
         Format::Svg,
         Format::Png,
         Format::Pdf,
+        Format::Html,
     ];
 }
 

@@ -12,26 +12,7 @@ use miette::{LabeledSpan, SourceCode};
 /// How the message of a query stopped at the row limit ends.
 pub(crate) const ROWS_STOPPED: &str = ", so the query was stopped";
 
-/// A byte range of the query text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Span {
-    /// The first byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-}
-
-impl Span {
-    /// The range `start..end`.
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-
-    /// The smallest span holding both.
-    pub fn to(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
-    }
-}
+pub use crate::model::Span;
 
 /// The fine-grained reason of an error, named as the openCypher TCK names it
 /// (`UndefinedVariable`, `InvalidArgumentType`, …).

@@ -1,4 +1,4 @@
-//! The CSV folder (see [`crate::load::csv`]): `nodes.csv`, `edges.csv`,
+//! The CSV folder (see [`crate::format::csv`]): `nodes.csv`, `edges.csv`,
 //! and `graph.toml` and `schema.toml` when the graph has a description,
 //! sources or its own schema.
 //!
@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{WriteError, atomic, json_text};
-use crate::load::csv::{
+use crate::format::csv::{
     ColumnType, EDGE_COLUMNS, EDGES_FILE, GRAPH_FILE, NODE_COLUMNS, NODES_FILE, SCHEMA_FILE,
     split_header,
 };
@@ -194,7 +194,7 @@ pub fn write(graph: &Graph, dir: &Path) -> Result<(), WriteError> {
         super::toml::write_preamble(graph, &mut text, false)?;
         w.write_all(&text)
     })?;
-    let schema_wanted = !super::is_default_schema(graph.schema());
+    let schema_wanted = !graph.has_default_schema();
     side(SCHEMA_FILE, schema_wanted, &|w| {
         super::toml::write_schema(graph.schema(), w, "")
     })?;

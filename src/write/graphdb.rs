@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use super::{GraphFormat, WriteError, atomic, json_text};
-use crate::load::csv::ColumnType;
+use crate::format::csv::ColumnType;
 use crate::model::{Graph, KindId, Properties, RelId, Value};
 
 /// Which database the script is for.

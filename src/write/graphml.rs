@@ -20,20 +20,15 @@
 //! `int` (every value fits 32 bits), `long`, `double` or `string` when all
 //! its values have that type. A property GraphML cannot type, one holding
 //! lists or values of more than one type, is a `string` key whose values
-//! are JSON text, marked by the key's `<desc>` ([`JSON_DESC`]) so that
+//! are JSON text, marked by the key's `<desc>` ([`JSON_DESC`](crate::format::graphml::JSON_DESC)) so that
 //! seccoop reads it back as the original values; other tools see the JSON
 //! text. Provenance, sources and the schema are marked the same way.
 
 use std::io::Write;
 
 use super::{GraphFormat, Ordered, SchemaOut, WriteError, json_text, schema_parts};
+use crate::format::graphml::{JSON_DESC, NAMESPACE};
 use crate::model::{Graph, Properties, Value};
-
-/// The GraphML namespace.
-pub const NAMESPACE: &str = "http://graphml.graphdrawing.org/xmlns";
-
-/// The `<desc>` of a key whose values are JSON text.
-pub const JSON_DESC: &str = "seccoop: JSON-encoded value";
 
 /// How a property is written in GraphML.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -287,7 +282,7 @@ fn write(
     )?;
     let meta = graph.meta();
     let sources = !graph.sources().is_empty();
-    let schema = !super::is_default_schema(graph.schema());
+    let schema = !graph.has_default_schema();
     let node_prov = graph.nodes().any(|(_, n)| !n.provenance.is_empty());
     let edge_prov = graph.edges().any(|e| !e.edge.provenance.is_empty());
     if meta.name.is_some() {

@@ -24,7 +24,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
         }
         w.write_all(b"  ],\n")?;
     }
-    if !super::is_default_schema(graph.schema()) {
+    if !graph.has_default_schema() {
         let (kinds, relations) = schema_parts(graph.schema());
         let rules = super::rule_parts(graph.schema());
         let schema = SchemaOut {

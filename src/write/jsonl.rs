@@ -1,5 +1,5 @@
 //! JSON Lines: a `graph`, `source` and `schema` record first, then one
-//! line per node and per edge (see [`crate::load::jsonl`]).
+//! line per node and per edge (see [`crate::format::jsonl`]).
 
 use std::io::Write;
 
@@ -65,7 +65,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
             })?
         )?;
     }
-    if !super::is_default_schema(graph.schema()) {
+    if !graph.has_default_schema() {
         let (kinds, relations) = schema_parts(graph.schema());
         let rules = super::rule_parts(graph.schema());
         let body = SchemaOut {

@@ -30,92 +30,26 @@ use serde::Serialize;
 
 use crate::model::{Basis, Graph, ImpactFlow, Properties, Provenance, Schema};
 
-/// The formats a graph can be written in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum GraphFormat {
-    /// A TOML graph file.
-    Toml,
-    /// A JSON graph file.
-    Json,
-    /// JSON Lines: one node or edge per line.
-    Jsonl,
-    /// A CSV folder: nodes.csv, edges.csv, graph.toml, schema.toml.
-    Csv,
-    /// RDF as Turtle (.ttl).
-    Turtle,
-    /// RDF as N-Triples (.nt).
-    #[value(name = "ntriples")]
-    NTriples,
-    /// GraphML, for Gephi, yEd, Cytoscape and NetworkX (.graphml).
-    Graphml,
-    /// Node-link JSON, as NetworkX's node_link_graph reads it.
-    NodeLink,
-    /// A folder of CSV files and a Cypher script for Neo4j's LOAD CSV.
-    Neo4j,
-    /// A folder of CSV files and a Cypher script for Kuzu's COPY.
-    Kuzu,
-}
-
-impl GraphFormat {
-    /// The format's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            GraphFormat::Toml => "toml",
-            GraphFormat::Json => "json",
-            GraphFormat::Jsonl => "jsonl",
-            GraphFormat::Csv => "csv",
-            GraphFormat::Turtle => "turtle",
-            GraphFormat::NTriples => "ntriples",
-            GraphFormat::Graphml => "graphml",
-            GraphFormat::NodeLink => "node-link",
-            GraphFormat::Neo4j => "neo4j",
-            GraphFormat::Kuzu => "kuzu",
-        }
-    }
-
-    /// The format a path asks for: an existing directory or a name without
-    /// an extension is a CSV folder; else by extension (`.graphml` is
-    /// GraphML; node-link JSON and the database bundles are asked for with
-    /// `--to`).
-    pub fn of_path(path: &Path) -> Option<Self> {
-        if path.is_dir() {
-            return Some(GraphFormat::Csv);
-        }
-        let ext = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase);
-        match ext.as_deref() {
-            None => Some(GraphFormat::Csv),
-            Some("toml") => Some(GraphFormat::Toml),
-            Some("json") => Some(GraphFormat::Json),
-            Some("jsonl" | "ndjson") => Some(GraphFormat::Jsonl),
-            Some("ttl") => Some(GraphFormat::Turtle),
-            Some("nt") => Some(GraphFormat::NTriples),
-            Some("graphml") => Some(GraphFormat::Graphml),
-            Some(_) => None,
-        }
-    }
-}
+pub use crate::format::GraphFormat;
 
 /// Why a graph could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
     /// A file could not be written.
-    #[error("cannot write `{}`: {source}", path.display())]
+    #[error("cannot write `{}`: {}", path.display(), crate::io_text::io_reason(source))]
     Io {
-        /// The file.
+        /// The file or folder being written.
         path: PathBuf,
-        /// Why.
+        /// The operating system's error.
         #[source]
         source: std::io::Error,
     },
     /// The graph holds something the format cannot express.
     #[error("{reason}")]
     Unrepresentable {
-        /// What and where.
+        /// The message: which node or edge holds what the format cannot.
         reason: String,
-        /// The format.
+        /// The format that cannot hold it.
         format: GraphFormat,
     },
 }
@@ -249,16 +183,6 @@ pub(crate) fn atomic(
         path: path.to_path_buf(),
         source,
     })
-}
-
-/// Whether the schema is the default one, which need not be written.
-pub fn is_default_schema(schema: &Schema) -> bool {
-    let mut errors = Vec::new();
-    let default = crate::load::bulk::default_schema_model(&mut errors);
-    errors.is_empty()
-        && schema.kinds().eq(default.kinds())
-        && schema.relations().eq(default.relations())
-        && schema.rules() == default.rules()
 }
 
 /// The graph's name and description, when it has either.

@@ -1,28 +1,12 @@
-//! Node-link JSON, the shape NetworkX's `node_link_graph` reads (and D3
-//! draws):
-//!
-//! ```json
-//! {"directed": true, "multigraph": true,
-//!  "graph": {"name": …, "description": …, "sources": […], "schema": {…}},
-//!  "nodes": [{"id": …, "kind": …, "name": …, …properties, "provenance": […]}],
-//!  "edges": [{"source": …, "target": …, "key": REL, "rel": REL, "basis": …, …properties, "provenance": […]}]}
-//! ```
-//!
-//! The edge list is `edges`, NetworkX's default since 3.4 (older versions
-//! read it with `edges="edges"`). The graph is a directed multigraph keyed by
-//! relation: two nodes may be joined by edges of several relations, and never
-//! by two of the same one. Properties keep their JSON types, lists included;
-//! `schema` is written only when it is not the default schema.
+//! Writing node-link JSON, in the shape [`crate::format::node_link`] describes.
 
 use std::io::Write;
 
 use serde::Serialize;
 
 use super::{GraphFormat, Ordered, SchemaOut, WriteError, json_text, node_out, schema_parts};
+use crate::format::node_link::EDGE_FIELDS;
 use crate::model::{Basis, Graph, Properties, Provenance, Source, Value};
-
-/// Edge keys the format itself uses, which no edge property may take.
-const EDGE_FIELDS: [&str; 3] = ["source", "target", "key"];
 
 #[derive(Serialize)]
 struct Meta<'g> {
@@ -100,7 +84,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
         name: meta.name.as_deref(),
         description: meta.description.as_deref(),
         sources: graph.sources(),
-        schema: (!super::is_default_schema(graph.schema())).then_some(SchemaOut {
+        schema: (!graph.has_default_schema()).then_some(SchemaOut {
             kinds: Ordered(&kinds),
             relations: Ordered(&relations),
             rules: Ordered(&rules),

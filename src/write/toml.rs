@@ -107,7 +107,7 @@ pub(crate) fn write_preamble(
         }
         w.write_all(b"\n")?;
     }
-    if with_schema && !super::is_default_schema(graph.schema()) {
+    if with_schema && !graph.has_default_schema() {
         write_schema(graph.schema(), w, "schema.")?;
     }
     Ok(())

@@ -85,6 +85,12 @@ pub(crate) const CASES: &[Case] = &[
         usage: &["gaps", "--format", "dot"],
     },
     Case {
+        name: "matrix",
+        success: &["matrix"],
+        runtime: &["matrix", "--rows", "zebras"],
+        usage: &["matrix", "--format", "dot"],
+    },
+    Case {
         name: "whatif",
         success: &["whatif", "--without", "nato"],
         runtime: &["whatif", "--without", "natoo"],

@@ -610,3 +610,32 @@ fn a_binary_format_is_not_written_to_a_terminal() {
         "image bytes reached the terminal: {shown}"
     );
 }
+
+#[test]
+fn output_named_as_a_graph_file_names_the_command_that_writes_it() {
+    // `export -o graph.graphml` wrote DOT into a file named as GraphML.
+    let scratch = Scratch::new();
+    for (name, format) in [
+        ("graph.graphml", "graphml"),
+        ("graph.toml", "toml"),
+        ("graph.TTL", "turtle"),
+        ("graph.nt", "ntriples"),
+    ] {
+        scratch
+            .run(&["-g", "/nonexistent/graph.toml", "export", "-o", name])
+            .exits(2)
+            .stderr_has(&[
+                &format!("error: `export` does not write {format} files such as `{name}`"),
+                &format!(
+                    "`seccoop convert` writes the graph as {format}: `seccoop convert {name}`"
+                ),
+            ]);
+        assert!(!scratch.path().join(name).exists(), "{name}");
+    }
+    // Asked for by name, DOT goes where it is told.
+    scratch
+        .run(&["export", "--format", "dot", "-o", "graph.graphml"])
+        .success();
+    let text = std::fs::read_to_string(scratch.path().join("graph.graphml")).expect("written");
+    assert!(text.starts_with("digraph"));
+}

@@ -26,15 +26,15 @@ const CASES: &[(&[&str], &str)] = &[
     ),
     (
         &["show", "natoo", "--format", "csv"],
-        "table, json, dot, mermaid, svg, png, pdf",
+        "table, json, dot, mermaid, svg, png, pdf, html",
     ),
     (
         &["-g", "nowhere.toml", "impact", "nato", "--format", "jsonl"],
-        "table, json, dot, mermaid, svg, png, pdf",
+        "table, json, dot, mermaid, svg, png, pdf, html",
     ),
     (
         &["path", "nato", "nowhere-at-all", "--format", "csv"],
-        "table, json, dot, mermaid, svg, png, pdf",
+        "table, json, dot, mermaid, svg, png, pdf, html",
     ),
     (
         &["-g", "nowhere.toml", "stats", "--format", "dot"],
@@ -50,7 +50,7 @@ const CASES: &[(&[&str], &str)] = &[
     ),
     (
         &["-g", "nowhere.toml", "export", "--format", "json"],
-        "dot, mermaid, svg, png, pdf",
+        "dot, mermaid, svg, png, pdf, html",
     ),
     (
         &["check", "nowhere.toml", "--format", "jsonl"],
@@ -140,4 +140,25 @@ fn an_output_name_naming_a_format_the_command_does_not_print_is_a_usage_error() 
         .exits(2)
         .stderr_has(&["`export` does not print --format table"]);
     assert!(!scratch.path().join("graph.txt").exists());
+}
+
+#[test]
+fn every_command_refuses_an_output_named_as_a_graph_file() {
+    // An answer in `r.graphml` or `l.toml` would pass for the graph itself.
+    for args in [
+        &["related", "terrorism", "-o", "r.graphml"][..],
+        &["list", "threats", "-o", "l.toml"],
+        &["gaps", "-o", "g.ttl"],
+    ] {
+        let command = args[0];
+        seccoop(args).exits(2).stderr_has(&[
+            &format!("error: `{command}` does not write"),
+            "`seccoop convert` writes the graph as",
+        ]);
+    }
+    // `.json` names an answer format as well as a graph format: it is JSON.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = dir.path().join("r.json");
+    seccoop(&["related", "terrorism", "-o", out.to_str().expect("utf-8")]).success();
+    assert!(out.exists());
 }

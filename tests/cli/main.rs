@@ -11,6 +11,7 @@
 
 mod harness;
 
+mod architecture;
 mod bulk;
 mod check;
 mod completions;
@@ -21,6 +22,7 @@ mod errors;
 mod every_command;
 mod exit_codes;
 mod explain;
+mod explorer;
 mod export;
 mod file_modes;
 mod formats;
@@ -32,7 +34,9 @@ mod impact;
 mod interchange;
 mod list;
 mod man;
+mod matrix;
 mod mermaid;
+mod overview;
 mod path;
 mod python;
 mod query;

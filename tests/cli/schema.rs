@@ -2,7 +2,7 @@
 //! (`graph/graph.schema.json`).
 //!
 //! The schema is made from Rust types that describe the file format
-//! (`src/load/file_format.rs`), while the loader reads files by hand; these
+//! (`src/format/graph_file.rs`), while the loader reads files by hand; these
 //! tests keep the two in step. The schema must accept every graph file the
 //! loader accepts, and reject every file whose only problems are of shape
 //! (a wrong type, an unknown or missing key, a bad value): checked on the

@@ -1,30 +1,5 @@
-//! The CSV folder: the layout graph databases use for bulk import.
-//!
-//! A folder holds:
-//!
-//! - `nodes.csv`, header `id,kind,name`, then optional columns: `provenance`
-//!   and one column per property;
-//! - `edges.csv` (optional), header `from,rel,to`, then optional columns:
-//!   `basis` (`stated`, the default when empty, or `inferred`), `provenance`
-//!   and one column per property;
-//! - `schema.toml` (optional): the schema, in the shape of
-//!   `graph/schema.toml`; without it, the default schema;
-//! - `graph.toml` (optional): `[graph]` (name, description) and
-//!   `[[sources]]`, as in a TOML graph file.
-//!
-//! Files are RFC 4180 CSV: fields may be quoted, and quoted fields may hold
-//! commas, doubled quotes and newlines. A UTF-8 byte-order mark, CRLF line
-//! ends and blank lines are accepted. Columns may come in any order.
-//!
-//! **Typed columns.** A property column's header is `NAME` or `NAME:TYPE`,
-//! where TYPE is `string` (the default), `int`, `float`, `bool` or `json`
-//! (any value, JSON-encoded: lists, or a column whose values mix types). An
-//! empty cell means the row has no such property. A header whose part after
-//! the last colon is not a type is a string column named by the whole header
-//! (`ratio:2` is the property `ratio:2`).
-//!
-//! **Provenance** is a JSON cell: one `{"source": …, "section": …, "item":
-//! …, "note": …}` object or a list of them, as in the JSON graph file.
+//! Reading a CSV folder (its layout: [`crate::format::csv`]) into the graph,
+//! row by row.
 //!
 //! Problems are reported with the file, the line and the field; a row with
 //! a problem is skipped and the rest of the file is still checked.
@@ -35,117 +10,40 @@ use std::path::Path;
 
 use records::{Next, Records};
 
+use crate::format::csv::{ColumnType, EDGE_COLUMNS, NODE_COLUMNS, split_header};
 use crate::model::{Basis, Node, Properties, Value};
 use crate::suggest::nearest_one;
 
 use super::bulk::{
     EdgeBatch, Extra, Names, NodeSink, Part, Problems, ProvenanceProblem, json_provenance,
-    json_value, shorten, unknown_source,
+    json_value, provenance_problem, shorten, unknown_source,
 };
 use super::error::{LoadError, LoadErrorKind as K};
 use crate::model::{RelId, Source};
 
-/// The nodes file of a CSV folder.
-pub const NODES_FILE: &str = "nodes.csv";
-/// The edges file of a CSV folder.
-pub const EDGES_FILE: &str = "edges.csv";
-/// The schema file of a CSV folder.
-pub const SCHEMA_FILE: &str = "schema.toml";
-/// The file of a CSV folder that describes the graph and declares sources.
-pub const GRAPH_FILE: &str = "graph.toml";
-
-/// Fixed columns of `nodes.csv`.
-pub const NODE_COLUMNS: [&str; 4] = ["id", "kind", "name", "provenance"];
-/// Fixed columns of `edges.csv`.
-pub const EDGE_COLUMNS: [&str; 5] = ["from", "rel", "to", "basis", "provenance"];
-
-/// The type of a property column, written after a colon in its header.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ColumnType {
-    /// Text, as written.
-    String,
-    /// A signed 64-bit integer.
-    Int,
-    /// A 64-bit float (`inf`, `-inf` and `nan` included).
-    Float,
-    /// `true` or `false`.
-    Bool,
-    /// Any value, JSON-encoded.
-    Json,
+/// The value of a non-empty cell of a column of type `ty`, `Ok(None)` for
+/// JSON `null`; `Err` with what the column takes when the cell does not
+/// hold it.
+fn parse_cell(ty: ColumnType, cell: &str) -> Result<Option<Value>, &'static str> {
+    parse_raw(ty, cell).map_err(|()| ty.expected())
 }
 
-impl ColumnType {
-    /// Every type, as written in headers.
-    pub const NAMES: [&'static str; 5] = ["string", "int", "float", "bool", "json"];
-
-    /// The type a header suffix names.
-    pub fn parse(text: &str) -> Option<Self> {
-        Some(match text {
-            "string" => Self::String,
-            "int" => Self::Int,
-            "float" => Self::Float,
-            "bool" => Self::Bool,
-            "json" => Self::Json,
-            _ => return None,
-        })
-    }
-
-    /// The suffix that names the type.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::String => "string",
-            Self::Int => "int",
-            Self::Float => "float",
-            Self::Bool => "bool",
-            Self::Json => "json",
-        }
-    }
-
-    /// What a cell of the type holds, for messages.
-    pub fn expected(self) -> &'static str {
-        match self {
-            Self::String => "text",
-            Self::Int => "an integer",
-            Self::Float => "a number",
-            Self::Bool => "`true` or `false`",
-            Self::Json => "a JSON string, number, boolean or list",
-        }
-    }
-
-    /// The value of a non-empty cell, `Ok(None)` for JSON `null`; `Err`
-    /// with what the column takes when the cell does not hold it.
-    pub fn parse_cell(self, cell: &str) -> Result<Option<Value>, &'static str> {
-        self.parse_raw(cell).map_err(|()| self.expected())
-    }
-
-    fn parse_raw(self, cell: &str) -> Result<Option<Value>, ()> {
-        Ok(Some(match self {
-            Self::String => Value::String(cell.to_string()),
-            Self::Int => Value::Integer(cell.parse().map_err(|_| ())?),
-            Self::Float => Value::Float(cell.parse().map_err(|_| ())?),
-            Self::Bool => match cell {
-                "true" => Value::Bool(true),
-                "false" => Value::Bool(false),
-                _ => return Err(()),
-            },
-            Self::Json => {
-                return serde_json::from_str::<serde_json::Value>(cell)
-                    .map_err(|_| ())
-                    .and_then(json_value);
-            }
-        }))
-    }
-}
-
-/// Splits a property column's header into the property's name and type.
-pub fn split_header(header: &str) -> (&str, ColumnType) {
-    match header.rsplit_once(':') {
-        Some((name, ty)) => match ColumnType::parse(ty) {
-            Some(ty) => (name, ty),
-            None => (header, ColumnType::String),
+fn parse_raw(ty: ColumnType, cell: &str) -> Result<Option<Value>, ()> {
+    Ok(Some(match ty {
+        ColumnType::String => Value::String(cell.to_string()),
+        ColumnType::Int => Value::Integer(cell.parse().map_err(|_| ())?),
+        ColumnType::Float => Value::Float(cell.parse().map_err(|_| ())?),
+        ColumnType::Bool => match cell {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => return Err(()),
         },
-        None => (header, ColumnType::String),
-    }
+        ColumnType::Json => {
+            return serde_json::from_str::<serde_json::Value>(cell)
+                .map_err(|_| ())
+                .and_then(json_value);
+        }
+    }))
 }
 
 /// A property column: its position, header, property name and type.
@@ -328,7 +226,7 @@ fn properties(
         if cell.is_empty() {
             continue;
         }
-        match col.ty.parse_cell(cell) {
+        match parse_cell(col.ty, cell) {
             Ok(Some(v)) => {
                 props.insert(col.name.clone(), v);
             }
@@ -364,10 +262,12 @@ fn provenance(
     match parsed {
         Ok(p) => Some(p),
         Err(ProvenanceProblem::Shape) => {
-            problems.row(file, at, Part::Field(column), || K::BadCell {
-                column: "provenance".into(),
-                expected: "JSON: {\"source\": …, \"section\"?, \"item\"?, \"note\"?} or a list of them",
-                cell: shorten(cell),
+            problems.row(file, at, Part::Field(column), || {
+                provenance_problem(cell).unwrap_or_else(|| K::BadCell {
+                    column: "provenance".into(),
+                    expected: "JSON: {\"source\": …, \"section\"?, \"item\"?, \"note\"?} or a list of them",
+                    cell: shorten(cell),
+                })
             });
             None
         }
@@ -765,4 +665,34 @@ fn parse_chunk(
         batch.push(from, rel, to, basis, extra, at);
     }
     batch.problems.append(std::mem::take(problems));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::load::{LoadErrorKind, load_paths};
+
+    #[test]
+    fn provenance_with_an_unknown_key_names_the_nearest() {
+        let dir = tempfile::tempdir().expect("a folder");
+        std::fs::write(
+            dir.path().join("graph.toml"),
+            "[[sources]]\nid = \"article\"\ntitle = \"An article\"\n",
+        )
+        .expect("graph.toml");
+        std::fs::write(
+            dir.path().join("nodes.csv"),
+            "id,kind,name,provenance\ndrills,activity,Drills,\"{\"\"source\"\": \"\"article\"\", \"\"nott\"\": \"\"x\"\"}\"\n",
+        )
+        .expect("nodes.csv");
+        let errors = load_paths(&[dir.path().to_path_buf()]).expect_err("an unknown key");
+        let [e] = errors.0.as_slice() else {
+            panic!("one error: {errors:?}");
+        };
+        assert!(
+            matches!(&e.kind, LoadErrorKind::UnknownField { field, suggestion, .. }
+                if field == "nott" && suggestion.as_deref() == Some("note")),
+            "{e:?}"
+        );
+        assert_eq!(e.location().map(|l| l.line), Some(2));
+    }
 }

@@ -1,8 +1,8 @@
 //! The reader's own rules: names, values and positions.
 
+use crate::format::rdf::{decode, encode};
 use crate::load::load_str;
 use crate::model::Value;
-use crate::write::rdf::{decode, encode};
 
 #[test]
 fn names_decode_only_from_valid_percent_encoding() {

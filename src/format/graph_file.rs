@@ -1,6 +1,6 @@
 //! The graph file format as Rust types, for its JSON Schema.
 //!
-//! The loader reads graph files by hand ([`super::decode`]) so that every
+//! The loader reads graph files by hand (`load::decode`) so that every
 //! problem can point at its line and column; these types exist to describe
 //! the same format to other tools. [`json_schema`] turns them into a JSON
 //! Schema (draft 7, which editors support best), committed as
@@ -13,7 +13,7 @@
 //! show on hover. Tests keep the types and the loader in step: the schema
 //! accepts every file the loader accepts, and rejects files with a shape
 //! the loader rejects (`tests/cli/schema.rs`); the key lists match the
-//! decoder's (the tests at the end of this file).
+//! decoder's (the tests of `load::decode`).
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -448,13 +448,16 @@ macro_rules! bounded_integer {
     };
 }
 
+/// The most edges of one relation `generate` gives a node.
+pub const MAX_GENERATED_EDGES: u32 = 1000;
+
 bounded_integer!(Percent, u32, "A whole number from 0 to 100.", 0, 100);
 bounded_integer!(
     EdgeCount,
     u32,
     "How many edges of one relation `generate` gives a node: 0 to 1000.",
     0,
-    super::decode::MAX_GENERATED_EDGES
+    MAX_GENERATED_EDGES
 );
 bounded_integer!(
     Integer,
@@ -467,7 +470,7 @@ bounded_integer!(
 /// The JSON Schema of graph files (draft 7).
 ///
 /// ```
-/// let schema = seccoop::load::file_format::json_schema();
+/// let schema = seccoop::format::graph_file::json_schema();
 /// assert_eq!(schema["title"], "seccoop graph file");
 /// assert!(schema["properties"]["nodes"].is_object());
 /// ```
@@ -491,109 +494,4 @@ pub fn json_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&json_schema()).unwrap_or_default();
     text.push('\n');
     text
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::decode;
-    use super::json_schema;
-    use serde_json::Value;
-
-    fn keys(schema: &Value, pointer: &str) -> Vec<String> {
-        let object = schema
-            .pointer(pointer)
-            .and_then(Value::as_object)
-            .unwrap_or_else(|| panic!("no object at {pointer}"));
-        let mut keys: Vec<String> = object.keys().cloned().collect();
-        keys.sort();
-        keys
-    }
-
-    fn sorted(list: &[&str]) -> Vec<String> {
-        let mut list: Vec<String> = list.iter().map(|s| s.to_string()).collect();
-        list.sort();
-        list
-    }
-
-    #[test]
-    fn the_schema_names_the_keys_the_decoder_reads() {
-        let s = json_schema();
-        let d = "/definitions";
-        for (pointer, decoder_keys) in [
-            ("/properties".to_string(), decode::TOP_KEYS),
-            (format!("{d}/GraphInfo/properties"), decode::GRAPH_KEYS),
-            (format!("{d}/SourceEntry/properties"), decode::SOURCE_KEYS),
-            (format!("{d}/GraphSchema/properties"), decode::SCHEMA_KEYS),
-            (format!("{d}/KindDef/properties"), decode::KIND_KEYS),
-            (format!("{d}/RelationDef/properties"), decode::RELATION_KEYS),
-            (format!("{d}/RuleDef/properties"), decode::RULE_KEYS),
-            (format!("{d}/EdgeMix/properties"), decode::GENERATE_KEYS),
-            (
-                format!("{d}/ProvenanceEntry/properties"),
-                decode::PROVENANCE_KEYS,
-            ),
-            (format!("{d}/Node/properties"), decode::NODE_FIELDS),
-            (format!("{d}/Edge/properties"), decode::EDGE_FIELDS),
-        ] {
-            assert_eq!(keys(&s, &pointer), sorted(decoder_keys), "at {pointer}");
-        }
-    }
-
-    #[test]
-    fn the_schema_spells_impact_and_basis_as_the_model_does() {
-        let s = json_schema();
-        let values = |name: &str| -> Vec<String> {
-            let mut v: Vec<String> = s["definitions"][name]["oneOf"]
-                .as_array()
-                .or_else(|| s["definitions"][name]["enum"].as_array())
-                .into_iter()
-                .flatten()
-                .filter_map(|v| {
-                    v.as_str()
-                        .map(str::to_string)
-                        .or_else(|| v["const"].as_str().map(str::to_string))
-                        .or_else(|| v["enum"][0].as_str().map(str::to_string))
-                })
-                .collect();
-            v.sort();
-            v
-        };
-        assert_eq!(
-            values("ImpactFlow"),
-            sorted(&crate::model::ImpactFlow::NAMES)
-        );
-        assert_eq!(values("Basis"), sorted(&["stated", "inferred"]));
-        assert_eq!(values("LineStyle"), sorted(&crate::model::LineStyle::NAMES));
-    }
-
-    #[test]
-    fn the_name_pattern_follows_the_decoders_rule() {
-        let s = json_schema();
-        let pattern = s["definitions"]["NameText"]["pattern"]
-            .as_str()
-            .expect("a pattern");
-        // JSON Schema patterns are ECMA-262; this one uses only what the
-        // regex crate reads the same way.
-        let re = regex::Regex::new(pattern).expect("the pattern compiles");
-        for text in [
-            "terrorism",
-            "a",
-            "Joint Maritime Patrols",
-            "ü-ñ",
-            " lead",
-            "trail ",
-            "",
-            "tab\there",
-            "bell\u{7}",
-            "c1\u{85}",
-            "new\nline",
-            "\u{a0}nbsp",
-        ] {
-            assert_eq!(
-                re.is_match(text),
-                decode::text_problem(text).is_none(),
-                "{text:?}"
-            );
-        }
-    }
 }

@@ -1,0 +1,518 @@
+//! The edges of bulk inputs: parsed into [`EdgeBatch`]es while the nodes
+//! load, then resolved, checked against the schema and for duplicates, and
+//! added, the checks running on a second thread.
+
+use std::collections::HashSet;
+
+use petgraph::stable_graph::NodeIndex;
+
+use crate::load::error::LoadErrorKind as K;
+use crate::model::ids::IdMap;
+use crate::model::{Basis, Edge, Graph, KindId, Properties, Provenance, RelId, Schema};
+use crate::suggest::nearest_one;
+
+use super::problems::{Part, Problems, RowError};
+use super::{FastMap, MAX_LISTED};
+
+/// Unknown-node suggestions compare an id with every node id, so they are
+/// made only for graphs up to this size, and for the first few problems.
+const SUGGEST_UP_TO_NODES: usize = 100_000;
+const MAX_NODE_SUGGESTIONS: usize = 50;
+
+/// An edge read but not yet added: its ends are numbers into its batch's
+/// interned ids.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Pending {
+    /// The interned `from` id.
+    pub from: u32,
+    /// The interned `to` id.
+    pub to: u32,
+    /// Index into the batch's extras, or `NO_EXTRA`.
+    pub extra: u32,
+    /// The relation.
+    pub rel: RelId,
+    /// Stated or inferred.
+    pub basis: Basis,
+    /// Byte offset of the row.
+    pub at: u64,
+}
+
+/// [`Pending::extra`] of an edge with no properties or provenance.
+pub(crate) const NO_EXTRA: u32 = u32::MAX;
+
+/// The properties and provenance of an edge that has any.
+#[derive(Debug, Default)]
+pub(crate) struct Extra {
+    pub properties: Properties,
+    pub provenance: Vec<Provenance>,
+}
+
+/// The edges of one file, parsed and waiting for the nodes.
+#[derive(Debug)]
+pub(crate) struct EdgeBatch {
+    /// Index of the file in the load's file list.
+    pub file: usize,
+    /// Every distinct endpoint id, numbered in order of appearance.
+    ends: IdMap,
+    /// The edges, in file order.
+    pub edges: Vec<Pending>,
+    /// Properties and provenance of the edges that have any.
+    extras: Vec<Extra>,
+    /// Where `from` and `to` are in a row, for problems found later.
+    pub parts: (Part, Part),
+    /// Problems found while parsing.
+    pub problems: Problems,
+}
+
+impl EdgeBatch {
+    /// An empty batch for `file`.
+    pub fn new(file: usize, parts: (Part, Part)) -> Self {
+        EdgeBatch {
+            file,
+            ends: IdMap::new(),
+            edges: Vec::new(),
+            extras: Vec::new(),
+            parts,
+            problems: Problems::default(),
+        }
+    }
+
+    /// The number of an endpoint id, interning it on first sight.
+    pub fn end(&mut self, id: &str) -> u32 {
+        let next = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
+        self.ends.get_or_insert(id, || next).0
+    }
+
+    /// Puts edges appended in segments back to front (chunks taken from
+    /// the end of a file) into file order; `starts` are the segments' starts.
+    pub fn reverse_segments(&mut self, starts: &[usize]) {
+        if starts.len() < 2 {
+            return;
+        }
+        let mut ordered = Vec::with_capacity(self.edges.len());
+        let mut end = self.edges.len();
+        for &start in starts.iter().rev() {
+            ordered.extend_from_slice(&self.edges[start..end]);
+            end = start;
+        }
+        self.edges = ordered;
+    }
+
+    /// Adds an edge.
+    pub fn push(
+        &mut self,
+        from: u32,
+        rel: RelId,
+        to: u32,
+        basis: Basis,
+        extra: Option<Extra>,
+        at: u64,
+    ) {
+        let extra = match extra {
+            Some(e) if !e.properties.is_empty() || !e.provenance.is_empty() => {
+                self.extras.push(e);
+                u32::try_from(self.extras.len() - 1).unwrap_or(NO_EXTRA)
+            }
+            _ => NO_EXTRA,
+        };
+        self.edges.push(Pending {
+            from,
+            to,
+            extra,
+            rel,
+            basis,
+            at,
+        });
+    }
+}
+
+/// Sorts keys by their bits, 11 at a time: six linear passes (2048
+/// buckets stay in the cache), where a comparison sort of millions of keys
+/// takes several times longer.
+fn radix_sort(keys: &mut Vec<u64>) {
+    const BITS: u32 = 11;
+    let mut other = vec![0u64; keys.len()];
+    for pass in 0..64u32.div_ceil(BITS) {
+        let shift = pass * BITS;
+        let digit = |k: u64| ((k >> shift) & ((1 << BITS) - 1)) as usize;
+        let mut count = vec![0usize; 1 << BITS];
+        for &k in keys.iter() {
+            count[digit(k)] += 1;
+        }
+        // A digit all keys share leaves the order as it is.
+        if count.contains(&keys.len()) {
+            continue;
+        }
+        let mut sum = 0;
+        for c in count.iter_mut() {
+            let n = *c;
+            *c = sum;
+            sum += n;
+        }
+        for &k in keys.iter() {
+            let d = digit(k);
+            other[count[d]] = k;
+            count[d] += 1;
+        }
+        std::mem::swap(keys, &mut other);
+    }
+}
+
+/// An endpoint that resolved to no node.
+const UNRESOLVED: u32 = u32::MAX;
+
+/// A problem found by [`check_edges`], described by position only: the
+/// graph is being written to while the checks run, so the messages are
+/// written afterwards.
+#[derive(Debug, Clone, Copy)]
+enum Finding {
+    /// An end names no node (0: `from`, 1: `to`).
+    Unknown { batch: usize, edge: usize, end: u8 },
+    /// The schema does not allow the relation between the ends' kinds.
+    Forbidden { batch: usize, edge: usize },
+    /// The same edge again; `first` is the (batch, edge) of the first one.
+    Duplicate {
+        batch: usize,
+        edge: usize,
+        first: (usize, usize),
+    },
+}
+
+/// Checks every edge: ends that name no node, relations the schema does
+/// not allow between the ends' kinds, and duplicates.
+///
+/// Duplicates are looked for within each run of edges that share a `from`
+/// (bulk files list a node's edges together), in a small sort per run; if
+/// some `from` comes back after a run of another, one sort of every edge's
+/// key settles it.
+fn check_edges(
+    batches: &[(&[Pending], &IdMap, &[u32])],
+    kinds: &[KindId],
+    schema: &Schema,
+    rejected: &HashSet<String>,
+) -> (Vec<Finding>, usize) {
+    let n_kinds = schema.kinds().len();
+    let mut allowed = vec![false; schema.relations().len() * n_kinds * n_kinds];
+    for (rel, def) in schema.relations() {
+        for &f in &def.from {
+            for &t in &def.to {
+                let cell = (usize::from(rel.0) * n_kinds + usize::from(f.0)) * n_kinds;
+                allowed[cell + usize::from(t.0)] = true;
+            }
+        }
+    }
+    let kind = |ix: u32| kinds.get(ix as usize).copied().unwrap_or(KindId(0));
+    let mut found = Vec::new();
+    let mut names: Vec<Vec<&str>> = Vec::new();
+    // The run each `from` was last seen in; a second run means the file is
+    // not grouped by `from`.
+    let mut last_run: Vec<u32> = vec![u32::MAX; kinds.len()];
+    let mut run_number = 0u32;
+    let mut scattered = false;
+    let mut run: Vec<(u64, usize)> = Vec::new();
+    let mut run_from = UNRESOLVED;
+    let mut run_batch = 0;
+    let flush = |run: &mut Vec<(u64, usize)>, batch: usize, found: &mut Vec<Finding>| {
+        if run.len() > 1 {
+            run.sort_unstable();
+            for w in run.windows(2) {
+                if w[0].0 == w[1].0 {
+                    found.push(Finding::Duplicate {
+                        batch,
+                        edge: w[1].1,
+                        first: (batch, w[0].1),
+                    });
+                }
+            }
+        }
+        run.clear();
+    };
+    for (b, (edges, ends, resolved)) in batches.iter().enumerate() {
+        for (i, p) in edges.iter().enumerate() {
+            let (from, to) = (resolved[p.from as usize], resolved[p.to as usize]);
+            if from == UNRESOLVED || to == UNRESOLVED {
+                for (end, n, ix) in [(0u8, p.from, from), (1, p.to, to)] {
+                    if ix == UNRESOLVED {
+                        if names.len() <= b {
+                            names.resize(b + 1, Vec::new());
+                        }
+                        if names[b].is_empty() {
+                            names[b] = vec![""; ends.len()];
+                            for (id, m) in ends.iter() {
+                                names[b][m as usize] = id;
+                            }
+                        }
+                        let id = names[b][n as usize];
+                        if !rejected.contains(id) {
+                            found.push(Finding::Unknown {
+                                batch: b,
+                                edge: i,
+                                end,
+                            });
+                        }
+                    }
+                }
+                continue;
+            }
+            let cell = (usize::from(p.rel.0) * n_kinds + usize::from(kind(from).0)) * n_kinds
+                + usize::from(kind(to).0);
+            if !allowed.get(cell).copied().unwrap_or(false) {
+                found.push(Finding::Forbidden { batch: b, edge: i });
+                continue;
+            }
+            if from != run_from || b != run_batch {
+                flush(&mut run, run_batch, &mut found);
+                run_from = from;
+                run_batch = b;
+                run_number += 1;
+                if let Some(slot) = last_run.get_mut(from as usize) {
+                    scattered |= *slot != u32::MAX;
+                    *slot = run_number;
+                }
+            }
+            run.push((u64::from(p.rel.0) << 32 | u64::from(to), i));
+        }
+    }
+    flush(&mut run, run_batch, &mut found);
+    if !scattered {
+        return capped(found);
+    }
+    // Some `from` has edges in several runs: sort every key to know whether
+    // any repeats, and only then find which.
+    found.retain(|f| !matches!(f, Finding::Duplicate { .. }));
+    let good = |p: &Pending, resolved: &[u32]| {
+        let (from, to) = (resolved[p.from as usize], resolved[p.to as usize]);
+        (from != UNRESOLVED && to != UNRESOLVED)
+            .then(|| u128::from(from) << 48 | u128::from(p.rel.0) << 32 | u128::from(to))
+    };
+    let mut keys: Vec<u64> = Vec::new();
+    let mut wide: Vec<u128> = Vec::new();
+    let packed = kinds.len() < (1 << 24);
+    for (edges, _, resolved) in batches {
+        for p in edges.iter() {
+            if let Some(k) = good(p, resolved) {
+                if packed {
+                    keys.push(
+                        ((k >> 48) as u64) << 40
+                            | ((k >> 32) as u64 & 0xFFFF) << 24
+                            | (k as u64 & 0xFF_FFFF),
+                    );
+                } else {
+                    wide.push(k);
+                }
+            }
+        }
+    }
+    let any = if packed {
+        radix_sort(&mut keys);
+        keys.windows(2).any(|w| w[0] == w[1])
+    } else {
+        wide.sort_unstable();
+        wide.windows(2).any(|w| w[0] == w[1])
+    };
+    if !any {
+        return capped(found);
+    }
+    let mut first: FastMap<u128, (usize, usize)> = FastMap::default();
+    for (b, (edges, _, resolved)) in batches.iter().enumerate() {
+        for (i, p) in edges.iter().enumerate() {
+            let Some(k) = good(p, resolved) else { continue };
+            let cell = (usize::from(p.rel.0) * n_kinds + usize::from(kind((k >> 48) as u32).0))
+                * n_kinds
+                + usize::from(kind(k as u32).0);
+            if !allowed.get(cell).copied().unwrap_or(false) {
+                continue;
+            }
+            match first.get(&k) {
+                Some(&origin) => found.push(Finding::Duplicate {
+                    batch: b,
+                    edge: i,
+                    first: origin,
+                }),
+                None => {
+                    first.insert(k, (b, i));
+                }
+            }
+        }
+    }
+    capped(found)
+}
+
+/// The first [`MAX_LISTED`] findings and a count of the rest.
+fn capped(mut found: Vec<Finding>) -> (Vec<Finding>, usize) {
+    let more = found.len().saturating_sub(MAX_LISTED);
+    found.truncate(MAX_LISTED);
+    (found, more)
+}
+
+/// Adds the edges of every batch to the graph, in order, checking their
+/// ends, the schema and duplicates.
+///
+/// The checks run on a second thread while the edges are added: a load
+/// with any problem returns no graph, so an edge added before its problem
+/// is known does no harm.
+pub(crate) fn add_edges(
+    graph: &mut Graph,
+    mut batches: Vec<EdgeBatch>,
+    kinds: &[KindId],
+    rejected: &HashSet<String>,
+    problems: &mut Problems,
+) {
+    // Each distinct endpoint id is looked up once, on two threads.
+    let resolved: Vec<Vec<u32>> = batches
+        .iter()
+        .map(|b| {
+            let ids: Vec<(&str, u32)> = b.ends.iter().collect();
+            let (left, right) = ids.split_at(ids.len() / 2);
+            let graph = &*graph;
+            let look = |part: &[(&str, u32)]| -> Vec<(u32, u32)> {
+                part.iter()
+                    .map(|&(id, n)| {
+                        let ix = graph
+                            .node_index(id)
+                            .map_or(UNRESOLVED, |ix| ix.index() as u32);
+                        (n, ix)
+                    })
+                    .collect()
+            };
+            let (mine, theirs) = std::thread::scope(|s| {
+                let other = s.spawn(|| look(right));
+                (look(left), other.join())
+            });
+            let theirs = theirs.unwrap_or_else(|p| std::panic::resume_unwind(p));
+            let mut r = vec![UNRESOLVED; b.ends.len()];
+            for (n, ix) in mine.into_iter().chain(theirs) {
+                r[n as usize] = ix;
+            }
+            r
+        })
+        .collect();
+
+    let total: usize = batches.iter().map(|b| b.edges.len()).sum();
+    graph.reserve(0, total);
+    let schema = graph.schema().clone();
+    let mut parts: Vec<(&[Pending], &IdMap, &mut Vec<Extra>)> = batches
+        .iter_mut()
+        .map(|b| {
+            let EdgeBatch {
+                edges,
+                ends,
+                extras,
+                ..
+            } = b;
+            (&edges[..], &*ends, extras)
+        })
+        .collect();
+    let views: Vec<(&[Pending], &IdMap, &[u32])> = parts
+        .iter()
+        .zip(&resolved)
+        .map(|((edges, ends, _), r)| (*edges, *ends, &r[..]))
+        .collect();
+    let (findings, more) = std::thread::scope(|s| {
+        let checks = s.spawn(|| check_edges(&views, kinds, &schema, rejected));
+        for ((edges, _, extras), resolved) in parts.iter_mut().zip(&resolved) {
+            for p in edges.iter() {
+                let (from, to) = (resolved[p.from as usize], resolved[p.to as usize]);
+                if from == UNRESOLVED || to == UNRESOLVED {
+                    continue;
+                }
+                let extra = if p.extra == NO_EXTRA {
+                    Extra::default()
+                } else {
+                    extras
+                        .get_mut(p.extra as usize)
+                        .map(std::mem::take)
+                        .unwrap_or_default()
+                };
+                graph.add_edge(
+                    NodeIndex::new(from as usize),
+                    NodeIndex::new(to as usize),
+                    Edge {
+                        rel: p.rel,
+                        basis: p.basis,
+                        properties: extra.properties,
+                        provenance: extra.provenance,
+                    },
+                );
+            }
+        }
+        checks
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+    });
+    drop(views);
+    drop(parts);
+    problems.more += more;
+
+    // The findings as problems, now that the graph can be read.
+    let mut suggestions_left = if graph.node_count() <= SUGGEST_UP_TO_NODES {
+        MAX_NODE_SUGGESTIONS
+    } else {
+        0
+    };
+    let mut names: Vec<Vec<&str>> = vec![Vec::new(); batches.len()];
+    let node = |ix: u32| graph.node(NodeIndex::new(ix as usize));
+    for f in findings {
+        match f {
+            Finding::Unknown { batch, edge, end } => {
+                let b = &batches[batch];
+                let p = b.edges[edge];
+                if names[batch].is_empty() {
+                    names[batch] = vec![""; b.ends.len()];
+                    for (id, n) in b.ends.iter() {
+                        names[batch][n as usize] = id;
+                    }
+                }
+                let (end, n, part) = if end == 0 {
+                    ("from", p.from, b.parts.0)
+                } else {
+                    ("to", p.to, b.parts.1)
+                };
+                let id = names[batch][n as usize];
+                let suggest = suggestions_left > 0;
+                suggestions_left = suggestions_left.saturating_sub(1);
+                problems.row(b.file, p.at, part, || K::UnknownNode {
+                    end,
+                    id: id.to_string(),
+                    suggestion: suggest
+                        .then(|| nearest_one(id, graph.nodes().map(|(_, n)| n.id.as_str())))
+                        .flatten(),
+                });
+            }
+            Finding::Forbidden { batch, edge } => {
+                let b = &batches[batch];
+                let p = b.edges[edge];
+                let r = &resolved[batch];
+                if let (Some(f), Some(t)) = (node(r[p.from as usize]), node(r[p.to as usize])) {
+                    problems.row(b.file, p.at, Part::Row, || {
+                        crate::load::assemble::forbidden_endpoints(graph, p.rel, f, t)
+                    });
+                }
+            }
+            Finding::Duplicate { batch, edge, first } => {
+                let b = &batches[batch];
+                let p = b.edges[edge];
+                let r = &resolved[batch];
+                let id = |ix: u32| node(ix).map(|n| n.id.clone()).unwrap_or_default();
+                let origin = batches
+                    .get(first.0)
+                    .and_then(|fb| fb.edges.get(first.1).map(|fp| (fb.file, fp.at)));
+                problems.duplicate(RowError {
+                    file: b.file,
+                    at: p.at,
+                    part: Part::Row,
+                    kind: K::DuplicateEdge {
+                        from: id(r[p.from as usize]),
+                        rel: graph.rel_name(p.rel).to_string(),
+                        to: id(r[p.to as usize]),
+                        first: None,
+                    },
+                    first: origin,
+                });
+            }
+        }
+    }
+    for batch in batches.drain(..) {
+        problems.append(batch.problems);
+    }
+}
