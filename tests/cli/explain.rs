@@ -177,6 +177,7 @@ fn every_command_marks_derived_edges() {
     .success()
     .json();
     assert!(hops < asserted["paths"][0]["edges"].as_array().map_or(0, Vec::len));
+    seccoop(&["matrix"]).success().stdout_has(&["◌ derived"]);
     let impact = seccoop(&[
         "impact",
         "lack-of-trust-and-transparency",
