@@ -87,9 +87,14 @@ impl Coverage {
 /// # Example
 /// ```
 /// use std::collections::HashSet;
-/// let graph = seccoop::load::embedded().unwrap();
+/// let mut graph = seccoop::load::embedded().unwrap();
+/// // The article names no activity against two threats…
 /// let full = seccoop::analysis::coverage(&graph, &HashSet::new());
-/// assert_eq!(full.unaddressed().count(), 0);
+/// assert_eq!(full.unaddressed().count(), 2);
+/// // …which the schema's rules cover indirectly.
+/// seccoop::reason::materialise(&mut graph).unwrap();
+/// let derived = seccoop::analysis::coverage(&graph, &HashSet::new());
+/// assert_eq!(derived.unaddressed().count(), 0);
 /// ```
 pub fn coverage(graph: &Graph, removed: &HashSet<NodeIndex>) -> Coverage {
     let schema = graph.schema();

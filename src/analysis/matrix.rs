@@ -92,7 +92,7 @@ fn strength(basis: Basis) -> u8 {
 /// let rel = graph.schema().rel_id("addresses").unwrap();
 /// let m = matrix(&graph, &default_query(&graph, rel).unwrap());
 /// assert_eq!(m.rows.len(), 22);
-/// assert_eq!(m.cols.len(), 23);
+/// assert_eq!(m.cols.len(), 24);
 /// ```
 pub fn matrix(graph: &Graph, query: &MatrixQuery) -> Matrix {
     let name = |n: NodeIndex| graph.node(n).map(|n| n.name.to_lowercase());
