@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 
 use super::{
     check, completions, convert, explain, export, gaps, generate, impact, list, man, matrix, path,
-    query, related, schema, search, show, stats, whatif,
+    prioritize, query, rank, related, schema, search, show, stats, whatif,
 };
 use crate::export::RankDir;
 use crate::output::Format;
@@ -116,6 +116,10 @@ pub enum Command {
     Matrix(matrix::Args),
     // Recompute coverage with some nodes removed.
     Whatif(whatif::Args),
+    // Choose the K activities that cover the most threats.
+    Prioritize(prioritize::Args),
+    // Rank nodes by degree, betweenness, PageRank or irreplaceability.
+    Rank(rank::Args),
     // Draw the graph, a filtered view of it, or a node's neighbourhood.
     Export(export::Args),
     // Write a synthetic graph with the curated graph's shape, as a CSV folder.
@@ -149,6 +153,8 @@ impl Command {
             Command::Explain(_) => ("explain", explain::FORMATS),
             Command::Gaps(_) => ("gaps", gaps::FORMATS),
             Command::Matrix(_) => ("matrix", matrix::FORMATS),
+            Command::Prioritize(_) => ("prioritize", prioritize::FORMATS),
+            Command::Rank(_) => ("rank", rank::FORMATS),
             Command::Whatif(_) => ("whatif", whatif::FORMATS),
             Command::Export(_) => ("export", export::FORMATS),
             Command::Generate(_) => ("generate", generate::FORMATS),

@@ -137,6 +137,9 @@ pub enum CliError {
         /// The nearest edge that holds, as `from rel to`.
         nearest: Option<String>,
     },
+    /// A `prioritize` plan that cannot be solved.
+    #[error("{0}")]
+    Plan(crate::analysis::PlanError),
     /// A `--rel` argument the schema does not declare.
     #[error("unknown relation `{}`", .0.text)]
     UnknownRelation(Unknown),
@@ -191,6 +194,7 @@ impl CliError {
                 None => "`seccoop show NODE` lists the edges a node has".into(),
             }),
             CliError::Html(e) => Some(e.help().to_string()),
+            CliError::Plan(e) => Some(e.help()),
             CliError::BinaryToTerminal { format } => Some(format!(
                 "write it to a file with -o FILE.{}, or pipe it into another program",
                 format.name()
@@ -260,6 +264,7 @@ impl CliError {
             | CliError::UnknownRelation { .. }
             | CliError::Render(_)
             | CliError::Html(_)
+            | CliError::Plan(_)
             | CliError::BinaryToTerminal { .. }
             | CliError::Write { .. }
             | CliError::Convert(_)

@@ -13,7 +13,7 @@ use super::args::{Cli, Command, command};
 use super::context::{Context, Output, Printing};
 use super::{
     CliError, check, completions, convert, explain, export, gaps, generate, impact, list, man,
-    matrix, path, progress, query, related, schema, search, show, stats, whatif,
+    matrix, path, prioritize, progress, query, rank, related, schema, search, show, stats, whatif,
 };
 use crate::export::DiagramOptions;
 use crate::format::GraphFormat;
@@ -171,6 +171,8 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Explain(args) => explain::run(&args, &ctx()?),
         Command::Gaps(args) => gaps::run(&args, &ctx()?),
         Command::Matrix(args) => matrix::run(&args, &ctx()?),
+        Command::Prioritize(args) => prioritize::run(&args, &ctx()?),
+        Command::Rank(args) => rank::run(&args, &ctx()?),
         Command::Whatif(args) => whatif::run(&args, &ctx()?),
         Command::Export(args) => export::run(&args, &ctx()?),
         Command::Generate(args) => generate::run(&args, &graph, printing),

@@ -7,6 +7,7 @@ use petgraph::stable_graph::NodeIndex;
 use serde::Serialize;
 
 use super::gaps::{GapsJson, gaps_json, render as render_gaps};
+use super::prioritize::{PortfolioJson, chosen_table, headline, plan, portfolio_json};
 use super::{CliError, Context, NodeRef, Output};
 use crate::analysis::coverage::whatif;
 use crate::output::{self, Format};
@@ -16,8 +17,14 @@ use crate::output::{self, Format};
 /// Lists the threats that lose all or part of their coverage, the activities
 /// that lose their only actors, and the challenges that lose every
 /// mitigation; then the gaps of the reduced graph.
+///
+/// With --budget K it also compares the best K-activity portfolio (as
+/// `prioritize --budget K` chooses it) before and after the removal.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  seccoop whatif --without intelligence-sharing --without nato")]
+#[command(
+    after_help = "Examples:\n  seccoop whatif --without intelligence-sharing --without nato\n  \
+                        seccoop whatif --without counter-terrorism-cooperation --budget 3"
+)]
 pub struct Args {
     /// Remove this node (repeatable; an id, a name or an alias).
     #[arg(
@@ -28,6 +35,14 @@ pub struct Args {
         add = super::completions::node()
     )]
     pub without: Vec<String>,
+
+    /// Also compare the best portfolio of K activities before and after.
+    #[arg(long, value_name = "K")]
+    pub budget: Option<usize>,
+
+    /// With --budget: the relation by which an activity covers a threat.
+    #[arg(long, value_name = "REL", default_value = "addresses", add = super::completions::relation())]
+    pub rel: String,
 }
 
 #[derive(Serialize)]
@@ -38,6 +53,20 @@ struct Report {
     activities_orphaned: Vec<Lost>,
     challenges_unmitigated: Vec<Lost>,
     gaps: GapsJson,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    portfolio: Option<PortfolioChange>,
+}
+
+/// The best K-portfolio before and after the removal.
+#[derive(Serialize)]
+struct PortfolioChange {
+    budget: usize,
+    before: PortfolioJson,
+    after: PortfolioJson,
+    /// Chosen before, not after.
+    dropped: Vec<String>,
+    /// Chosen after, not before.
+    added: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -96,6 +125,10 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         activities_orphaned: lost(&w.activities_orphaned),
         challenges_unmitigated: lost(&w.challenges_unmitigated),
         gaps: gaps_json(&w.after, ctx),
+        portfolio: args
+            .budget
+            .map(|k| portfolio_change(args, k, ctx))
+            .transpose()?,
     };
     ctx.table_or_json(
         || output::json(&report),
@@ -103,6 +136,9 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             let mut out = render(&report, ctx);
             let _ = writeln!(out, "\n{}\n", ctx.style.bold("Gaps after the removal"));
             out.push_str(&render_gaps(&w.after, ctx));
+            if let Some(p) = &report.portfolio {
+                render_portfolio(&mut out, p, ctx);
+            }
             out
         },
     )
@@ -160,4 +196,60 @@ fn render(r: &Report, ctx: &Context) -> String {
             .collect(),
     );
     out
+}
+
+/// The best `budget`-portfolio of the whole graph and of the graph without
+/// the removed nodes.
+fn portfolio_change(
+    args: &Args,
+    budget: usize,
+    ctx: &Context,
+) -> Result<PortfolioChange, CliError> {
+    let solve = |without: &[String]| -> Result<PortfolioJson, CliError> {
+        let plan = plan(ctx, budget, &args.rel, without)?;
+        let found = crate::analysis::prioritize(&ctx.graph, &plan).map_err(CliError::Plan)?;
+        Ok(portfolio_json(&found, &plan, ctx))
+    };
+    let before = solve(&[])?;
+    let after = solve(&args.without)?;
+    let ids = |p: &PortfolioJson| p.chosen.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let (was, now) = (ids(&before), ids(&after));
+    Ok(PortfolioChange {
+        budget,
+        dropped: was.iter().filter(|i| !now.contains(i)).cloned().collect(),
+        added: now.iter().filter(|i| !was.contains(i)).cloned().collect(),
+        before,
+        after,
+    })
+}
+
+fn render_portfolio(out: &mut String, p: &PortfolioChange, ctx: &Context) {
+    let style = ctx.style;
+    for (title, r) in [("before", &p.before), ("after", &p.after)] {
+        let _ = writeln!(
+            out,
+            "\n{}\n{}\n",
+            style.bold(&format!(
+                "Best portfolio of {} {title} the removal",
+                p.budget
+            )),
+            headline(r)
+        );
+        out.push_str(&chosen_table(r, ctx));
+    }
+    let list = |v: &[String]| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.join(", ")
+        }
+    };
+    let _ = writeln!(
+        out,
+        "\ndropped: {}\nadded: {}\nscore: {} -> {}",
+        list(&p.dropped),
+        list(&p.added),
+        p.before.score,
+        p.after.score
+    );
 }

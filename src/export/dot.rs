@@ -292,7 +292,7 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
             attr("color", label(&s.border)),
             attr("tooltip", label(&format!("{} ({kind})", node.id))),
         ];
-        if d.root == Some(n) {
+        if d.is_highlighted(n) {
             attrs.push(attr("penwidth", plain("2.5")));
             attrs.push(attr("fontname", label("Helvetica-Bold")));
         }

@@ -206,8 +206,10 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
             s.border
         );
     }
-    if let Some(root) = d.root.and_then(|r| ids.get(&r)) {
-        let _ = writeln!(out, "  style {root} stroke-width:3px");
+    for n in d.root.iter().chain(&d.highlight) {
+        if let Some(id) = ids.get(n) {
+            let _ = writeln!(out, "  style {id} stroke-width:3px");
+        }
     }
     out
 }

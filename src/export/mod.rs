@@ -59,6 +59,8 @@ pub struct Diagram<'g> {
     pub edges: Vec<EdgeIndex>,
     /// A node to highlight (the subject of the answer).
     pub root: Option<NodeIndex>,
+    /// More nodes to highlight the same way (a chosen set).
+    pub highlight: Vec<NodeIndex>,
     /// A title for the diagram.
     pub title: Option<String>,
 }
@@ -101,6 +103,7 @@ impl<'g> Diagram<'g> {
             nodes,
             edges,
             root: None,
+            highlight: Vec::new(),
             title: None,
         }
     }
@@ -109,6 +112,17 @@ impl<'g> Diagram<'g> {
     pub fn with_root(mut self, root: NodeIndex) -> Self {
         self.root = Some(root);
         self
+    }
+
+    /// Highlights a set of nodes.
+    pub fn with_highlight(mut self, nodes: impl IntoIterator<Item = NodeIndex>) -> Self {
+        self.highlight.extend(nodes);
+        self
+    }
+
+    /// Whether `n` is drawn highlighted.
+    pub fn is_highlighted(&self, n: NodeIndex) -> bool {
+        self.root == Some(n) || self.highlight.contains(&n)
     }
 
     /// Sets the title.

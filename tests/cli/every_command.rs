@@ -97,6 +97,18 @@ pub(crate) const CASES: &[Case] = &[
         usage: &["whatif"],
     },
     Case {
+        name: "prioritize",
+        success: &["prioritize", "--budget", "3"],
+        runtime: &["prioritize", "--budget", "3", "--keep", "natoo"],
+        usage: &["prioritize"],
+    },
+    Case {
+        name: "rank",
+        success: &["rank", "--by", "coverage"],
+        runtime: &["rank", "--kind", "zebras"],
+        usage: &["rank", "--by", "fame"],
+    },
+    Case {
         name: "export",
         success: &["export", "--focus", "nato"],
         runtime: &["export", "--focus", "natoo"],
