@@ -18,7 +18,8 @@
 //! compressed rows (one offset per node) for the asserted facts, which is
 //! cheap to build for millions of them, plus a hash map for the derived ones.
 //! Whether a fact is already known is a scan of its start's edges of its
-//! relation, not a set of every fact.
+//! relation, not a set of every fact; a start with many such edges (a hub)
+//! is checked through a set of its facts instead.
 //! Only relations that occur in a rule are indexed, and a rule one of whose
 //! relations has no fact at all is skipped.
 //!
@@ -177,6 +178,7 @@ pub fn materialise(
         let round_start = asserted + derived.len();
         for d in found {
             if !store.holds(d.fact, facts, &derived) {
+                store.remember(d.fact);
                 if derived.len() >= limit {
                     return Err(EngineError::TooMany { limit });
                 }
@@ -214,7 +216,15 @@ struct Store {
     /// Derived facts by `(rel, from)` and `(rel, to)`.
     out_extra: HashMap<(RelNo, NodeId), Vec<u32>>,
     inc_extra: HashMap<(RelNo, NodeId), Vec<u32>>,
+    /// The facts at starts with more than [`SCAN_LIMIT`] edges of a
+    /// relation, as a set, so a hub does not make every check a long scan.
+    hubs: HashSet<(RelNo, NodeId)>,
+    at_hubs: HashSet<Fact>,
 }
+
+/// How many edges of a relation a start may have before checks at it use a
+/// set rather than a scan.
+const SCAN_LIMIT: usize = 32;
 
 impl Store {
     fn new(facts: &[Fact], rules: &[ChainRule], live: &[bool]) -> Self {
@@ -245,6 +255,8 @@ impl Store {
             out,
             inc,
             out_extra: HashMap::new(),
+            hubs: HashSet::new(),
+            at_hubs: HashSet::new(),
             inc_extra: HashMap::new(),
         }
     }
@@ -252,9 +264,29 @@ impl Store {
     /// Whether a fact is known, asserted or derived: a scan of its start's
     /// edges of its relation, which are few, rather than a set of every
     /// fact, which costs a hash per edge of a million-edge graph.
-    fn holds(&self, f: Fact, facts: &[Fact], derived: &[Derivation]) -> bool {
-        self.at(f.rel, f.from, true)
-            .any(|id| fact_at(id, facts, derived).to == f.to)
+    fn holds(&mut self, f: Fact, facts: &[Fact], derived: &[Derivation]) -> bool {
+        let key = (f.rel, f.from);
+        if !self.hubs.contains(&key) {
+            if self.at(f.rel, f.from, true).nth(SCAN_LIMIT).is_none() {
+                return self
+                    .at(f.rel, f.from, true)
+                    .any(|id| fact_at(id, facts, derived).to == f.to);
+            }
+            let known: Vec<Fact> = self
+                .at(f.rel, f.from, true)
+                .map(|id| fact_at(id, facts, derived))
+                .collect();
+            self.at_hubs.extend(known);
+            self.hubs.insert(key);
+        }
+        self.at_hubs.contains(&f)
+    }
+
+    /// Notes a new fact in the set of facts at hubs, if it starts at one.
+    fn remember(&mut self, f: Fact) {
+        if self.hubs.contains(&(f.rel, f.from)) {
+            self.at_hubs.insert(f);
+        }
     }
 
     fn index_derived(&mut self, id: usize, f: Fact) {

@@ -140,3 +140,28 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_hub_derives_each_fact_once() {
+    // One node with 200 edges to threats, each a form of one general threat
+    // (rel 1), and transitivity over rel 1: checks at the hub use the set.
+    let mut facts: Vec<Fact> = (1..=200)
+        .map(|t| Fact {
+            from: 0,
+            rel: 0,
+            to: t,
+        })
+        .collect();
+    facts.extend((1..=200).map(|t| Fact {
+        from: t,
+        rel: 1,
+        to: 1000 + t % 3,
+    }));
+    let rules = [ChainRule {
+        chain: vec![0, 1],
+        head: 0,
+    }];
+    let derived = materialise(&facts, &rules, 10_000).unwrap();
+    assert_eq!(derived.len(), 3);
+    assert_eq!(naive(&facts, &rules).len(), facts.len() + 3);
+}
