@@ -4,7 +4,7 @@
 //! [`cli::run`]. Its parts, in the order data flows through them:
 //!
 //! - [`model`]: the typed property graph and its schema;
-//! - [`format`]: the interchange formats, what their readers and writers
+//! - [`format`](mod@format): the interchange formats, what their readers and writers
 //!   share: layouts, names, extensions, and the one table of graph formats;
 //! - [`load`]: reading, checking and merging graph files, and the curated
 //!   graph compiled into the binary;
@@ -15,7 +15,7 @@
 //! - [`generate`]: synthetic graphs of any size, for benchmarks;
 //! - [`export`]: diagrams (DOT, Mermaid, rendered images) of a graph or an answer;
 //! - [`output`]: turning data into tables, JSON and error reports;
-//! - [`write`]: writing a graph in every format it is read from, and the
+//! - [`write`](mod@write): writing a graph in every format it is read from, and the
 //!   Neo4j and Kuzu import bundles;
 //! - [`atomic`]: replacing a file whole, the one way every file is written;
 //! - [`cli`]: the command line, one module per subcommand.

@@ -30,7 +30,12 @@ pub fn nearest<'a>(
         .filter_map(|c| {
             let lower = c.to_lowercase();
             let mut score = similarity(&word, &lower);
-            if word.len() >= 3 && (lower.contains(&word) || word.contains(&lower)) {
+            // Containment counts only between names of some length: every
+            // long word contains `e`.
+            if word.len() >= 3
+                && lower.len() >= 3
+                && (lower.contains(&word) || word.contains(&lower))
+            {
                 score = score.max(0.75);
             }
             (score >= 0.6).then_some((score, c))

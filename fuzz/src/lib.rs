@@ -401,7 +401,7 @@ pub fn cypher_eval(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let graph = SeccoopGraph::new(curated());
     let options = Options {
-        max_hops: 5,
+        max_hops: Some(5),
         max_rows: 20_000,
         ..Options::default()
     };

@@ -1,7 +1,6 @@
 //! `seccoop query`: ask the graph a Cypher query, or open a shell for many.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
 use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
@@ -17,8 +16,10 @@ use crate::query::{self, Options, Params, QueryGraph, QueryResult, SeccoopGraph,
 /// the doc comment of [`Args`], as for every subcommand.)
 const LONG_HELP: &str = "\
 A read-only subset of openCypher: MATCH (with variable-length and optional
-patterns), WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, aggregation,
-CASE, list comprehensions and the usual functions. Node labels are the kinds
+patterns), WHERE, WITH, UNWIND, RETURN, ORDER BY, SKIP, LIMIT, UNION,
+EXISTS { }, COUNT { } and CALL { } subqueries, procedures (SHOW PROCEDURES),
+shortest paths, EXPLAIN and PROFILE, aggregation, CASE, list and pattern
+comprehensions, map projections and the usual functions. Node labels are the kinds
 (activity, threat, ...), relationship types are the relations (addresses, ...),
 and id, name and every other property are properties; id(n) is the node's id.
 
@@ -51,9 +52,12 @@ pub struct Args {
     /// Set `$NAME` in the query; VALUE is read as a Cypher literal (42, 'text', [1, 2], {a: 1}) when it is one, else as a string (repeatable).
     #[arg(long = "param", value_name = "NAME=VALUE", value_parser = parse_param)]
     pub params: Vec<(String, Value)>,
-    /// How many hops a variable-length pattern without an upper bound (`*`, `*2..`) walks at most.
-    #[arg(long, value_name = "N", default_value_t = 10)]
-    pub max_hops: u64,
+    /// Stop with an error when a variable-length pattern without an upper bound (`*`, `*2..`) would walk more than N hops; without it, every path is walked and the answer is exact.
+    #[arg(long, value_name = "N")]
+    pub max_hops: Option<u64>,
+    /// Stop with an error when one clause produces more than N rows.
+    #[arg(long, value_name = "N", default_value_t = Options::default().max_rows)]
+    pub max_rows: usize,
 }
 
 /// `name=value`, the value a Cypher literal if it parses as one.
@@ -79,6 +83,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let params: Params = args.params.iter().cloned().collect();
     let options = Options {
         max_hops: args.max_hops,
+        max_rows: args.max_rows,
         ..Options::default()
     };
     let (name, text) = match (&args.query, &args.file) {
@@ -121,7 +126,7 @@ fn answer(
     let color = ctx.printing.style.color;
     let result = query::run(text, &graph, params, options)
         .map_err(|e| CliError::Query(Box::new(e.report(name, text))))?;
-    let mut stderr = notes(&result, name, text, options, color);
+    let mut stderr = notes(&result, name, text, color);
     let format = match ctx.format.shape() {
         Shape::Records(format) => format,
         Shape::Diagram(format) => {
@@ -165,17 +170,10 @@ fn answer(
 }
 
 /// Warnings about the query and its evaluation, for stderr.
-fn notes(result: &QueryResult, name: &str, text: &str, options: &Options, color: bool) -> String {
+fn notes(result: &QueryResult, name: &str, text: &str, color: bool) -> String {
     let mut out = String::new();
     for w in &result.warnings {
         out.push_str(&output::diagnostic(&w.report(name, text), color));
-    }
-    if result.truncated {
-        let _ = writeln!(
-            out,
-            "warning: a variable-length pattern stopped at {} hops with more to walk, so the answer may be incomplete\n  help: give it an upper bound (`*1..20`) or raise --max-hops",
-            options.max_hops
-        );
     }
     out
 }
@@ -258,9 +256,54 @@ struct ShellHelper {
 
 /// Cypher keywords offered by completion.
 const KEYWORDS: &[&str] = &[
-    "MATCH", "OPTIONAL", "WHERE", "RETURN", "WITH", "UNWIND", "ORDER", "BY", "SKIP", "LIMIT",
-    "DISTINCT", "AND", "OR", "XOR", "NOT", "IN", "IS", "NULL", "CASE", "WHEN", "THEN", "ELSE",
-    "END", "AS", "DESC", "STARTS", "ENDS", "CONTAINS", "count", "collect",
+    "MATCH",
+    "OPTIONAL",
+    "WHERE",
+    "RETURN",
+    "WITH",
+    "UNWIND",
+    "ORDER",
+    "BY",
+    "SKIP",
+    "LIMIT",
+    "DISTINCT",
+    "AND",
+    "OR",
+    "XOR",
+    "NOT",
+    "IN",
+    "IS",
+    "NULL",
+    "CASE",
+    "WHEN",
+    "THEN",
+    "ELSE",
+    "END",
+    "AS",
+    "DESC",
+    "STARTS",
+    "ENDS",
+    "CONTAINS",
+    "UNION",
+    "ALL",
+    "EXISTS",
+    "COUNT",
+    "SHORTEST",
+    "ANY",
+    "shortestPath",
+    "allShortestPaths",
+    "EXPLAIN",
+    "PROFILE",
+    "CALL",
+    "YIELD",
+    "SHOW",
+    "PROCEDURES",
+    "db.labels",
+    "db.relationshipTypes",
+    "db.propertyKeys",
+    "dbms.procedures",
+    "count",
+    "collect",
 ];
 
 fn word_char(c: char) -> bool {

@@ -2,7 +2,7 @@
 //!
 //! The loader reads graph files by hand (`load::decode`) so that every
 //! problem can point at its line and column; these types exist to describe
-//! the same format to other tools. [`json_schema`] turns them into a JSON
+//! the same format to other tools. [`json_schema`](fn@json_schema) turns them into a JSON
 //! Schema (draft 7, which editors support best), committed as
 //! `graph/graph.schema.json` and printed by `seccoop schema`. An editor that
 //! knows the schema checks a graph file while it is typed: VS Code with Even
@@ -488,7 +488,7 @@ pub fn json_schema() -> serde_json::Value {
     generator.into_root_schema_for::<GraphFile>().to_value()
 }
 
-/// [`json_schema`] as pretty-printed text ending in a newline: the content
+/// [`json_schema`](fn@json_schema) as pretty-printed text ending in a newline: the content
 /// of `graph/graph.schema.json` and the output of `seccoop schema`.
 pub fn json_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&json_schema()).unwrap_or_default();

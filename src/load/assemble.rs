@@ -402,30 +402,21 @@ fn lookup_kind(
 
 /// The error for a kind the schema does not declare, with the near miss.
 pub(crate) fn unknown_kind(schema: &Schema, name: &str) -> K {
-    let known: Vec<String> = schema.kinds().map(|(_, k)| k.name.clone()).collect();
-    // A plural or a different case is a near miss too.
-    let suggestion = schema
-        .find_kind(name)
-        .map(|k| schema.kind(k).name.clone())
-        .or_else(|| nearest_one(name, &known));
+    let unknown = schema.unknown_kind(name);
     K::UnknownKind {
-        kind: name.to_string(),
-        suggestion,
-        known,
+        kind: unknown.text,
+        suggestion: unknown.suggestion,
+        known: unknown.known,
     }
 }
 
 /// The error for a relation the schema does not declare, with the near miss.
 pub(crate) fn unknown_relation(schema: &Schema, name: &str) -> K {
-    let known: Vec<String> = schema.relations().map(|(_, r)| r.name.clone()).collect();
-    let suggestion = schema
-        .find_relation(name)
-        .map(|r| schema.relation(r).name.clone())
-        .or_else(|| nearest_one(name, &known));
+    let unknown = schema.unknown_relation(name);
     K::UnknownRelation {
-        rel: name.to_string(),
-        suggestion,
-        known,
+        rel: unknown.text,
+        suggestion: unknown.suggestion,
+        known: unknown.known,
     }
 }
 

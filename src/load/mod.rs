@@ -7,7 +7,7 @@
 //!    TOML and JSON into a spanned [`doc::Doc`];
 //! 2. decode the document's shape into declarations ([`decode`]);
 //! 3. assemble the declarations of every file into one checked
-//!    [`Graph`](crate::model::Graph) ([`assemble`]).
+//!    [`Graph`] ([`assemble`]).
 //!
 //! The curated graph and the default schema are compiled into the binary
 //! ([`embedded`]), so the tool needs no files.

@@ -367,13 +367,26 @@ impl Schema {
     /// assert_eq!(unknown.suggestion.as_deref(), Some("threat"));
     /// ```
     pub fn resolve_kind(&self, text: &str) -> Result<KindId, Unknown> {
-        self.find_kind(text).ok_or_else(|| Unknown {
+        self.find_kind(text).ok_or_else(|| self.unknown_kind(text))
+    }
+
+    /// Why `text` is not a kind's exact name, for a "did you mean": the kind
+    /// it names in another case or as a plural, else the nearest spelling.
+    /// Graph files, which must name kinds exactly, and typed arguments,
+    /// which may not, both take their suggestion from here.
+    pub fn unknown_kind(&self, text: &str) -> Unknown {
+        let suggestion = self
+            .find_kind(text)
+            .or_else(|| {
+                crate::suggest::nearest_one(text, self.kind_spellings())
+                    .and_then(|s| self.kind_id(&s))
+            })
+            .map(|k| self.kind(k).name.clone());
+        Unknown {
             text: text.to_string(),
-            suggestion: crate::suggest::nearest_one(text, self.kind_spellings())
-                .and_then(|s| self.kind_id(&s))
-                .map(|k| self.kind(k).name.clone()),
+            suggestion,
             known: self.kinds.iter().map(|k| k.name.clone()).collect(),
-        })
+        }
     }
 
     /// The relation `text` names, in any case and with `-` for `_`.
@@ -388,14 +401,23 @@ impl Schema {
     /// assert_eq!(unknown.suggestion.as_deref(), Some("addresses"));
     /// ```
     pub fn resolve_relation(&self, text: &str) -> Result<RelId, Unknown> {
-        self.find_relation(text).ok_or_else(|| {
-            let known: Vec<String> = self.relations.iter().map(|r| r.name.clone()).collect();
-            Unknown {
-                text: text.to_string(),
-                suggestion: crate::suggest::nearest_one(text, &known),
-                known,
-            }
-        })
+        self.find_relation(text)
+            .ok_or_else(|| self.unknown_relation(text))
+    }
+
+    /// Why `text` is not a relation's exact name: the relation it names in
+    /// another case or with `-` for `_`, else the nearest name.
+    pub fn unknown_relation(&self, text: &str) -> Unknown {
+        let known: Vec<String> = self.relations.iter().map(|r| r.name.clone()).collect();
+        let suggestion = self
+            .find_relation(text)
+            .map(|r| self.relation(r).name.clone())
+            .or_else(|| crate::suggest::nearest_one(text, &known));
+        Unknown {
+            text: text.to_string(),
+            suggestion,
+            known,
+        }
     }
 
     /// The definition of a kind.

@@ -12,13 +12,42 @@ pub struct Ident {
     pub span: Span,
 }
 
-/// A whole query: its clauses in order.
+/// A whole query: its clauses in order, then the queries joined to it by
+/// `UNION`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
-    /// The clauses.
+    /// The clauses (of the first query, when there are unions).
     pub clauses: Vec<Clause>,
     /// The whole text.
     pub span: Span,
+    /// The queries after each `UNION` or `UNION ALL`, in order.
+    pub unions: Vec<Union>,
+}
+
+/// `UNION [ALL]` and the query after it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// `UNION ALL` (keep duplicates) rather than `UNION`.
+    pub all: bool,
+    /// The query's clauses.
+    pub clauses: Vec<Clause>,
+    /// The `UNION` keyword(s).
+    pub keyword: Span,
+    /// The query after the keyword.
+    pub span: Span,
+}
+
+/// An entry of a map projection.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MapProjItem {
+    /// `.key`: the target's property.
+    Property(Ident),
+    /// `.*`: every property of the target.
+    AllProperties,
+    /// `key: expr`.
+    Literal(Ident, Expr),
+    /// `v`: a variable, under its own name.
+    Variable(Ident),
 }
 
 /// One clause.
@@ -48,6 +77,25 @@ pub enum Clause {
     With(Projection),
     /// `RETURN …`.
     Return(Projection),
+    /// `CALL { … }`: a read-only subquery run for each row, whose returned
+    /// columns join the row (one row out per row it returns).
+    Call {
+        /// The subquery's clauses, ending in `RETURN`.
+        clauses: Vec<Clause>,
+        /// The clause's text.
+        span: Span,
+    },
+    /// `CALL name(args) [YIELD out [AS v], …]`, or `SHOW PROCEDURES`.
+    Procedure {
+        /// The dotted name.
+        name: Ident,
+        /// The arguments.
+        args: Vec<Expr>,
+        /// The yielded outputs and their names; `None` for all of them.
+        yields: Option<Vec<(Ident, Option<Ident>)>>,
+        /// The clause's text.
+        span: Span,
+    },
     /// `CREATE patterns` (only on an in-memory graph).
     Create {
         /// The patterns to create.
@@ -109,6 +157,18 @@ pub struct PatternPart {
     pub rels: Vec<RelPattern>,
     /// The pattern's text.
     pub span: Span,
+    /// `shortestPath(…)`, `allShortestPaths(…)`, `ANY SHORTEST`,
+    /// `ALL SHORTEST`, `SHORTEST k`: only the shortest matches.
+    pub shortest: Option<Shortest>,
+}
+
+/// Which shortest paths a pattern keeps, per pair of end nodes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shortest {
+    /// One shortest path.
+    One,
+    /// Every shortest path.
+    All,
 }
 
 /// `(var:Label:Other {props})`.
@@ -318,6 +378,22 @@ pub enum ExprKind {
     Pattern(Box<PatternPart>),
     /// `exists(expr)` or `EXISTS { pattern }`.
     Exists(Box<Expr>),
+    /// A map projection, `n {.id, .*, degree: expr, v}`.
+    MapProjection {
+        /// The variable projected.
+        target: Box<Expr>,
+        /// The entries, in order.
+        items: Vec<MapProjItem>,
+    },
+    /// `EXISTS { … }` or `COUNT { … }`: a subquery that sees the variables
+    /// around it, either a pattern with an optional `WHERE` (read as one
+    /// `MATCH`) or clauses, with or without a final `RETURN`.
+    Subquery {
+        /// `COUNT { … }` (its rows counted) rather than `EXISTS { … }`.
+        count: bool,
+        /// Its clauses.
+        clauses: Vec<Clause>,
+    },
 }
 
 impl Expr {
@@ -330,11 +406,20 @@ impl Expr {
     pub fn for_each_child<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         use ExprKind as K;
         match &self.kind {
-            K::Literal(_) | K::Param(_) | K::Var(_) => {}
+            // A subquery's expressions belong to its own clauses.
+            K::Literal(_) | K::Param(_) | K::Var(_) | K::Subquery { .. } => {}
             K::List(items) => items.iter().for_each(f),
             K::Map(entries) => entries.iter().for_each(|(_, e)| f(e)),
             K::Property(e, _) | K::HasLabels(e, _) | K::Unary(_, e) | K::IsNull(e, _) => f(e),
             K::Exists(e) => f(e),
+            K::MapProjection { target, items } => {
+                f(target);
+                for item in items {
+                    if let MapProjItem::Literal(_, e) = item {
+                        f(e);
+                    }
+                }
+            }
             K::Index(a, b) | K::Binary(_, a, b) => {
                 f(a);
                 f(b);

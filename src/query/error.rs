@@ -24,6 +24,11 @@ pub enum Code {
     IntegerOverflow,
     FloatingPointOverflow,
     InvalidUnicodeLiteral,
+    InvalidUnicodeCharacter,
+    DifferentColumnsInUnion,
+    ProcedureNotFound,
+    InvalidNumberOfArguments,
+    InvalidClauseComposition,
     UndefinedVariable,
     VariableAlreadyBound,
     VariableTypeConflict,
@@ -48,6 +53,8 @@ pub enum Code {
     DivisionByZero,
     Overflow,
     TooDeep,
+    /// A resource limit of the run (hops, rows) was reached.
+    LimitReached,
     Unsupported,
     ReadOnly,
 }
@@ -230,9 +237,21 @@ impl QueryError {
                 code: Code::TooDeep,
                 ..
             } => Some("write the expression with fewer nested brackets".into()),
-            QueryError::Argument { message, .. } if message.ends_with(ROWS_STOPPED) => Some(
-                "bound variable-length patterns (`-[*..3]-`), lower --max-hops, or narrow the \
-                 MATCH with labels and properties"
+            QueryError::Argument {
+                code: Code::LimitReached,
+                message,
+                ..
+            } if message.ends_with(ROWS_STOPPED) => Some(
+                "raise the limit with --max-rows, or narrow the MATCH with labels, properties \
+                 and bounded variable-length patterns (`-[*..3]-`)"
+                    .into(),
+            ),
+            QueryError::Argument {
+                code: Code::LimitReached,
+                ..
+            } => Some(
+                "raise --max-hops (or leave it out: without it `*` walks every path), or give \
+                 the pattern an upper bound (`-[*..20]-`)"
                     .into(),
             ),
             _ => None,

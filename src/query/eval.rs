@@ -14,24 +14,21 @@ use super::plan::PExpr;
 use super::value::Value;
 
 /// State that lasts for one run of a query, whatever graph access a step
-/// has: the random generator, compiled regexes, what was cut short.
+/// has: the random generator, compiled regexes, the limits.
 pub(crate) struct Session {
-    /// The hop limit for `*` without an upper bound.
-    pub max_hops: u64,
+    /// The hop limit for `*` without an upper bound, if any.
+    pub max_hops: Option<u64>,
     /// How many rows a clause may produce.
     pub max_rows: usize,
-    /// A variable-length pattern stopped at `max_hops` with more to walk.
-    pub cut: Cell<bool>,
     rng: Cell<u64>,
     regexes: RefCell<HashMap<String, regex::Regex>>,
 }
 
 impl Session {
-    pub(crate) fn new(max_hops: u64, max_rows: usize, seed: u64) -> Self {
+    pub(crate) fn new(max_hops: Option<u64>, max_rows: usize, seed: u64) -> Self {
         Session {
             max_hops,
             max_rows,
-            cut: Cell::new(false),
             rng: Cell::new(seed | 1),
             regexes: RefCell::new(HashMap::new()),
         }
@@ -428,6 +425,46 @@ impl Engine<'_> {
                     Value::List(out)
                 } else {
                     Value::Bool(found)
+                }
+            }
+            PExpr::MapProjection {
+                target,
+                all,
+                entries,
+                span,
+            } => {
+                let t = self.eval(target, f)?;
+                let mut map = match (&t, all) {
+                    (Value::Null, _) => return Ok(Value::Null),
+                    (_, false) => BTreeMap::new(),
+                    (Value::Node(n), true) => self.graph.node_properties(*n),
+                    (Value::Rel(r), true) => self.graph.edge_properties(*r),
+                    (Value::Map(m), true) => m.clone(),
+                    (other, true) => {
+                        return Err(type_error(
+                            *span,
+                            format!(
+                                "a map projection needs a node, relationship or map, not {}",
+                                other.type_name()
+                            ),
+                        ));
+                    }
+                };
+                for (k, e) in entries {
+                    map.insert(k.clone(), self.eval(e, f)?);
+                }
+                Value::Map(map)
+            }
+            PExpr::Subquery { plan, width, count } => {
+                let mut row: Vec<Value> = Vec::with_capacity(*width);
+                row.extend(f.row.iter().take(*width).cloned());
+                row.extend(f.locals.iter().cloned());
+                row.resize(*width, Value::Null);
+                let rows = super::exec::subquery(plan, self, row, !*count)?;
+                if *count {
+                    Value::Int(i64::try_from(rows).unwrap_or(i64::MAX))
+                } else {
+                    Value::Bool(rows > 0)
                 }
             }
         })

@@ -1,17 +1,22 @@
-//! Running a plan: each step turns the rows of the one before into its own.
+//! Running a plan: rows stream through the steps one at a time.
 //!
-//! Steps run one after the other over whole row sets, which keeps each
-//! simple and makes `ORDER BY`, `DISTINCT` and aggregation natural. The one
-//! streaming shortcut: a `MATCH` whose rows go straight to a projection with
-//! `LIMIT` and nothing that needs every row stops matching once it has
-//! enough.
+//! Each input row of a step is pushed through it at once to the next step,
+//! so a `MATCH` never holds its rows: a projection that aggregates keeps one
+//! state per group (`count`, `sum`, `min`, `max` and `avg` in constant
+//! space), one that only maps rows passes them on, and `LIMIT` stops the
+//! steps before it as soon as it has enough. Only `ORDER BY` (which must see
+//! every row) and the final answer hold rows, within
+//! [`Options::max_rows`](super::Options::max_rows); a clause that produces
+//! more rows than that stops the query with an error, whether it holds them
+//! or not, so work is bounded too. `CREATE` (on in-memory graphs only)
+//! needs the graph mutably, so the steps before it run to completion first.
 //!
 //! Indexing here cannot fail: slots come from the planner, below the row's
 //! length; `p.items[k]`, `p.order[i]` and `groups[g]` are indexed by
 //! positions of those same vectors; a path's `nodes` hold one more entry than
-//! its relationships.
+//! its relationships; `self.states[i]` has one entry per step.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::error::{QueryError, Span};
 use super::eval::{Engine, Frame, Session};
@@ -19,7 +24,7 @@ use super::functions::AggState;
 use super::graph::QueryGraph;
 use super::matcher::Matcher;
 use super::memory::MemoryGraph;
-use super::plan::{self, MatchPlan, PExpr, PartPlan, Plan, ProjectPlan, Props, Step};
+use super::plan::{self, PExpr, PartPlan, Plan, ProjectPlan, Props, Step};
 use super::value::{Key, Path, Value};
 
 /// The graph a run reads, or reads and writes (`CREATE`).
@@ -29,6 +34,13 @@ pub(crate) enum Access<'g> {
 }
 
 impl Access<'_> {
+    fn reborrow(&mut self) -> Access<'_> {
+        match self {
+            Access::Read(g) => Access::Read(*g),
+            Access::Write(g) => Access::Write(g),
+        }
+    }
+
     fn graph(&self) -> &dyn QueryGraph {
         match self {
             Access::Read(g) => *g,
@@ -39,39 +51,64 @@ impl Access<'_> {
 
 type Row = Vec<Value>;
 
-/// Runs a plan; returns the final rows.
-pub(crate) fn execute(
+/// Rows out of each step of each query of a union, for `PROFILE`.
+pub(crate) type StepRows = Vec<Vec<usize>>;
+
+/// Runs a plan and the plans joined to it by `UNION`; returns the rows of
+/// each in turn, without duplicates for `UNION`, and the rows out of each
+/// step.
+pub(crate) fn execute_union(
     plan: &Plan,
     mut access: Access<'_>,
     session: &Session,
+) -> Result<(Vec<Row>, StepRows), QueryError> {
+    let mut counts = Vec::new();
+    let mut rows = execute(plan, access.reborrow(), session, &mut counts)?;
+    for part in &plan.unions {
+        rows.extend(execute(part, access.reborrow(), session, &mut counts)?);
+        too_many(rows.len(), session, Span::default())?;
+    }
+    if plan.union_distinct {
+        let mut seen = HashSet::new();
+        rows.retain(|r| seen.insert(Key(r.clone())));
+    }
+    Ok((rows, counts))
+}
+
+/// Runs one query's plan; returns its rows, and adds the rows out of each
+/// step to `counts`.
+fn execute(
+    plan: &Plan,
+    mut access: Access<'_>,
+    session: &Session,
+    counts: &mut StepRows,
 ) -> Result<Vec<Row>, QueryError> {
     let mut rows: Vec<Row> = vec![Vec::new()];
-    for (i, step) in plan.steps.iter().enumerate() {
-        rows = match step {
-            Step::Match(m) => {
-                let engine = Engine {
-                    graph: access.graph(),
-                    session,
-                };
-                let cap = row_cap(plan.steps.get(i + 1));
-                match_step(&engine, rows, m, cap)?
-            }
-            Step::Unwind { expr, span } => {
-                let engine = Engine {
-                    graph: access.graph(),
-                    session,
-                };
-                unwind(&engine, rows, expr, *span)?
-            }
-            Step::Project(p) => {
-                let engine = Engine {
-                    graph: access.graph(),
-                    session,
-                };
-                project(&engine, rows, p)?
-            }
-            Step::Create { parts, width_out } => match &mut access {
-                Access::Write(g) => create(g, session, rows, parts, *width_out)?,
+    let mut out_counts = Vec::with_capacity(plan.steps.len());
+    let mut rest: &[Step] = &plan.steps;
+    while !rest.is_empty() {
+        let reads = rest
+            .iter()
+            .position(|s| matches!(s, Step::Create { .. }))
+            .unwrap_or(rest.len());
+        let (streamed, after) = rest.split_at(reads);
+        if !streamed.is_empty() {
+            let engine = Engine {
+                graph: access.graph(),
+                session,
+            };
+            let mut pipeline = Pipeline::new(&engine, streamed)?;
+            rows = pipeline.run(rows)?;
+            out_counts.extend(pipeline.pushed.iter().skip(1).take(streamed.len() - 1));
+            out_counts.push(rows.len());
+        }
+        if let Some((Step::Create { parts, width_out }, tail)) = after.split_first() {
+            rows = match &mut access {
+                Access::Write(g) => {
+                    let created = create(g, session, rows, parts, *width_out)?;
+                    out_counts.push(created.len());
+                    created
+                }
                 Access::Read(_) => {
                     return Err(QueryError::semantic(
                         super::error::Code::ReadOnly,
@@ -79,87 +116,31 @@ pub(crate) fn execute(
                         "CREATE needs an in-memory graph; seccoop's graph is read-only",
                     ));
                 }
-            },
-        };
+            };
+            rest = tail;
+        } else {
+            rest = after;
+        }
     }
+    counts.push(out_counts);
     Ok(rows)
 }
 
-/// How many rows a `MATCH` needs to produce when the next step only keeps
-/// the first few of them.
-fn row_cap(next: Option<&Step>) -> Option<usize> {
-    let Some(Step::Project(p)) = next else {
-        return None;
-    };
-    if p.aggregating || p.distinct || !p.order.is_empty() || p.filter.is_some() {
-        return None;
-    }
-    let count = |e: &Option<(PExpr, Span)>| match e {
-        Some((PExpr::Const(Value::Int(i)), _)) if *i >= 0 => Some(*i as usize),
-        None => Some(0),
-        _ => None,
-    };
-    let limit = match &p.limit {
-        None => return None,
-        Some(_) => count(&p.limit)?,
-    };
-    Some(limit.saturating_add(count(&p.skip)?))
-}
-
-fn match_step(
+/// Runs the plan of `EXISTS { … }` or `COUNT { … }` from one input row;
+/// returns how many rows it produced (at most one when `any` is enough).
+pub(crate) fn subquery(
+    plan: &Plan,
     engine: &Engine<'_>,
-    rows: Vec<Row>,
-    m: &MatchPlan,
-    cap: Option<usize>,
-) -> Result<Vec<Row>, QueryError> {
-    let matcher = Matcher::new(engine, &m.parts, m.width_in);
-    let mut out = Vec::new();
-    for row in rows {
-        let mut row = row;
-        row.resize(m.width_out, Value::Null);
-        let before = out.len();
-        matcher.run(row.clone(), &mut |r: &[Value]| {
-            if let Some(filter) = &m.filter
-                && !engine.eval(filter, &mut Frame::new(r))?.is_true()
-            {
-                return Ok(true);
-            }
-            out.push(r.to_vec());
-            too_many(out.len(), engine.session, m.span)?;
-            Ok(cap.is_none_or(|c| out.len() < c))
-        })?;
-        if m.optional && out.len() == before {
-            out.push(row);
-        }
-        if cap.is_some_and(|c| out.len() >= c) {
-            break;
-        }
+    row: Row,
+    any: bool,
+) -> Result<usize, QueryError> {
+    let mut pipeline = Pipeline::new(engine, &plan.steps)?;
+    pipeline.stop_after_one = any;
+    pipeline.push(0, row)?;
+    for i in 0..plan.steps.len() {
+        pipeline.flush(i)?;
     }
-    Ok(out)
-}
-
-fn unwind(
-    engine: &Engine<'_>,
-    rows: Vec<Row>,
-    expr: &PExpr,
-    span: Span,
-) -> Result<Vec<Row>, QueryError> {
-    let mut out = Vec::new();
-    for row in rows {
-        let v = engine.eval(expr, &mut Frame::new(&row))?;
-        let items = match v {
-            Value::List(items) => items,
-            Value::Null => continue,
-            other => vec![other],
-        };
-        too_many(out.len() + items.len(), engine.session, span)?;
-        for item in items {
-            let mut r = row.clone();
-            r.push(item);
-            out.push(r);
-        }
-    }
-    Ok(out)
+    Ok(pipeline.out.len())
 }
 
 /// The error for a clause that produced more rows than the session allows.
@@ -168,10 +149,10 @@ fn too_many(rows: usize, session: &Session, span: Span) -> Result<(), QueryError
         return Ok(());
     }
     Err(QueryError::argument(
-        super::error::Code::NumberOutOfRange,
+        super::error::Code::LimitReached,
         span,
         format!(
-            "this clause produced more than {} rows{}",
+            "this clause produced more than the limit of {} rows{}",
             session.max_rows,
             super::error::ROWS_STOPPED
         ),
@@ -183,109 +164,409 @@ struct Group {
     states: Vec<AggState>,
 }
 
-fn project(engine: &Engine<'_>, rows: Vec<Row>, p: &ProjectPlan) -> Result<Vec<Row>, QueryError> {
-    // Each record: the projected row, its sort keys, and whether it passes
-    // WHERE (computed now, while the old row is at hand; applied last).
-    let mut records: Vec<(Row, Vec<Value>, bool)> = Vec::new();
-    if p.aggregating {
-        let mut index: HashMap<Key, usize> = HashMap::new();
-        let mut groups: Vec<Group> = Vec::new();
-        for row in &rows {
-            let mut f = Frame::new(row);
-            let mut key = Vec::with_capacity(p.keys.len());
-            for &k in &p.keys {
-                key.push(engine.eval(&p.items[k], &mut f)?);
-            }
-            let g = *index.entry(Key(key)).or_insert_with(|| {
-                groups.push(Group {
-                    repr: row.clone(),
-                    states: p
-                        .aggs
-                        .iter()
-                        .map(|a| AggState::new(a.func, a.distinct))
-                        .collect(),
-                });
-                groups.len() - 1
-            });
-            for (state, spec) in groups[g].states.iter_mut().zip(&p.aggs) {
-                let mut args = Vec::with_capacity(spec.args.len());
-                for a in &spec.args {
-                    args.push(engine.eval(a, &mut f)?);
+/// A projected row, its sort keys, and whether it passes the projection's
+/// WHERE (computed while the old row is at hand; applied last).
+type Record = (Row, Vec<Value>, bool);
+
+/// What a projection keeps between rows.
+enum Projecting {
+    /// Rows pass straight on: no aggregation and no ORDER BY.
+    Streaming {
+        /// Rows seen so far, for SKIP and LIMIT.
+        seen: usize,
+        /// With DISTINCT, the rows passed on.
+        distinct: Option<HashSet<Key>>,
+    },
+    /// One state per group.
+    Aggregating {
+        index: HashMap<Key, usize>,
+        groups: Vec<Group>,
+    },
+    /// Every record, to sort them.
+    Sorting(Vec<Record>),
+}
+
+/// The state of one step during a run.
+enum StepState {
+    /// How many rows the step has produced (MATCH, UNWIND).
+    Producing(usize),
+    Project {
+        how: Projecting,
+        skip: usize,
+        limit: Option<usize>,
+        /// Whether the step wants no more rows.
+        done: bool,
+    },
+}
+
+/// Steps that rows are pushed through, one row at a time.
+struct Pipeline<'e, 'a> {
+    engine: &'e Engine<'a>,
+    steps: &'e [Step],
+    states: Vec<StepState>,
+    /// The rows out of the last step.
+    out: Vec<Row>,
+    /// The widest input row seen, for the group of an empty aggregation.
+    width_in: Vec<usize>,
+    /// Stop at the first row out (`EXISTS { … }`).
+    stop_after_one: bool,
+    /// Rows pushed into each step, and (last) out of the last one.
+    pushed: Vec<usize>,
+}
+
+impl<'e, 'a> Pipeline<'e, 'a> {
+    fn new(engine: &'e Engine<'a>, steps: &'e [Step]) -> Result<Self, QueryError> {
+        let mut states = Vec::with_capacity(steps.len());
+        for step in steps {
+            states.push(match step {
+                Step::Project(p) => {
+                    let skip = count_value(engine, &p.skip, "SKIP")?.unwrap_or(0);
+                    let limit = count_value(engine, &p.limit, "LIMIT")?;
+                    let how = if p.aggregating {
+                        Projecting::Aggregating {
+                            index: HashMap::new(),
+                            groups: Vec::new(),
+                        }
+                    } else if p.order.is_empty() {
+                        Projecting::Streaming {
+                            seen: 0,
+                            distinct: p.distinct.then(HashSet::new),
+                        }
+                    } else {
+                        Projecting::Sorting(Vec::new())
+                    };
+                    StepState::Project {
+                        how,
+                        skip,
+                        limit,
+                        done: false,
+                    }
                 }
-                state.add(args, spec.span)?;
-            }
-        }
-        if groups.is_empty() && p.keys.is_empty() {
-            let width = rows.first().map_or(0, Vec::len);
-            groups.push(Group {
-                repr: vec![Value::Null; width],
-                states: p
-                    .aggs
-                    .iter()
-                    .map(|a| AggState::new(a.func, a.distinct))
-                    .collect(),
+                _ => StepState::Producing(0),
             });
         }
-        for g in groups {
-            let aggs: Vec<Value> = g.states.into_iter().map(AggState::finish).collect();
-            let mut f = Frame::new(&g.repr);
-            f.aggs = &aggs;
-            let mut out = Vec::with_capacity(p.items.len());
-            for item in &p.items {
-                out.push(engine.eval(item, &mut f)?);
-            }
-            let (keys, keep) = sort_keys(engine, p, &g.repr, &out, &aggs)?;
-            records.push((out, keys, keep));
-        }
-    } else {
-        for row in &rows {
-            let mut f = Frame::new(row);
-            let mut out = Vec::with_capacity(p.items.len());
-            for item in &p.items {
-                out.push(engine.eval(item, &mut f)?);
-            }
-            let (keys, keep) = sort_keys(engine, p, row, &out, &[])?;
-            records.push((out, keys, keep));
-        }
+        Ok(Pipeline {
+            engine,
+            steps,
+            states,
+            out: Vec::new(),
+            width_in: vec![0; steps.len()],
+            stop_after_one: false,
+            pushed: vec![0; steps.len() + 1],
+        })
     }
-    if p.distinct {
-        let mut seen = std::collections::HashSet::new();
-        records.retain(|(row, _, _)| seen.insert(Key(row.clone())));
+
+    /// Pushes every row through, then flushes the projections that held
+    /// rows back, in order.
+    fn run(&mut self, rows: Vec<Row>) -> Result<Vec<Row>, QueryError> {
+        for row in rows {
+            if !self.push(0, row)? {
+                break;
+            }
+        }
+        for i in 0..self.steps.len() {
+            self.flush(i)?;
+        }
+        Ok(std::mem::take(&mut self.out))
     }
-    if !p.order.is_empty() {
-        records.sort_by(|(_, a, _), (_, b, _)| {
-            for (i, (x, y)) in a.iter().zip(b).enumerate() {
-                let o = x.order(y);
-                let o = if p.order[i].1 { o.reverse() } else { o };
-                if o.is_ne() {
-                    return o;
+
+    /// Pushes one row into step `i`; returns whether more rows are wanted.
+    fn push(&mut self, i: usize, row: Row) -> Result<bool, QueryError> {
+        let steps = self.steps;
+        let engine = self.engine;
+        if let Some(n) = self.pushed.get_mut(i) {
+            *n += 1;
+        }
+        let Some(step) = steps.get(i) else {
+            self.out.push(row);
+            return Ok(!self.stop_after_one);
+        };
+        self.width_in[i] = self.width_in[i].max(row.len());
+        match step {
+            Step::Match(m) => {
+                let matcher = Matcher::new(engine, &m.parts, m.width_in);
+                let mut row = row;
+                row.resize(m.width_out, Value::Null);
+                let mut found = false;
+                let mut go_on = true;
+                matcher.run(row.clone(), &mut |r: &[Value]| {
+                    if let Some(filter) = &m.filter
+                        && !engine.eval(filter, &mut Frame::new(r))?.is_true()
+                    {
+                        return Ok(true);
+                    }
+                    found = true;
+                    self.produced(i, m.span)?;
+                    go_on = self.push(i + 1, r.to_vec())?;
+                    Ok(go_on)
+                })?;
+                if m.optional && !found && go_on {
+                    self.produced(i, m.span)?;
+                    go_on = self.push(i + 1, row)?;
                 }
+                Ok(go_on)
             }
-            std::cmp::Ordering::Equal
-        });
+            Step::Unwind { expr, span } => {
+                let items = match engine.eval(expr, &mut Frame::new(&row))? {
+                    Value::List(items) => items,
+                    Value::Null => return Ok(true),
+                    other => vec![other],
+                };
+                for item in items {
+                    self.produced(i, *span)?;
+                    let mut r = row.clone();
+                    r.push(item);
+                    if !self.push(i + 1, r)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Step::Project(p) => self.project(i, p, row),
+            Step::Procedure { run, picks, span } => {
+                for out in run(engine.graph) {
+                    self.produced(i, *span)?;
+                    let mut r = row.clone();
+                    r.extend(
+                        picks
+                            .iter()
+                            .map(|&k| out.get(k).cloned().unwrap_or(Value::Null)),
+                    );
+                    if !self.push(i + 1, r)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            Step::Call {
+                plan,
+                width_in,
+                span,
+            } => {
+                let mut input = row;
+                input.truncate(*width_in);
+                let mut sub = Pipeline::new(engine, &plan.steps)?;
+                let returned = sub.run(vec![input.clone()])?;
+                for values in returned {
+                    self.produced(i, *span)?;
+                    let mut r = input.clone();
+                    r.extend(values);
+                    if !self.push(i + 1, r)? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
+            }
+            // Runs apart, see `execute`.
+            Step::Create { .. } => Ok(true),
+        }
     }
-    let count = |e: &Option<(PExpr, Span)>, clause: &str| -> Result<Option<usize>, QueryError> {
-        match e {
-            None => Ok(None),
-            Some((expr, span)) => {
-                let v = engine.eval(expr, &mut Frame::new(&[]))?;
-                plan::check_count(&v, *span, clause, false)?;
-                Ok(match v {
-                    Value::Int(i) => Some(usize::try_from(i).unwrap_or(usize::MAX)),
-                    _ => None,
-                })
+
+    /// Counts a row produced by step `i`, which must stay within the limit.
+    fn produced(&mut self, i: usize, span: Span) -> Result<(), QueryError> {
+        if let Some(StepState::Producing(n)) = self.states.get_mut(i) {
+            *n += 1;
+            too_many(*n, self.engine.session, span)?;
+        }
+        Ok(())
+    }
+
+    fn project(&mut self, i: usize, p: &ProjectPlan, row: Row) -> Result<bool, QueryError> {
+        let engine = self.engine;
+        let StepState::Project { how, done, .. } = &mut self.states[i] else {
+            return Ok(true);
+        };
+        if *done {
+            return Ok(false);
+        }
+        match how {
+            Projecting::Streaming { .. } => {
+                let mut f = Frame::new(&row);
+                let mut out = Vec::with_capacity(p.items.len());
+                for item in &p.items {
+                    out.push(engine.eval(item, &mut f)?);
+                }
+                let (_, keep) = sort_keys(engine, p, &row, &out, &[])?;
+                self.pass_on(i, out, keep)
+            }
+            Projecting::Aggregating { index, groups } => {
+                let mut f = Frame::new(&row);
+                let mut key = Vec::with_capacity(p.keys.len());
+                for &k in &p.keys {
+                    key.push(engine.eval(&p.items[k], &mut f)?);
+                }
+                let g = match index.get(&Key(key.clone())) {
+                    Some(&g) => g,
+                    None => {
+                        groups.push(Group {
+                            repr: row.clone(),
+                            states: new_states(p),
+                        });
+                        too_many(groups.len(), engine.session, p.span)?;
+                        index.insert(Key(key), groups.len() - 1);
+                        groups.len() - 1
+                    }
+                };
+                for (state, spec) in groups[g].states.iter_mut().zip(&p.aggs) {
+                    let mut args = Vec::with_capacity(spec.args.len());
+                    for a in &spec.args {
+                        args.push(engine.eval(a, &mut f)?);
+                    }
+                    state.add(args, spec.span)?;
+                }
+                Ok(true)
+            }
+            Projecting::Sorting(records) => {
+                let mut f = Frame::new(&row);
+                let mut out = Vec::with_capacity(p.items.len());
+                for item in &p.items {
+                    out.push(engine.eval(item, &mut f)?);
+                }
+                let (keys, keep) = sort_keys(engine, p, &row, &out, &[])?;
+                records.push((out, keys, keep));
+                too_many(records.len(), engine.session, p.span)?;
+                Ok(true)
             }
         }
-    };
-    let skip = count(&p.skip, "SKIP")?.unwrap_or(0);
-    let limit = count(&p.limit, "LIMIT")?;
-    Ok(records
-        .into_iter()
-        .skip(skip)
-        .take(limit.unwrap_or(usize::MAX))
-        .filter(|r| r.2)
-        .map(|(row, _, _)| row)
-        .collect())
+    }
+
+    /// Passes a projected row on from step `i`, applying DISTINCT, SKIP,
+    /// LIMIT and the WHERE after WITH, in that order; returns whether more
+    /// rows are wanted.
+    fn pass_on(&mut self, i: usize, out: Row, keep: bool) -> Result<bool, QueryError> {
+        let StepState::Project {
+            how,
+            skip,
+            limit,
+            done,
+        } = &mut self.states[i]
+        else {
+            return Ok(true);
+        };
+        let seen = match how {
+            Projecting::Streaming { seen, distinct } => {
+                if let Some(d) = distinct
+                    && !d.insert(Key(out.clone()))
+                {
+                    return Ok(true);
+                }
+                *seen += 1;
+                *seen
+            }
+            _ => return Ok(true),
+        };
+        if seen <= *skip {
+            return Ok(true);
+        }
+        let taken = seen - *skip;
+        if limit.is_some_and(|l| taken > l) {
+            *done = true;
+            return Ok(false);
+        }
+        let full = limit.is_some_and(|l| taken >= l);
+        if full {
+            *done = true;
+        }
+        let go_on = if keep { self.push(i + 1, out)? } else { true };
+        Ok(go_on && !full)
+    }
+
+    /// Finishes step `i` when it held rows back: the groups' values, or the
+    /// sorted records, pushed on.
+    fn flush(&mut self, i: usize) -> Result<(), QueryError> {
+        let Some(Step::Project(p)) = self.steps.get(i) else {
+            return Ok(());
+        };
+        let engine = self.engine;
+        let width = self.width_in[i];
+        let Some(StepState::Project {
+            how, skip, limit, ..
+        }) = self.states.get_mut(i)
+        else {
+            return Ok(());
+        };
+        let (skip, limit) = (*skip, *limit);
+        let mut records: Vec<Record> = match how {
+            Projecting::Streaming { .. } => return Ok(()),
+            Projecting::Sorting(records) => std::mem::take(records),
+            Projecting::Aggregating { groups, index } => {
+                index.clear();
+                let mut groups = std::mem::take(groups);
+                if groups.is_empty() && p.keys.is_empty() {
+                    groups.push(Group {
+                        repr: vec![Value::Null; width],
+                        states: new_states(p),
+                    });
+                }
+                let mut records = Vec::with_capacity(groups.len());
+                for g in groups {
+                    let aggs: Vec<Value> = g.states.into_iter().map(AggState::finish).collect();
+                    let mut f = Frame::new(&g.repr);
+                    f.aggs = &aggs;
+                    let mut out = Vec::with_capacity(p.items.len());
+                    for item in &p.items {
+                        out.push(engine.eval(item, &mut f)?);
+                    }
+                    let (keys, keep) = sort_keys(engine, p, &g.repr, &out, &aggs)?;
+                    records.push((out, keys, keep));
+                }
+                records
+            }
+        };
+        if p.distinct {
+            let mut seen = HashSet::new();
+            records.retain(|(row, _, _)| seen.insert(Key(row.clone())));
+        }
+        if !p.order.is_empty() {
+            records.sort_by(|(_, a, _), (_, b, _)| {
+                for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                    let o = x.order(y);
+                    let o = if p.order[i].1 { o.reverse() } else { o };
+                    if o.is_ne() {
+                        return o;
+                    }
+                }
+                std::cmp::Ordering::Equal
+            });
+        }
+        let kept = records
+            .into_iter()
+            .skip(skip)
+            .take(limit.unwrap_or(usize::MAX))
+            .filter(|r| r.2);
+        for (row, _, _) in kept {
+            if !self.push(i + 1, row)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+fn new_states(p: &ProjectPlan) -> Vec<AggState> {
+    p.aggs
+        .iter()
+        .map(|a| AggState::new(a.func, a.distinct))
+        .collect()
+}
+
+/// The value of `SKIP` or `LIMIT`, checked.
+fn count_value(
+    engine: &Engine<'_>,
+    e: &Option<(PExpr, Span)>,
+    clause: &str,
+) -> Result<Option<usize>, QueryError> {
+    match e {
+        None => Ok(None),
+        Some((expr, span)) => {
+            let v = engine.eval(expr, &mut Frame::new(&[]))?;
+            plan::check_count(&v, *span, clause, false)?;
+            Ok(match v {
+                Value::Int(i) => Some(usize::try_from(i).unwrap_or(usize::MAX)),
+                _ => None,
+            })
+        }
+    }
 }
 
 /// A record's sort keys, and whether it passes the projection's WHERE.

@@ -270,8 +270,14 @@ impl Lexer<'_> {
                     }
                 }
                 other => {
+                    // A dash or quote from a word processor, say.
+                    let code = if other.is_ascii() {
+                        Code::UnexpectedSyntax
+                    } else {
+                        Code::InvalidUnicodeCharacter
+                    };
                     return Err(QueryError::syntax(
-                        Code::UnexpectedSyntax,
+                        code,
                         Span::new(start, self.pos),
                         format!("unexpected character `{other}`"),
                     ));

@@ -11,9 +11,10 @@
 //! ones start from nodes the earlier ones bound.
 //!
 //! Relationships are matched at most once per clause (openCypher's
-//! relationship isomorphism). A variable-length relationship without an
-//! upper bound stops at the session's hop limit, and records that it did
-//! when there was more to walk.
+//! relationship isomorphism), so a variable-length relationship without an
+//! upper bound walks every trail, however long, and its answer is exact. A
+//! hop limit, when the session sets one, is a guard: reaching it with more
+//! to walk is an error, never a shorter answer.
 //!
 //! Indexing here cannot fail: the planner gives every variable a slot below
 //! the row's length (`st.row`, `st.bound` are built with one entry per slot),
@@ -22,14 +23,21 @@
 //! with the same shape; query text never becomes an index.
 
 use super::ast::Dir;
-use super::error::QueryError;
+use super::error::{Code, QueryError};
 use super::eval::{Engine, Frame};
 use super::graph::{Adjacent, Expand, LabelId, TypeId};
+use std::collections::HashMap;
+
+use super::ast::Shortest;
 use super::plan::{NodePlan, PartPlan, Props, RelPlan};
 use super::value::{EdgeId, NodeId, Path, Value};
 
 /// Called with each complete match; returns whether to go on.
 pub(crate) type Emit<'f> = dyn FnMut(&[Value]) -> Result<bool, QueryError> + 'f;
+
+/// Called with each shortest path found; returns whether to go on.
+type OnPath<'f, 'e, 'a> =
+    dyn FnMut(&Matcher<'e, 'a>, &mut State, &[(EdgeId, NodeId)]) -> Result<bool, QueryError> + 'f;
 
 /// Matches path patterns against the graph of an engine.
 pub(crate) struct Matcher<'e, 'a> {
@@ -374,6 +382,24 @@ impl<'e, 'a> Matcher<'e, 'a> {
             return Ok(true);
         };
         let rel = &part.rels[j];
+        if let Some(which) = part.shortest
+            && let Some((min, max)) = rel.length
+        {
+            return self.shortest(
+                st,
+                k,
+                pi,
+                start,
+                s,
+                j,
+                forward,
+                from,
+                to_pos,
+                (min, max),
+                which,
+                emit,
+            );
+        }
         match rel.length {
             None => self.single_hop(st, k, pi, start, s, j, forward, from, to_pos, emit),
             Some((min, max)) => {
@@ -464,17 +490,18 @@ impl<'e, 'a> Matcher<'e, 'a> {
                 return Ok(false);
             }
         }
-        let limit = max.unwrap_or(self.engine.session.max_hops);
+        let limit = max.or(self.engine.session.max_hops);
         let mut adj: Vec<Adjacent> = Vec::new();
         self.engine
             .graph
             .expand(at, expand_dir(rel.dir, forward), &mut adj);
-        if depth >= limit {
+        if let Some(limit) = limit
+            && depth >= limit
+        {
             if max.is_none() {
                 for a in &adj {
                     if self.edge_ok(st, pi, j, a.edge, path)? {
-                        self.engine.session.cut.set(true);
-                        break;
+                        return Err(hop_limit(limit, rel));
                     }
                 }
             }
@@ -485,9 +512,125 @@ impl<'e, 'a> Matcher<'e, 'a> {
                 continue;
             }
             path.push((a.edge, a.other));
-            let go_on = self.var_hops(
-                st, k, pi, start, s, j, forward, a.other, to_pos, min, max, path, emit,
+            // Without a hop limit a walk is as long as its longest trail.
+            let go_on = super::with_stack(|| {
+                self.var_hops(
+                    st, k, pi, start, s, j, forward, a.other, to_pos, min, max, path, emit,
+                )
+            })?;
+            path.pop();
+            if !go_on {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The shortest paths from `from` along relationship `j` (the part's
+    /// only one): a breadth-first search gives every node's distance, then
+    /// for each end node the paths that go one layer further at every step,
+    /// which are exactly its shortest paths (one of them for
+    /// [`Shortest::One`]).
+    #[allow(clippy::too_many_arguments)]
+    fn shortest(
+        &self,
+        st: &mut State,
+        k: usize,
+        pi: usize,
+        start: usize,
+        s: usize,
+        j: usize,
+        forward: bool,
+        from: NodeId,
+        to_pos: usize,
+        (min, max): (u64, Option<u64>),
+        which: Shortest,
+        emit: &mut Emit<'_>,
+    ) -> Result<bool, QueryError> {
+        let rel: &RelPlan = &self.parts[pi].rels[j];
+        let dir = expand_dir(rel.dir, forward);
+        let mut dist: HashMap<NodeId, u64> = HashMap::from([(from, 0)]);
+        let mut order = vec![from];
+        let mut next = 0;
+        let mut adj: Vec<Adjacent> = Vec::new();
+        while let Some(&at) = order.get(next) {
+            next += 1;
+            let d = dist.get(&at).copied().unwrap_or(0);
+            if max.is_some_and(|m| d >= m) {
+                continue;
+            }
+            adj.clear();
+            self.engine.graph.expand(at, dir, &mut adj);
+            for a in &adj {
+                if !dist.contains_key(&a.other) && self.edge_ok(st, pi, j, a.edge, &[])? {
+                    dist.insert(a.other, d + 1);
+                    order.push(a.other);
+                }
+            }
+        }
+        for &end in &order {
+            let d = dist.get(&end).copied().unwrap_or(0);
+            if d < min {
+                continue;
+            }
+            let Some(undo) = self.bind_node(st, pi, to_pos, end)? else {
+                continue;
+            };
+            let mut path = Vec::new();
+            let mut go_on = true;
+            self.layered_paths(
+                st,
+                pi,
+                j,
+                dir,
+                &dist,
+                from,
+                end,
+                &mut path,
+                &mut |me, st, path| {
+                    go_on = me.bind_var_rel(st, k, pi, start, s, j, forward, path, emit)?;
+                    Ok(go_on && which == Shortest::All)
+                },
             )?;
+            self.unbind_node(st, pi, to_pos, undo);
+            if !go_on {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Calls `each` with every path from `at` to `end` that goes one
+    /// breadth-first layer further at each step; returns whether to go on.
+    #[allow(clippy::too_many_arguments)]
+    fn layered_paths(
+        &self,
+        st: &mut State,
+        pi: usize,
+        j: usize,
+        dir: Expand,
+        dist: &HashMap<NodeId, u64>,
+        at: NodeId,
+        end: NodeId,
+        path: &mut Vec<(EdgeId, NodeId)>,
+        each: &mut OnPath<'_, 'e, 'a>,
+    ) -> Result<bool, QueryError> {
+        let here = dist.get(&at).copied().unwrap_or(0);
+        let target = dist.get(&end).copied().unwrap_or(0);
+        if at == end && here == target {
+            return each(self, st, path);
+        }
+        if here >= target {
+            return Ok(true);
+        }
+        let mut adj: Vec<Adjacent> = Vec::new();
+        self.engine.graph.expand(at, dir, &mut adj);
+        for a in adj {
+            if dist.get(&a.other) != Some(&(here + 1)) || !self.edge_ok(st, pi, j, a.edge, path)? {
+                continue;
+            }
+            path.push((a.edge, a.other));
+            let go_on = self.layered_paths(st, pi, j, dir, dist, a.other, end, path, each)?;
             path.pop();
             if !go_on {
                 return Ok(false);
@@ -571,4 +714,17 @@ impl<'e, 'a> Matcher<'e, 'a> {
         st.bound[slot] = false;
         Ok(go_on)
     }
+}
+
+/// The error for a variable-length relationship without an upper bound that
+/// reached the session's hop limit with more to walk: its answer would be
+/// incomplete.
+fn hop_limit(limit: u64, rel: &RelPlan) -> QueryError {
+    QueryError::argument(
+        Code::LimitReached,
+        rel.span,
+        format!(
+            "this variable-length relationship reached the hop limit of {limit} with more to walk, so the answer would be incomplete"
+        ),
+    )
 }

@@ -44,12 +44,13 @@
 //!   strings there, stable across loads and meaningful to people; an
 //!   integer would be an accident of load order. `id(r)` is the edge's
 //!   index, as edges have no ids. On a [`MemoryGraph`] both are integers.
-//! - **Bounded evaluation.** `*` without an upper bound walks at most
-//!   [`Options::max_hops`] hops (10 by default) and the result says when
-//!   that cut paths short ([`QueryResult::truncated`]). A clause may produce
-//!   at most [`Options::max_rows`] rows (ten million by default) and
-//!   `range()` at most ten million elements; past either the query stops
-//!   with an error rather than exhaust memory.
+//! - **Exact answers, bounded work.** `*` without an upper bound walks every
+//!   path (relationships are used once per match, so every walk ends), and
+//!   its answer is exact. The limits a run may set — [`Options::max_hops`]
+//!   (none by default), [`Options::max_rows`] rows per clause (ten million
+//!   by default), ten million elements from `range()` — are guards: reaching
+//!   one stops the query with an error that names it
+//!   ([`Code::LimitReached`]), never with a shorter answer.
 //! - **Planning starts at the most selective node** of each pattern: a bound
 //!   variable, an `{id: …}` the graph looks up in its index, else the label
 //!   with the fewest nodes; see the `matcher` module.
@@ -61,6 +62,7 @@ pub mod ast;
 mod error;
 mod eval;
 mod exec;
+mod explain;
 mod functions;
 mod graph;
 pub mod lexer;
@@ -68,6 +70,7 @@ mod matcher;
 mod memory;
 pub mod parser;
 mod plan;
+mod procedures;
 mod render;
 mod value;
 
@@ -90,11 +93,26 @@ pub(crate) fn with_stack<R>(f: impl FnOnce() -> R) -> R {
     stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, f)
 }
 
+/// Runs `f`, the whole life of one query (parse, plan, run, drop), on a
+/// stack sized to the query text when the text is long.
+///
+/// Only real nesting is bounded by [`parser::MAX_DEPTH`]; a flat chain
+/// (`a OR b OR …`, `1 + 2 + …`) may be as long as the text, and its tree,
+/// built left-deep for left-to-right evaluation, is walked and dropped
+/// recursively. A tree is never deeper than half the text's length, so a
+/// stack of a few hundred bytes per byte of text always holds it.
+fn with_query_stack<R>(text: &str, f: impl FnOnce() -> R) -> R {
+    const SHORT: usize = 2 * 1024;
+    if text.len() <= SHORT {
+        return f();
+    }
+    stacker::grow(text.len().saturating_mul(512), f)
+}
+
 /// Parameter values by name (`$name` in a query).
 pub type Params = BTreeMap<String, Value>;
 
-/// A note about a query that ran: a name the graph does not have, or a
-/// bound that cut results short.
+/// A note about a query that ran: a name the graph does not have.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
     /// What to know, lowercase.
@@ -123,8 +141,11 @@ impl Warning {
 /// Limits on evaluation.
 #[derive(Debug, Clone)]
 pub struct Options {
-    /// How many hops `*` without an upper bound walks at most.
-    pub max_hops: u64,
+    /// How many hops `*` without an upper bound may walk; `None` (the
+    /// default) walks every path, as openCypher says. Reaching the limit
+    /// with more to walk is an error ([`Code::LimitReached`]), never a
+    /// shorter answer.
+    pub max_hops: Option<u64>,
     /// How many rows one clause may produce before the query is stopped
     /// with an error (a cartesian product of large patterns, say).
     pub max_rows: usize,
@@ -135,7 +156,7 @@ pub struct Options {
 impl Default for Options {
     fn default() -> Self {
         Options {
-            max_hops: 10,
+            max_hops: None,
             max_rows: 10_000_000,
             seed: 0x5eed_c00b,
         }
@@ -151,9 +172,6 @@ pub struct QueryResult {
     pub rows: Vec<Vec<Value>>,
     /// Notes about names the graph lacks.
     pub warnings: Vec<Warning>,
-    /// A variable-length pattern without an upper bound stopped at
-    /// [`Options::max_hops`] with more to walk.
-    pub truncated: bool,
 }
 
 /// Parses a query without running it.
@@ -182,6 +200,7 @@ pub fn parse_literal(text: &str) -> Option<Value> {
             span: Span::default(),
         })],
         span: Span::default(),
+        unions: Vec::new(),
     };
     let plan = plan::plan(&q, text, &scope, None).ok()?;
     // A literal has no variables, so it plans to one constant.
@@ -204,11 +223,12 @@ pub fn parse_literal(text: &str) -> Option<Value> {
 ///
 /// # Returns
 /// The columns and rows of the final `RETURN`, with warnings about names the
-/// graph lacks and whether a variable-length pattern was cut short.
+/// graph lacks.
 ///
 /// # Errors
 /// A [`QueryError`] with the span of the problem: syntax, an undefined
-/// variable, a type error at run time, `CREATE` on a read-only graph.
+/// variable, a type error at run time, `CREATE` on a read-only graph, a
+/// limit of `options` reached.
 ///
 /// # Complexity
 /// Proportional to the part of the graph the patterns walk from their most
@@ -229,6 +249,18 @@ pub fn run(
     params: &Params,
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
+    with_query_stack(text, || run_read(text, graph, params, options))
+}
+
+fn run_read(
+    text: &str,
+    graph: &dyn QueryGraph,
+    params: &Params,
+    options: &Options,
+) -> Result<QueryResult, QueryError> {
+    if let Some((mode, inner)) = explain::mode(text) {
+        return run_explained(mode, &inner, graph, params, options);
+    }
     let query = parser::parse(text)?;
     let plan = plan::plan(&query, text, params, Some(graph))?;
     if let Some(span) = plan.create_span {
@@ -249,9 +281,38 @@ pub fn run_on_memory(
     params: &Params,
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
+    with_query_stack(text, || {
+        let query = parser::parse(text)?;
+        let plan = plan::plan(&query, text, params, None)?;
+        finish(plan, exec::Access::Write(graph), options)
+    })
+}
+
+/// `EXPLAIN` (plan only) or `PROFILE` (run, count, time): the plan's
+/// operators as rows.
+fn run_explained(
+    mode: explain::Mode,
+    text: &str,
+    graph: &dyn QueryGraph,
+    params: &Params,
+    options: &Options,
+) -> Result<QueryResult, QueryError> {
     let query = parser::parse(text)?;
-    let plan = plan::plan(&query, text, params, None)?;
-    finish(plan, exec::Access::Write(graph), options)
+    let plan = plan::plan(&query, text, params, Some(graph))?;
+    let (counts, millis) = match mode {
+        explain::Mode::Explain => (None, None),
+        explain::Mode::Profile => {
+            let started = std::time::Instant::now();
+            let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
+            let (_, counts) = exec::execute_union(&plan, exec::Access::Read(graph), &session)?;
+            (Some(counts), Some(started.elapsed().as_secs_f64() * 1000.0))
+        }
+    };
+    Ok(QueryResult {
+        columns: explain::COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows: explain::rows(&plan, text, Some(graph), counts.as_deref(), millis),
+        warnings: plan.warnings,
+    })
 }
 
 fn finish(
@@ -260,7 +321,7 @@ fn finish(
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
     let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
-    let rows = exec::execute(&plan, access, &session)?;
+    let (rows, _) = exec::execute_union(&plan, access, &session)?;
     let rows = if plan.updating && plan.columns.is_empty() {
         Vec::new()
     } else {
@@ -270,7 +331,6 @@ fn finish(
         columns: plan.columns,
         rows,
         warnings: plan.warnings,
-        truncated: session.cut.get(),
     })
 }
 

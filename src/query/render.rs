@@ -131,14 +131,16 @@ fn write_props(graph: &dyn QueryGraph, props: &Value, out: &mut String) {
 
 /// A value as JSON: a node as `{id, labels, properties}`, a relationship as
 /// `{id, type, from, to, properties}`, a path as `{nodes, relationships}`;
-/// NaN and infinities as strings, since JSON has no numbers for them.
+/// NaN and infinities, which JSON has no numbers for, as the objects
+/// `{"$float": "NaN"}`, `{"$float": "Infinity"}` and
+/// `{"$float": "-Infinity"}`, which no string value can be mistaken for.
 pub fn to_json(graph: &dyn QueryGraph, v: &Value) -> serde_json::Value {
     match v {
         Value::Null => serde_json::Value::Null,
         Value::Bool(b) => json!(b),
         Value::Int(i) => json!(i),
         Value::Float(f) if f.is_finite() => json!(f),
-        Value::Float(f) => json!(float_to_string(*f)),
+        Value::Float(f) => json!({ "$float": float_to_string(*f) }),
         Value::String(s) => json!(s),
         Value::List(items) => items.iter().map(|i| to_json(graph, i)).collect(),
         Value::Map(map) => map

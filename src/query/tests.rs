@@ -80,7 +80,7 @@ fn optional_match_binds_null() {
 }
 
 #[test]
-fn unbounded_length_is_cut_and_says_so() {
+fn unbounded_length_is_exact_and_a_hop_limit_reached_is_an_error() {
     let g = mem("UNWIND range(1, 15) AS i CREATE (:N {i: i})");
     let mut g = g;
     run_on_memory(
@@ -90,15 +90,25 @@ fn unbounded_length_is_cut_and_says_so() {
         &Options::default(),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let r = run(
-        "MATCH (a:N {i: 1})-[:NEXT*]->(b) RETURN max(b.i)",
-        &g,
-        &Params::new(),
-        &Options::default(),
-    )
-    .unwrap_or_else(|e| panic!("{e}"));
-    assert!(r.truncated);
-    assert_eq!(r.rows, [[Value::Int(11)]]);
+    let text = "MATCH (a:N {i: 1})-[:NEXT*]->(b) RETURN max(b.i), count(*)";
+    let r = run(text, &g, &Params::new(), &Options::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.rows, [[Value::Int(15), Value::Int(14)]]);
+    let limited = Options {
+        max_hops: Some(10),
+        ..Options::default()
+    };
+    let err = run(text, &g, &Params::new(), &limited).expect_err("the limit is reached");
+    assert_eq!(err.code(), Some(Code::LimitReached));
+    assert_eq!(&text[err.span().start..err.span().end], "-[:NEXT*]->");
+    assert!(err.to_string().contains("hop limit of 10"), "{err}");
+    assert!(err.help().is_some_and(|h| h.contains("--max-hops")));
+    // A limit that is not reached changes nothing.
+    let roomy = Options {
+        max_hops: Some(14),
+        ..Options::default()
+    };
+    let r = run(text, &g, &Params::new(), &roomy).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(r.rows, [[Value::Int(15), Value::Int(14)]]);
 }
 
 #[test]

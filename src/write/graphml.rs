@@ -20,7 +20,7 @@
 //! `int` (every value fits 32 bits), `long`, `double` or `string` when all
 //! its values have that type. A property GraphML cannot type, one holding
 //! lists or values of more than one type, is a `string` key whose values
-//! are JSON text, marked by the key's `<desc>` ([`JSON_DESC`](crate::format::graphml::JSON_DESC)) so that
+//! are JSON text, marked by the key's `<desc>` ([`JSON_DESC`]) so that
 //! seccoop reads it back as the original values; other tools see the JSON
 //! text. Provenance, sources and the schema are marked the same way.
 

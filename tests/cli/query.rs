@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::io::Write as _;
 use std::process::Stdio;
 
-use crate::harness::{BIN, Scratch, assert_keys, command, finish, fixtures, seccoop};
+use crate::harness::{BIN, Scratch, assert_keys, command, finish, fixtures, seccoop, seccoop_in};
 
 const ADDRESSES_TERRORISM: &str =
     "MATCH (a:activity)-[:addresses]->(:threat {id: \"terrorism\"}) RETURN a.id";
@@ -284,15 +284,328 @@ fn deep_nesting_is_an_error_not_a_crash() {
 }
 
 #[test]
-fn an_unbounded_variable_length_pattern_warns_when_cut() {
+fn a_hop_limit_reached_is_an_error_not_a_shorter_answer() {
     let run = seccoop(&[
         "query",
         "--max-hops",
         "2",
         "MATCH (t {id: 'terrorism'})-[*]-(x) RETURN count(DISTINCT x) AS n",
     ]);
-    run.success()
-        .stderr_has(&["stopped at 2 hops", "raise --max-hops"]);
+    run.error()
+        .stdout_is("")
+        .stderr_has(&["hop limit of 2 with more to walk", "raise --max-hops"]);
+}
+
+#[test]
+fn union_joins_queries_and_union_all_keeps_duplicates() {
+    let q = |join: &str| {
+        format!(
+            "MATCH (t:threat {{id: 'terrorism'}}) RETURN t.id AS id {join} \
+             MATCH (:activity {{id: 'intelligence-sharing'}})-[:addresses]->(t) RETURN t.id AS id"
+        )
+    };
+    seccoop(&["query", &q("UNION")])
+        .success()
+        .stdout_is("id\nterrorism\npandemics\ncyberattacks\n");
+    seccoop(&["query", &q("UNION ALL")])
+        .success()
+        .stdout_is("id\nterrorism\npandemics\ncyberattacks\nterrorism\n");
+    seccoop(&["query", "RETURN 1 AS a UNION RETURN 2 AS b"])
+        .error()
+        .stderr_has(&["return different columns: a before, b after"]);
+    seccoop(&[
+        "query",
+        "RETURN 1 AS a UNION RETURN 2 AS a UNION ALL RETURN 3 AS a",
+    ])
+    .error()
+    .stderr_has(&["cannot be mixed"]);
+}
+
+#[test]
+fn order_by_may_name_a_returned_expression_after_aggregating() {
+    // It was refused as "only a variable or property access may be used
+    // next to an aggregate".
+    seccoop(&[
+        "query",
+        "MATCH ()-[r]->() RETURN type(r), count(*) ORDER BY type(r) DESC LIMIT 2",
+    ])
+    .success()
+    .stdout_is("type(r)   count(*)\nsupports  30\npart_of   23\n");
+}
+
+#[test]
+fn exists_and_count_subqueries_see_the_row_around_them() {
+    seccoop(&[
+        "query",
+        "MATCH (t:threat) WHERE COUNT { (t)<-[:addresses]-(:activity) } >= 4 \
+         RETURN t.id, COUNT { MATCH (t)<-[:addresses]-(a) RETURN a } AS n ORDER BY t.id",
+    ])
+    .success()
+    .stdout_is("t.id          n\ncyberattacks  4\npandemics     4\n");
+    seccoop(&[
+        "query",
+        "MATCH (t:threat {id: 'terrorism'}) RETURN EXISTS { (t)<-[:addresses]-({id: 'intelligence-sharing'}) } AS yes, \
+         EXISTS { MATCH (t)<-[:addresses]-(a) WHERE a.id = 'nothing' } AS no",
+    ])
+    .success()
+    .stdout_is("yes   no\ntrue  false\n");
+    seccoop(&[
+        "query",
+        "MATCH (n) WHERE EXISTS { MATCH (n)-->(m) SET m.x = 1 } RETURN n",
+    ])
+    .error()
+    .stderr_has(&["a subquery cannot use `SET`"]);
+}
+
+#[test]
+fn map_projections_and_patterns_as_lists_of_paths() {
+    // A map projection was "expected a clause, found `{`".
+    seccoop(&[
+        "query",
+        "MATCH (n:threat {id: 'terrorism'}) RETURN n {.id, kind: labels(n)[0], hindered: size((n)<-[:addresses]-())} AS m",
+    ])
+    .success()
+    .stdout_is("m\n{hindered: 3, id: 'terrorism', kind: 'threat'}\n");
+    let json = seccoop(&[
+        "query",
+        "MATCH (n:threat {id: 'terrorism'}) RETURN n {.*} AS m",
+        "--format",
+        "json",
+    ])
+    .success()
+    .json();
+    assert_eq!(json[0]["m"]["name"], "Terrorism");
+    assert_eq!(json[0]["m"]["aliases"][0], "terror");
+    seccoop(&[
+        "query",
+        "MATCH (n:threat {id: 'terrorism'}) RETURN [(n)<-[:addresses]-(a) WHERE a.id STARTS WITH 'intel' | a.id] AS ids",
+    ])
+    .success()
+    .stdout_is("ids\n['intelligence-sharing']\n");
+}
+
+#[test]
+fn json_tells_infinity_and_nan_from_strings() {
+    // They were the strings "Infinity" and "NaN", like the string values.
+    let json = seccoop(&[
+        "query",
+        "RETURN 1.0 / 0 AS inf, -1.0 / 0 AS ninf, 0.0 / 0 AS nan, 'Infinity' AS text",
+        "--format",
+        "json",
+    ])
+    .success()
+    .json();
+    assert_eq!(json[0]["inf"], serde_json::json!({"$float": "Infinity"}));
+    assert_eq!(json[0]["ninf"], serde_json::json!({"$float": "-Infinity"}));
+    assert_eq!(json[0]["nan"], serde_json::json!({"$float": "NaN"}));
+    assert_eq!(json[0]["text"], "Infinity");
+}
+
+#[test]
+fn an_unknown_function_suggests_only_close_names() {
+    // `frobnicate` got "did you mean `e`?".
+    let run = seccoop(&["query", "RETURN frobnicate(1)"]);
+    run.error().stderr_has(&["unknown function `frobnicate`"]);
+    assert!(!run.stderr.contains("did you mean"), "{}", run.stderr);
+    seccoop(&["query", "RETURN toUpr('a')"])
+        .error()
+        .stderr_has(&["did you mean `toUpper`?"]);
+}
+
+#[test]
+fn shortest_paths_are_the_shortest_simple_paths() {
+    // Every simple path of at most three hops, by an exhaustive walk.
+    let exhaustive = seccoop(&[
+        "query",
+        "MATCH p = (:activity {id: 'intelligence-sharing'})-[*..3]-(:threat {id: 'climate-change'}) \
+         WITH p, nodes(p) AS ns \
+         WHERE ALL(i IN range(0, size(ns) - 1) WHERE ALL(j IN range(i + 1, size(ns) - 1) WHERE ns[i] <> ns[j])) \
+         RETURN length(p) AS hops, count(*) AS paths ORDER BY hops",
+    ]);
+    exhaustive.success().stdout_is("hops  paths\n3     22\n");
+    for selector in ["ALL SHORTEST ", "allShortestPaths("] {
+        let close = if selector.ends_with('(') { ")" } else { "" };
+        let q = format!(
+            "MATCH p = {selector}(:activity {{id: 'intelligence-sharing'}})-[*]-(:threat {{id: 'climate-change'}}){close} \
+             RETURN length(p) AS hops, count(p) AS paths"
+        );
+        seccoop(&["query", &q])
+            .success()
+            .stdout_is("hops  paths\n3     22\n");
+    }
+    for selector in ["ANY SHORTEST ", "SHORTEST 1 ", "shortestPath("] {
+        let close = if selector.ends_with('(') { ")" } else { "" };
+        let q = format!(
+            "MATCH p = {selector}(:activity {{id: 'intelligence-sharing'}})-[*]-(b){close} \
+             RETURN count(DISTINCT b) AS ends, count(p) AS paths, max(length(p)) AS longest"
+        );
+        // One path to each of the 74 other nodes.
+        seccoop(&["query", &q])
+            .success()
+            .stdout_is("ends  paths  longest\n74    74     3\n");
+    }
+    seccoop(&["query", "MATCH p = SHORTEST 2 (a)-[*]-(b) RETURN p"])
+        .error()
+        .stderr_has(&["SHORTEST k is supported for k = 1 only"]);
+    seccoop(&["query", "MATCH p = shortestPath((a)-->(b)-->(c)) RETURN p"])
+        .error()
+        .stderr_has(&["needs exactly one relationship"]);
+}
+
+#[test]
+fn explain_shows_the_plan_and_profile_counts_the_rows() {
+    let q = "MATCH (a:activity)-[:addresses]->(t:threat) WITH t, count(a) AS n \
+             ORDER BY n DESC LIMIT 3 RETURN t.id, n";
+    let explain = seccoop(&["query", &format!("EXPLAIN {q}"), "--format", "json"])
+        .success()
+        .json();
+    let ops: Vec<&str> = explain
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["operator"].as_str())
+        .collect();
+    assert_eq!(ops, ["Project", "└─Aggregate", "  └─Match"]);
+    assert!(explain[2]["rows"].is_null());
+    // 22 activities start the match; it is not run.
+    assert_eq!(explain[2]["estimated rows"], 22);
+    let profile = seccoop(&["query", &format!("PROFILE {q}"), "--format", "json"])
+        .success()
+        .json();
+    // 41 `addresses` edges, 3 groups kept, 3 rows returned.
+    let rows: Vec<i64> = profile
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["rows"].as_i64())
+        .collect();
+    assert_eq!(rows, [3, 3, 41]);
+    assert!(profile[0]["time ms"].as_f64().is_some_and(|t| t >= 0.0));
+    // The plan of a query that does not plan is its error.
+    seccoop(&["query", "EXPLAIN MATCH (a) RETURN b"])
+        .error()
+        .stderr_has(&["variable `b` is not defined"]);
+}
+
+#[test]
+fn call_subqueries_join_their_rows_to_each_row() {
+    seccoop(&[
+        "query",
+        "MATCH (t:threat {id: 'terrorism'}) \
+         CALL { MATCH (t)<-[:addresses]-(a) RETURN a.id AS a ORDER BY a LIMIT 2 } \
+         RETURN t.id, a",
+    ])
+    .success()
+    .stdout_is(
+        "t.id       a\nterrorism  combating-financial-terrorism\nterrorism  counter-terrorism-cooperation\n",
+    );
+    // A row whose subquery returns nothing is dropped.
+    seccoop(&[
+        "query",
+        "MATCH (t:threat) CALL { MATCH (t)<-[:addresses]-(a {id: 'intelligence-sharing'}) RETURN a } \
+         RETURN count(*) AS n",
+    ])
+    .success()
+    .stdout_is("n\n3\n");
+    seccoop(&["query", "MATCH (t:threat) CALL { RETURN 1 AS t } RETURN t"])
+        .error()
+        .stderr_has(&["the subquery returns `t`, which is already bound"]);
+}
+
+#[test]
+fn procedures_list_what_the_graph_holds() {
+    seccoop(&["query", "CALL db.labels()"])
+        .success()
+        .stdout_is("label\nactivity\nactor\narea\nchallenge\nprinciple\nthreat\n");
+    seccoop(&[
+        "query",
+        "CALL db.relationshipTypes() YIELD relationshipType AS t RETURN count(t) AS types",
+    ])
+    .success()
+    .stdout_is("types\n8\n");
+    let keys = seccoop(&[
+        "query",
+        "CALL db.propertyKeys() YIELD propertyKey RETURN collect(propertyKey) AS k",
+    ]);
+    keys.success().stdout_has(&["'id'", "'name'", "'aliases'"]);
+    let listed = seccoop(&["query", "SHOW PROCEDURES", "--format", "json"])
+        .success()
+        .json();
+    let names: Vec<&str> = listed
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| r["name"].as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "db.labels",
+            "db.propertyKeys",
+            "db.relationshipTypes",
+            "dbms.procedures"
+        ]
+    );
+    seccoop(&["query", "CALL db.lables()"])
+        .error()
+        .stderr_has(&["unknown procedure `db.lables`", "did you mean `db.labels`?"]);
+    seccoop(&["query", "MATCH (n) CALL db.labels() RETURN n"])
+        .error()
+        .stderr_has(&["needs `YIELD`"]);
+}
+
+#[test]
+fn flat_chains_of_operators_are_not_nesting() {
+    // 200 OR'd terms and 201 `+` terms were refused as nesting 200 deep.
+    let ors: Vec<String> = (0..200).map(|i| format!("n.id = 'x{i}'")).collect();
+    let ors = format!(
+        "MATCH (n) WHERE {} OR n.id = 'terrorism' RETURN n.id",
+        ors.join(" OR ")
+    );
+    seccoop(&["query", &ors])
+        .success()
+        .stdout_is("n.id\nterrorism\n");
+    let plus = format!("RETURN 1{} AS s", " + 1".repeat(200));
+    seccoop(&["query", &plus]).success().stdout_is("s\n201\n");
+    // 20,000 terms, past what one argument holds, from a file.
+    let scratch = Scratch::new();
+    scratch.write(
+        "long.cypher",
+        format!("RETURN 1{} AS s", " + 1".repeat(20_000)),
+    );
+    seccoop_in(scratch.path(), &["query", "-f", "long.cypher"])
+        .success()
+        .stdout_is("s\n20001\n");
+    // Real nesting is still bounded.
+    let deep = format!("RETURN {}1{} AS s", "(".repeat(201), ")".repeat(201));
+    seccoop(&["query", &deep])
+        .error()
+        .stderr_has(&["nests more than 200 levels deep"]);
+}
+
+#[test]
+fn an_unbounded_variable_length_pattern_is_exact_by_default() {
+    // It printed 40128 with a warning when `*` was cut at ten hops.
+    seccoop(&[
+        "query",
+        "MATCH (a:activity)-[:supports*]-(b) RETURN count(*) AS n",
+    ])
+    .success()
+    .stdout_is("n\n113614\n")
+    .stderr_is("");
+}
+
+#[test]
+fn the_row_limit_reached_is_an_error_that_says_how_to_raise_it() {
+    seccoop(&[
+        "query",
+        "--max-rows",
+        "100",
+        "MATCH (a)--(b) RETURN a.id, b.id",
+    ])
+    .error()
+    .stdout_is("")
+    .stderr_has(&["more than the limit of 100 rows", "--max-rows"]);
 }
 
 #[test]

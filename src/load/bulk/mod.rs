@@ -5,22 +5,22 @@
 //! that TOML and JSON files go through: rows are checked and added to the
 //! graph as they are read, and nothing keeps a copy of the file. A problem
 //! remembers only its file, the byte offset of its row and which field is
-//! wrong ([`problems`]); when the load ends, the few rows with problems are
+//! wrong (`problems`); when the load ends, the few rows with problems are
 //! read again to show them with their line numbers.
 //! At most [`MAX_LISTED`] problems are listed, with a count of the rest.
 //!
 //! Loading runs in phases, so every edge sees every node:
 //!
-//! 1. the preamble ([`preamble`]): each input's schema, graph description
+//! 1. the preamble (`preamble`): each input's schema, graph description
 //!    and sources;
 //! 2. the nodes of every input, added to the graph on the main thread
-//!    ([`nodes`]), while a second thread parses every `edges.csv` into
-//!    [`EdgeBatch`]es whose endpoints are interned as small numbers;
-//! 3. the edges ([`edges`]), their endpoints resolved once per distinct id,
+//!    (`nodes`), while a second thread parses every `edges.csv` into
+//!    `EdgeBatch`es whose endpoints are interned as small numbers;
+//! 3. the edges (`edges`), their endpoints resolved once per distinct id,
 //!    checked against the schema and for duplicates, and added.
 //!
 //! What a row's fields mean (kinds and relations by name, JSON values,
-//! provenance) is shared by both readers ([`values`]); [`load`] runs the
+//! provenance) is shared by both readers (`values`); `load` runs the
 //! phases.
 //!
 //! Indexing here cannot fail on file contents: edge endpoints are interned

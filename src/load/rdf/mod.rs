@@ -46,9 +46,9 @@
 //! when the text cannot be found, at the last line of it.
 //!
 //! This module parses the file and sorts its triples by subject into a
-//! [`Reader`]; what the reader does with them is split by what it reads:
-//! [`terms`] (positions, errors, names under the base), [`values`]
-//! (literals, lists, provenance) and [`subjects`] (the graph, sources,
+//! `Reader`; what the reader does with them is split by what it reads:
+//! `terms` (positions, errors, names under the base), `values`
+//! (literals, lists, provenance) and `subjects` (the graph, sources,
 //! kinds, relations, nodes and edges).
 
 mod subjects;
