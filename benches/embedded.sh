@@ -21,6 +21,7 @@ cmds=(
     "stats"
     "impact lack-of-trust-and-transparency"
     "path resource-constraints terrorism"
+    "explain border-security-cooperation addresses terrorism"
     "path resource-constraints terrorism --all --max-hops 4"
     "gaps"
     "whatif --without intelligence-sharing"

@@ -8,6 +8,7 @@
 //!   share: layouts, names, extensions, and the one table of graph formats;
 //! - [`load`]: reading, checking and merging graph files, and the curated
 //!   graph compiled into the binary;
+//! - [`reason`]: edges derived from the schema's rules, with their proofs;
 //! - [`analysis`]: the questions asked of a graph (resolve, search,
 //!   neighbours, statistics), returning data;
 //! - [`query`]: openCypher queries over a graph, returning rows;
@@ -47,5 +48,6 @@ pub mod load;
 pub mod model;
 pub mod output;
 pub mod query;
+pub mod reason;
 pub mod suggest;
 pub mod write;

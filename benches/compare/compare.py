@@ -39,11 +39,11 @@ def commands(folder, seccoop, python):
     out = {}
     for q, args in QUESTIONS.items():
         if q == "related":
-            s = [seccoop, "-g", folder, "related", args[0], "--rel", "addresses", "--dir", "in", "--format", "json"]
+            s = [seccoop, "--no-reasoning", "-g", folder, "related", args[0], "--rel", "addresses", "--dir", "in", "--format", "json"]
         elif q == "impact":
-            s = [seccoop, "-g", folder, "impact", args[0], "--depth", "2", "--format", "json"]
+            s = [seccoop, "--no-reasoning", "-g", folder, "impact", args[0], "--depth", "2", "--format", "json"]
         else:
-            s = [seccoop, "-g", folder, "path", args[0], args[1], "--format", "json"]
+            s = [seccoop, "--no-reasoning", "-g", folder, "path", args[0], args[1], "--format", "json"]
         out[q] = {
             "seccoop": s,
             "networkx": [python, os.path.join(HERE, "nx_answer.py"), folder, q, *args],

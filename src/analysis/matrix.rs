@@ -64,11 +64,13 @@ pub fn default_query(graph: &Graph, rel: RelId) -> Option<MatrixQuery> {
     })
 }
 
-/// How strong a basis is: a stated edge outranks an inferred one.
+/// How strong a basis is: a stated edge outranks an inferred one, which
+/// outranks a derived one.
 fn strength(basis: Basis) -> u8 {
     match basis {
-        Basis::Stated => 2,
-        Basis::Inferred => 1,
+        Basis::Stated => 3,
+        Basis::Inferred => 2,
+        Basis::Derived => 1,
     }
 }
 
@@ -90,7 +92,7 @@ fn strength(basis: Basis) -> u8 {
 /// let rel = graph.schema().rel_id("addresses").unwrap();
 /// let m = matrix(&graph, &default_query(&graph, rel).unwrap());
 /// assert_eq!(m.rows.len(), 22);
-/// assert_eq!(m.cols.len(), 23);
+/// assert_eq!(m.cols.len(), 24);
 /// ```
 pub fn matrix(graph: &Graph, query: &MatrixQuery) -> Matrix {
     let name = |n: NodeIndex| graph.node(n).map(|n| n.name.to_lowercase());

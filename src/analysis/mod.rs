@@ -21,6 +21,6 @@ pub use impact::{Impact, Mitigation, Reached, impact};
 pub use neighbors::{Neighbor, NeighborFilter, related};
 pub use paths::{Connection, PathQuery, connections};
 pub use prioritize::{Plan, PlanError, Portfolio, prioritize};
-pub use resolve::{ResolveError, resolve_node};
+pub use resolve::{ResolveError, resolve_node, resolve_node_or_search};
 pub use search::{Hit, MatchField, search};
 pub use stats::{Ranked, Ranking, Stats, stats};

@@ -78,6 +78,58 @@ pub fn resolve_node(graph: &Graph, text: &str) -> Result<NodeIndex, ResolveError
     })
 }
 
+/// How far ahead of the next search hit the best one must score to be taken
+/// for what was meant ([`resolve_node_or_search`]).
+pub const CLEAR_LEAD: u32 = 10;
+
+/// The lowest score of a hit that can be taken for what was meant: the text
+/// occurs in the node's id, name or alias (see [`search`](super::search)).
+pub const LEAST_GUESS: u32 = 50;
+
+/// [`resolve_node`], and when nothing matches by id, name or alias, the
+/// best [`search`](super::search) hit if it is clearly best: it scores at
+/// least [`LEAST_GUESS`] and [`CLEAR_LEAD`] more than the next. Returns the
+/// node and whether it was such a guess; otherwise the error suggests the
+/// near misses, or the top search hits when no spelling is near.
+///
+/// # Example
+/// ```
+/// let graph = seccoop::load::embedded().unwrap();
+/// let (ix, guessed) = seccoop::analysis::resolve_node_or_search(&graph, "border").unwrap();
+/// assert_eq!(graph.node(ix).unwrap().id, "border-security-cooperation");
+/// assert!(guessed);
+/// ```
+pub fn resolve_node_or_search(
+    graph: &Graph,
+    text: &str,
+) -> Result<(NodeIndex, bool), ResolveError> {
+    let error = match resolve_node(graph, text) {
+        Ok(ix) => return Ok((ix, false)),
+        Err(e @ ResolveError::Ambiguous { .. }) => return Err(e),
+        Err(e) => e,
+    };
+    let hits = super::search(graph, text);
+    if let Some(best) = hits.first()
+        && best.score >= LEAST_GUESS
+        && hits
+            .get(1)
+            .is_none_or(|next| next.score + CLEAR_LEAD <= best.score)
+    {
+        return Ok((best.node, true));
+    }
+    match error {
+        ResolveError::Unknown { text, suggestions } if suggestions.is_empty() => {
+            let suggestions = hits
+                .iter()
+                .take(3)
+                .filter_map(|h| graph.node(h.node).map(|n| n.id.clone()))
+                .collect();
+            Err(ResolveError::Unknown { text, suggestions })
+        }
+        other => Err(other),
+    }
+}
+
 /// Ids of the nodes whose id, name or alias is nearest to `text`.
 fn suggestions(graph: &Graph, text: &str) -> Vec<String> {
     let mut spellings: Vec<(&str, &str)> = Vec::new();

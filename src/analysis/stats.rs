@@ -20,8 +20,8 @@ pub struct Ranked {
 pub struct Stats {
     /// Nodes per kind, in schema order (kinds with no nodes included).
     pub kinds: Vec<(KindId, usize)>,
-    /// Edges per relation, in schema order: total, stated, inferred.
-    pub relations: Vec<(RelId, usize, usize, usize)>,
+    /// Edges per relation, in schema order: total, stated, inferred, derived.
+    pub relations: Vec<(RelId, usize, usize, usize, usize)>,
     /// One ranking per relation marked `rank = true`, in schema order.
     pub rankings: Vec<Ranking>,
 }
@@ -57,14 +57,15 @@ pub fn stats(graph: &Graph) -> Stats {
     for (_, node) in graph.nodes() {
         kinds[usize::from(node.kind.0)].1 += 1;
     }
-    let mut relations: Vec<(RelId, usize, usize, usize)> =
-        schema.relations().map(|(r, _)| (r, 0, 0, 0)).collect();
+    let mut relations: Vec<(RelId, usize, usize, usize, usize)> =
+        schema.relations().map(|(r, _)| (r, 0, 0, 0, 0)).collect();
     for e in graph.edges() {
         let row = &mut relations[usize::from(e.edge.rel.0)];
         row.1 += 1;
         match e.edge.basis {
             Basis::Stated => row.2 += 1,
             Basis::Inferred => row.3 += 1,
+            Basis::Derived => row.4 += 1,
         }
     }
     let rankings = schema

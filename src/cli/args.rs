@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use super::{
-    check, completions, convert, export, gaps, generate, impact, list, man, matrix, path,
+    check, completions, convert, explain, export, gaps, generate, impact, list, man, matrix, path,
     prioritize, query, rank, related, schema, search, show, stats, whatif,
 };
 use crate::export::RankDir;
@@ -77,6 +77,10 @@ pub struct Cli {
     )]
     pub render_timeout: u64,
 
+    /// Answer from the asserted edges only, without the edges the schema's rules derive.
+    #[arg(long, global = true)]
+    pub no_reasoning: bool,
+
     /// The subcommand to run.
     #[command(subcommand)]
     pub command: Command,
@@ -104,6 +108,8 @@ pub enum Command {
     Impact(impact::Args),
     // Find how two nodes are connected.
     Path(path::Args),
+    // Say why an edge holds: where the source says so, or the rule and edges it is derived from.
+    Explain(explain::Args),
     // Find coverage gaps and single points of failure.
     Gaps(gaps::Args),
     // Tabulate a relation between two kinds: the coverage matrix.
@@ -144,6 +150,7 @@ impl Command {
             Command::Stats(_) => ("stats", stats::FORMATS),
             Command::Impact(_) => ("impact", impact::FORMATS),
             Command::Path(_) => ("path", path::FORMATS),
+            Command::Explain(_) => ("explain", explain::FORMATS),
             Command::Gaps(_) => ("gaps", gaps::FORMATS),
             Command::Matrix(_) => ("matrix", matrix::FORMATS),
             Command::Prioritize(_) => ("prioritize", prioritize::FORMATS),

@@ -83,18 +83,33 @@ pub struct Context {
     /// The rest of how to print: diagram options, Graphviz's time limit,
     /// the formats the command offers.
     pub printing: Printing,
+    /// Whether the graph holds the edges the schema's rules derive.
+    pub reasoning: bool,
+    /// Notes for stderr made while resolving arguments (a NODE taken to be
+    /// its best search match); `run` prints them before the command's own.
+    pub notes: std::rc::Rc<std::cell::RefCell<String>>,
 }
 
 impl Context {
-    /// Loads the graph named on the command line, or the embedded one.
-    pub fn resolve(graph_files: &[PathBuf], printing: &Printing) -> Result<Self, CliError> {
-        let graph = if graph_files.is_empty() {
+    /// Loads the graph named on the command line, or the embedded one, and
+    /// adds the edges its schema's rules derive unless `reasoning` is off.
+    pub fn resolve(
+        graph_files: &[PathBuf],
+        printing: &Printing,
+        reasoning: bool,
+    ) -> Result<Self, CliError> {
+        let mut graph = if graph_files.is_empty() {
             crate::load::embedded()
         } else {
             crate::load::load_paths_with(graph_files, &super::run::progress_bar())
         }
         .map_err(CliError::Load)?;
+        if reasoning {
+            crate::reason::materialise(&mut graph)?;
+        }
         Ok(Context {
+            reasoning,
+            notes: Default::default(),
             graph,
             format: printing.format,
             style: printing.style,
@@ -145,9 +160,23 @@ impl Context {
         }))
     }
 
-    /// The node a NODE argument means (id, name or alias).
+    /// The node a NODE argument means (id, name or alias), or else its
+    /// clearly best search match, which a note on stderr names.
     pub fn node(&self, text: &str) -> Result<NodeIndex, CliError> {
-        crate::analysis::resolve_node(&self.graph, text).map_err(|e| CliError::node(&self.graph, e))
+        let (ix, guessed) = crate::analysis::resolve_node_or_search(&self.graph, text)
+            .map_err(|e| CliError::node(&self.graph, e))?;
+        if guessed && let Some(n) = self.graph.node(ix) {
+            use std::fmt::Write as _;
+            let safe = |t: &str| crate::output::safe(t).into_owned();
+            let _ = writeln!(
+                self.notes.borrow_mut(),
+                "note: no node is called `{}`; taking `{}` ({}), the best search match",
+                safe(text),
+                safe(&n.id),
+                safe(&n.name)
+            );
+        }
+        Ok(ix)
     }
 
     /// The kind a KIND argument means (singular or plural, any case).

@@ -120,6 +120,23 @@ pub enum CliError {
         /// The name of the format OUT is written in (`json`).
         format: &'static str,
     },
+    /// The schema's rules could not be materialised.
+    #[error("{0}")]
+    Reason(#[from] crate::reason::ReasonError),
+    /// An edge `explain` was asked about does not hold.
+    #[error("`{from}` {rel} `{to}` does not hold{}", if *.derived_off { " among the asserted edges (--no-reasoning)" } else { "" })]
+    NoSuchEdge {
+        /// The `from` node's id.
+        from: String,
+        /// The relation.
+        rel: String,
+        /// The `to` node's id.
+        to: String,
+        /// Whether derived edges were left out.
+        derived_off: bool,
+        /// The nearest edge that holds, as `from rel to`.
+        nearest: Option<String>,
+    },
     /// A `prioritize` plan that cannot be solved.
     #[error("{0}")]
     Plan(crate::analysis::PlanError),
@@ -167,6 +184,15 @@ impl CliError {
                 })
             }
             CliError::Render(e) => Some(e.help().to_string()),
+            CliError::Reason(_) => Some(
+                "run with --no-reasoning to answer from the asserted edges, or narrow the \
+                 schema's rules"
+                    .into(),
+            ),
+            CliError::NoSuchEdge { nearest, .. } => Some(match nearest {
+                Some(edge) => format!("the nearest edge that holds: {edge}"),
+                None => "`seccoop show NODE` lists the edges a node has".into(),
+            }),
             CliError::Html(e) => Some(e.help().to_string()),
             CliError::Plan(e) => Some(e.help()),
             CliError::BinaryToTerminal { format } => Some(format!(
@@ -247,6 +273,8 @@ impl CliError {
             | CliError::EmptyQuery
             | CliError::Query(_)
             | CliError::NothingToDraw { .. }
+            | CliError::Reason(_)
+            | CliError::NoSuchEdge { .. }
             | CliError::Shell(_) => 1,
         }
     }

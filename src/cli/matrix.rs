@@ -13,7 +13,7 @@ use crate::output::{self, Format};
 ///
 /// Rows are the nodes of --rows, columns those of --cols, and a cell is
 /// marked where a --rel edge joins them (either way): `●` stated, `○`
-/// inferred. Rows and columns are sorted by their totals, most first, so
+/// inferred, `◌` derived by the schema's rules. Rows and columns are sorted by their totals, most first, so
 /// the gaps gather at the bottom and on the right. Without options: the
 /// `addresses` relation between its own kinds (activities × threats).
 /// Prints a table, csv or json, or draws a heatmap with --format svg or
@@ -182,6 +182,7 @@ fn mark(cell: Option<Basis>) -> &'static str {
     match cell {
         Some(Basis::Stated) => "●",
         Some(Basis::Inferred) => "○",
+        Some(Basis::Derived) => "◌",
         None => "·",
     }
 }
@@ -204,6 +205,12 @@ fn table(ctx: &Context, m: &Matrix, rows_kind: &str, cols_kind: &str) -> String 
         key,
         ctx.style,
     ));
-    let _ = writeln!(out, "\n● stated  ○ inferred  · none");
+    let derived = m.cells.iter().flatten().any(|c| *c == Some(Basis::Derived));
+    let legend = if derived {
+        "● stated  ○ inferred  ◌ derived  · none"
+    } else {
+        "● stated  ○ inferred  · none"
+    };
+    let _ = writeln!(out, "\n{legend}");
     out
 }

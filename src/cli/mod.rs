@@ -20,11 +20,13 @@ mod args;
 mod context;
 mod error;
 mod progress;
+mod proof;
 mod run;
 
 mod check;
 mod completions;
 mod convert;
+mod explain;
 mod export;
 mod gaps;
 mod generate;

@@ -53,6 +53,10 @@ struct Row {
     rel: String,
     dir: Direction,
     basis: Basis,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proof: Option<super::proof::ProofJson>,
+    #[serde(skip)]
+    via: String,
 }
 
 /// Runs `related`.
@@ -99,19 +103,32 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
                 .petgraph()
                 .edge_weight(n.edge)
                 .map_or(Basis::Stated, |e| e.basis),
+            proof: ctx.proof_json(n.edge),
+            via: ctx.via(n.edge),
         })
         .collect();
-    let columns = &["rel", "dir", "id", "kind", "name", "basis"];
+    // The nodes a derived edge went through, in a column of their own when
+    // the answer holds a derived edge.
+    let any_derived = rows.iter().any(|r| r.proof.is_some());
+    let columns: &[&str] = if any_derived {
+        &["rel", "dir", "id", "kind", "name", "basis", "via"]
+    } else {
+        &["rel", "dir", "id", "kind", "name", "basis"]
+    };
     let records = Records::new(&rows, columns, |r: &Row| {
         let dir = if r.dir == Direction::Out { "out" } else { "in" };
-        vec![
+        let mut cells = vec![
             r.rel.clone(),
             dir.into(),
             r.node.id.clone(),
             r.node.kind.clone(),
             r.node.name.clone(),
             r.basis.as_str().into(),
-        ]
+        ];
+        if any_derived {
+            cells.push(r.via.clone());
+        }
+        cells
     })
     .blank_when_empty();
     let mut out = Output::answer(records.render(format, ctx.style));

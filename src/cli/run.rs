@@ -12,8 +12,8 @@ use std::time::Duration;
 use super::args::{Cli, Command, command};
 use super::context::{Context, Output, Printing};
 use super::{
-    CliError, check, completions, convert, export, gaps, generate, impact, list, man, matrix, path,
-    prioritize, progress, query, rank, related, schema, search, show, stats, whatif,
+    CliError, check, completions, convert, explain, export, gaps, generate, impact, list, man,
+    matrix, path, prioritize, progress, query, rank, related, schema, search, show, stats, whatif,
 };
 use crate::export::DiagramOptions;
 use crate::format::GraphFormat;
@@ -143,13 +143,20 @@ fn fail(e: &CliError, color: bool) -> ExitCode {
 
 /// Runs the subcommand: the one place that maps a subcommand to its module.
 fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output, CliError> {
-    let Cli { graph, command, .. } = cli;
+    let Cli {
+        graph,
+        command,
+        no_reasoning,
+        ..
+    } = cli;
     let mut warning = String::new();
+    let notes: std::rc::Rc<std::cell::RefCell<String>> = Default::default();
     let mut ctx = || {
-        let ctx = Context::resolve(&graph, printing)?;
+        let mut ctx = Context::resolve(&graph, printing, !no_reasoning)?;
         if !graph.is_empty() && ctx.graph.node_count() == 0 {
             warning = EMPTY_GRAPH_WARNING.to_string();
         }
+        ctx.notes = notes.clone();
         Ok::<_, CliError>(ctx)
     };
     let result = match command {
@@ -161,6 +168,7 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Stats(args) => stats::run(&args, &ctx()?),
         Command::Impact(args) => impact::run(&args, &ctx()?),
         Command::Path(args) => path::run(&args, &ctx()?),
+        Command::Explain(args) => explain::run(&args, &ctx()?),
         Command::Gaps(args) => gaps::run(&args, &ctx()?),
         Command::Matrix(args) => matrix::run(&args, &ctx()?),
         Command::Prioritize(args) => prioritize::run(&args, &ctx()?),
@@ -175,6 +183,7 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         Command::Man(args) => man::run(&args),
     };
     result.map(|mut out| {
+        out.stderr.insert_str(0, &notes.borrow());
         out.stderr.insert_str(0, &warning);
         out
     })

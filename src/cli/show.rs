@@ -47,8 +47,12 @@ struct ShownEdge<'g> {
     provenance: &'g [Provenance],
     #[serde(skip_serializing_if = "Properties::is_empty")]
     properties: &'g Properties,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    proof: Option<super::proof::ProofJson>,
     #[serde(skip)]
     rel_id: RelId,
+    #[serde(skip)]
+    via: String,
 }
 
 /// Runs `show`.
@@ -85,7 +89,9 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
                 basis: edge.basis,
                 provenance: &edge.provenance,
                 properties: &edge.properties,
+                proof: ctx.proof_json(n.edge),
                 rel_id: n.rel,
+                via: ctx.via(n.edge),
             })
         })
         .collect();
@@ -163,10 +169,10 @@ fn render(shown: &Shown, ctx: &Context, style: Style) -> String {
             .max()
             .unwrap_or(0);
         for e in group {
-            let inferred = if e.basis == Basis::Inferred {
-                "  (inferred)"
-            } else {
-                ""
+            let inferred = match e.basis {
+                Basis::Inferred => "  (inferred)".to_string(),
+                Basis::Derived => format!("  (derived {})", e.via),
+                Basis::Stated => String::new(),
             };
             let _ = writeln!(
                 out,
@@ -193,7 +199,7 @@ fn render(shown: &Shown, ctx: &Context, style: Style) -> String {
 }
 
 /// `[source] section › item: note`
-fn provenance_line(p: &Provenance) -> String {
+pub(super) fn provenance_line(p: &Provenance) -> String {
     let mut line = format!("[{}]", p.source);
     match (&p.section, &p.item) {
         (Some(s), Some(i)) => {

@@ -78,6 +78,7 @@ struct RelCount {
     edges: usize,
     stated: usize,
     inferred: usize,
+    derived: usize,
 }
 
 struct RankRow {
@@ -149,11 +150,12 @@ pub fn run(_args: &Args, ctx: &Context) -> Result<Output, CliError> {
         relations: s
             .relations
             .iter()
-            .map(|&(r, edges, stated, inferred)| RelCount {
+            .map(|&(r, edges, stated, inferred, derived)| RelCount {
                 rel: graph.rel_name(r).to_string(),
                 edges,
                 stated,
                 inferred,
+                derived,
             })
             .collect(),
         rankings: s
@@ -193,15 +195,26 @@ fn render(r: &Report, ctx: &Context) -> String {
         style,
     ));
     out.push('\n');
+    // The derived column only when the rules derived something.
+    let derived = r.relations.iter().any(|k| k.derived > 0);
+    let headers: &[&str] = if derived {
+        &["RELATION", "EDGES", "STATED", "INFERRED", "DERIVED"]
+    } else {
+        &["RELATION", "EDGES", "STATED", "INFERRED"]
+    };
     out.push_str(&output::table(
-        &["RELATION", "EDGES", "STATED", "INFERRED"],
+        headers,
         r.relations.iter().map(|k| {
-            vec![
+            let mut row = vec![
                 k.rel.clone(),
                 k.edges.to_string(),
                 k.stated.to_string(),
                 k.inferred.to_string(),
-            ]
+            ];
+            if derived {
+                row.push(k.derived.to_string());
+            }
+            row
         }),
         style,
     ));

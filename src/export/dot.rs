@@ -199,6 +199,9 @@ fn line_style(line: LineStyle, basis: Basis) -> Option<&'static str> {
     match (basis, line) {
         (Basis::Inferred, LineStyle::Bold) => Some("dashed,bold"),
         (Basis::Inferred, _) => Some("dashed"),
+        // Derived edges are dotted whatever the relation's line: their own style.
+        (Basis::Derived, LineStyle::Bold) => Some("dotted,bold"),
+        (Basis::Derived, _) => Some("dotted"),
         (Basis::Stated, LineStyle::Solid) => None,
         (Basis::Stated, line) => Some(line.name()),
     }
@@ -440,6 +443,14 @@ fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex], names: &mut 
         .collect();
     samples.push(("stated".into(), Basis::Stated, black()));
     samples.push(("inferred".into(), Basis::Inferred, black()));
+    let derived = edges.iter().any(|&e| {
+        g.petgraph()
+            .edge_weight(e)
+            .is_some_and(|x| x.basis == Basis::Derived)
+    });
+    if derived {
+        samples.push(("derived".into(), Basis::Derived, black()));
+    }
     for (text, basis, look) in &samples {
         let a = Id::Plain(names.fresh("legend_edge_"));
         let b = Id::Plain(names.fresh("legend_edge_"));

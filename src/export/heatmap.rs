@@ -86,6 +86,7 @@ pub fn to_svg(graph: &Graph, m: &Matrix, rel: RelId, title: &str) -> String {
             let (fill, opacity, dash) = match cell {
                 Some(Basis::Stated) => (colour, "1", ""),
                 Some(Basis::Inferred) => (colour, "0.35", r#" stroke-dasharray="3 2""#),
+                Some(Basis::Derived) => (colour, "0.15", r#" stroke-dasharray="1 2""#),
                 None => ("#ffffff", "1", ""),
             };
             let _ = writeln!(

@@ -169,17 +169,18 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
             continue;
         };
         let rel = g.rel_name(edge.rel);
-        let arrow = if edge.basis == Basis::Inferred {
-            "-.->"
-        } else {
-            "-->"
+        let arrow = match edge.basis {
+            Basis::Inferred | Basis::Derived => "-.->",
+            Basis::Stated => "-->",
         };
         let _ = writeln!(out, "  {ia} {arrow}|\"{}\"| {ib}", label(rel));
         let look = relation_style(g.schema(), edge.rel);
-        let line = match look.line {
-            LineStyle::Solid => "",
-            LineStyle::Dotted => ",stroke-dasharray:2",
-            LineStyle::Bold => ",stroke-width:3px",
+        let line = match (edge.basis, look.line) {
+            // Derived edges are dotted finer than any relation's line.
+            (Basis::Derived, _) => ",stroke-dasharray:2 4",
+            (_, LineStyle::Solid) => "",
+            (_, LineStyle::Dotted) => ",stroke-dasharray:2",
+            (_, LineStyle::Bold) => ",stroke-width:3px",
         };
         link_styles.push(format!("  linkStyle {link} stroke:{}{line}", look.colour));
         link += 1;

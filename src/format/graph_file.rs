@@ -95,6 +95,24 @@ pub struct GraphSchema {
     /// The relations, by name (`addresses`, `hindered_by` …).
     #[serde(default)]
     pub relations: BTreeMap<String, RelationDef>,
+    /// Rules that derive edges, by name (`indirect-addressing` …).
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleDef>,
+}
+
+/// A rule: following the relations of `chain` end to end gives an edge of
+/// relation `gives` from the chain's first node to its last. Derived edges
+/// have basis `derived` and keep their proof.
+#[derive(Debug, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleDef {
+    /// The relations to follow, in order: two or more (`["addresses", "drives"]`).
+    pub chain: Vec<NameText>,
+    /// The relation of the derived edge.
+    pub gives: NameText,
+    /// One line on what the rule concludes and why.
+    #[serde(default)]
+    pub meaning: String,
 }
 
 /// A kind of node.

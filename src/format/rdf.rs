@@ -11,7 +11,7 @@
 //!
 //! | what | IRI | Turtle prefix |
 //! |---|---|---|
-//! | the graph | `BASE graph`, `a sc:Graph`, name as `rdfs:label`, description as `rdfs:comment` | |
+//! | the graph | `BASE graph`, `a sc:Graph`, name as `rdfs:label`, description as `rdfs:comment`, the schema's rules as `sc:rules` (JSON text) | |
 //! | a node | `BASE node/ID`, `a` its kind, name as `rdfs:label` | `node:` |
 //! | a kind | `BASE kind/NAME`, an `rdfs:Class`, `rdfs:subClassOf sc:Node` | `kind:` |
 //! | a relation | `BASE rel/NAME`, an `rdf:Property`; an edge is the triple `node:A rel:R node:B` | `rel:` |

@@ -303,7 +303,85 @@ pub(crate) fn build_schema(
             }
         }
     }
+    add_rules(&mut schema, decls, errors);
     schema
+}
+
+/// Checks and adds every rule: its relations exist, its chain's kinds meet,
+/// its head can hold what the chain gives, and no two relations derive each
+/// other (see [`crate::reason`]).
+fn add_rules(
+    schema: &mut Schema,
+    decls: &[(&Arc<SourceFile>, &SchemaDecl)],
+    errors: &mut Vec<LoadError>,
+) {
+    let mut added: Vec<(&Arc<SourceFile>, Span)> = Vec::new();
+    for (file, decl) in decls {
+        for rule in &decl.rules {
+            let mut rel =
+                |n: &Spanned<String>| lookup_relation(schema, file, &n.value, n.span, errors);
+            let chain: Vec<Option<RelId>> = rule.chain.iter().map(&mut rel).collect();
+            let gives = rel(&rule.gives);
+            let (Some(chain), Some(gives)) = (chain.into_iter().collect::<Option<Vec<_>>>(), gives)
+            else {
+                continue;
+            };
+            let problems = crate::reason::check_rule(schema, &rule.name.value, &chain, gives);
+            for (at, problem) in &problems {
+                let span = match at {
+                    None => rule.chain_span,
+                    Some(i) => rule.chain.get(*i).map_or(rule.gives.span, |c| c.span),
+                };
+                let kind = K::Rule {
+                    problem: problem.clone(),
+                };
+                errors.push(LoadError::at(file, span, kind));
+            }
+            if !problems.is_empty() {
+                continue;
+            }
+            let def = crate::model::RuleDef {
+                name: rule.name.value.clone(),
+                meaning: rule.meaning.clone(),
+                chain,
+                head: gives,
+            };
+            match schema.add_rule(def) {
+                Ok(()) => added.push((file, rule.name.span)),
+                Err(e) => errors.push(LoadError::at(file, rule.name.span, e.into())),
+            }
+        }
+    }
+    if let Some(cycle) = crate::reason::find_cycle(schema.rules()) {
+        let quote = |names: Vec<&str>| {
+            names
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let rules = schema.rules();
+        let problem = crate::reason::RuleProblem::Cycle {
+            rules: quote(
+                cycle
+                    .iter()
+                    .filter_map(|&i| rules.get(i))
+                    .map(|r| r.name.as_str())
+                    .collect(),
+            ),
+            relations: quote(
+                cycle
+                    .iter()
+                    .filter_map(|&i| rules.get(i))
+                    .map(|r| schema.relation(r.head).name.as_str())
+                    .collect(),
+            ),
+        };
+        // Shown at the first rule of the cycle.
+        if let Some((file, span)) = cycle.first().and_then(|&i| added.get(i)) {
+            errors.push(LoadError::at(file, *span, K::Rule { problem }));
+        }
+    }
 }
 
 fn lookup_kind(

@@ -101,6 +101,19 @@ pub struct RelationDecl {
     pub generate: Option<EdgeMixDecl>,
 }
 
+/// A rule as written: `chain` followed end to end `gives` an edge.
+// Fields mirror the keys of the file format described above.
+#[allow(missing_docs)]
+#[derive(Debug, Clone)]
+pub struct RuleDecl {
+    pub name: Spanned<String>,
+    pub meaning: String,
+    pub chain: Vec<Spanned<String>>,
+    /// Where the chain was written, for a problem with the chain as a whole.
+    pub chain_span: Span,
+    pub gives: Spanned<String>,
+}
+
 /// A relation's `generate = { from?, edges }` as written.
 #[derive(Debug, Clone)]
 pub struct EdgeMixDecl {
@@ -122,6 +135,7 @@ const EDGES_EXPECTED: &str = "a pair `[min, max]` of whole numbers, 0 â‰¤ min â‰
 pub struct SchemaDecl {
     pub kinds: Vec<KindDecl>,
     pub relations: Vec<RelationDecl>,
+    pub rules: Vec<RuleDecl>,
 }
 
 /// Everything one graph file declares.
@@ -139,7 +153,8 @@ pub struct FileDecl {
 }
 
 pub(crate) const TOP_KEYS: &[&str] = &["graph", "sources", "schema", "nodes", "edges", "$schema"];
-pub(crate) const SCHEMA_KEYS: &[&str] = &["kinds", "relations"];
+pub(crate) const SCHEMA_KEYS: &[&str] = &["kinds", "relations", "rules"];
+pub(crate) const RULE_KEYS: &[&str] = &["chain", "gives", "meaning"];
 pub(crate) const GRAPH_KEYS: &[&str] = &["name", "description"];
 pub(crate) const SOURCE_KEYS: &[&str] = &["id", "title", "author", "date", "url"];
 pub(crate) const KIND_KEYS: &[&str] = &[
@@ -186,6 +201,23 @@ pub(crate) fn decode_kind_extra(
     errors: &mut Vec<LoadError>,
 ) {
     Decoder { file, errors }.kind_extra(key, value, kind);
+}
+
+/// Reads a table of rules (`{NAME: {chain, gives, meaning}}`), checked as
+/// a graph file's `[schema.rules]` is.
+pub(crate) fn decode_rules(
+    file: &Arc<SourceFile>,
+    doc: &Doc,
+    errors: &mut Vec<LoadError>,
+) -> Vec<RuleDecl> {
+    let mut d = Decoder { file, errors };
+    let Some(entries) = d.table(doc, "rules") else {
+        return Vec::new();
+    };
+    entries
+        .iter()
+        .filter_map(|(name, def)| d.rule(name, def))
+        .collect()
 }
 
 /// Reads one of [`RELATION_EXTRA_KEYS`] into `rel`, checked as in a graph file.
@@ -870,6 +902,16 @@ impl Decoder<'_> {
                         }
                     }
                 }
+                "rules" => {
+                    let Some(rules) = self.table(value, "rules") else {
+                        continue;
+                    };
+                    for (name, def) in rules {
+                        if let Some(rule) = self.rule(name, def) {
+                            out.rules.push(rule);
+                        }
+                    }
+                }
                 _ => self.unknown_key(key, "the schema", SCHEMA_KEYS),
             }
         }
@@ -920,6 +962,45 @@ impl Decoder<'_> {
             }
         }
         Some(kind)
+    }
+
+    fn rule(&mut self, name: &Key, doc: &Doc) -> Option<RuleDecl> {
+        if !self.key_name(name) {
+            return None;
+        }
+        let entries = self.table(doc, &name.name)?;
+        let (mut chain, mut gives, mut meaning) = (None, None, String::new());
+        for (key, value) in entries {
+            match key.name.as_str() {
+                "chain" => match &value.value {
+                    DocValue::Array(_) => {
+                        chain = Some((self.string_list(value, "chain"), value.span));
+                    }
+                    _ => self.wrong_type(value, "chain", "a list of relations"),
+                },
+                "gives" => gives = self.name_text(value, "gives"),
+                "meaning" => meaning = self.string(value, "meaning")?.value,
+                _ => self.unknown_key(key, "a rule", RULE_KEYS),
+            }
+        }
+        let Some((chain, chain_span)) = chain else {
+            self.missing(entries, doc.span, "chain", "a rule");
+            return None;
+        };
+        let Some(gives) = gives else {
+            self.missing(entries, doc.span, "gives", "a rule");
+            return None;
+        };
+        Some(RuleDecl {
+            name: Spanned {
+                value: name.name.clone(),
+                span: name.span,
+            },
+            meaning,
+            chain,
+            chain_span,
+            gives,
+        })
     }
 
     fn relation(&mut self, name: &Key, doc: &Doc) -> Option<RelationDecl> {
@@ -1015,6 +1096,7 @@ mod schema_tests {
             (format!("{d}/GraphSchema/properties"), decode::SCHEMA_KEYS),
             (format!("{d}/KindDef/properties"), decode::KIND_KEYS),
             (format!("{d}/RelationDef/properties"), decode::RELATION_KEYS),
+            (format!("{d}/RuleDef/properties"), decode::RULE_KEYS),
             (format!("{d}/EdgeMix/properties"), decode::GENERATE_KEYS),
             (
                 format!("{d}/ProvenanceEntry/properties"),

@@ -306,6 +306,12 @@ pub enum LoadErrorKind {
         /// Every declared relation.
         known: Vec<String>,
     },
+    /// A rule of the schema cannot work as written.
+    #[error("{problem}")]
+    Rule {
+        /// What is wrong with it.
+        problem: crate::reason::RuleProblem,
+    },
     /// An edge names a node that no file defines.
     #[error("edge {end} `{id}` is not a node of the graph")]
     UnknownNode {
@@ -538,6 +544,7 @@ impl LoadError {
                 allowed_to.join(" or ")
             )),
             K::Schema(_) => Some("make the two definitions identical, or rename one".into()),
+            K::Rule { problem } => Some(problem.help()),
             K::FieldCount { .. } => Some(
                 "give every row as many fields as the header; quote a field that holds a comma"
                     .into(),

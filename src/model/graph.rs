@@ -53,7 +53,8 @@ pub struct GraphMeta {
     pub description: Option<String>,
 }
 
-/// Whether an edge is stated by its source or inferred from it.
+/// Whether an edge is stated by its source, inferred from it, or derived by
+/// the schema's rules.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Basis {
@@ -62,6 +63,9 @@ pub enum Basis {
     Stated,
     /// A reasonable reading of the source, not a statement of it.
     Inferred,
+    /// Concluded by a rule of the schema from other edges; the graph keeps
+    /// its [`Proof`]. Never written in a graph file.
+    Derived,
 }
 
 impl Basis {
@@ -70,8 +74,19 @@ impl Basis {
         match self {
             Basis::Stated => "stated",
             Basis::Inferred => "inferred",
+            Basis::Derived => "derived",
         }
     }
+}
+
+/// Why a derived edge holds: the rule that concluded it and the edges it
+/// followed, in chain order (each asserted or itself derived).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    /// The position of the rule in the schema's rules.
+    pub rule: usize,
+    /// The edges the rule followed.
+    pub edges: Vec<EdgeIndex>,
 }
 
 /// A node: a unique id, a kind, a display name and properties.
@@ -162,6 +177,13 @@ pub struct Graph {
     schema: Schema,
     sources: Vec<Source>,
     meta: GraphMeta,
+    /// The proofs of derived edges, and for every edge index the position
+    /// of its proof (`u32::MAX` for none): a million derived edges are
+    /// stored without hashing.
+    proofs: Vec<Proof>,
+    proof_of: Vec<u32>,
+    /// How many edges have a proof.
+    derived: usize,
     /// Whether `schema` is the default schema, which writers leave out
     /// because every reader falls back to it.
     default_schema: bool,
@@ -193,6 +215,16 @@ impl Graph {
                 r.inverse,
                 r.impact,
                 r.mitigation
+            );
+        }
+        for r in schema.rules() {
+            let chain: Vec<&str> = r.chain.iter().map(|&c| g.rel_name(c)).collect();
+            out += &format!(
+                "rule {:?} {:?} {:?} {:?}\n",
+                r.name,
+                chain,
+                g.rel_name(r.head),
+                r.meaning
             );
         }
         for (_, n) in g.nodes() {
@@ -229,7 +261,71 @@ impl Graph {
             sources: Vec::new(),
             meta: GraphMeta::default(),
             default_schema: false,
+            proofs: Vec::new(),
+            proof_of: Vec::new(),
+            derived: 0,
         }
+    }
+
+    /// Adds an edge derived by a rule, with its proof. The edge's basis is
+    /// [`Basis::Derived`] whatever `edge` says.
+    pub fn add_derived_edge(
+        &mut self,
+        from: NodeIndex,
+        to: NodeIndex,
+        mut edge: Edge,
+        proof: Proof,
+    ) -> EdgeIndex {
+        edge.basis = Basis::Derived;
+        let ix = self.inner.add_edge(from, to, edge);
+        let slot = u32::try_from(self.proofs.len()).unwrap_or(u32::MAX);
+        if self.proof_of.len() <= ix.index() {
+            let want = (ix.index() + 1).max(self.proof_of.len() * 2);
+            self.proof_of.resize(want, u32::MAX);
+        }
+        if let Some(s) = self.proof_of.get_mut(ix.index()) {
+            *s = slot;
+        }
+        self.proofs.push(proof);
+        self.derived += 1;
+        ix
+    }
+
+    /// The proof of a derived edge; `None` for an asserted one.
+    pub fn proof(&self, edge: EdgeIndex) -> Option<&Proof> {
+        let slot = *self.proof_of.get(edge.index())?;
+        self.proofs.get(slot as usize)
+    }
+
+    /// The number of derived edges.
+    pub fn derived_count(&self) -> usize {
+        self.derived
+    }
+
+    /// Removes every derived edge, leaving the asserted graph.
+    pub fn remove_derived(&mut self) {
+        let derived: Vec<EdgeIndex> = (0..self.proof_of.len())
+            .filter(|&i| self.proof_of.get(i).is_some_and(|&s| s != u32::MAX))
+            .map(EdgeIndex::new)
+            .collect();
+        // Last first, so the free slots are reused in index order later.
+        for e in derived.into_iter().rev() {
+            self.inner.remove_edge(e);
+        }
+        self.proofs.clear();
+        self.proof_of.clear();
+        self.derived = 0;
+    }
+
+    /// The edge at an index, with its endpoints.
+    pub fn edge(&self, ix: EdgeIndex) -> Option<EdgeRef<'_>> {
+        let (from, to) = self.inner.edge_endpoints(ix)?;
+        Some(EdgeRef {
+            index: ix,
+            from,
+            to,
+            edge: self.inner.edge_weight(ix)?,
+        })
     }
 
     /// Whether the graph's schema is the default one (`graph/schema.toml`),
@@ -284,7 +380,24 @@ impl Graph {
     }
 
     /// Removes a node and its edges, returning it.
+    ///
+    /// Derived edges that rested on its edges stay until the derivations are
+    /// recomputed ([`crate::reason::rederive`]).
     pub fn remove_node(&mut self, ix: NodeIndex) -> Option<Node> {
+        if self.derived > 0 {
+            let gone: Vec<EdgeIndex> = self
+                .edges_of(ix, Direction::Both)
+                .map(|e| e.index)
+                .collect();
+            for e in gone {
+                if let Some(s) = self.proof_of.get_mut(e.index())
+                    && *s != u32::MAX
+                {
+                    *s = u32::MAX;
+                    self.derived -= 1;
+                }
+            }
+        }
         let node = self.inner.remove_node(ix)?;
         self.index.remove(&node.id);
         Some(node)

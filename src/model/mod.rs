@@ -20,11 +20,11 @@ mod span;
 mod value;
 
 pub use graph::{
-    Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, Node, Provenance, Source,
+    Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, Node, Proof, Provenance, Source,
 };
 pub use schema::{
     EdgeMix, ImpactFlow, KindDef, KindId, KindLook, LineStyle, RelId, RelationDef, RelationLook,
-    Roles, Schema, SchemaError, Unknown,
+    Roles, RuleDef, Schema, SchemaError, Unknown,
 };
 pub use span::Span;
 pub use value::Value;

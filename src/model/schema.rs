@@ -215,6 +215,21 @@ pub struct Unknown {
     pub known: Vec<String>,
 }
 
+/// A rule that derives edges: the edges along `chain`, end to end, give an
+/// edge of relation `head` from the chain's first node to its last
+/// (see [`crate::reason`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RuleDef {
+    /// The rule's name, as written in `[rules.<name>]`.
+    pub name: String,
+    /// One line saying what the rule concludes and why.
+    pub meaning: String,
+    /// The relations to follow, in order (two or more).
+    pub chain: Vec<RelId>,
+    /// The relation of the derived edge.
+    pub head: RelId,
+}
+
 /// What went wrong while building a schema.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum SchemaError {
@@ -224,6 +239,9 @@ pub enum SchemaError {
     /// Two definitions of the same relation differ.
     #[error("relation `{0}` is defined twice, differently")]
     ConflictingRelation(String),
+    /// Two definitions of the same rule differ.
+    #[error("rule `{0}` is defined twice, differently")]
+    ConflictingRule(String),
     /// More kinds or relations than the interned ids can hold.
     #[error("a schema holds at most 65535 kinds and 65535 relations")]
     TooLarge,
@@ -234,6 +252,7 @@ pub enum SchemaError {
 pub struct Schema {
     kinds: Vec<KindDef>,
     relations: Vec<RelationDef>,
+    rules: Vec<RuleDef>,
     kind_names: HashMap<String, KindId>,
     rel_names: HashMap<String, RelId>,
 }
@@ -277,6 +296,30 @@ impl Schema {
         self.rel_names.insert(def.name.clone(), id);
         self.relations.push(def);
         Ok(id)
+    }
+
+    /// Adds a rule, unless an identical one is already present.
+    ///
+    /// The caller checks the rule first ([`crate::reason::check_rule`]).
+    pub fn add_rule(&mut self, def: RuleDef) -> Result<(), SchemaError> {
+        match self.rules.iter().find(|r| r.name == def.name) {
+            Some(r) if *r == def => Ok(()),
+            Some(_) => Err(SchemaError::ConflictingRule(def.name)),
+            None => {
+                self.rules.push(def);
+                Ok(())
+            }
+        }
+    }
+
+    /// Every rule, in declaration order.
+    pub fn rules(&self) -> &[RuleDef] {
+        &self.rules
+    }
+
+    /// The rule with this exact name, and its position.
+    pub fn rule(&self, name: &str) -> Option<(usize, &RuleDef)> {
+        self.rules.iter().enumerate().find(|(_, r)| r.name == name)
     }
 
     /// The kind with this exact name or plural.

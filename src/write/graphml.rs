@@ -332,9 +332,11 @@ fn write(
     }
     if schema {
         let (kinds, relations) = schema_parts(graph.schema());
+        let rules = super::rule_parts(graph.schema());
         let out = SchemaOut {
             kinds: Ordered(&kinds),
             relations: Ordered(&relations),
+            rules: Ordered(&rules),
         };
         data(w, "    ", "graph_schema", &json_text(&out)?)?;
     }

@@ -26,9 +26,11 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
     }
     if !graph.has_default_schema() {
         let (kinds, relations) = schema_parts(graph.schema());
+        let rules = super::rule_parts(graph.schema());
         let schema = SchemaOut {
             kinds: Ordered(&kinds),
             relations: Ordered(&relations),
+            rules: Ordered(&rules),
         };
         writeln!(w, "  \"schema\": {},", json_text(&schema)?)?;
     }

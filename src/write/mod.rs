@@ -328,6 +328,37 @@ pub(crate) fn schema_parts(
     (kinds, relations)
 }
 
+/// A rule as the schema file writes it.
+#[derive(Serialize)]
+pub(crate) struct RuleOut<'g> {
+    pub chain: Vec<&'g str>,
+    pub gives: &'g str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub meaning: &'g str,
+}
+
+/// The schema's rules in declaration order.
+pub(crate) fn rule_parts(schema: &Schema) -> Named<'_, RuleOut<'_>> {
+    schema
+        .rules()
+        .iter()
+        .map(|r| {
+            (
+                r.name.as_str(),
+                RuleOut {
+                    chain: r
+                        .chain
+                        .iter()
+                        .map(|&c| schema.relation(c).name.as_str())
+                        .collect(),
+                    gives: schema.relation(r.head).name.as_str(),
+                    meaning: &r.meaning,
+                },
+            )
+        })
+        .collect()
+}
+
 /// Pairs serialized as a map, in their order.
 pub(crate) struct Ordered<'a, V>(pub &'a [(&'a str, V)]);
 
@@ -347,6 +378,14 @@ impl<V: Serialize> Serialize for Ordered<'_, V> {
 pub(crate) struct SchemaOut<'a> {
     pub kinds: Ordered<'a, KindOut<'a>>,
     pub relations: Ordered<'a, RelationOut<'a>>,
+    #[serde(skip_serializing_if = "Ordered::is_empty")]
+    pub rules: Ordered<'a, RuleOut<'a>>,
+}
+
+impl<V> Ordered<'_, V> {
+    fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
 }
 
 /// A node as the JSON formats write it.

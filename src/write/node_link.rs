@@ -78,6 +78,7 @@ pub fn check(graph: &Graph) -> Result<(), WriteError> {
 /// Writes `graph` as node-link JSON, one node or edge per line.
 pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
     let (kinds, relations) = schema_parts(graph.schema());
+    let rules = super::rule_parts(graph.schema());
     let meta = graph.meta();
     let head = Meta {
         name: meta.name.as_deref(),
@@ -86,6 +87,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
         schema: (!graph.has_default_schema()).then_some(SchemaOut {
             kinds: Ordered(&kinds),
             relations: Ordered(&relations),
+            rules: Ordered(&rules),
         }),
     };
     writeln!(

@@ -72,6 +72,13 @@ pub fn write(graph: &Graph, w: &mut dyn Write, syntax: RdfSyntax, base: &Base) -
     if let Some(description) = &meta.description {
         out.triple(&me, rdfs::COMMENT.into(), string(description))?;
     }
+    // The schema's rules, as the JSON a graph file's `rules` holds: RDF
+    // schema vocabularies have no term for a property chain with a name.
+    let rules = super::rule_parts(graph.schema());
+    if !rules.is_empty() {
+        let json = super::json_text(&super::Ordered(&rules))?;
+        out.triple(&me, sc("rules"), string(&json))?;
+    }
 
     // Its sources.
     for source in graph.sources() {

@@ -57,6 +57,13 @@ to = ["star"]
 meaning = "goes round"
 impact = "backward"
 mitigation = true
+[schema.relations.near]
+from = "planet"
+to = "planet"
+[schema.rules.neighbours-share-a-star]
+chain = ["near", "orbits"]
+gives = "orbits"
+meaning = "a planet near one that orbits a star orbits it too"
 
 [[nodes]]
 id = "earth"

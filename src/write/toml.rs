@@ -193,6 +193,20 @@ pub(crate) fn write_schema(
         }
         w.write_all(b"\n")?;
     }
+    for (name, r) in super::rule_parts(schema) {
+        writeln!(w, "[{prefix}rules.{}]", key(name))?;
+        let chain: Vec<toml::Value> = r
+            .chain
+            .iter()
+            .map(|s| toml::Value::String(s.to_string()))
+            .collect();
+        line(w, "chain", &toml::Value::Array(chain).to_string())?;
+        line(w, "gives", &string(r.gives))?;
+        if !r.meaning.is_empty() {
+            line(w, "meaning", &string(r.meaning))?;
+        }
+        w.write_all(b"\n")?;
+    }
     Ok(())
 }
 

@@ -353,7 +353,7 @@ fn convert_round_trips_through_every_format() {
     let curated = curated.to_str().unwrap();
     s.run(&["convert", curated, "a.json"])
         .success()
-        .stdout_is("wrote 75 nodes and 215 edges to a.json (json)\n");
+        .stdout_is("wrote 78 nodes and 215 edges to a.json (json)\n");
     s.run(&["convert", "a.json", "b.jsonl"]).success();
     s.run(&["convert", "b.jsonl", "c"]).success();
     s.run(&["convert", "c", "d.toml"]).success();

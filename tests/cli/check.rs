@@ -6,7 +6,7 @@ use crate::harness::{assert_keys, seccoop};
 fn the_embedded_graph_passes() {
     seccoop(&["check"])
         .success()
-        .stdout_is("ok <embedded>/security-cooperation.toml: 75 nodes, 215 edges, no problems\n")
+        .stdout_is("ok <embedded>/security-cooperation.toml: 78 nodes, 215 edges, no problems\n")
         .stderr_is("");
 }
 
@@ -18,7 +18,7 @@ fn the_embedded_graph_passes_in_json() {
         serde_json::json!({
             "ok": true,
             "files": ["<embedded>/security-cooperation.toml"],
-            "nodes": 75,
+            "nodes": 78,
             "edges": 215,
             "problems": []
         })

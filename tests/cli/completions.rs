@@ -149,7 +149,7 @@ fn node_arguments_complete_to_node_ids() {
     assert_eq!(complete(&["show", "zebra"]), Vec::<String>::new());
     // Every node when nothing is typed yet (and the options).
     let all = complete(&["show", ""]);
-    assert_eq!(all.iter().filter(|c| !c.starts_with('-')).count(), 75);
+    assert_eq!(all.iter().filter(|c| !c.starts_with('-')).count(), 78);
 }
 
 #[test]

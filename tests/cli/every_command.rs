@@ -68,6 +68,17 @@ pub(crate) const CASES: &[Case] = &[
         usage: &["path", "nato"],
     },
     Case {
+        name: "explain",
+        success: &[
+            "explain",
+            "border-security-cooperation",
+            "addresses",
+            "terrorism",
+        ],
+        runtime: &["explain", "nato", "addresses", "terrorism"],
+        usage: &["explain", "nato", "addresses"],
+    },
+    Case {
         name: "gaps",
         success: &["gaps"],
         runtime: &["-g", "bad.toml", "gaps"],

@@ -62,8 +62,11 @@ impl File {
     }
 }
 
+/// The gaps of the file's own edges, which the tests compare with the file.
 fn gaps_json() -> Value {
-    seccoop(&["gaps", "--format", "json"]).success().json()
+    seccoop(&["--no-reasoning", "gaps", "--format", "json"])
+        .success()
+        .json()
 }
 
 fn ids(list: &Value) -> BTreeSet<String> {
@@ -136,10 +139,22 @@ fn single_activity_threats_have_exactly_one_addresses_edge_in_the_file() {
         })
         .collect();
     assert_eq!(listed, expected);
-    assert_eq!(listed.len(), 12);
-    // And none is unaddressed: every threat has an `addresses` edge.
-    assert!(file.addressers().values().all(|a| !a.is_empty()));
-    assert!(ids(&json["unaddressed_threats"]).is_empty());
+    assert_eq!(listed.len(), 13);
+    // The article names no activity against these two: the report says so.
+    let unaddressed: BTreeSet<String> = file
+        .addressers()
+        .into_iter()
+        .filter(|(_, a)| a.is_empty())
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(ids(&json["unaddressed_threats"]), unaddressed);
+    assert_eq!(
+        unaddressed,
+        BTreeSet::from([
+            "climate-change-induced-instability".to_string(),
+            "non-traditional-threats".to_string(),
+        ])
+    );
 }
 
 #[test]
@@ -173,13 +188,14 @@ fn single_points_of_failure_are_exactly_the_only_addressers() {
             "counter-proliferation-financing",
             "counter-terrorism-cooperation",
             "development-assistance",
+            "negotiations-and-conflict-resolution",
             "transnational-crime-cooperation",
         ]
     );
 }
 
 #[test]
-fn every_challenge_is_mitigated_and_every_activity_has_an_actor_in_the_file() {
+fn unmitigated_challenges_and_activities_without_actor_match_the_file() {
     let file = File::curated();
     let mitigated: BTreeSet<String> = file
         .edges("mitigates")
@@ -200,7 +216,15 @@ fn every_challenge_is_mitigated_and_every_activity_has_an_actor_in_the_file() {
         .collect();
     assert_eq!(ids(&json["unmitigated_challenges"]), unmitigated);
     assert_eq!(ids(&json["activities_without_actor"]), without_actor);
-    assert!(unmitigated.is_empty() && without_actor.is_empty());
+    // The article offers nothing against these two; every activity has an actor.
+    assert_eq!(
+        unmitigated,
+        BTreeSet::from([
+            "differing-national-interests".to_string(),
+            "resource-constraints".to_string(),
+        ])
+    );
+    assert!(without_actor.is_empty());
 }
 
 /// A small graph in the curated schema with one gap of every sort.

@@ -75,7 +75,7 @@ fn counts_per_kind() {
         ("activities", 22),
         ("areas", 6),
         ("challenges", 6),
-        ("principles", 3),
+        ("principles", 4),
     ] {
         let run = seccoop(&["list", kind]);
         assert_eq!(run.success().rows().len(), count, "{kind}\n{run}");
@@ -86,10 +86,11 @@ fn counts_per_kind() {
 fn one_kind_as_a_table() {
     seccoop(&["list", "principles"]).success().stdout_is(
         "\
-ID                                           KIND       NAME
-clear-objectives-and-goals                   principle  Clear Objectives and Goals
-mechanisms-for-oversight-and-accountability  principle  Mechanisms for Oversight and Accountability
-open-communication-and-information-sharing   principle  Open Communication and Information Sharing
+ID                                                         KIND       NAME
+adherence-to-international-law-and-human-rights-standards  principle  Adherence to International Law and Human Rights Standards
+clear-objectives-and-goals                                 principle  Clear Objectives and Goals
+mechanisms-for-oversight-and-accountability                principle  Mechanisms for Oversight and Accountability
+open-communication-and-information-sharing                 principle  Open Communication and Information Sharing
 ",
     );
 }

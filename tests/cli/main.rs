@@ -21,6 +21,7 @@ mod dot_roundtrip;
 mod errors;
 mod every_command;
 mod exit_codes;
+mod explain;
 mod explorer;
 mod export;
 mod file_modes;

@@ -163,7 +163,7 @@ fn rdflib_reads_the_exports_and_sparql_gives_seccoops_answers() {
                 name,
             ])
             .success()
-            .stdout_has(&["wrote 75 nodes and 215 edges"]);
+            .stdout_has(&["wrote 78 nodes and 215 edges"]);
         let path = scratch.path().join(name).display().to_string();
         let out = python::run(&py, READ_BACK, &[&path, fmt, &query]);
         let got: J = serde_json::from_str(&out).expect("the script prints JSON");
@@ -279,11 +279,11 @@ fn curated_graph_converts_to_turtle_and_ntriples_and_back() {
     scratch
         .run(&["convert", &curated, "c.ttl"])
         .success()
-        .stdout_is("wrote 75 nodes and 215 edges to c.ttl (turtle)\n");
+        .stdout_is("wrote 78 nodes and 215 edges to c.ttl (turtle)\n");
     scratch
         .run(&["convert", "c.ttl", "c.nt"])
         .success()
-        .stdout_is("wrote 75 nodes and 215 edges to c.nt (ntriples)\n");
+        .stdout_is("wrote 78 nodes and 215 edges to c.nt (ntriples)\n");
     scratch
         .run(&["convert", "c.nt", "back.toml", "--to", "toml"])
         .success();

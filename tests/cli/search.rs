@@ -101,3 +101,29 @@ fn no_hit_in_json_is_an_empty_array() {
         .success()
         .stdout_is("[]\n");
 }
+
+#[test]
+fn a_node_argument_takes_the_clearly_best_search_match_and_says_so() {
+    seccoop(&["related", "border", "--rel", "part_of"])
+        .success()
+        .stdout_is(
+            "\
+REL      DIR  ID                           KIND  NAME                         BASIS
+part_of  out  law-enforcement-cooperation  area  Law Enforcement Cooperation  stated
+",
+        )
+        .stderr_is(
+            "note: no node is called `border`; taking `border-security-cooperation` \
+             (Border Security Cooperation), the best search match\n",
+        );
+}
+
+#[test]
+fn a_node_argument_with_no_clear_best_match_gets_suggestions() {
+    seccoop(&["show", "financing"]).error().stderr_is(
+        "\
+error: unknown node `financing`
+  help: did you mean `counter-proliferation-financing` (Counter-proliferation Financing), `proliferation-financing` (Proliferation Financing), `terrorist-financing` (Terrorist Financing)?
+",
+    );
+}

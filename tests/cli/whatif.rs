@@ -110,9 +110,18 @@ fn without_counter_terrorism_two_threats_lose_all_cover_and_terrorism_is_weakene
     );
     let terrorism = &weakened["terrorism"];
     assert_eq!(terrorism.0, BTreeSet::from([gone.to_string()]));
+    // Border security cooperation addresses terrorism by derivation (through
+    // the movement of terrorist groups), which the removal leaves standing.
     assert_eq!(
         terrorism.1,
-        BTreeSet::from(["combating-financial-terrorism", "intelligence-sharing"].map(String::from))
+        BTreeSet::from(
+            [
+                "border-security-cooperation",
+                "combating-financial-terrorism",
+                "intelligence-sharing",
+            ]
+            .map(String::from)
+        )
     );
     // In general: every threat it addresses is uncovered when it was its
     // only addresser, weakened otherwise, with the others remaining.
@@ -147,17 +156,42 @@ fn without_counter_terrorism_two_threats_lose_all_cover_and_terrorism_is_weakene
             .expect("an array")
             .is_empty()
     );
-    // The gaps after: the two threats are now unaddressed.
+    // The gaps after: the two threats are now unaddressed. (The two the
+    // article gives no activity for are addressed by derived edges:
+    // climate-change-induced instability through climate change, the
+    // non-traditional threats through their kinds.)
     assert_eq!(
         ids(&json["gaps"]["unaddressed_threats"]),
         BTreeSet::from(["radicalization", "terrorist-networks"].map(String::from))
+    );
+    let asserted = seccoop(&[
+        "--no-reasoning",
+        "whatif",
+        "--without",
+        gone,
+        "--format",
+        "json",
+    ])
+    .success()
+    .json();
+    assert_eq!(
+        ids(&asserted["gaps"]["unaddressed_threats"]),
+        BTreeSet::from(
+            [
+                "climate-change-induced-instability",
+                "non-traditional-threats",
+                "radicalization",
+                "terrorist-networks",
+            ]
+            .map(String::from)
+        )
     );
 }
 
 #[test]
 fn removing_an_activitys_only_actor_orphans_it() {
-    // Sanctions and embargoes, and trade and investment, involve states
-    // alone.
+    // Six activities involve states alone: the article names no other
+    // party to them.
     let json = whatif(&["states"]);
     let orphaned = losses(&json["activities_orphaned"]);
     let expected: BTreeSet<String> = related("states", "involves", "in")
@@ -166,7 +200,17 @@ fn removing_an_activitys_only_actor_orphans_it() {
         .collect();
     assert_eq!(
         expected,
-        BTreeSet::from(["sanctions-and-embargoes", "trade-and-investment"].map(String::from))
+        BTreeSet::from(
+            [
+                "combating-financial-terrorism",
+                "counter-proliferation-financing",
+                "negotiations-and-conflict-resolution",
+                "public-diplomacy",
+                "sanctions-and-embargoes",
+                "trade-and-investment",
+            ]
+            .map(String::from)
+        )
     );
     assert_eq!(orphaned.keys().cloned().collect::<BTreeSet<_>>(), expected);
     for (lost, _) in orphaned.values() {

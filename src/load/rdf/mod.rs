@@ -322,7 +322,7 @@ impl<'a> Reader<'a> {
                     && t.object == Term::from(rdf::STATEMENT.into_owned())
             });
             match place {
-                Some(Place::Graph) => self.graph(&idxs, &mut out),
+                Some(Place::Graph) => self.graph(&idxs, &mut out, &mut schema),
                 Some(Place::Ours(Space::Node, local)) => {
                     self.node(subject, &local, &idxs, &mut out)
                 }

@@ -18,7 +18,7 @@ use crate::model::{Basis, ImpactFlow, Properties, Source, Span, Value};
 use super::{EDGE_FIELDS, NODE_FIELDS, Pred, Reader, Statement, describe};
 
 impl<'a> Reader<'a> {
-    pub(super) fn graph(&mut self, idxs: &[usize], out: &mut FileDecl) {
+    pub(super) fn graph(&mut self, idxs: &[usize], out: &mut FileDecl, schema: &mut SchemaDecl) {
         for &i in idxs {
             let t = self.triple(i);
             match self.pred(&t.predicate) {
@@ -30,7 +30,32 @@ impl<'a> Reader<'a> {
                     out.meta.description = self.text(i, "the graph's description")
                 }
                 Pred::Label | Pred::Comment => self.twice(i, "the graph's name or description"),
-                _ => self.unexpected(i, "the graph", "`rdfs:label` and `rdfs:comment`"),
+                // The schema's rules, as the JSON a graph file's `rules` holds.
+                Pred::Vocab("rules") => {
+                    let Some(text) = self.text(i, "`sc:rules`") else {
+                        continue;
+                    };
+                    let t = self.triple(i);
+                    let span = self.span_of(i, t.object.as_ref());
+                    match Doc::parse_json(&text) {
+                        Ok(doc) => schema.rules.extend(crate::load::decode::decode_rules(
+                            self.file,
+                            &at(doc, span),
+                            self.errors,
+                        )),
+                        Err(e) => self.error(
+                            i,
+                            t.object.as_ref(),
+                            format!("`sc:rules` is not JSON: {}", e.message),
+                            r#"write `{"NAME": {"chain": [REL, REL], "gives": REL}}`"#.into(),
+                        ),
+                    }
+                }
+                _ => self.unexpected(
+                    i,
+                    "the graph",
+                    "`rdfs:label`, `rdfs:comment` and `sc:rules`",
+                ),
             }
         }
     }

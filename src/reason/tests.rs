@@ -1,0 +1,235 @@
+//! Materialisation on hand-built graphs, and the checks on rules.
+
+use super::{ProofTree, find_cycle, materialise, rederive, via};
+use crate::load::load_str;
+use crate::model::{Basis, Graph};
+
+const SCHEMA: &str = r#"
+[schema.kinds.activity]
+[schema.kinds.threat]
+[schema.kinds.actor]
+
+[schema.relations.addresses]
+from = ["activity"]
+to = ["threat"]
+[schema.relations.drives]
+from = ["threat"]
+to = ["threat"]
+[schema.relations.kind_of]
+from = ["threat"]
+to = ["threat"]
+[schema.relations.involves]
+from = ["activity"]
+to = ["actor"]
+
+[schema.rules.indirect]
+chain = ["addresses", "drives"]
+gives = "addresses"
+meaning = "countering a driver counters what it drives"
+[schema.rules.transitive]
+chain = ["kind_of", "kind_of"]
+gives = "kind_of"
+[schema.rules.forms]
+chain = ["addresses", "kind_of"]
+gives = "addresses"
+"#;
+
+fn graph(body: &str) -> Graph {
+    let mut nodes = String::new();
+    for (id, kind) in [
+        ("border", "activity"),
+        ("ct", "activity"),
+        ("movement", "threat"),
+        ("terrorism", "threat"),
+        ("smuggling", "threat"),
+        ("crime", "threat"),
+        ("harm", "threat"),
+    ] {
+        nodes += &format!("[[nodes]]\nid = \"{id}\"\nkind = \"{kind}\"\nname = \"{id}\"\n");
+    }
+    load_str("t.toml", &format!("{SCHEMA}\n{nodes}\n{body}")).unwrap()
+}
+
+fn edge(from: &str, rel: &str, to: &str) -> String {
+    format!("[[edges]]\nfrom = \"{from}\"\nrel = \"{rel}\"\nto = \"{to}\"\n")
+}
+
+/// `(from, rel, to, basis)` of every edge, sorted.
+fn triples(g: &Graph) -> Vec<(String, String, String, Basis)> {
+    let mut v: Vec<_> = g
+        .edges()
+        .map(|e| {
+            let id = |ix| g.node(ix).map(|n| n.id.clone()).unwrap_or_default();
+            (
+                id(e.from),
+                g.rel_name(e.edge.rel).to_string(),
+                id(e.to),
+                e.edge.basis,
+            )
+        })
+        .collect();
+    v.sort_by(|a, b| (&a.0, &a.1, &a.2).cmp(&(&b.0, &b.1, &b.2)));
+    v
+}
+
+fn derived(g: &Graph) -> Vec<String> {
+    triples(g)
+        .into_iter()
+        .filter(|t| t.3 == Basis::Derived)
+        .map(|(f, r, t, _)| format!("{f} {r} {t}"))
+        .collect()
+}
+
+#[test]
+fn a_chain_derives_its_head_with_a_proof() {
+    let mut g = graph(
+        &(edge("border", "addresses", "movement") + &edge("movement", "drives", "terrorism")),
+    );
+    assert_eq!(materialise(&mut g).unwrap(), 1);
+    assert_eq!(derived(&g), ["border addresses terrorism"]);
+    let e = g.edges().find(|e| e.edge.basis == Basis::Derived).unwrap();
+    let proof = g.proof(e.index).unwrap();
+    assert_eq!(g.schema().rules()[proof.rule].name, "indirect");
+    assert_eq!(proof.edges.len(), 2);
+    let via: Vec<_> = via(&g, e.index)
+        .iter()
+        .map(|&n| g.node(n).unwrap().id.clone())
+        .collect();
+    assert_eq!(via, ["movement"]);
+}
+
+#[test]
+fn derived_edges_feed_further_rules_and_proofs_bottom_out_in_asserted_edges() {
+    let body = edge("border", "addresses", "smuggling")
+        + &edge("smuggling", "kind_of", "crime")
+        + &edge("crime", "kind_of", "harm")
+        + &edge("harm", "drives", "terrorism");
+    let mut g = graph(&body);
+    materialise(&mut g).unwrap();
+    assert_eq!(
+        derived(&g),
+        [
+            "border addresses crime",
+            "border addresses harm",
+            "border addresses terrorism",
+            "smuggling kind_of harm",
+        ]
+    );
+    for e in g.edges().filter(|e| e.edge.basis == Basis::Derived) {
+        let tree = ProofTree::of(&g, e.index);
+        for leaf in tree.leaves() {
+            assert_ne!(g.edge(leaf).unwrap().edge.basis, Basis::Derived);
+        }
+    }
+}
+
+#[test]
+fn an_asserted_edge_is_never_derived_again() {
+    let body = edge("border", "addresses", "movement")
+        + &edge("movement", "drives", "terrorism")
+        + &edge("border", "addresses", "terrorism");
+    let mut g = graph(&body);
+    assert_eq!(materialise(&mut g).unwrap(), 0);
+    assert!(derived(&g).is_empty());
+}
+
+#[test]
+fn materialising_twice_adds_nothing_and_rederiving_follows_removals() {
+    let body = edge("border", "addresses", "movement") + &edge("movement", "drives", "terrorism");
+    let mut g = graph(&body);
+    materialise(&mut g).unwrap();
+    assert_eq!(materialise(&mut g).unwrap(), 0);
+    let movement = g.node_index("movement").unwrap();
+    g.remove_node(movement);
+    rederive(&mut g).unwrap();
+    assert!(derived(&g).is_empty());
+}
+
+#[test]
+fn a_graph_without_rules_derives_nothing() {
+    let text = SCHEMA
+        .split("[schema.rules.indirect]")
+        .next()
+        .unwrap()
+        .to_string()
+        + "[[nodes]]\nid = \"a\"\nkind = \"activity\"\nname = \"A\"\n";
+    let mut g = load_str("t.toml", &text).unwrap();
+    assert!(g.schema().rules().is_empty());
+    assert_eq!(materialise(&mut g).unwrap(), 0);
+}
+
+/// The error lines of a schema with `rules` added to [`SCHEMA`]'s relations.
+fn rule_errors(rules: &str) -> String {
+    let base = SCHEMA.split("[schema.rules.indirect]").next().unwrap();
+    let text = format!("{base}\n{rules}");
+    match load_str("bad.toml", &text) {
+        Ok(_) => String::new(),
+        Err(errors) => errors
+            .0
+            .iter()
+            .map(|e| {
+                let loc = e
+                    .location()
+                    .map(|l| format!("{}:{}: ", l.line, l.column))
+                    .unwrap_or_default();
+                format!("{loc}{e}\n")
+            })
+            .collect(),
+    }
+}
+
+#[test]
+fn an_unknown_relation_in_a_rule_is_reported_with_the_near_miss() {
+    let errors = rule_errors(
+        "[schema.rules.r]\nchain = [\"adresses\", \"drives\"]\ngives = \"addresses\"\n",
+    );
+    assert!(errors.contains("unknown relation `adresses`"), "{errors}");
+    assert!(errors.starts_with("21:10: "), "{errors}");
+    let base = SCHEMA.split("[schema.rules.indirect]").next().unwrap();
+    let text = format!(
+        "{base}\n[schema.rules.r]\nchain = [\"adresses\", \"drives\"]\ngives = \"addresses\"\n"
+    );
+    let errors = load_str("bad.toml", &text).unwrap_err();
+    assert!(format!("{:?}", errors.0[0].kind).contains("suggestion: Some(\"addresses\")"));
+}
+
+#[test]
+fn a_chain_whose_kinds_cannot_meet_is_reported() {
+    let errors = rule_errors(
+        "[schema.rules.r]\nchain = [\"drives\", \"addresses\"]\ngives = \"addresses\"\n",
+    );
+    assert!(
+        errors.contains("`drives` ends at threat but `addresses` starts at activity"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_head_that_cannot_hold_the_chain_is_reported() {
+    let errors =
+        rule_errors("[schema.rules.r]\nchain = [\"addresses\", \"drives\"]\ngives = \"drives\"\n");
+    assert!(
+        errors.contains("the chain can start at kind `activity`, but `drives` does not allow that"),
+        "{errors}"
+    );
+}
+
+#[test]
+fn a_chain_of_one_relation_is_reported() {
+    let errors = rule_errors("[schema.rules.r]\nchain = [\"drives\"]\ngives = \"drives\"\n");
+    assert!(errors.contains("a chain needs at least two"), "{errors}");
+}
+
+#[test]
+fn relations_deriving_each_other_are_refused() {
+    let errors = rule_errors(
+        "[schema.rules.a]\nchain = [\"drives\", \"kind_of\"]\ngives = \"kind_of\"\n\
+         [schema.rules.b]\nchain = [\"kind_of\", \"kind_of\"]\ngives = \"drives\"\n",
+    );
+    assert!(
+        errors.contains("rules `b`, `a` make `drives`, `kind_of` derive each other"),
+        "{errors}"
+    );
+    let g = graph("");
+    assert_eq!(find_cycle(g.schema().rules()), None);
+}
