@@ -154,6 +154,8 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
 pub(super) struct PortfolioJson {
     pub budget: usize,
     pub redundancy: u32,
+    /// The relation by which a chosen node covers a target.
+    pub rel: String,
     pub chosen: Vec<ChosenJson>,
     pub covered: Vec<String>,
     pub under_covered: Vec<UnderJson>,
@@ -182,6 +184,9 @@ pub(super) struct ChosenJson {
     pub name: String,
     pub kept: bool,
     pub adds: Vec<String>,
+    /// Those of `adds` the candidate covers only through edges the schema's
+    /// rules derive (`seccoop explain` shows why each holds).
+    pub adds_derived: Vec<String>,
     pub hindered_by: Vec<HindranceJson>,
 }
 
@@ -253,6 +258,7 @@ pub(super) fn portfolio_json(p: &Portfolio, plan: &Plan, ctx: &Context) -> Portf
     PortfolioJson {
         budget: plan.budget,
         redundancy: p.redundancy,
+        rel: ctx.graph.rel_name(plan.rel).to_string(),
         chosen: p
             .chosen
             .iter()
@@ -261,6 +267,12 @@ pub(super) fn portfolio_json(p: &Portfolio, plan: &Plan, ctx: &Context) -> Portf
                 name: ctx.node_ref(pick.node).name,
                 kept: pick.kept,
                 adds: pick.adds.iter().map(|&t| id(t)).collect(),
+                adds_derived: pick
+                    .adds
+                    .iter()
+                    .filter(|&&t| only_derived(&ctx.graph, pick.node, plan.rel, t))
+                    .map(|&t| id(t))
+                    .collect(),
                 hindered_by: hindrances(&ctx.graph, pick.node, &plan.without)
                     .into_iter()
                     .map(|(c, by)| HindranceJson {
@@ -335,21 +347,59 @@ pub(super) fn headline(r: &PortfolioJson) -> String {
     )
 }
 
-/// The chosen activities, one row each.
+/// Whether `from` reaches `to` by `rel` only through derived edges.
+fn only_derived(
+    graph: &crate::model::Graph,
+    from: NodeIndex,
+    rel: crate::model::RelId,
+    to: NodeIndex,
+) -> bool {
+    let mut edges = graph
+        .edges_of(from, crate::model::Direction::Out)
+        .filter(|e| e.to == to && e.edge.rel == rel)
+        .peekable();
+    edges.peek().is_some() && edges.all(|e| e.edge.basis == crate::model::Basis::Derived)
+}
+
+/// The chosen activities, one row each; a target covered only through a
+/// derived edge is marked `*`, with a note under the table.
 pub(super) fn chosen_table(r: &PortfolioJson, ctx: &Context) -> String {
-    output::table(
+    let mut out = output::table(
         &["#", "CHOSEN", "ADDS", "ADDED"],
         r.chosen.iter().enumerate().map(|(i, c)| {
             let mark = if c.kept { " (kept)" } else { "" };
+            let added: Vec<String> = c
+                .adds
+                .iter()
+                .map(|t| {
+                    if c.adds_derived.contains(t) {
+                        format!("{t}*")
+                    } else {
+                        t.clone()
+                    }
+                })
+                .collect();
             vec![
                 (i + 1).to_string(),
                 format!("{}{mark}", c.id),
                 c.adds.len().to_string(),
-                c.adds.join(", "),
+                added.join(", "),
             ]
         }),
         ctx.style,
-    )
+    );
+    if let Some((c, t)) = r
+        .chosen
+        .iter()
+        .find_map(|c| c.adds_derived.first().map(|t| (c, t)))
+    {
+        let _ = writeln!(
+            out,
+            "* covered through an edge the schema's rules derive; `seccoop explain {} {} {t}` shows why",
+            c.id, r.rel
+        );
+    }
+    out
 }
 
 fn render(r: &PortfolioJson, ctx: &Context) -> String {

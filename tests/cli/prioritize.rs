@@ -500,3 +500,39 @@ fn whatif_compares_the_best_portfolio() {
         .json();
     assert!(plain.get("portfolio").is_none());
 }
+
+#[test]
+fn coverage_through_derived_edges_is_marked() {
+    let p = prioritize(&["--budget", "3"]);
+    let mut marked = 0;
+    for c in p["chosen"].as_array().expect("chosen") {
+        let id = c["id"].as_str().expect("an id");
+        let related = seccoop(&["related", id, "--rel", "addresses", "--format", "json"]).json();
+        let derived: BTreeSet<String> = related
+            .as_array()
+            .expect("rows")
+            .iter()
+            .filter(|r| r["dir"] == "out" && r["basis"] == "derived")
+            .map(|r| r["id"].as_str().expect("an id").to_string())
+            .collect();
+        let adds: BTreeSet<String> = strings(&c["adds"]).into_iter().collect();
+        let got: BTreeSet<String> = strings(&c["adds_derived"]).into_iter().collect();
+        assert_eq!(got, &adds & &derived, "{id}");
+        marked += got.len();
+    }
+    assert!(
+        marked > 0,
+        "no chosen activity covers a threat through a derived edge"
+    );
+    seccoop(&["prioritize", "--budget", "3"])
+        .success()
+        .stdout_has(&["instability*", "`seccoop explain "]);
+    let plain = prioritize(&["--budget", "3", "--no-reasoning"]);
+    assert!(
+        plain["chosen"]
+            .as_array()
+            .expect("chosen")
+            .iter()
+            .all(|c| strings(&c["adds_derived"]).is_empty())
+    );
+}
