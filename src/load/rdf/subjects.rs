@@ -18,6 +18,21 @@ use crate::model::{Basis, ImpactFlow, Properties, Source, Span, Value};
 use super::{EDGE_FIELDS, NODE_FIELDS, Pred, Reader, Statement, describe};
 
 impl<'a> Reader<'a> {
+    /// The subject's first statement, and its name decoded from `local` at
+    /// the subject's place; `None` when it has no statement or the name is
+    /// bad (an error then says why).
+    fn subject_name(
+        &mut self,
+        subject: &NamedOrBlankNode,
+        local: &str,
+        idxs: &[usize],
+    ) -> Option<(usize, Spanned<String>)> {
+        let &first = idxs.first()?;
+        let value = self.decoded(first, subject.as_ref().into(), local)?;
+        let span = self.span_of(first, subject.as_ref().into());
+        Some((first, Spanned { value, span }))
+    }
+
     pub(super) fn graph(&mut self, idxs: &[usize], out: &mut FileDecl, schema: &mut SchemaDecl) {
         for &i in idxs {
             let t = self.triple(i);
@@ -67,11 +82,10 @@ impl<'a> Reader<'a> {
         idxs: &[usize],
         out: &mut FileDecl,
     ) {
-        let Some(&first) = idxs.first() else { return };
-        let Some(id) = self.decoded(first, subject.as_ref().into(), local) else {
+        let Some((first, Spanned { value: id, span })) = self.subject_name(subject, local, idxs)
+        else {
             return;
         };
-        let span = self.span_of(first, subject.as_ref().into());
         let mut source = Source {
             id,
             title: String::new(),
@@ -155,11 +169,10 @@ impl<'a> Reader<'a> {
         idxs: &[usize],
         schema: &mut SchemaDecl,
     ) {
-        let Some(&first) = idxs.first() else { return };
-        let Some(name) = self.decoded(first, subject.as_ref().into(), local) else {
+        let Some((_, Spanned { value: name, span })) = self.subject_name(subject, local, idxs)
+        else {
             return;
         };
-        let span = self.span_of(first, subject.as_ref().into());
         let (mut plural, mut description) = (None, None);
         let mut extras = Vec::new();
         for &i in idxs {
@@ -207,11 +220,10 @@ impl<'a> Reader<'a> {
         idxs: &[usize],
         schema: &mut SchemaDecl,
     ) {
-        let Some(&first) = idxs.first() else { return };
-        let Some(name) = self.decoded(first, subject.as_ref().into(), local) else {
+        let Some((_, Spanned { value: name, span })) = self.subject_name(subject, local, idxs)
+        else {
             return;
         };
-        let span = self.span_of(first, subject.as_ref().into());
         let mut rel = RelationDecl {
             name: Spanned { value: name, span },
             from: Vec::new(),
@@ -308,13 +320,8 @@ impl<'a> Reader<'a> {
         idxs: &[usize],
         out: &mut FileDecl,
     ) {
-        let Some(&first) = idxs.first() else { return };
-        let Some(id) = self.decoded(first, subject.as_ref().into(), local) else {
+        let Some((first, id)) = self.subject_name(subject, local, idxs) else {
             return;
-        };
-        let id = Spanned {
-            value: id,
-            span: self.span_of(first, subject.as_ref().into()),
         };
         let mut kind: Option<Spanned<String>> = None;
         let mut name = None;
