@@ -754,6 +754,11 @@
     clone.setAttribute('width', sw);
     clone.setAttribute('height', sh);
     clone.setAttribute('viewBox', '0 0 ' + sw + ' ' + sh);
+    // On the page the labels take the body's font; a file on its own has no
+    // body, and would fall back to a serif.
+    var font = getComputedStyle(canvas);
+    clone.setAttribute('font-family', font.fontFamily);
+    clone.setAttribute('font-size', font.fontSize);
     var style = svg('style');
     style.textContent = document.querySelector('style').textContent;
     clone.insertBefore(style, clone.firstChild);
