@@ -15,6 +15,8 @@ one of:
     {"do": "click", "css": C}                  click the first element matching C
     {"do": "type", "css": C, "text": T, "enter": bool}   clear the field C, type T, maybe press Enter
     {"do": "keys", "css": C, "keys": [K...]}   send named keys (ENTER, TAB, ESCAPE, ARROW_DOWN...) to C
+    {"do": "press", "keys": [K...], "name": N, "script": S}   send each key in turn to whatever
+                                               has the focus; result N lists what S returns after each
     {"do": "screenshot", "path": P}            save a PNG of the window
     {"do": "download", "css": C, "file": F, "path": P}   click C, wait for the browser to save
                                                F in its download folder, move it to P
@@ -90,6 +92,9 @@ class Chromium:
         from selenium.webdriver.common.keys import Keys
 
         return getattr(Keys, name)
+
+    def active(self):
+        return self.driver.switch_to.active_element
 
     def screenshot(self, path):
         self.driver.save_screenshot(path)
@@ -182,6 +187,9 @@ class Firefox:
         from marionette_driver.keys import Keys
 
         return getattr(Keys, name)
+
+    def active(self):
+        return self.client.get_active_element()
 
     def screenshot(self, path):
         with open(path, "wb") as f:
@@ -291,6 +299,14 @@ def main():
                 elif kind == "keys":
                     field = browser.find(step["css"])
                     field.send_keys(*[browser.key(k) for k in step["keys"]])
+                elif kind == "press":
+                    seen = []
+                    for k in step["keys"]:
+                        browser.active().send_keys(browser.key(k))
+                        if "name" in step:
+                            seen.append(browser.script(step["script"]))
+                    if "name" in step:
+                        results[step["name"]] = seen
                 elif kind == "screenshot":
                     browser.screenshot(step["path"])
                 elif kind == "download":

@@ -286,6 +286,12 @@ fn curated() -> Option<&'static Curated> {
                 json!({ "do": "click", "css": "#nodes .node[data-id=\"nato\"]" }),
                 js("panel", "return document.getElementById('panel').textContent"),
                 screenshot("node"),
+                // Focus: what lies within two hops of NATO, then all again.
+                json!({ "do": "type", "css": "#focus-hops", "text": "2", "enter": true }),
+                js("focus", "return Array.from(document.querySelectorAll('#nodes > .node:not(.hidden)')).map(function (n) { return n.getAttribute('data-id'); })"),
+                screenshot("focus"),
+                json!({ "do": "type", "css": "#focus-hops", "text": "0", "enter": true }),
+                js("unfocused", "return document.querySelectorAll('#nodes > .node:not(.hidden)').length"),
                 json!({ "do": "click", "css": "input[data-filter=\"basis\"][data-name=\"inferred\"]" }),
                 js("basis", "return Array.from(document.querySelectorAll('#edges > .edge:not(.hidden)')).map(function (e) { return e.getAttribute('data-basis'); })"),
                 screenshot("basis"),
@@ -541,6 +547,88 @@ fn the_curated_page_works_from_a_file_in_firefox() {
     assert_eq!(ids(&outcome.get("impact")["nodes"]), reached);
     let saved = std::fs::read(dir.join("explorer-firefox-saved.png")).expect("the saved PNG");
     assert!(saved.starts_with(b"\x89PNG\r\n\x1a\n") && saved.len() > 10_000);
+}
+
+#[test]
+fn focus_keeps_what_lies_within_n_hops() {
+    let Some(c) = curated() else { return };
+    let cli: BTreeSet<String> = seccoop(&[
+        "query",
+        "MATCH ({id: 'nato'})-[*0..2]-(m) RETURN DISTINCT m.id AS id",
+        "--format",
+        "json",
+    ])
+    .json()
+    .as_array()
+    .into_iter()
+    .flatten()
+    .filter_map(|r| r["id"].as_str().map(String::from))
+    .collect();
+    let stats = seccoop(&["stats", "--format", "json"]).json();
+    assert!(cli.len() > 1 && Some(cli.len() as u64) < stats["nodes"].as_u64());
+    assert_eq!(ids(c.outcome.get("focus")), cli);
+    assert_eq!(c.outcome.get("unfocused"), &stats["nodes"]);
+}
+
+/// What has the focus, named: a control by its id, a filter box by what it
+/// filters, a mode button by its group, a node by its id.
+const FOCUSED: &str = "var e = document.activeElement; \
+     if (e.getAttribute('data-filter')) return 'filter:' + e.getAttribute('data-filter') + ':' + e.getAttribute('data-name'); \
+     if (e.type === 'radio') return 'radio:' + e.name; \
+     if (e.classList.contains('node')) return 'node:' + e.getAttribute('data-id'); \
+     return e.id || e.tagName.toLowerCase();";
+
+#[test]
+fn tab_reaches_every_control_and_every_node() {
+    let Some(python) = browser("tab_reaches_every_control_and_every_node") else {
+        return;
+    };
+    let scratch = Scratch::new();
+    scratch.run(&["export", "-o", "graph.html"]).success();
+    let page = scratch.path().join("graph.html");
+    let outcome = drive(
+        &python,
+        &page,
+        vec![
+            wait_ready(),
+            // Every control shown, named as FOCUSED names it.
+            js(
+                "controls",
+                &format!(
+                    "var named = function () {{ {FOCUSED} }}; \
+                     return Array.from(document.querySelectorAll('button, input, summary, [tabindex=\"0\"]')) \
+                     .filter(function (e) {{ return e.getClientRects().length > 0 && !e.closest('#panel, #hits'); }}) \
+                     .map(function (e) {{ e.focus(); return named(); }})"
+                ),
+            ),
+            js(
+                "start",
+                "document.activeElement.blur(); window.scrollTo(0, 0); return true",
+            ),
+            json!({ "do": "press", "keys": vec!["TAB"; 140], "name": "walk", "script": FOCUSED }),
+        ],
+    );
+    outcome.quiet();
+    let controls = ids(outcome.get("controls"));
+    let walk = ids(outcome.get("walk"));
+    let nodes = seccoop(&["stats", "--format", "json"]).json()["nodes"].clone();
+    let drawn = controls.iter().filter(|c| c.starts_with("node:")).count();
+    assert_eq!(Some(drawn as u64), nodes.as_u64(), "{controls:?}");
+    for expected in [
+        "search",
+        "radio:mode",
+        "focus-hops",
+        "fit",
+        "save-png",
+        "stage",
+    ] {
+        assert!(
+            controls.contains(expected),
+            "{expected} is not a control: {controls:?}"
+        );
+    }
+    let missed: Vec<&String> = controls.difference(&walk).collect();
+    assert!(missed.is_empty(), "Tab never reaches {missed:?}");
 }
 
 #[test]
