@@ -269,6 +269,11 @@ fn curated() -> Option<&'static Curated> {
             let mut steps = vec![
                 wait_ready(),
                 js("counts", COUNTS),
+                js("dashes", "var out = {}; document.querySelectorAll('#edges > .edge').forEach(function (e) { \
+                     out[e.getAttribute('data-basis')] = getComputedStyle(e).strokeDasharray; }); \
+                     document.querySelectorAll('#f-basis .line').forEach(function (l) { \
+                     out['legend ' + l.closest('label').querySelector('input').getAttribute('data-name')] = getComputedStyle(l).borderTopStyle; }); \
+                     return out"),
                 js("saved", "var svg = new DOMParser().parseFromString(window.seccoopExplorer.svgText(), 'image/svg+xml'); \
                      return { root: svg.documentElement.nodeName, nodes: svg.querySelectorAll('#nodes > .node').length, \
                      edges: svg.querySelectorAll('#edges > .edge').length, errors: svg.querySelectorAll('parsererror').length }"),
@@ -629,6 +634,24 @@ fn tab_reaches_every_control_and_every_node() {
     }
     let missed: Vec<&String> = controls.difference(&walk).collect();
     assert!(missed.is_empty(), "Tab never reaches {missed:?}");
+}
+
+#[test]
+fn stated_inferred_and_derived_edges_are_drawn_apart() {
+    // Regression: derived edges were drawn dashed like inferred ones, and
+    // the legend showed the same line for both; DOT draws them dotted.
+    let Some(c) = curated() else { return };
+    let dashes = c.outcome.get("dashes");
+    assert_eq!(dashes["stated"], "none", "{dashes}");
+    assert_eq!(dashes["legend stated"], "solid", "{dashes}");
+    assert_eq!(dashes["legend inferred"], "dashed", "{dashes}");
+    assert_eq!(dashes["legend derived"], "dotted", "{dashes}");
+    let (inferred, derived) = (&dashes["inferred"], &dashes["derived"]);
+    assert!(
+        inferred.is_string() && derived.is_string() && inferred != "none" && derived != "none",
+        "{dashes}"
+    );
+    assert_ne!(inferred, derived, "{dashes}");
 }
 
 #[test]
