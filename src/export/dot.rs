@@ -520,6 +520,25 @@ fn legend_anchors(
         .collect()
 }
 
+/// A character that looks like Graphviz's arrowhead `name` pointing right,
+/// for the legend's table (which can draw lines but not arrowheads). An
+/// arrow name this does not know shows as the usual filled triangle.
+fn arrowhead_glyph(name: &str) -> &'static str {
+    match name {
+        "none" => "",
+        "empty" | "onormal" => "\u{25b7}",
+        "vee" | "open" => "\u{203a}",
+        "dot" => "\u{25cf}",
+        "odot" => "\u{25cb}",
+        "diamond" => "\u{25c6}",
+        "odiamond" | "ediamond" => "\u{25c7}",
+        "box" => "\u{25a0}",
+        "obox" => "\u{25a1}",
+        "tee" => "\u{22a3}",
+        _ => "\u{25b6}",
+    }
+}
+
 /// Text for an HTML-like label: `&`, `<`, `>` and `"` as entities.
 fn html_text(text: &str) -> String {
     text.replace('&', "&amp;")
@@ -531,7 +550,7 @@ fn html_text(text: &str) -> String {
 /// A legend box standing as one column (or, top to bottom, one row): a
 /// sample node per kind drawn, then one table of the relations drawn and
 /// the edge styles, each a short line as the edges are drawn (its colour,
-/// bold, dashed or dotted) and its name. Unseen edges tie it to `anchors`,
+/// bold, dashed or dotted, and its arrowhead) and its name. Unseen edges tie it to `anchors`,
 /// so that it stands in a column before them.
 fn legend(
     d: &Diagram,
@@ -605,9 +624,11 @@ fn legend(
         };
         let colour = html_text(&look.colour);
         // The line is the bottom border of the upper of two half-rows
-        // beside the name, so it stands level with the name's middle.
+        // beside the name, so it stands level with the name's middle; the
+        // arrowhead is a character at its end.
+        let head = arrowhead_glyph(look.arrowhead.as_deref().unwrap_or("normal"));
         rows.push_str(&format!(
-            r#"<TR><TD WIDTH="30" HEIGHT="6" SIDES="B" BORDER="{width}"{dash} COLOR="{colour}"></TD><TD ROWSPAN="2" ALIGN="LEFT"><FONT COLOR="{colour}">{}</FONT></TD></TR><TR><TD HEIGHT="6"></TD></TR>"#,
+            r#"<TR><TD WIDTH="30" HEIGHT="6" SIDES="B" BORDER="{width}"{dash} COLOR="{colour}"></TD><TD ROWSPAN="2" WIDTH="8"><FONT COLOR="{colour}" POINT-SIZE="7">{head}</FONT></TD><TD ROWSPAN="2" ALIGN="LEFT"><FONT COLOR="{colour}">{}</FONT></TD></TR><TR><TD HEIGHT="6"></TD></TR>"#,
             html_text(text)
         ));
     }
