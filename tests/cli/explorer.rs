@@ -555,6 +555,48 @@ fn the_curated_page_works_from_a_file_in_firefox() {
 }
 
 #[test]
+fn hostile_names_run_nothing_in_firefox_either() {
+    let Some(python) = firefox("hostile_names_run_nothing_in_firefox_either") else {
+        return;
+    };
+    let scratch = Scratch::new();
+    let graph = crate::harness::fixtures().join("good/hostile-html.toml");
+    scratch
+        .run(&[
+            "-g",
+            graph.to_str().unwrap_or_default(),
+            "export",
+            "-o",
+            "hostile.html",
+        ])
+        .success();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let outcome = drive_in(
+        "firefox",
+        &python,
+        &scratch.path().join("hostile.html"),
+        vec![
+            wait_ready(),
+            json!({ "do": "type", "css": "#search", "text": "<script>", "enter": true }),
+            js(
+                "dom",
+                "return { scripts: document.scripts.length, \
+                 foreign: document.querySelectorAll('img, iframe, object, embed, b, i, body svg svg').length, \
+                 handlers: document.querySelectorAll('[onerror], [onload], [onclick]').length, \
+                 h2: document.querySelector('#panel h2').textContent }",
+            ),
+            json!({ "do": "screenshot", "path": dir.join("explorer-firefox-hostile.png") }),
+        ],
+    );
+    outcome.quiet();
+    let dom = outcome.get("dom");
+    assert_eq!(dom["scripts"], 2, "{dom}");
+    assert_eq!(dom["foreign"], 0, "{dom}");
+    assert_eq!(dom["handlers"], 0, "{dom}");
+    assert_eq!(dom["h2"], "<script>alert('name')</script>", "{dom}");
+}
+
+#[test]
 fn focus_keeps_what_lies_within_n_hops() {
     let Some(c) = curated() else { return };
     let cli: BTreeSet<String> = seccoop(&[
