@@ -89,8 +89,9 @@ pub enum Clause {
     Procedure {
         /// The dotted name.
         name: Ident,
-        /// The arguments.
-        args: Vec<Expr>,
+        /// The arguments; `None` without parentheses (`CALL db.labels`),
+        /// when they are the parameters named as the procedure's inputs.
+        args: Option<Vec<Expr>>,
         /// The yielded outputs and their names; `None` for all of them.
         yields: Option<Vec<(Ident, Option<Ident>)>>,
         /// The clause's text.

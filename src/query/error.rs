@@ -28,6 +28,7 @@ pub enum Code {
     DifferentColumnsInUnion,
     ProcedureNotFound,
     InvalidNumberOfArguments,
+    InvalidArgumentPassingMode,
     InvalidClauseComposition,
     UndefinedVariable,
     VariableAlreadyBound,

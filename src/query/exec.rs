@@ -25,6 +25,7 @@ use super::graph::QueryGraph;
 use super::matcher::Matcher;
 use super::memory::MemoryGraph;
 use super::plan::{self, PExpr, PartPlan, Plan, ProjectPlan, Props, Step};
+use super::procedures::Call;
 use super::value::{Key, Path, Value};
 
 /// The graph a run reads, or reads and writes (`CREATE`).
@@ -323,8 +324,42 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                 Ok(true)
             }
             Step::Project(p) => self.project(i, p, row),
-            Step::Procedure { run, picks, span } => {
-                for out in run(engine.graph) {
+            Step::Procedure {
+                procedure,
+                args,
+                picks,
+                span,
+            } => {
+                let mut values = Vec::with_capacity(args.len());
+                for (a, input) in args.iter().zip(&procedure.inputs) {
+                    let v = engine.eval(a, &mut Frame::new(&row))?;
+                    if !input.accepts(&v) {
+                        return Err(QueryError::type_error(
+                            super::error::Code::InvalidArgumentType,
+                            *span,
+                            format!(
+                                "{}'s input `{}` is {}, not {}",
+                                procedure.name,
+                                input.name,
+                                input.ty,
+                                v.type_name()
+                            ),
+                        ));
+                    }
+                    values.push(v);
+                }
+                let call = Call {
+                    graph: engine.graph,
+                    args: &values,
+                    span: *span,
+                };
+                let found = procedure.run(&call)?;
+                // A procedure without outputs passes the row on once.
+                if procedure.outputs.is_empty() {
+                    self.produced(i, *span)?;
+                    return self.push(i + 1, row);
+                }
+                for out in found {
                     self.produced(i, *span)?;
                     let mut r = row.clone();
                     r.extend(

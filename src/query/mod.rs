@@ -79,6 +79,7 @@ pub use error::{Category, Code, QueryError, Report, Span, line_col};
 pub use functions::{AggFunc, Func, float_to_string};
 pub use graph::{Adjacent, Expand, LabelId, QueryGraph, SeccoopGraph, TypeId};
 pub use memory::MemoryGraph;
+pub use procedures::{ProcParam, Procedure};
 pub use render::{cell_text, to_json};
 pub use value::{EdgeId, Key, NodeId, Path, Value};
 
@@ -202,7 +203,7 @@ pub fn parse_literal(text: &str) -> Option<Value> {
         span: Span::default(),
         unions: Vec::new(),
     };
-    let plan = plan::plan(&q, text, &scope, None).ok()?;
+    let plan = plan::plan(&q, text, &scope, None, &[]).ok()?;
     // A literal has no variables, so it plans to one constant.
     match plan.steps.first() {
         Some(plan::Step::Project(p)) => match p.items.first() {
@@ -262,7 +263,7 @@ fn run_read(
         return run_explained(mode, &inner, graph, params, options);
     }
     let query = parser::parse(text)?;
-    let plan = plan::plan(&query, text, params, Some(graph))?;
+    let plan = plan::plan(&query, text, params, Some(graph), graph.procedures())?;
     if let Some(span) = plan.create_span {
         return Err(QueryError::semantic(
             Code::ReadOnly,
@@ -283,7 +284,7 @@ pub fn run_on_memory(
 ) -> Result<QueryResult, QueryError> {
     with_query_stack(text, || {
         let query = parser::parse(text)?;
-        let plan = plan::plan(&query, text, params, None)?;
+        let plan = plan::plan(&query, text, params, None, graph.procedures())?;
         finish(plan, exec::Access::Write(graph), options)
     })
 }
@@ -298,7 +299,7 @@ fn run_explained(
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
     let query = parser::parse(text)?;
-    let plan = plan::plan(&query, text, params, Some(graph))?;
+    let plan = plan::plan(&query, text, params, Some(graph), graph.procedures())?;
     let (counts, millis) = match mode {
         explain::Mode::Explain => (None, None),
         explain::Mode::Profile => {

@@ -336,7 +336,7 @@ impl Parser<'_> {
                     name: "dbms.procedures".into(),
                     span: start.to(end),
                 },
-                args: Vec::new(),
+                args: Some(Vec::new()),
                 yields: None,
                 span: start.to(end),
             });
@@ -351,15 +351,21 @@ impl Parser<'_> {
                 name.push_str(&part.name);
                 name_span = name_span.to(part.span);
             }
-            self.expect(Tok::LParen, "`(` after the procedure name")?;
-            let mut args = Vec::new();
-            while !self.at(&Tok::RParen) {
-                args.push(self.expr()?);
-                if !self.eat(&Tok::Comma) {
-                    break;
+            // Without parentheses, the arguments are the parameters named
+            // as the procedure's inputs.
+            let args = if self.eat(&Tok::LParen) {
+                let mut args = Vec::new();
+                while !self.at(&Tok::RParen) {
+                    args.push(self.expr()?);
+                    if !self.eat(&Tok::Comma) {
+                        break;
+                    }
                 }
-            }
-            self.expect(Tok::RParen, "`)` to close the arguments")?;
+                self.expect(Tok::RParen, "`)` to close the arguments")?;
+                Some(args)
+            } else {
+                None
+            };
             let yields = if self.eat_kw("YIELD") {
                 if self.eat(&Tok::Star) {
                     None

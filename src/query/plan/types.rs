@@ -164,8 +164,10 @@ pub(crate) enum Step {
     Project(Box<ProjectPlan>),
     /// `CALL proc() YIELD …`: the procedure's rows (the outputs at
     /// `picks`), each appended to the row.
+    /// A procedure without outputs passes each row on once.
     Procedure {
-        run: fn(&dyn super::super::graph::QueryGraph) -> Vec<Vec<Value>>,
+        procedure: Box<super::super::procedures::Procedure>,
+        args: Vec<PExpr>,
         picks: Vec<usize>,
         span: Span,
     },
