@@ -94,6 +94,8 @@ pub enum Clause {
         args: Option<Vec<Expr>>,
         /// The yielded outputs and their names; `None` for all of them.
         yields: Option<Vec<(Ident, Option<Ident>)>>,
+        /// Where `YIELD *` is, if it is written.
+        yield_star: Option<Span>,
         /// The clause's text.
         span: Span,
     },

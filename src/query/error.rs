@@ -29,6 +29,7 @@ pub enum Code {
     ProcedureNotFound,
     InvalidNumberOfArguments,
     InvalidArgumentPassingMode,
+    MissingParameter,
     InvalidClauseComposition,
     UndefinedVariable,
     VariableAlreadyBound,
@@ -212,7 +213,8 @@ impl QueryError {
             | QueryError::Semantic { code, .. }
             | QueryError::Type { code, .. }
             | QueryError::Argument { code, .. } => Some(*code),
-            QueryError::Arithmetic { .. } | QueryError::MissingParameter { .. } => None,
+            QueryError::MissingParameter { .. } => Some(Code::MissingParameter),
+            QueryError::Arithmetic { .. } => None,
         }
     }
 

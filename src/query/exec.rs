@@ -328,6 +328,7 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                 procedure,
                 args,
                 picks,
+                pass_through,
                 span,
             } => {
                 let mut values = Vec::with_capacity(args.len());
@@ -354,8 +355,7 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                     span: *span,
                 };
                 let found = procedure.run(&call)?;
-                // A procedure without outputs passes the row on once.
-                if procedure.outputs.is_empty() {
+                if *pass_through {
                     self.produced(i, *span)?;
                     return self.push(i + 1, row);
                 }

@@ -338,6 +338,7 @@ impl Parser<'_> {
                 },
                 args: Some(Vec::new()),
                 yields: None,
+                yield_star: None,
                 span: start.to(end),
             });
         }
@@ -366,8 +367,10 @@ impl Parser<'_> {
             } else {
                 None
             };
+            let mut yield_star = None;
             let yields = if self.eat_kw("YIELD") {
-                if self.eat(&Tok::Star) {
+                if self.at(&Tok::Star) {
+                    yield_star = Some(self.advance().span);
                     None
                 } else {
                     let mut items = Vec::new();
@@ -395,6 +398,7 @@ impl Parser<'_> {
                 },
                 args,
                 yields,
+                yield_star,
                 span: Span::new(start.start, self.prev_end()),
             });
         }

@@ -54,7 +54,8 @@ impl ProcParam {
         match v {
             Value::Null => nullable,
             Value::Bool(_) => matches!(base, "BOOLEAN" | "ANY"),
-            Value::Int(_) => matches!(base, "INTEGER" | "NUMBER" | "ANY"),
+            // An integer is a FLOAT argument too, as in Neo4j.
+            Value::Int(_) => matches!(base, "INTEGER" | "FLOAT" | "NUMBER" | "ANY"),
             Value::Float(_) => matches!(base, "FLOAT" | "NUMBER" | "ANY"),
             Value::String(_) => matches!(base, "STRING" | "ANY" | "NODE|STRING"),
             Value::List(_) => base.starts_with("LIST") || base == "ANY",

@@ -95,15 +95,9 @@ impl Planner<'_> {
             planned.push(PExpr::Const(input.default.clone().unwrap_or(Value::Null)));
         }
         let outputs: Vec<&str> = procedure.outputs.iter().map(|o| o.name.as_str()).collect();
-        if yields.is_none() && !standalone && !outputs.is_empty() {
-            return Err(QueryError::semantic(
-                Code::UnexpectedSyntax,
-                span,
-                "a procedure called within a query needs `YIELD`",
-            )
-            .with_help(format!("yield its outputs: `YIELD {}`", outputs.join(", "))));
-        }
         let wanted: Vec<(usize, String)> = match yields {
+            // Within a query, a call without YIELD binds nothing.
+            None if !standalone => Vec::new(),
             None => outputs
                 .iter()
                 .enumerate()
@@ -129,12 +123,14 @@ impl Planner<'_> {
                 out
             }
         };
+        let pass_through = !standalone && procedure.outputs.is_empty();
         let names = wanted.iter().map(|w| w.1.clone()).collect();
         Ok((
             Step::Procedure {
                 procedure: Box::new(procedure),
                 args: planned,
                 picks: wanted.iter().map(|w| w.0).collect(),
+                pass_through,
                 span,
             },
             names,

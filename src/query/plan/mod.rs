@@ -253,9 +253,20 @@ impl Planner<'_> {
                     name,
                     args,
                     yields,
+                    yield_star,
                     span,
                 } => {
                     let standalone = n == 1;
+                    if let Some(star) = yield_star
+                        && !standalone
+                    {
+                        return Err(QueryError::semantic(
+                            Code::UnexpectedSyntax,
+                            *star,
+                            "`YIELD *` is only allowed in a query that is just the call",
+                        )
+                        .with_help("name the outputs to yield: `YIELD a, b`"));
+                    }
                     let (step, names) = self.procedure_call(
                         name,
                         args.as_deref(),

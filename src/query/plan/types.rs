@@ -164,11 +164,13 @@ pub(crate) enum Step {
     Project(Box<ProjectPlan>),
     /// `CALL proc() YIELD …`: the procedure's rows (the outputs at
     /// `picks`), each appended to the row.
-    /// A procedure without outputs passes each row on once.
     Procedure {
         procedure: Box<super::super::procedures::Procedure>,
         args: Vec<PExpr>,
         picks: Vec<usize>,
+        /// A procedure without outputs, called within a query, passes each
+        /// row on once.
+        pass_through: bool,
         span: Span,
     },
     /// `CALL { … }`: each row's subquery rows, appended to it.
