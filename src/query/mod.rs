@@ -300,18 +300,22 @@ fn run_explained(
 ) -> Result<QueryResult, QueryError> {
     let query = parser::parse(text)?;
     let plan = plan::plan(&query, text, params, Some(graph), graph.procedures())?;
-    let (counts, millis) = match mode {
+    let (profile, millis) = match mode {
         explain::Mode::Explain => (None, None),
         explain::Mode::Profile => {
             let started = std::time::Instant::now();
             let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
-            let (_, counts) = exec::execute_union(&plan, exec::Access::Read(graph), &session)?;
-            (Some(counts), Some(started.elapsed().as_secs_f64() * 1000.0))
+            let (_, profile) =
+                exec::execute_union(&plan, exec::Access::Read(graph), &session, true)?;
+            (
+                Some(profile),
+                Some(started.elapsed().as_secs_f64() * 1000.0),
+            )
         }
     };
     Ok(QueryResult {
         columns: explain::COLUMNS.iter().map(|c| c.to_string()).collect(),
-        rows: explain::rows(&plan, text, Some(graph), counts.as_deref(), millis),
+        rows: explain::rows(&plan, text, Some(graph), profile.as_ref(), millis),
         warnings: plan.warnings,
     })
 }
@@ -322,7 +326,7 @@ fn finish(
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
     let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
-    let (rows, _) = exec::execute_union(&plan, access, &session)?;
+    let (rows, _) = exec::execute_union(&plan, access, &session, false)?;
     let rows = if plan.updating && plan.columns.is_empty() {
         Vec::new()
     } else {
