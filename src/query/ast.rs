@@ -172,6 +172,9 @@ pub enum Shortest {
     One,
     /// Every shortest path.
     All,
+    /// The `k` shortest paths (`SHORTEST k`, k > 1), shorter ones first;
+    /// among paths of one length, the first found.
+    Count(u64),
 }
 
 /// `(var:Label:Other {props})`.

@@ -588,13 +588,19 @@ impl Parser<'_> {
                     self.advance();
                     Shortest::One
                 }
+                &Tok::Int(k) if k > 1 => {
+                    self.advance();
+                    Shortest::Count(k as u64)
+                }
                 Tok::Int(_) => {
                     return Err(QueryError::semantic(
-                        Code::Unsupported,
+                        Code::InvalidArgumentValue,
                         at.to(self.tokens[self.pos + 1].span),
-                        "SHORTEST k is supported for k = 1 only",
+                        "SHORTEST needs a number of paths of at least 1",
                     )
-                    .with_help("use `SHORTEST 1`, `ANY SHORTEST` or `ALL SHORTEST`"));
+                    .with_help(
+                        "write `SHORTEST 1`, `SHORTEST 3`, `ANY SHORTEST` or `ALL SHORTEST`",
+                    ));
                 }
                 _ => return Err(self.error("a number after `SHORTEST`")),
             }
@@ -602,6 +608,18 @@ impl Parser<'_> {
             return Ok(None);
         };
         self.advance();
+        if self.is_kw("GROUPS") {
+            return Err(QueryError::semantic(
+                Code::Unsupported,
+                self.span(),
+                "`SHORTEST k GROUPS` is not supported",
+            )
+            .with_help("use `ALL SHORTEST` for every path of the shortest length, or `SHORTEST k` for k paths"));
+        }
+        // GQL's optional noise word: `ANY SHORTEST PATH`, `SHORTEST 2 PATHS`.
+        if (self.is_kw("PATH") || self.is_kw("PATHS")) && self.tok_at(1) == &Tok::LParen {
+            self.advance();
+        }
         Ok(Some((selector, false)))
     }
 

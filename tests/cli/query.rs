@@ -461,10 +461,62 @@ fn shortest_paths_are_the_shortest_simple_paths() {
     seccoop(&[
         "--no-reasoning",
         "query",
-        "MATCH p = SHORTEST 2 (a)-[*]-(b) RETURN p",
+        "MATCH p = SHORTEST 0 (a)-[*]-(b) RETURN p",
     ])
     .error()
-    .stderr_has(&["SHORTEST k is supported for k = 1 only"]);
+    .stderr_has(&["SHORTEST needs a number of paths of at least 1"]);
+}
+
+#[test]
+fn shortest_k_takes_the_k_shortest_trails_to_each_end() {
+    // Every trail of at most four hops, counted by length by an exhaustive walk.
+    let by_length = |q: &str| -> Vec<(i64, i64)> {
+        let rows = seccoop(&["--no-reasoning", "query", q, "--format", "json"])
+            .success()
+            .json();
+        rows.as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| {
+                (
+                    r["hops"].as_i64().expect("hops"),
+                    r["paths"].as_i64().expect("paths"),
+                )
+            })
+            .collect()
+    };
+    let ends = "(:activity {id: 'intelligence-sharing'})-[*]-(:threat {id: 'climate-change'})";
+    let all = by_length(&format!(
+        "MATCH p = {} RETURN length(p) AS hops, count(*) AS paths ORDER BY hops",
+        ends.replace("[*]", "[*..4]")
+    ));
+    // The k shortest take every shorter trail, then the first of the next length.
+    let k = 30;
+    let mut expected = Vec::new();
+    let mut left = k;
+    for (hops, paths) in all {
+        if left == 0 {
+            break;
+        }
+        let take = paths.min(left);
+        expected.push((hops, take));
+        left -= take;
+    }
+    assert!(left == 0 && expected.len() > 1, "{expected:?}");
+    let got = by_length(&format!(
+        "MATCH p = SHORTEST {k} {ends} WITH DISTINCT p \
+         RETURN length(p) AS hops, count(*) AS paths ORDER BY hops"
+    ));
+    assert_eq!(got, expected);
+    // Each end has its own k: two paths to every threat.
+    seccoop(&[
+        "--no-reasoning",
+        "query",
+        "MATCH p = SHORTEST 2 PATHS (:activity {id: 'intelligence-sharing'})-[*]-(b:threat) \
+         WITH b, count(p) AS n RETURN n, count(b) AS threats",
+    ])
+    .success()
+    .stdout_is("n  threats\n2  24\n");
     seccoop(&[
         "--no-reasoning",
         "query",
