@@ -590,7 +590,7 @@ impl Parser<'_> {
                 }
                 &Tok::Int(k) if k > 1 => {
                     self.advance();
-                    Shortest::Count(k as u64)
+                    Shortest::Count(k)
                 }
                 Tok::Int(_) => {
                     return Err(QueryError::semantic(
