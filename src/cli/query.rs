@@ -55,9 +55,22 @@ pub struct Args {
     /// Stop with an error when a variable-length pattern without an upper bound (`*`, `*2..`) would walk more than N hops; without it, every path is walked and the answer is exact.
     #[arg(long, value_name = "N")]
     pub max_hops: Option<u64>,
-    /// Stop with an error when one clause produces more than N rows.
+    /// Stop with an error when one clause would hold more than N rows at once (the answer, rows to sort, groups, DISTINCT rows); rows an aggregate counts as they stream do not count.
     #[arg(long, value_name = "N", default_value_t = Options::default().max_rows)]
     pub max_rows: usize,
+    /// Stop with an error when the query runs longer than SECONDS (0: no limit); a stopped query prints no answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+}
+
+/// A number of seconds, 0 or more.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
+        _ => Err(format!(
+            "expected a number of seconds, 0 or more, found `{text}`"
+        )),
+    }
 }
 
 /// `name=value`, the value a Cypher literal if it parses as one.
@@ -84,6 +97,9 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let options = Options {
         max_hops: args.max_hops,
         max_rows: args.max_rows,
+        timeout: (args.timeout > 0.0)
+            .then(|| std::time::Duration::try_from_secs_f64(args.timeout).ok())
+            .flatten(),
         ..Options::default()
     };
     let (name, text) = match (&args.query, &args.file) {

@@ -167,7 +167,7 @@ pub(crate) fn subquery(
     Ok(pipeline.out.len())
 }
 
-/// The error for a clause that produced more rows than the session allows.
+/// The error for a clause that would hold more rows than the session allows.
 fn too_many(rows: usize, session: &Session, span: Span) -> Result<(), QueryError> {
     if rows <= session.max_rows {
         return Ok(());
@@ -176,7 +176,7 @@ fn too_many(rows: usize, session: &Session, span: Span) -> Result<(), QueryError
         super::error::Code::LimitReached,
         span,
         format!(
-            "this clause produced more than the limit of {} rows{}",
+            "this clause would hold more than the limit of {} rows{}",
             session.max_rows,
             super::error::ROWS_STOPPED
         ),
@@ -284,6 +284,12 @@ impl<'e, 'a> Pipeline<'e, 'a> {
         })
     }
 
+    /// The span of the last step, which the rows out of the pipeline are
+    /// counted against.
+    fn last_span(&self) -> Span {
+        p_span(self.steps, self.steps.len().saturating_sub(1))
+    }
+
     /// Each step's own time in milliseconds: its inclusive time less that
     /// of the step it pushes to (empty when not timed).
     fn self_millis(&self) -> Vec<f64> {
@@ -340,6 +346,7 @@ impl<'e, 'a> Pipeline<'e, 'a> {
         }
         let Some(step) = steps.get(i) else {
             self.out.push(row);
+            too_many(self.out.len(), engine.session, self.last_span())?;
             return Ok(!self.stop_after_one);
         };
         self.width_in[i] = self.width_in[i].max(row.len());
@@ -351,6 +358,7 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                 let mut found = false;
                 let mut go_on = true;
                 matcher.run(row.clone(), &mut |r: &[Value]| {
+                    engine.session.tick(m.span)?;
                     if let Some(filter) = &m.filter
                         && !engine.eval(filter, &mut Frame::new(r))?.is_true()
                     {
@@ -457,13 +465,13 @@ impl<'e, 'a> Pipeline<'e, 'a> {
         }
     }
 
-    /// Counts a row produced by step `i`, which must stay within the limit.
+    /// Counts a row produced by step `i`: it streams on and is not held,
+    /// so only the time limit bounds it.
     fn produced(&mut self, i: usize, span: Span) -> Result<(), QueryError> {
         if let Some(StepState::Producing(n)) = self.states.get_mut(i) {
             *n += 1;
-            too_many(*n, self.engine.session, span)?;
         }
-        Ok(())
+        self.engine.session.tick(span)
     }
 
     fn project(&mut self, i: usize, p: &ProjectPlan, row: Row) -> Result<bool, QueryError> {
@@ -540,10 +548,11 @@ impl<'e, 'a> Pipeline<'e, 'a> {
         };
         let seen = match how {
             Projecting::Streaming { seen, distinct } => {
-                if let Some(d) = distinct
-                    && !d.insert(Key(out.clone()))
-                {
-                    return Ok(true);
+                if let Some(d) = distinct {
+                    if !d.insert(Key(out.clone())) {
+                        return Ok(true);
+                    }
+                    too_many(d.len(), self.engine.session, p_span(self.steps, i))?;
                 }
                 *seen += 1;
                 *seen
@@ -639,6 +648,14 @@ impl<'e, 'a> Pipeline<'e, 'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The span of step `i` when it is a projection.
+fn p_span(steps: &[Step], i: usize) -> Span {
+    match steps.get(i) {
+        Some(Step::Project(p)) => p.span,
+        _ => Span::default(),
     }
 }
 

@@ -498,6 +498,7 @@ impl<'e, 'a> Matcher<'e, 'a> {
         emit: &mut Emit<'_>,
     ) -> Result<bool, QueryError> {
         let rel: &RelPlan = &self.parts[pi].rels[j];
+        self.engine.session.tick(rel.span)?;
         let depth = path.len() as u64;
         if depth >= min
             && let Some(undo) = self.bind_node(st, pi, to_pos, at)?
@@ -730,6 +731,7 @@ impl<'e, 'a> Matcher<'e, 'a> {
         reached: &mut bool,
         each: &mut OnPath<'_, 'e, 'a>,
     ) -> Result<bool, QueryError> {
+        self.engine.session.tick(self.parts[pi].rels[j].span)?;
         if path.len() as u64 == len {
             *reached = true;
             return each(self, st, path);

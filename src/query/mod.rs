@@ -47,10 +47,17 @@
 //! - **Exact answers, bounded work.** `*` without an upper bound walks every
 //!   path (relationships are used once per match, so every walk ends), and
 //!   its answer is exact. The limits a run may set — [`Options::max_hops`]
-//!   (none by default), [`Options::max_rows`] rows per clause (ten million
-//!   by default), ten million elements from `range()` — are guards: reaching
+//!   (none by default), [`Options::max_rows`] rows held per clause (ten million
+//!   by default), [`Options::timeout`] (none by default; the `query` command
+//!   sets one), ten million elements from `range()` — are guards: reaching
 //!   one stops the query with an error that names it
 //!   ([`Code::LimitReached`]), never with a shorter answer.
+//! - **Rows stream; only held rows count against the row limit.** An
+//!   aggregate over a `MATCH` (`count(p)`, `sum`, `min`, `max`, `avg`) takes
+//!   each row as it comes and keeps one state per group, so counting a
+//!   billion paths needs no more memory than counting ten; the row limit
+//!   bounds memory (rows sorted, grouped, kept by `DISTINCT` or returned),
+//!   and the time limit bounds work.
 //! - **Planning starts at the most selective node** of each pattern: a bound
 //!   variable, an `{id: …}` the graph looks up in its index, else the label
 //!   with the fewest nodes; see the `matcher` module.
@@ -147,9 +154,15 @@ pub struct Options {
     /// with more to walk is an error ([`Code::LimitReached`]), never a
     /// shorter answer.
     pub max_hops: Option<u64>,
-    /// How many rows one clause may produce before the query is stopped
-    /// with an error (a cartesian product of large patterns, say).
+    /// How many rows one clause may hold at once before the query is
+    /// stopped with an error: the answer, the rows `ORDER BY` sorts, the
+    /// groups of an aggregation, the rows `DISTINCT` has seen. Rows that
+    /// stream through (a `MATCH` whose rows are counted) are not held and
+    /// do not count; [`Options::timeout`] bounds them.
     pub max_rows: usize,
+    /// How long a run may take before it is stopped with an error
+    /// ([`Code::LimitReached`]); `None` (the default) sets no limit.
+    pub timeout: Option<std::time::Duration>,
     /// Seed of `rand()`.
     pub seed: u64,
 }
@@ -159,6 +172,7 @@ impl Default for Options {
         Options {
             max_hops: None,
             max_rows: 10_000_000,
+            timeout: None,
             seed: 0x5eed_c00b,
         }
     }
@@ -304,7 +318,7 @@ fn run_explained(
         explain::Mode::Explain => (None, None),
         explain::Mode::Profile => {
             let started = std::time::Instant::now();
-            let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
+            let session = eval::Session::new(options);
             let (_, profile) =
                 exec::execute_union(&plan, exec::Access::Read(graph), &session, true)?;
             (
@@ -325,7 +339,7 @@ fn finish(
     access: exec::Access<'_>,
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
-    let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
+    let session = eval::Session::new(options);
     let (rows, _) = exec::execute_union(&plan, access, &session, false)?;
     let rows = if plan.updating && plan.columns.is_empty() {
         Vec::new()
