@@ -49,7 +49,7 @@ impl Session {
         };
         let t = self.ticks.get().wrapping_add(1);
         self.ticks.set(t);
-        if t % 1024 != 0 || Instant::now() < deadline {
+        if !t.is_multiple_of(1024) || Instant::now() < deadline {
             return Ok(());
         }
         Err(QueryError::argument(
