@@ -96,6 +96,8 @@ pub enum Clause {
         yields: Option<Vec<(Ident, Option<Ident>)>>,
         /// Where `YIELD *` is, if it is written.
         yield_star: Option<Span>,
+        /// `YIELD … WHERE condition`: which of the procedure's rows to keep.
+        filter: Option<Expr>,
         /// The clause's text.
         span: Span,
     },

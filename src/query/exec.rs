@@ -397,6 +397,7 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                 args,
                 picks,
                 pass_through,
+                filter,
                 span,
             } => {
                 let mut values = Vec::with_capacity(args.len());
@@ -435,6 +436,11 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                             .iter()
                             .map(|&k| out.get(k).cloned().unwrap_or(Value::Null)),
                     );
+                    if let Some(f) = filter
+                        && !engine.eval(f, &mut Frame::new(&r))?.is_true()
+                    {
+                        continue;
+                    }
                     if !self.push(i + 1, r)? {
                         return Ok(false);
                     }

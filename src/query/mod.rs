@@ -353,10 +353,11 @@ fn finish(
     })
 }
 
-/// Labels, relationship types, property keys and node ids of a graph, for
-/// completion in the shell.
+/// Labels, relationship types, property keys, node ids and procedure names
+/// of a graph, for completion in the shell.
 pub fn vocabulary(graph: &dyn QueryGraph) -> Vec<String> {
-    let mut words = graph.label_names();
+    let mut words = procedures::names(graph.procedures());
+    words.extend(graph.label_names());
     words.extend(graph.type_names());
     words.extend(graph.property_keys());
     words.extend(graph.node_keys());

@@ -339,6 +339,7 @@ impl Parser<'_> {
                 args: Some(Vec::new()),
                 yields: None,
                 yield_star: None,
+                filter: None,
                 span: start.to(end),
             });
         }
@@ -391,6 +392,11 @@ impl Parser<'_> {
             } else {
                 None
             };
+            let filter = if yields.is_some() && self.eat_kw("WHERE") {
+                Some(self.expr()?)
+            } else {
+                None
+            };
             return Ok(Clause::Procedure {
                 name: Ident {
                     name,
@@ -399,6 +405,7 @@ impl Parser<'_> {
                 args,
                 yields,
                 yield_star,
+                filter,
                 span: Span::new(start.start, self.prev_end()),
             });
         }

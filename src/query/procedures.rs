@@ -357,7 +357,7 @@ pub(crate) fn find(name: &str, own: &[Procedure]) -> Option<Procedure> {
 }
 
 /// Every procedure's name, for suggestions and completion.
-pub fn names(own: &[Procedure]) -> Vec<String> {
+pub(crate) fn names(own: &[Procedure]) -> Vec<String> {
     BUILTINS
         .iter()
         .map(|d| d.name.to_string())

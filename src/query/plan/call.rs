@@ -131,6 +131,7 @@ impl Planner<'_> {
                 args: planned,
                 picks: wanted.iter().map(|w| w.0).collect(),
                 pass_through,
+                filter: None,
                 span,
             },
             names,

@@ -254,6 +254,7 @@ impl Planner<'_> {
                     args,
                     yields,
                     yield_star,
+                    filter,
                     span,
                 } => {
                     let standalone = n == 1;
@@ -267,7 +268,7 @@ impl Planner<'_> {
                         )
                         .with_help("name the outputs to yield: `YIELD a, b`"));
                     }
-                    let (step, names) = self.procedure_call(
+                    let (mut step, names) = self.procedure_call(
                         name,
                         args.as_deref(),
                         yields,
@@ -282,6 +283,9 @@ impl Planner<'_> {
                             ty: SType::Any,
                         });
                         scope.width += 1;
+                    }
+                    if let (Some(e), Step::Procedure { filter, .. }) = (filter, &mut step) {
+                        *filter = Some(self.predicate(e, &scope)?);
                     }
                     steps.push(step);
                     if standalone {

@@ -171,6 +171,8 @@ pub(crate) enum Step {
         /// A procedure without outputs, called within a query, passes each
         /// row on once.
         pass_through: bool,
+        /// `YIELD … WHERE`: the rows kept.
+        filter: Option<PExpr>,
         span: Span,
     },
     /// `CALL { … }`: each row's subquery rows, appended to it.
