@@ -720,6 +720,70 @@ fn an_unbounded_variable_length_pattern_is_exact_by_default() {
 }
 
 #[test]
+fn rows_counted_as_they_stream_are_not_held_so_the_row_limit_spares_them() {
+    // `MATCH p=()-[*]-() RETURN count(p)` stopped at the row limit after
+    // counting ten million paths it never held.
+    seccoop(&[
+        "query",
+        "--max-rows",
+        "100",
+        "MATCH (a:activity)-[:supports*]-(b) RETURN count(*) AS n",
+    ])
+    .success()
+    .stdout_is("n\n113536\n");
+    // Held rows still count: sorting them, or returning them.
+    seccoop(&[
+        "query",
+        "--max-rows",
+        "100",
+        "MATCH (a:activity)-[:supports*]-(b) WITH b ORDER BY b.id RETURN count(*) AS n",
+    ])
+    .error()
+    .stdout_is("")
+    .stderr_has(&["would hold more than the limit of 100 rows"]);
+    seccoop(&[
+        "query",
+        "--max-rows",
+        "100",
+        "MATCH (a:activity)-[:supports*]-(b) RETURN DISTINCT b.id, a.id",
+    ])
+    .error()
+    .stderr_has(&["would hold more than the limit of 100 rows"]);
+}
+
+#[test]
+fn a_query_past_its_time_limit_is_an_error_not_a_partial_count() {
+    let started = std::time::Instant::now();
+    seccoop(&[
+        "query",
+        "--timeout",
+        "1",
+        "MATCH p = ()-[*]-() RETURN count(p)",
+    ])
+    .error()
+    .stdout_is("")
+    .stderr_has(&[
+        "time limit of 1 s",
+        "its answer would be incomplete",
+        "--timeout",
+    ]);
+    // Stopped near the limit, not at the end of the walk.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    // Shortest paths and their walks are bounded by it too.
+    seccoop(&[
+        "query",
+        "--timeout",
+        "0.5",
+        "MATCH p = SHORTEST 1000000 (a {id: 'terrorism'})-[*]-(b) RETURN count(p)",
+    ])
+    .error()
+    .stderr_has(&["time limit of 0.5 s"]);
+    seccoop(&["query", "--timeout", "nan", "RETURN 1"])
+        .exits(2)
+        .stderr_has(&["expected a number of seconds"]);
+}
+
+#[test]
 fn the_row_limit_reached_is_an_error_that_says_how_to_raise_it() {
     seccoop(&[
         "query",
