@@ -410,8 +410,18 @@ fn model<'a>(c: &Call<'a>, name: &str) -> Result<&'a Graph, QueryError> {
 fn node_arg(g: &Graph, v: &Value, span: Span) -> Result<NodeIndex, QueryError> {
     match v {
         Value::Node(n) => Ok(nix(*n)),
-        Value::String(s) => analysis::resolve_node(g, s)
-            .map_err(|e| QueryError::argument(Code::InvalidArgumentValue, span, e.to_string())),
+        Value::String(s) => analysis::resolve_node(g, s).map_err(|e| {
+            let message = match &e {
+                analysis::ResolveError::Unknown { suggestions, .. } => match suggestions.first() {
+                    Some(near) => format!("{e}; did you mean `{near}`?"),
+                    None => e.to_string(),
+                },
+                analysis::ResolveError::Ambiguous { candidates, .. } => {
+                    format!("{e}: {}; pass one's id", candidates.join(", "))
+                }
+            };
+            QueryError::argument(Code::InvalidArgumentValue, span, message)
+        }),
         other => Err(QueryError::type_error(
             Code::InvalidArgumentType,
             span,

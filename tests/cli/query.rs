@@ -1143,6 +1143,18 @@ fn procedures_are_listed_with_their_signatures_and_the_schema_is_a_graph() {
     seccoop(&["query", "CALL seccoop.impact('terrorism', 1, 2)"])
         .error()
         .stderr_has(&["takes 1 to 2 arguments, not 3", "its signature"]);
+    seccoop(&["query", "CALL seccoop.impact('terorism')"])
+        .error()
+        .stderr_has(&["unknown node `terorism`; did you mean `terrorism`?"]);
+    seccoop(&["query", "CALL seccoop.impact(42)"])
+        .error()
+        .stderr_has(&["seccoop.impact's input `node` is NODE|STRING, not integer"]);
+    seccoop(&[
+        "query",
+        "MATCH (n:threat) CALL seccoop.path(n, 1) YIELD path RETURN path",
+    ])
+    .error()
+    .stderr_has(&["seccoop.path's input `to` is NODE|STRING, not integer"]);
     seccoop(&["query", "CALL seccoop.impakt('terrorism')"])
         .error()
         .stderr_has(&["unknown procedure", "did you mean `seccoop.impact`?"]);
