@@ -26,8 +26,10 @@
 //! brackets, trimming spaces, and keeping any quotes in the element. So each
 //! string element is written between `"` (or `'` when it holds a `"`; Kuzu has
 //! no escape inside quotes), and a table with a `STRING[]` column is loaded
-//! through `LOAD FROM`, which strips the quotes again; its other columns are
-//! cast there to their types.
+//! through `LOAD WITH HEADERS`, which declares every column's type and strips
+//! the quotes again (setting the column after a plain `COPY` would take a
+//! second pass, and Kuzu 0.11 mixes up list values between rows when a
+//! `SET` rewrites them with `list_transform`).
 //!
 //! Neo4j loads with `LOAD CSV` from its import folder, run by
 //! `cypher-shell -f`, on a running server: the one way that needs no admin
