@@ -502,6 +502,15 @@ fn kuzu_source(
     if !columns.iter().any(|c| c.list && c.ty == ColumnType::String) {
         return format!("'{file}' ({pair}{sep}HEADER=true, PARALLEL=false)");
     }
+    // The lambda's variable must not be a column's name, which it would hide
+    // (compared without case, as Kuzu may).
+    let taken = |v: &str| {
+        fixed.iter().any(|f| f.eq_ignore_ascii_case(v))
+            || columns.iter().any(|c| c.name.eq_ignore_ascii_case(v))
+    };
+    let var = std::iter::successors(Some("item".to_string()), |v| Some(format!("{v}_")))
+        .find(|v| !taken(v))
+        .unwrap_or_default();
     let mut declared: Vec<String> = fixed
         .iter()
         .map(|f| format!("{} STRING", ident(f)))
@@ -511,7 +520,7 @@ fn kuzu_source(
         let col = ident(&c.name);
         declared.push(format!("{col} {}", db_type(c)));
         read.push(if c.list && c.ty == ColumnType::String {
-            format!("list_transform({col}, item -> substring(item, 2, size(item) - 2))")
+            format!("list_transform({col}, {var} -> substring({var}, 2, size({var}) - 2))")
         } else {
             col
         });

@@ -392,6 +392,8 @@ id = "piracy"
 kind = "threat"
 name = "Piracy"
 regions = ["Gulf of Guinea", "Strait of Malacca"]
+# The name Kuzu's script would give the variable that strips quotes.
+ITEM = ["named like the variable"]
 awkward = ["a, b", "[x]", "{y}", " padded ", "", 'say "hi"', "it's", 'back\slash', "NULL", "é"]
 years = [2019, 2020, -3]
 shares = [0.5, 1e300, -2.0]
@@ -489,7 +491,7 @@ print(json.dumps({"types": types, "threats": threats, "sizes": sizes[0], "steps"
         got["types"],
         json!({
             "id": "STRING", "name": "STRING",
-            "awkward": "STRING[]", "flags": "BOOL[]", "mixed": "STRING",
+            "awkward": "STRING[]", "flags": "BOOL[]", "ITEM": "STRING[]", "mixed": "STRING",
             "nested": "STRING", "numbers": "STRING", "quotes": "STRING",
             "regions": "STRING[]", "shares": "DOUBLE[]", "years": "INT64[]"
         })
@@ -501,6 +503,7 @@ print(json.dumps({"types": types, "threats": threats, "sizes": sizes[0], "steps"
             "awkward": ["a, b", "[x]", "{y}", " padded ", "", "say \"hi\"", "it's",
                         "back\\slash", "NULL", "é"],
             "flags": [true, false],
+            "ITEM": ["named like the variable"],
             "mixed": "[1,\"a\"]",
             "nested": "[[1,2],[3]]",
             "numbers": "[1,2.5]",
