@@ -394,7 +394,7 @@ name = "Piracy"
 regions = ["Gulf of Guinea", "Strait of Malacca"]
 # The name Kuzu's script would give the variable that strips quotes.
 ITEM = ["named like the variable"]
-awkward = ["a, b", "[x]", "{y}", " padded ", "", 'say "hi"', "it's", 'back\slash', "NULL", "é"]
+awkward = ["a, b", "[x]", "{y}", " padded ", "", 'say "hi"', "it's", 'back\slash', "NULL", "é", "two\nlines"]
 years = [2019, 2020, -3]
 shares = [0.5, 1e300, -2.0]
 flags = [true, false]
@@ -501,7 +501,7 @@ print(json.dumps({"types": types, "threats": threats, "sizes": sizes[0], "steps"
         json!({
             "id": "piracy", "name": "Piracy",
             "awkward": ["a, b", "[x]", "{y}", " padded ", "", "say \"hi\"", "it's",
-                        "back\\slash", "NULL", "é"],
+                        "back\\slash", "NULL", "é", "two\nlines"],
             "flags": [true, false],
             "ITEM": ["named like the variable"],
             "mixed": "[1,\"a\"]",
@@ -516,7 +516,7 @@ print(json.dumps({"types": types, "threats": threats, "sizes": sizes[0], "steps"
     assert_eq!(got["threats"]["armed-robbery"]["regions"], json!([]));
     assert_eq!(got["threats"]["armed-robbery"]["years"], json!([7]));
     assert_eq!(got["threats"]["armed-robbery"]["awkward"], json!(null));
-    assert_eq!(got["sizes"], json!([2, 10, 3]));
+    assert_eq!(got["sizes"], json!([2, 11, 3]));
     assert_eq!(got["step_type"]["steps"], json!("STRING[]"));
     assert_eq!(
         got["steps"],
