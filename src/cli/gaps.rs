@@ -171,18 +171,21 @@ pub(super) fn render(cov: &Coverage, ctx: &Context) -> String {
         g.unaddressed_threats.len(),
         list(&g.unaddressed_threats),
     );
-    section(
-        "Threats addressed only through derived edges (`explain ACTIVITY addresses THREAT` says why)",
-        g.derived_only_threats.len(),
-        output::table(
-            &["THREAT", "NAME", "DERIVED FOR"],
-            g.derived_only_threats.iter().map(|d| {
-                let by: Vec<&str> = d.addressed_by.iter().map(|e| e.from.as_str()).collect();
-                vec![d.threat.id.clone(), d.threat.name.clone(), by.join(", ")]
-            }),
-            style,
-        ),
-    );
+    // A graph with nothing derived has nothing to say here.
+    if ctx.graph.derived_count() > 0 {
+        section(
+            "Threats addressed only through derived edges (`explain ACTIVITY addresses THREAT` says why)",
+            g.derived_only_threats.len(),
+            output::table(
+                &["THREAT", "NAME", "DERIVED FOR"],
+                g.derived_only_threats.iter().map(|d| {
+                    let by: Vec<&str> = d.addressed_by.iter().map(|e| e.from.as_str()).collect();
+                    vec![d.threat.id.clone(), d.threat.name.clone(), by.join(", ")]
+                }),
+                style,
+            ),
+        );
+    }
     section(
         "Threats only one activity addresses",
         g.single_activity_threats.len(),
