@@ -389,6 +389,14 @@ pub(crate) fn add_edges(
             r
         })
         .collect();
+    // The id texts are needed again only to name an end that resolved to no
+    // node; a batch whose ends all resolved frees them before the graph
+    // takes its edges (a million ids hold about a hundred MB).
+    for (b, r) in batches.iter_mut().zip(&resolved) {
+        if !r.contains(&UNRESOLVED) {
+            b.ends = IdMap::new();
+        }
+    }
 
     let total: usize = batches.iter().map(|b| b.edges.len()).sum();
     graph.reserve(0, total);
