@@ -78,6 +78,11 @@ impl EdgeBatch {
         }
     }
 
+    /// Makes room for `n` distinct endpoint ids.
+    pub fn reserve_ends(&mut self, n: usize) {
+        self.ends.reserve(n);
+    }
+
     /// The number of an endpoint id, interning it on first sight.
     pub fn end(&mut self, id: &str) -> u32 {
         let next = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
