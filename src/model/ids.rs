@@ -172,4 +172,27 @@ mod tests {
         let ids: Vec<_> = m.iter().collect();
         assert_eq!(ids, [("a", 1)]);
     }
+
+    #[test]
+    fn ids_inserted_through_many_growths_keep_their_values() {
+        // Long ids join the side list after their slot is found: a growth
+        // in between must not mix up which text a slot points to.
+        let mut m = IdMap::new();
+        let id = |i: u32| {
+            if i % 3 == 0 {
+                format!("a long id, number {i}, well past the inline size")
+            } else {
+                format!("n{i}")
+            }
+        };
+        for i in 0..20_000u32 {
+            assert_eq!(m.get_or_insert(&id(i), || i), (i, true));
+        }
+        for i in 0..20_000u32 {
+            assert_eq!(m.get_or_insert(&id(i), || u32::MAX), (i, false));
+            assert_eq!(m.get(&id(i)), Some(i));
+        }
+        assert_eq!(m.len(), 20_000);
+        assert_eq!(m.iter().filter(|(t, v)| *t == id(*v)).count(), 20_000);
+    }
 }
