@@ -179,7 +179,7 @@ mod tests {
         // in between must not mix up which text a slot points to.
         let mut m = IdMap::new();
         let id = |i: u32| {
-            if i % 3 == 0 {
+            if i.is_multiple_of(3) {
                 format!("a long id, number {i}, well past the inline size")
             } else {
                 format!("n{i}")
