@@ -133,8 +133,26 @@ pub fn to_mermaid(d: &Diagram, options: &DiagramOptions) -> String {
         let Some(area_node) = g.node(*area) else {
             continue;
         };
-        let _ = writeln!(out, "  subgraph c{i} [\"{}\"]", label(&area_node.name));
-        for m in std::iter::once(*area).chain(members.iter().copied()) {
+        // An area is its box: the box takes the area's id, so an edge to the
+        // area ends at the box. Mermaid cannot draw an edge between a box and
+        // a node inside it, so an area joined to one of its own members by an
+        // edge the box does not stand for is a node beside its box instead.
+        let beside = d.edges.iter().any(|&e| {
+            !d.implied_by_cluster(&clusters, e)
+                && g.petgraph().edge_endpoints(e).is_some_and(|(a, b)| {
+                    (a == *area && members.contains(&b)) || (b == *area && members.contains(&a))
+                })
+        });
+        let box_id = match ids.get(area) {
+            Some(id) if !beside => id.clone(),
+            _ => format!("c{i}"),
+        };
+        let _ = writeln!(out, "  %% {}", comment(&area_node.id));
+        let _ = writeln!(out, "  subgraph {box_id} [\"{}\"]", label(&area_node.name));
+        if !beside {
+            clustered.insert(*area);
+        }
+        for &m in members {
             if let Some(line) = node_line(m) {
                 for l in line.lines() {
                     let _ = writeln!(out, "    {l}");

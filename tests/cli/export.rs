@@ -27,8 +27,10 @@ fn drawing(text: &str) -> (BTreeSet<String>, BTreeSet<Triple>) {
     let mut edges = BTreeSet::new();
     let mut area: Option<String> = None;
     for line in text.lines().map(str::trim) {
-        if line.starts_with("subgraph ") {
-            area = Some(String::new());
+        if let Some(rest) = line.strip_prefix("subgraph ") {
+            // The box stands for its area (see `real_ids`).
+            let id = rest.split([' ', '[']).next().unwrap_or_default();
+            area = Some(real.get(id).cloned().unwrap_or_default());
             continue;
         }
         if line == "end" {

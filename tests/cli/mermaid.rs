@@ -133,15 +133,18 @@ fn as_label(text: &str) -> String {
 }
 
 /// The real id of each stand-in node id, from the `%% id` comment line
-/// written before the node's line.
+/// written before the node's line; a box (`subgraph nX` or `subgraph cX`)
+/// maps to the area it is the box of.
 pub(crate) fn real_ids(text: &str) -> BTreeMap<String, String> {
     let lines: Vec<&str> = text.lines().map(str::trim_start).collect();
     let mut ids = BTreeMap::new();
     for pair in lines.windows(2) {
+        let line = pair[1].strip_prefix("subgraph ").unwrap_or(pair[1]);
         if let (Some(id), Some(node)) = (
             pair[0].strip_prefix("%% "),
-            pair[1].split(['[', '(', '{']).next(),
-        ) && node.starts_with('n')
+            line.split(['[', '(', '{', ' ']).next(),
+        ) && (node.starts_with('n') || node.starts_with('c'))
+            && node.len() > 1
             && node[1..].chars().all(|c| c.is_ascii_digit())
         {
             ids.insert(node.to_string(), decode(id));
@@ -177,9 +180,19 @@ fn assert_read_as(d: &Diagram, text: &str, read: &Value) {
             .find(|&ix| g.node(ix).expect("a node").id == id)
             .unwrap_or_else(|| panic!("no diagram node has the id {id:?}\n{text}"))
     };
+    let boxes: BTreeSet<String> = read["subgraphs"]
+        .as_array()
+        .expect("subgraphs")
+        .iter()
+        .map(|s| texts(s, "id"))
+        .collect();
     let mut seen = BTreeSet::new();
     for v in read["vertices"].as_array().expect("vertices") {
         let stand_in = texts(v, "id");
+        // An edge to an area that is its box names the box.
+        if boxes.contains(&stand_in) {
+            continue;
+        }
         let id = real
             .get(&stand_in)
             .unwrap_or_else(|| panic!("{stand_in} has no id comment\n{text}"));
@@ -191,7 +204,6 @@ fn assert_read_as(d: &Diagram, text: &str, read: &Value) {
             "label of {id:?}\n{text}"
         );
     }
-    assert_eq!(seen.len(), d.nodes.len(), "nodes missing\n{text}");
 
     let mut expected: Vec<(String, String, String)> = d
         .edges
@@ -215,21 +227,34 @@ fn assert_read_as(d: &Diagram, text: &str, read: &Value) {
         })
         .collect();
     // A box: its title is its area's name, and the `part_of` edges of its
-    // members to the area are the box.
+    // members to the area are the box. An area is its box (`subgraph nX`),
+    // or a node beside it (`subgraph cX`) when an edge joins it to a member.
     for s in read["subgraphs"].as_array().expect("subgraphs") {
+        let stand_in = texts(s, "id");
+        let area = real
+            .get(&stand_in)
+            .unwrap_or_else(|| panic!("box {stand_in} has no area comment\n{text}"))
+            .clone();
+        let title = texts(s, "title");
+        assert_eq!(
+            title,
+            as_label(&g.node(node(&area)).expect("a node").name),
+            "box {stand_in} is not titled by its area\n{text}"
+        );
+        if stand_in.starts_with('n') {
+            assert!(seen.insert(area.clone()), "{area:?} is drawn twice\n{text}");
+        }
         let members: Vec<String> = s["nodes"]
             .as_array()
             .expect("box members")
             .iter()
             .map(|m| real[m.as_str().expect("a member")].clone())
             .collect();
-        let title = texts(s, "title");
-        let area = members
-            .iter()
-            .find(|m| as_label(&g.node(node(m)).expect("a node").name) == title)
-            .unwrap_or_else(|| panic!("box {title:?} does not hold its area\n{text}"))
-            .clone();
-        for m in members.iter().filter(|m| **m != area) {
+        assert!(
+            !members.contains(&area),
+            "{area:?} is inside its own box\n{text}"
+        );
+        for m in &members {
             let implied = (m.clone(), "part_of".to_string(), area.clone());
             let before = expected.len();
             expected.retain(|e| *e != implied || drawn.contains(e));
@@ -239,6 +264,7 @@ fn assert_read_as(d: &Diagram, text: &str, read: &Value) {
             );
         }
     }
+    assert_eq!(seen.len(), d.nodes.len(), "nodes missing\n{text}");
     expected.sort();
     drawn.sort();
     assert_eq!(drawn, expected, "edges differ\n{text}");
@@ -369,6 +395,8 @@ fn labels_are_quoted_and_hold_no_syntax() {
         .collect();
     let mut labels = 0;
     for line in text.lines().map(str::trim) {
+        // An area that is its box has its label on the box's line.
+        let line = line.strip_prefix("subgraph ").unwrap_or(line);
         if line.starts_with("%%") || !line.starts_with('n') {
             continue;
         }
@@ -387,4 +415,68 @@ fn labels_are_quoted_and_hold_no_syntax() {
         labels += 1;
     }
     assert_eq!(labels, d.nodes.len());
+}
+
+#[test]
+fn an_area_at_an_edge_end_was_drawn_inside_its_own_box() {
+    // Regression: Mermaid drew every area as a node inside its own box, so
+    // an edge to an area (intelligence sharing `part_of` a second area)
+    // ended at that node. The box now takes the area's id: the edge ends at
+    // the box, and no node stands for the area.
+    let g = seccoop::load::embedded().expect("the curated graph");
+    let d = Diagram::view(&g, &ViewFilter::default());
+    let text = to_mermaid(&d, &DiagramOptions::default());
+    let real = real_ids(&text);
+    let area = "information-sharing-and-capacity-building";
+    let (stand_in, _) = real
+        .iter()
+        .find(|(_, id)| *id == area)
+        .expect("the area has a stand-in id");
+    assert!(stand_in.starts_with('n'), "{text}");
+    assert!(
+        text.contains(&format!("subgraph {stand_in} [")),
+        "the box is not the area's\n{text}"
+    );
+    assert!(
+        !text
+            .lines()
+            .any(|l| l.trim().starts_with(&format!("{stand_in}["))),
+        "{area} is drawn as a node\n{text}"
+    );
+    let into_box = text
+        .lines()
+        .filter(|l| l.trim().ends_with(&format!("| {stand_in}")))
+        .count();
+    assert!(into_box >= 1, "no edge ends at the box\n{text}");
+    if parser("an_area_at_an_edge_end_was_drawn_inside_its_own_box") {
+        assert_reads_back(&d, &text);
+    }
+}
+
+#[test]
+fn an_area_joined_to_its_own_member_stands_beside_its_box() {
+    // Mermaid cannot draw an edge between a box and a node inside it: such
+    // an area is a node outside its box, and the box keeps its members.
+    let mut spec = hostile::flat(&[("m", "member"), ("a", "area"), ("o", "other")]);
+    spec.nodes[1].2 = hostile::AREA;
+    spec.edges = vec![
+        (0, hostile::PART_OF, 1, false),
+        (1, hostile::LINKS, 0, false),
+        (2, hostile::LINKS, 1, false),
+    ];
+    let g = hostile::build(&spec);
+    let d = Diagram::view(&g, &ViewFilter::default());
+    let text = to_mermaid(&d, &DiagramOptions::default());
+    assert!(text.contains("subgraph c0 ["), "{text}");
+    if parser("an_area_joined_to_its_own_member_stands_beside_its_box") {
+        let read = parse(&text);
+        let boxes = read["subgraphs"].as_array().expect("subgraphs");
+        assert_eq!(boxes.len(), 1, "{text}");
+        assert_eq!(
+            boxes[0]["nodes"].as_array().map(Vec::len),
+            Some(1),
+            "{text}"
+        );
+        assert_read_as(&d, &text, &read);
+    }
 }
