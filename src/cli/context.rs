@@ -104,7 +104,11 @@ impl Context {
             crate::load::load_paths_with(graph_files, &super::run::progress_bar())
         }
         .map_err(CliError::Load)?;
-        if reasoning {
+        // A snapshot brings its derived edges: they are kept, or dropped
+        // for --no-reasoning, rather than derived again.
+        if !reasoning {
+            graph.remove_derived();
+        } else if graph.derived_count() == 0 {
             crate::reason::materialise(&mut graph)?;
         }
         Ok(Context {

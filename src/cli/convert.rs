@@ -83,12 +83,21 @@ pub fn run(
     if args.base.is_some() && rdf.is_none() {
         return Err(CliError::BaseWithoutRdf { format: to.name() });
     }
-    let graph = if inputs.is_empty() {
+    let mut graph = if inputs.is_empty() {
         crate::load::embedded()
     } else {
         crate::load::load_paths_with(&inputs, progress)
     }
     .map_err(CliError::Load)?;
+    // A snapshot holds the derived edges, so opening it skips the
+    // derivation; the text formats hold what the sources assert.
+    if to == GraphFormat::Snapshot {
+        if graph.derived_count() == 0 {
+            crate::reason::materialise(&mut graph)?;
+        }
+    } else {
+        graph.remove_derived();
+    }
     match (rdf, &args.base) {
         (Some(syntax), Some(base)) => write::rdf::write_file(&graph, dest, syntax, base),
         _ => write::write(&graph, dest, to),
@@ -115,9 +124,13 @@ pub fn run(
             let mut s = String::new();
             let _ = writeln!(
                 s,
-                "wrote {} and {} to {} ({})",
+                "wrote {} and {}{} to {} ({})",
                 output::count(graph.node_count(), "node", "nodes"),
                 output::count(graph.edge_count(), "edge", "edges"),
+                match graph.derived_count() {
+                    0 => String::new(),
+                    n => format!(" ({n} derived)"),
+                },
                 dest.display(),
                 to.name()
             );
