@@ -507,6 +507,14 @@ impl LoadError {
                     .into(),
             ),
             K::NotUtf8 { .. } => Some("save the file as UTF-8 text".into()),
+            K::Snapshot {
+                path,
+                problem: super::snapshot::SnapshotError::Foreign,
+            } => Some(format!(
+                "a graph file in another format is named by its extension (.toml, .json …); \
+                 for a snapshot, convert again from the source: `seccoop convert SOURCE {}`",
+                path.display()
+            )),
             K::Snapshot { path, .. } => Some(format!(
                 "convert again from the source: `seccoop convert SOURCE {}`",
                 path.display()

@@ -340,8 +340,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Graph, LoadErrors> {
 
 /// [`load_paths`], telling `progress` how far bulk inputs have got.
 pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Graph, LoadErrors> {
-    let snapshot = |p: &PathBuf| GraphFormat::to_read(p) == Some(GraphFormat::Snapshot);
-    if let Some(path) = paths.iter().find(|p| snapshot(p)) {
+    if let Some(path) = paths.iter().find(|p| snapshot::is_snapshot(p)) {
         if paths.len() > 1 {
             let kind = LoadErrorKind::SnapshotNotAlone { path: path.clone() };
             return Err(LoadErrors(vec![LoadError::bare(kind)]));

@@ -32,6 +32,15 @@ use crate::model::{
 /// convert again from the source.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SnapshotError {
+    /// The file is empty.
+    #[error("the file is empty")]
+    Empty,
+    /// The file ends inside the header.
+    #[error("it ends after {size} bytes, inside its header: the file was cut short")]
+    CutHeader {
+        /// The file's size.
+        size: usize,
+    },
     /// The file does not start with a snapshot's magic bytes.
     #[error("it is not a seccoop snapshot (it does not start with a snapshot's magic bytes)")]
     Foreign,
@@ -120,6 +129,24 @@ fn opened(path: &Path) -> Result<Graph, LoadError> {
     })
 }
 
+/// Whether `-g path` names a snapshot: by its extension (`.sccp`), or, for
+/// a regular file whose name says no format, by its first bytes.
+pub fn is_snapshot(path: &Path) -> bool {
+    use crate::format::GraphFormat;
+    use std::io::Read as _;
+    match GraphFormat::to_read(path) {
+        Some(format) => format == GraphFormat::Snapshot,
+        // Never opened when it could block (a FIFO) or is no file at all.
+        None if path.is_file() && super::special_file(path).is_none() => {
+            let mut head = [0; MAGIC.len()];
+            std::fs::File::open(path)
+                .and_then(|mut f| f.read_exact(&mut head))
+                .is_ok_and(|()| head == MAGIC)
+        }
+        None => false,
+    }
+}
+
 /// The header's parts.
 struct Header<'a> {
     writer: String,
@@ -129,27 +156,26 @@ struct Header<'a> {
 }
 
 fn header(bytes: &[u8]) -> Result<Header<'_>, SnapshotError> {
+    if bytes.is_empty() {
+        return Err(SnapshotError::Empty);
+    }
+    let cut = SnapshotError::CutHeader { size: bytes.len() };
+    if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
+        return Err(cut);
+    }
     if bytes.get(..MAGIC.len()) != Some(&MAGIC[..]) {
         return Err(SnapshotError::Foreign);
     }
     let mut at = MAGIC.len();
-    let short = |expected: usize, writer: &str| SnapshotError::Length {
-        size: bytes.len() as u64,
-        expected: expected as u64,
-        writer: writer.to_string(),
-    };
-    let unknown = "an unknown seccoop";
     let version = bytes
         .get(at..at + 4)
         .and_then(|b| b.try_into().ok())
         .map(u32::from_le_bytes)
-        .ok_or_else(|| short(at + 4, unknown))?;
+        .ok_or_else(|| cut.clone())?;
     at += 4;
-    let len = usize::from(*bytes.get(at).ok_or_else(|| short(at + 1, unknown))?);
+    let len = usize::from(*bytes.get(at).ok_or_else(|| cut.clone())?);
     at += 1;
-    let writer = bytes
-        .get(at..at + len)
-        .ok_or_else(|| short(at + len, unknown))?;
+    let writer = bytes.get(at..at + len).ok_or_else(|| cut.clone())?;
     at += len;
     // A writer's name is shown in messages: keep it printable.
     let writer: String = String::from_utf8_lossy(writer)
@@ -168,8 +194,8 @@ fn header(bytes: &[u8]) -> Result<Header<'_>, SnapshotError> {
             .and_then(|b| b.try_into().ok())
             .map(u64::from_le_bytes)
     };
-    let body_len = field(at).ok_or_else(|| short(at + 16, &writer))?;
-    let sum = field(at + 8).ok_or_else(|| short(at + 16, &writer))?;
+    let body_len = field(at).ok_or_else(|| cut.clone())?;
+    let sum = field(at + 8).ok_or_else(|| cut.clone())?;
     let start = at + 16;
     let expected = (start as u64).saturating_add(body_len);
     if bytes.len() as u64 != expected {
