@@ -10,8 +10,8 @@ use crate::write::{self, GraphFormat};
 /// Convert a graph between formats, or export it for other tools.
 ///
 /// IN is read as -g reads it (a TOML, JSON, GraphML or node-link file, a
-/// .jsonl file, a folder holding nodes.csv, or RDF as .ttl or .nt), and
-/// checked: a graph with problems is not converted. Given only OUT, convert
+/// .jsonl file, a folder holding nodes.csv, RDF as .ttl or .nt, or a
+/// snapshot), and checked: a graph with problems is not converted. Given only OUT, convert
 /// writes the graph -g loads, or the built-in graph when there is no -g.
 ///
 /// OUT's format comes from --to, else from its name: .toml, .json, .jsonl or
@@ -21,6 +21,10 @@ use crate::write::{self, GraphFormat};
 /// everything: properties and their types, provenance, basis, sources, the
 /// graph's description and its schema. RDF names nodes `BASE node/ID`, kinds
 /// `BASE kind/NAME`, relations `BASE rel/NAME` (see the README).
+///
+/// A snapshot (.sccp, --to snapshot) is seccoop's own binary form, which -g
+/// opens fastest: it holds everything, the edges the schema's rules derive
+/// and their proofs too. Convert again when the source changes.
 ///
 /// For other tools: --to graphml (Gephi, yEd, NetworkX's read_graphml),
 /// --to node-link (JSON for NetworkX's node_link_graph), --to neo4j and
@@ -35,6 +39,8 @@ use crate::write::{self, GraphFormat};
 /// seccoop convert curated.graphml   (the built-in graph, as GraphML)
 ///
 /// seccoop -g mine.toml convert --to kuzu mine-kuzu/   (mine.toml, for Kuzu)
+///
+/// seccoop convert big/ big.sccp && seccoop -g big.sccp stats   (a snapshot)
 #[derive(Debug, clap::Args)]
 #[command(override_usage = "seccoop convert [OPTIONS] [IN] OUT")]
 pub struct Args {
