@@ -126,14 +126,28 @@ pub fn load_snapshot(data: &[u8]) {
     use seccoop::load::snapshot::read;
     for bytes in [data.to_vec(), reseal(data)] {
         match read(&bytes) {
-            Ok(graph) => {
-                with_scratch(|dir| check_graph(&graph, dir));
+            Ok(mut graph) => {
                 let again = seccoop::write::snapshot::to_bytes(&graph)
                     .unwrap_or_else(|e| panic!("an opened snapshot cannot be written: {e}"));
                 let back = read(&again).unwrap_or_else(|e| {
                     panic!("a snapshot written from a snapshot is refused: {e}")
                 });
                 assert_eq!(dump(&back), dump(&graph), "a snapshot reads back otherwise");
+                for e in graph.edges() {
+                    let Some(proof) = graph.proof(e.index) else {
+                        continue;
+                    };
+                    let rule = graph.schema().rules().get(proof.rule);
+                    assert_eq!(rule.map(|r| r.head), Some(e.edge.rel), "a proof's rule");
+                    for p in &proof.edges {
+                        assert!(p.index() < e.index.index(), "a premise after its edge");
+                        assert!(graph.edge(*p).is_some(), "a premise that is no edge");
+                    }
+                }
+                // The text formats hold what is asserted; derived edges are
+                // derived again when they are read.
+                graph.remove_derived();
+                with_scratch(|dir| check_graph(&graph, dir));
             }
             Err(problem) => {
                 assert!(!problem.to_string().is_empty(), "an empty message");

@@ -113,6 +113,14 @@ fn a_snapshot_converts_back_to_what_its_source_converts_to() {
 }
 
 #[test]
+fn check_counts_what_a_snapshot_asserts_as_for_its_source() {
+    let s = curated();
+    let source = s.run(&["check"]).success().stdout.clone();
+    let want = source.replace(seccoop::load::EMBEDDED_NAME, "g.sccp");
+    s.run(&["check", "g.sccp"]).success().stdout_is(&want);
+}
+
+#[test]
 fn a_cut_snapshot_says_so_and_to_convert_again() {
     let s = curated();
     edited(&s, "cut.sccp", |b| b.truncate(b.len() - 100));
