@@ -139,7 +139,7 @@ pub fn load_snapshot(data: &[u8]) {
                     };
                     let rule = graph.schema().rules().get(proof.rule);
                     assert_eq!(rule.map(|r| r.head), Some(e.edge.rel), "a proof's rule");
-                    for p in &proof.edges {
+                    for p in proof.edges {
                         assert!(p.index() < e.index.index(), "a premise after its edge");
                         assert!(graph.edge(*p).is_some(), "a premise that is no edge");
                     }

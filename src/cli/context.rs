@@ -98,19 +98,22 @@ impl Context {
         printing: &Printing,
         reasoning: bool,
     ) -> Result<Self, CliError> {
-        let mut graph = if graph_files.is_empty() {
-            crate::load::embedded()
+        let progress = super::run::progress_bar();
+        let graph = if graph_files.is_empty() {
+            let mut graph = crate::load::embedded().map_err(CliError::Load)?;
+            if reasoning {
+                crate::reason::materialise(&mut graph)?;
+            }
+            graph
+        } else if reasoning {
+            crate::load::load_paths_reasoning(graph_files, &progress).map_err(CliError::Load)??
         } else {
-            crate::load::load_paths_with(graph_files, &super::run::progress_bar())
-        }
-        .map_err(CliError::Load)?;
-        // A snapshot brings its derived edges: they are kept, or dropped
-        // for --no-reasoning, rather than derived again.
-        if !reasoning {
+            let mut graph =
+                crate::load::load_paths_with(graph_files, &progress).map_err(CliError::Load)?;
+            // A snapshot brings its derived edges: dropped for --no-reasoning.
             graph.remove_derived();
-        } else if graph.derived_count() == 0 {
-            crate::reason::materialise(&mut graph)?;
-        }
+            graph
+        };
         Ok(Context {
             reasoning,
             notes: Default::default(),
@@ -224,7 +227,9 @@ pub struct NodeRef {
     pub name: String,
 }
 
-/// An edge as JSON answers list it: `{from, rel, to}` in its real direction.
+/// An edge as JSON answers list it: `{from, rel, to}` in its real direction,
+/// and for an edge the schema's rules derived, `"basis": "derived"` and its
+/// proof (asserted edges leave both out).
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct EdgeJson {
     /// The id of the node the edge starts at.
@@ -233,11 +238,43 @@ pub struct EdgeJson {
     pub rel: String,
     /// The id of the node it ends at.
     pub to: String,
+    /// `derived` for a derived edge; absent for an asserted one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<crate::model::Basis>,
+    /// A derived edge's proof.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proof: Option<super::proof::ProofJson>,
+    /// For tables: `(derived via NAME)` for a derived edge, else empty.
+    #[serde(skip)]
+    pub mark: String,
 }
 
 impl Context {
-    /// `{from, rel, to}` of an edge.
+    /// `{from, rel, to}` of an edge, with the basis and proof of a derived one.
     pub fn edge_json(&self, e: EdgeIndex) -> EdgeJson {
+        let mut json = self.edge_ends(e);
+        if self.graph.proof(e).is_some() {
+            json.basis = Some(crate::model::Basis::Derived);
+            json.proof = self.proof_json(e);
+            json.mark = self.derived_mark(e);
+        }
+        json
+    }
+
+    /// `(derived via NAME)` for a derived edge, as tables mark it; empty
+    /// for an asserted one.
+    pub fn derived_mark(&self, e: EdgeIndex) -> String {
+        if self.graph.proof(e).is_none() {
+            return String::new();
+        }
+        match self.via(e) {
+            via if via.is_empty() => "(derived)".into(),
+            via => format!("(derived {via})"),
+        }
+    }
+
+    /// `{from, rel, to}` of an edge alone.
+    pub fn edge_ends(&self, e: EdgeIndex) -> EdgeJson {
         let g = self.graph.petgraph();
         let (Some((from, to)), Some(edge)) = (g.edge_endpoints(e), g.edge_weight(e)) else {
             return EdgeJson::default();
@@ -252,6 +289,7 @@ impl Context {
             from: id(from),
             rel: self.graph.rel_name(edge.rel).to_string(),
             to: id(to),
+            ..EdgeJson::default()
         }
     }
 

@@ -197,9 +197,13 @@ fn walk(
         } else {
             String::new()
         };
+        let mark = match ctx.derived_mark(e) {
+            m if m.is_empty() => m,
+            m => format!("  {}", ctx.style.dim(&m)),
+        };
         let _ = writeln!(
             out,
-            "{prefix}{} {} {}{chains}",
+            "{prefix}{} {} {}{chains}{mark}",
             if last { "└─" } else { "├─" },
             crate::output::safe(&phrase(ctx, e, node)),
             ctx.label(r.node)

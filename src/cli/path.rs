@@ -162,7 +162,12 @@ fn render(report: &Report, ctx: &Context) -> String {
             );
             if let Some(e) = p.edges.get(j) {
                 let arrow = if e.from == *id { "↓" } else { "↑" };
-                let _ = writeln!(out, "  {arrow} {}", e.rel);
+                let mark = if e.mark.is_empty() {
+                    String::new()
+                } else {
+                    format!("  {}", ctx.style.dim(&e.mark))
+                };
+                let _ = writeln!(out, "  {arrow} {}{mark}", e.rel);
             }
         }
     }

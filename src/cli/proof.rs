@@ -40,7 +40,7 @@ impl Context {
             .edges
             .iter()
             .filter_map(|&e| {
-                let json = self.edge_json(e);
+                let json = self.edge_ends(e);
                 let basis = graph.edge(e)?.edge.basis;
                 Some(ProofEdge {
                     from: json.from,

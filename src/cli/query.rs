@@ -24,8 +24,8 @@ comprehensions, map projections and the usual functions. Node labels are the kin
 and id, name and every other property are properties; id(n) is the node's id.
 
 With no QUERY and no --file, the query is read from stdin; on a terminal an
-interactive shell opens instead: end each query with `;`, Tab completes labels,
-relationship types, property names and node ids, Ctrl-D quits.
+interactive shell opens instead: end each query with `;`, Tab completes keywords,
+labels, relationship types, property names, node ids and procedures, Ctrl-D quits.
 
 Examples:
   seccoop query 'MATCH (a:activity)-[:addresses]->(:threat {id: \"terrorism\"})
@@ -55,9 +55,22 @@ pub struct Args {
     /// Stop with an error when a variable-length pattern without an upper bound (`*`, `*2..`) would walk more than N hops; without it, every path is walked and the answer is exact.
     #[arg(long, value_name = "N")]
     pub max_hops: Option<u64>,
-    /// Stop with an error when one clause produces more than N rows.
+    /// Stop with an error when one clause would hold more than N rows at once (the answer, rows to sort, groups, DISTINCT rows); rows an aggregate counts as they stream do not count.
     #[arg(long, value_name = "N", default_value_t = Options::default().max_rows)]
     pub max_rows: usize,
+    /// Stop with an error when the query runs longer than SECONDS (0: no limit); a stopped query prints no answer.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0, value_parser = parse_seconds)]
+    pub timeout: f64,
+}
+
+/// A number of seconds, 0 or more.
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(s) if s.is_finite() && s >= 0.0 => Ok(s),
+        _ => Err(format!(
+            "expected a number of seconds, 0 or more, found `{text}`"
+        )),
+    }
 }
 
 /// `name=value`, the value a Cypher literal if it parses as one.
@@ -84,6 +97,9 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let options = Options {
         max_hops: args.max_hops,
         max_rows: args.max_rows,
+        timeout: (args.timeout > 0.0)
+            .then(|| std::time::Duration::try_from_secs_f64(args.timeout).ok())
+            .flatten(),
         ..Options::default()
     };
     let (name, text) = match (&args.query, &args.file) {
@@ -229,8 +245,8 @@ impl Serialize for QueryRow<'_> {
 // ---- the interactive shell ----
 
 const SHELL_HELP: &str = "\
-End a query with `;` (it may span lines). Tab completes labels, relationship
-types, property names and node ids.
+End a query with `;` (it may span lines). Tab completes keywords, labels,
+relationship types, property names, node ids and procedure names.
   :help   show this
   :quit   leave (or Ctrl-D)
 ";
@@ -298,10 +314,7 @@ const KEYWORDS: &[&str] = &[
     "YIELD",
     "SHOW",
     "PROCEDURES",
-    "db.labels",
-    "db.relationshipTypes",
-    "db.propertyKeys",
-    "dbms.procedures",
+    "PATHS",
     "count",
     "collect",
 ];
@@ -323,6 +336,26 @@ impl ShellHelper {
         let word = &before[start..];
         if word.is_empty() {
             return (start, Vec::new());
+        }
+        // A dotted name (`db.la`, `seccoop.imp`) completes as a whole when
+        // some procedure's name starts with it.
+        let dotted = before
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| word_char(c) || c == '.')
+            .last()
+            .map_or(start, |(i, _)| i);
+        if dotted < start {
+            let name = before[dotted..].to_lowercase();
+            let procedures: Vec<String> = self
+                .words
+                .iter()
+                .filter(|w| w.contains('.') && w.to_lowercase().starts_with(&name))
+                .cloned()
+                .collect();
+            if !procedures.is_empty() {
+                return (dotted, procedures);
+            }
         }
         let lower = word.to_lowercase();
         let mut found: Vec<String> = self
@@ -498,5 +531,26 @@ mod tests {
             (15, vec!["terrorism".to_string()])
         );
         assert_eq!(helper.candidates("RET", 3), (0, vec!["RETURN".to_string()]));
+    }
+
+    #[test]
+    fn completion_offers_procedures_by_their_dotted_names() {
+        let graph = crate::load::embedded().expect("the built-in graph");
+        let helper = ShellHelper {
+            words: query::vocabulary(&query::SeccoopGraph::new(&graph)),
+        };
+        assert_eq!(
+            helper.candidates("CALL seccoop.im", 15),
+            (5, vec!["seccoop.impact".to_string()])
+        );
+        assert_eq!(
+            helper.candidates("CALL db.schema.v", 16),
+            (5, vec!["db.schema.visualization".to_string()])
+        );
+        // A property after a variable still completes as a property.
+        assert_eq!(
+            helper.candidates("MATCH (n) RETURN n.nam", 22),
+            (19, vec!["name".to_string()])
+        );
     }
 }

@@ -340,12 +340,40 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Graph, LoadErrors> {
 
 /// [`load_paths`], telling `progress` how far bulk inputs have got.
 pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Graph, LoadErrors> {
+    load_paths_deriving(paths, progress, false).map(|(graph, _)| graph)
+}
+
+/// [`load_paths_with`], then the edges the schema's rules derive added
+/// ([`crate::reason::materialise`]), or why they could not be. A bulk load
+/// derives on a second thread while it adds the asserted edges, so the
+/// rules cost little more than adding what they derive.
+pub fn load_paths_reasoning(
+    paths: &[PathBuf],
+    progress: &dyn Progress,
+) -> Result<Result<Graph, crate::reason::ReasonError>, LoadErrors> {
+    let (mut graph, derived) = load_paths_deriving(paths, progress, true)?;
+    let added = match derived {
+        Some(Ok(derived)) => crate::reason::materialise_derived(&mut graph, derived),
+        Some(Err(e)) => Err(e),
+        // A snapshot brings its derived edges.
+        None if graph.derived_count() > 0 => Ok(0),
+        None => crate::reason::materialise(&mut graph),
+    };
+    Ok(added.map(|_| graph))
+}
+
+/// Loads, and with `derive` has a bulk load work out what the rules derive.
+fn load_paths_deriving(
+    paths: &[PathBuf],
+    progress: &dyn Progress,
+    derive: bool,
+) -> Result<bulk::Loaded, LoadErrors> {
     if let Some(path) = paths.iter().find(|p| snapshot::is_snapshot(p)) {
         if paths.len() > 1 {
             let kind = LoadErrorKind::SnapshotNotAlone { path: path.clone() };
             return Err(LoadErrors(vec![LoadError::bare(kind)]));
         }
-        return snapshot::open(path);
+        return snapshot::open(path).map(|graph| (graph, None));
     }
     // The bulk format of each path, `None` for a graph file read whole.
     let kinds: Vec<Option<GraphFormat>> = paths
@@ -370,7 +398,7 @@ pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Gra
                 _ => bulk::BulkInput::JsonLines(p.clone()),
             })
             .collect();
-        return bulk::load(&inputs, progress);
+        return bulk::load(&inputs, progress, derive);
     }
     let mut errors = Vec::new();
     let mut files = Vec::new();
@@ -383,7 +411,7 @@ pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Gra
         }
     }
     match load_sources(files) {
-        Ok(graph) if errors.is_empty() => Ok(graph),
+        Ok(graph) if errors.is_empty() => Ok((graph, None)),
         Ok(_) => Err(LoadErrors(errors)),
         Err(LoadErrors(more)) => {
             errors.extend(more);

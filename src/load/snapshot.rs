@@ -24,7 +24,7 @@ use crate::format::snapshot::{
     WRITER, value_tag,
 };
 use crate::model::{
-    Basis, Edge, EdgeMix, Graph, GraphMeta, KindDef, KindId, KindLook, Node, Proof, Properties,
+    Basis, Edge, EdgeMix, Graph, GraphMeta, KindDef, KindId, KindLook, Node, Properties,
     Provenance, RelId, RelationDef, RelationLook, Roles, RuleDef, Schema, Source, Value,
 };
 
@@ -741,7 +741,10 @@ fn edges_section(
     let node_kinds: Vec<usize> = g.nodes().map(|(_, n)| usize::from(n.kind.0)).collect();
     let derived = p.count(8)?;
     let mut proofs_left = derived;
-    g.reserve(0, m);
+    let mut premises: Vec<EdgeIndex> = Vec::new();
+    g.reserve(0, m - derived.min(m));
+    // Every premise is four bytes of what is left of the proofs.
+    g.reserve_derived(derived.min(m), p.left() / 4);
     let rows = froms.u32s().zip(tos.u32s()).zip(rels.u16s());
     let rows = rows.zip(bases.bytes.iter().zip(flags.bytes));
     for (pos, (((from, to), rel), (&basis, &flags))) in rows.enumerate() {
@@ -790,7 +793,7 @@ fn edges_section(
             )));
         }
         let k = p.count(4)?;
-        let mut premises = Vec::with_capacity(k);
+        premises.clear();
         for _ in 0..k {
             let e = p.u32()? as usize;
             if e >= pos {
@@ -800,11 +803,7 @@ fn edges_section(
             }
             premises.push(EdgeIndex::new(e));
         }
-        let proof = Proof {
-            rule,
-            edges: premises,
-        };
-        g.add_derived_edge(from, to, edge, proof);
+        g.add_derived_edge(from, to, edge, rule, &premises);
     }
     if proofs_left != 0 {
         return Err(p.bad(format!("{proofs_left} proofs are left over")));

@@ -81,12 +81,14 @@ impl Basis {
 
 /// Why a derived edge holds: the rule that concluded it and the edges it
 /// followed, in chain order (each asserted or itself derived).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Proof {
+///
+/// A view into the graph, which keeps every proof in one flat array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proof<'g> {
     /// The position of the rule in the schema's rules.
     pub rule: usize,
     /// The edges the rule followed.
-    pub edges: Vec<EdgeIndex>,
+    pub edges: &'g [EdgeIndex],
 }
 
 /// A node: a unique id, a kind, a display name and properties.
@@ -177,10 +179,14 @@ pub struct Graph {
     schema: Schema,
     sources: Vec<Source>,
     meta: GraphMeta,
-    /// The proofs of derived edges, and for every edge index the position
-    /// of its proof (`u32::MAX` for none): a million derived edges are
-    /// stored without hashing.
-    proofs: Vec<Proof>,
+    /// The proofs of derived edges, flat: each proof's rule, where its
+    /// premises start in `premises` (one more entry than proofs), and for
+    /// every edge index the position of its proof (`u32::MAX` for none). A
+    /// million derived edges are stored without hashing and without an
+    /// allocation each.
+    proof_rules: Vec<u32>,
+    proof_starts: Vec<u32>,
+    premises: Vec<EdgeIndex>,
     proof_of: Vec<u32>,
     /// How many edges have a proof.
     derived: usize,
@@ -261,24 +267,28 @@ impl Graph {
             sources: Vec::new(),
             meta: GraphMeta::default(),
             default_schema: false,
-            proofs: Vec::new(),
+            proof_rules: Vec::new(),
+            proof_starts: Vec::new(),
+            premises: Vec::new(),
             proof_of: Vec::new(),
             derived: 0,
         }
     }
 
-    /// Adds an edge derived by a rule, with its proof. The edge's basis is
-    /// [`Basis::Derived`] whatever `edge` says.
+    /// Adds an edge derived by a rule, with its proof: the position of the
+    /// rule in the schema's rules and the edges it followed. The edge's
+    /// basis is [`Basis::Derived`] whatever `edge` says.
     pub fn add_derived_edge(
         &mut self,
         from: NodeIndex,
         to: NodeIndex,
         mut edge: Edge,
-        proof: Proof,
+        rule: usize,
+        premises: &[EdgeIndex],
     ) -> EdgeIndex {
         edge.basis = Basis::Derived;
         let ix = self.inner.add_edge(from, to, edge);
-        let slot = u32::try_from(self.proofs.len()).unwrap_or(u32::MAX);
+        let slot = u32::try_from(self.proof_rules.len()).unwrap_or(u32::MAX);
         if self.proof_of.len() <= ix.index() {
             let want = (ix.index() + 1).max(self.proof_of.len() * 2);
             self.proof_of.resize(want, u32::MAX);
@@ -286,15 +296,41 @@ impl Graph {
         if let Some(s) = self.proof_of.get_mut(ix.index()) {
             *s = slot;
         }
-        self.proofs.push(proof);
+        if self.proof_starts.is_empty() {
+            self.proof_starts.push(0);
+        }
+        self.proof_rules
+            .push(u32::try_from(rule).unwrap_or(u32::MAX));
+        self.premises.extend_from_slice(premises);
+        self.proof_starts
+            .push(u32::try_from(self.premises.len()).unwrap_or(u32::MAX));
         self.derived += 1;
         ix
     }
 
+    /// Makes room for `count` more derived edges, their proofs holding
+    /// `premises` edges in all.
+    pub fn reserve_derived(&mut self, count: usize, premises: usize) {
+        self.inner.reserve_edges(count);
+        self.proof_rules.reserve(count);
+        self.proof_starts.reserve(count + 1);
+        self.premises.reserve(premises);
+        let edges = self.inner.edge_count() + count;
+        if self.proof_of.len() < edges {
+            self.proof_of.resize(edges, u32::MAX);
+        }
+    }
+
     /// The proof of a derived edge; `None` for an asserted one.
-    pub fn proof(&self, edge: EdgeIndex) -> Option<&Proof> {
-        let slot = *self.proof_of.get(edge.index())?;
-        self.proofs.get(slot as usize)
+    pub fn proof(&self, edge: EdgeIndex) -> Option<Proof<'_>> {
+        let slot = *self.proof_of.get(edge.index())? as usize;
+        let rule = *self.proof_rules.get(slot)? as usize;
+        let (a, b) = (
+            *self.proof_starts.get(slot)?,
+            *self.proof_starts.get(slot + 1)?,
+        );
+        let edges = self.premises.get(a as usize..b as usize)?;
+        Some(Proof { rule, edges })
     }
 
     /// The number of derived edges.
@@ -312,7 +348,9 @@ impl Graph {
         for e in derived.into_iter().rev() {
             self.inner.remove_edge(e);
         }
-        self.proofs.clear();
+        self.proof_rules.clear();
+        self.proof_starts.clear();
+        self.premises.clear();
         self.proof_of.clear();
         self.derived = 0;
     }

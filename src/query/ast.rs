@@ -89,10 +89,15 @@ pub enum Clause {
     Procedure {
         /// The dotted name.
         name: Ident,
-        /// The arguments.
-        args: Vec<Expr>,
+        /// The arguments; `None` without parentheses (`CALL db.labels`),
+        /// when they are the parameters named as the procedure's inputs.
+        args: Option<Vec<Expr>>,
         /// The yielded outputs and their names; `None` for all of them.
         yields: Option<Vec<(Ident, Option<Ident>)>>,
+        /// Where `YIELD *` is, if it is written.
+        yield_star: Option<Span>,
+        /// `YIELD … WHERE condition`: which of the procedure's rows to keep.
+        filter: Option<Expr>,
         /// The clause's text.
         span: Span,
     },
@@ -169,6 +174,9 @@ pub enum Shortest {
     One,
     /// Every shortest path.
     All,
+    /// The `k` shortest paths (`SHORTEST k`, k > 1), shorter ones first;
+    /// among paths of one length, the first found.
+    Count(u64),
 }
 
 /// `(var:Label:Other {props})`.

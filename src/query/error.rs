@@ -12,6 +12,9 @@ use miette::{LabeledSpan, SourceCode};
 /// How the message of a query stopped at the row limit ends.
 pub(crate) const ROWS_STOPPED: &str = ", so the query was stopped";
 
+/// How the message of a query stopped at the time limit ends.
+pub(crate) const TIME_STOPPED: &str = ", so the query was stopped: its answer would be incomplete";
+
 pub use crate::model::Span;
 
 /// The fine-grained reason of an error, named as the openCypher TCK names it
@@ -28,6 +31,8 @@ pub enum Code {
     DifferentColumnsInUnion,
     ProcedureNotFound,
     InvalidNumberOfArguments,
+    InvalidArgumentPassingMode,
+    MissingParameter,
     InvalidClauseComposition,
     UndefinedVariable,
     VariableAlreadyBound,
@@ -211,7 +216,8 @@ impl QueryError {
             | QueryError::Semantic { code, .. }
             | QueryError::Type { code, .. }
             | QueryError::Argument { code, .. } => Some(*code),
-            QueryError::Arithmetic { .. } | QueryError::MissingParameter { .. } => None,
+            QueryError::MissingParameter { .. } => Some(Code::MissingParameter),
+            QueryError::Arithmetic { .. } => None,
         }
     }
 
@@ -237,6 +243,15 @@ impl QueryError {
                 code: Code::TooDeep,
                 ..
             } => Some("write the expression with fewer nested brackets".into()),
+            QueryError::Argument {
+                code: Code::LimitReached,
+                message,
+                ..
+            } if message.ends_with(TIME_STOPPED) => Some(
+                "raise the limit with --timeout SECONDS (0: none), or bound the variable-length \
+                 patterns (`-[*..4]-`): the number of paths grows exponentially with their length"
+                    .into(),
+            ),
             QueryError::Argument {
                 code: Code::LimitReached,
                 message,

@@ -4,6 +4,7 @@
 use std::cell::{Cell, RefCell};
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
 
 use super::ast::{BinaryOp, Quantifier};
 use super::error::{Code, QueryError, Span};
@@ -18,20 +19,48 @@ use super::value::Value;
 pub(crate) struct Session {
     /// The hop limit for `*` without an upper bound, if any.
     pub max_hops: Option<u64>,
-    /// How many rows a clause may produce.
+    /// How many rows a clause may hold.
     pub max_rows: usize,
+    /// How long the run may take, and when it must stop.
+    time_limit: Option<(Duration, Instant)>,
+    /// Steps of work since the clock was last read.
+    ticks: Cell<u32>,
     rng: Cell<u64>,
     regexes: RefCell<HashMap<String, regex::Regex>>,
 }
 
 impl Session {
-    pub(crate) fn new(max_hops: Option<u64>, max_rows: usize, seed: u64) -> Self {
+    pub(crate) fn new(options: &super::Options) -> Self {
         Session {
-            max_hops,
-            max_rows,
-            rng: Cell::new(seed | 1),
+            max_hops: options.max_hops,
+            max_rows: options.max_rows,
+            time_limit: options.timeout.map(|t| (t, Instant::now() + t)),
+            ticks: Cell::new(0),
+            rng: Cell::new(options.seed | 1),
             regexes: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Counts one step of work (a row matched, a hop walked); every 1024
+    /// steps, an error when the run is past its time limit.
+    pub(crate) fn tick(&self, span: Span) -> Result<(), QueryError> {
+        let Some((limit, deadline)) = self.time_limit else {
+            return Ok(());
+        };
+        let t = self.ticks.get().wrapping_add(1);
+        self.ticks.set(t);
+        if !t.is_multiple_of(1024) || Instant::now() < deadline {
+            return Ok(());
+        }
+        Err(QueryError::argument(
+            Code::LimitReached,
+            span,
+            format!(
+                "this clause was still at work when the query reached its time limit of {} s{}",
+                limit.as_secs_f64(),
+                super::error::TIME_STOPPED
+            ),
+        ))
     }
 
     /// A float in `[0, 1)` from a xorshift generator: `rand()` needs no

@@ -17,6 +17,7 @@
 //! its relationships; `self.states[i]` has one entry per step.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::{Duration, Instant};
 
 use super::error::{QueryError, Span};
 use super::eval::{Engine, Frame, Session};
@@ -25,6 +26,7 @@ use super::graph::QueryGraph;
 use super::matcher::Matcher;
 use super::memory::MemoryGraph;
 use super::plan::{self, PExpr, PartPlan, Plan, ProjectPlan, Props, Step};
+use super::procedures::Call;
 use super::value::{Key, Path, Value};
 
 /// The graph a run reads, or reads and writes (`CREATE`).
@@ -51,8 +53,14 @@ impl Access<'_> {
 
 type Row = Vec<Value>;
 
-/// Rows out of each step of each query of a union, for `PROFILE`.
-pub(crate) type StepRows = Vec<Vec<usize>>;
+/// What `PROFILE` measures of each step of each query of a union: the
+/// rows out of it, and (when timed) the milliseconds spent in the step
+/// itself, not in the steps it pushes rows on to.
+#[derive(Debug, Default)]
+pub(crate) struct Profile {
+    pub rows: Vec<Vec<usize>>,
+    pub millis: Vec<Vec<f64>>,
+}
 
 /// Runs a plan and the plans joined to it by `UNION`; returns the rows of
 /// each in turn, without duplicates for `UNION`, and the rows out of each
@@ -61,11 +69,18 @@ pub(crate) fn execute_union(
     plan: &Plan,
     mut access: Access<'_>,
     session: &Session,
-) -> Result<(Vec<Row>, StepRows), QueryError> {
-    let mut counts = Vec::new();
-    let mut rows = execute(plan, access.reborrow(), session, &mut counts)?;
+    timed: bool,
+) -> Result<(Vec<Row>, Profile), QueryError> {
+    let mut counts = Profile::default();
+    let mut rows = execute(plan, access.reborrow(), session, &mut counts, timed)?;
     for part in &plan.unions {
-        rows.extend(execute(part, access.reborrow(), session, &mut counts)?);
+        rows.extend(execute(
+            part,
+            access.reborrow(),
+            session,
+            &mut counts,
+            timed,
+        )?);
         too_many(rows.len(), session, Span::default())?;
     }
     if plan.union_distinct {
@@ -76,15 +91,17 @@ pub(crate) fn execute_union(
 }
 
 /// Runs one query's plan; returns its rows, and adds the rows out of each
-/// step to `counts`.
+/// step (and, when `timed`, its time) to `counts`.
 fn execute(
     plan: &Plan,
     mut access: Access<'_>,
     session: &Session,
-    counts: &mut StepRows,
+    counts: &mut Profile,
+    timed: bool,
 ) -> Result<Vec<Row>, QueryError> {
     let mut rows: Vec<Row> = vec![Vec::new()];
     let mut out_counts = Vec::with_capacity(plan.steps.len());
+    let mut out_millis = Vec::with_capacity(plan.steps.len());
     let mut rest: &[Step] = &plan.steps;
     while !rest.is_empty() {
         let reads = rest
@@ -98,15 +115,21 @@ fn execute(
                 session,
             };
             let mut pipeline = Pipeline::new(&engine, streamed)?;
+            if timed {
+                pipeline.inclusive = Some(vec![Duration::ZERO; streamed.len()]);
+            }
             rows = pipeline.run(rows)?;
             out_counts.extend(pipeline.pushed.iter().skip(1).take(streamed.len() - 1));
             out_counts.push(rows.len());
+            out_millis.extend(pipeline.self_millis());
         }
         if let Some((Step::Create { parts, width_out }, tail)) = after.split_first() {
             rows = match &mut access {
                 Access::Write(g) => {
+                    let started = Instant::now();
                     let created = create(g, session, rows, parts, *width_out)?;
                     out_counts.push(created.len());
+                    out_millis.push(started.elapsed().as_secs_f64() * 1000.0);
                     created
                 }
                 Access::Read(_) => {
@@ -122,7 +145,8 @@ fn execute(
             rest = after;
         }
     }
-    counts.push(out_counts);
+    counts.rows.push(out_counts);
+    counts.millis.push(out_millis);
     Ok(rows)
 }
 
@@ -143,7 +167,7 @@ pub(crate) fn subquery(
     Ok(pipeline.out.len())
 }
 
-/// The error for a clause that produced more rows than the session allows.
+/// The error for a clause that would hold more rows than the session allows.
 fn too_many(rows: usize, session: &Session, span: Span) -> Result<(), QueryError> {
     if rows <= session.max_rows {
         return Ok(());
@@ -152,7 +176,7 @@ fn too_many(rows: usize, session: &Session, span: Span) -> Result<(), QueryError
         super::error::Code::LimitReached,
         span,
         format!(
-            "this clause produced more than the limit of {} rows{}",
+            "this clause would hold more than the limit of {} rows{}",
             session.max_rows,
             super::error::ROWS_STOPPED
         ),
@@ -212,6 +236,9 @@ struct Pipeline<'e, 'a> {
     stop_after_one: bool,
     /// Rows pushed into each step, and (last) out of the last one.
     pushed: Vec<usize>,
+    /// For `PROFILE`: the time spent in each step and in the steps after
+    /// it that it pushed rows to.
+    inclusive: Option<Vec<Duration>>,
 }
 
 impl<'e, 'a> Pipeline<'e, 'a> {
@@ -253,7 +280,43 @@ impl<'e, 'a> Pipeline<'e, 'a> {
             width_in: vec![0; steps.len()],
             stop_after_one: false,
             pushed: vec![0; steps.len() + 1],
+            inclusive: None,
         })
+    }
+
+    /// The span of the last step, which the rows out of the pipeline are
+    /// counted against.
+    fn last_span(&self) -> Span {
+        p_span(self.steps, self.steps.len().saturating_sub(1))
+    }
+
+    /// Each step's own time in milliseconds: its inclusive time less that
+    /// of the step it pushes to (empty when not timed).
+    fn self_millis(&self) -> Vec<f64> {
+        let Some(times) = &self.inclusive else {
+            return Vec::new();
+        };
+        times
+            .iter()
+            .enumerate()
+            .map(|(i, t)| {
+                let after = times.get(i + 1).copied().unwrap_or(Duration::ZERO);
+                t.saturating_sub(after).as_secs_f64() * 1000.0
+            })
+            .collect()
+    }
+
+    /// Runs `f` on step `i`, adding its time when timed.
+    fn timed<R>(&mut self, i: usize, f: impl FnOnce(&mut Self) -> R) -> R {
+        if self.inclusive.as_ref().is_none_or(|t| i >= t.len()) {
+            return f(self);
+        }
+        let started = Instant::now();
+        let r = f(self);
+        if let Some(t) = self.inclusive.as_mut().and_then(|t| t.get_mut(i)) {
+            *t += started.elapsed();
+        }
+        r
     }
 
     /// Pushes every row through, then flushes the projections that held
@@ -272,6 +335,10 @@ impl<'e, 'a> Pipeline<'e, 'a> {
 
     /// Pushes one row into step `i`; returns whether more rows are wanted.
     fn push(&mut self, i: usize, row: Row) -> Result<bool, QueryError> {
+        self.timed(i, |me| me.push_untimed(i, row))
+    }
+
+    fn push_untimed(&mut self, i: usize, row: Row) -> Result<bool, QueryError> {
         let steps = self.steps;
         let engine = self.engine;
         if let Some(n) = self.pushed.get_mut(i) {
@@ -279,6 +346,7 @@ impl<'e, 'a> Pipeline<'e, 'a> {
         }
         let Some(step) = steps.get(i) else {
             self.out.push(row);
+            too_many(self.out.len(), engine.session, self.last_span())?;
             return Ok(!self.stop_after_one);
         };
         self.width_in[i] = self.width_in[i].max(row.len());
@@ -290,6 +358,7 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                 let mut found = false;
                 let mut go_on = true;
                 matcher.run(row.clone(), &mut |r: &[Value]| {
+                    engine.session.tick(m.span)?;
                     if let Some(filter) = &m.filter
                         && !engine.eval(filter, &mut Frame::new(r))?.is_true()
                     {
@@ -323,8 +392,43 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                 Ok(true)
             }
             Step::Project(p) => self.project(i, p, row),
-            Step::Procedure { run, picks, span } => {
-                for out in run(engine.graph) {
+            Step::Procedure {
+                procedure,
+                args,
+                picks,
+                pass_through,
+                filter,
+                span,
+            } => {
+                let mut values = Vec::with_capacity(args.len());
+                for (a, input) in args.iter().zip(&procedure.inputs) {
+                    let v = engine.eval(a, &mut Frame::new(&row))?;
+                    if !input.accepts(&v) {
+                        return Err(QueryError::type_error(
+                            super::error::Code::InvalidArgumentType,
+                            *span,
+                            format!(
+                                "{}'s input `{}` is {}, not {}",
+                                procedure.name,
+                                input.name,
+                                input.ty,
+                                v.type_name()
+                            ),
+                        ));
+                    }
+                    values.push(v);
+                }
+                let call = Call {
+                    graph: engine.graph,
+                    args: &values,
+                    span: *span,
+                };
+                let found = procedure.run(&call)?;
+                if *pass_through {
+                    self.produced(i, *span)?;
+                    return self.push(i + 1, row);
+                }
+                for out in found {
                     self.produced(i, *span)?;
                     let mut r = row.clone();
                     r.extend(
@@ -332,6 +436,11 @@ impl<'e, 'a> Pipeline<'e, 'a> {
                             .iter()
                             .map(|&k| out.get(k).cloned().unwrap_or(Value::Null)),
                     );
+                    if let Some(f) = filter
+                        && !engine.eval(f, &mut Frame::new(&r))?.is_true()
+                    {
+                        continue;
+                    }
                     if !self.push(i + 1, r)? {
                         return Ok(false);
                     }
@@ -362,13 +471,13 @@ impl<'e, 'a> Pipeline<'e, 'a> {
         }
     }
 
-    /// Counts a row produced by step `i`, which must stay within the limit.
+    /// Counts a row produced by step `i`: it streams on and is not held,
+    /// so only the time limit bounds it.
     fn produced(&mut self, i: usize, span: Span) -> Result<(), QueryError> {
         if let Some(StepState::Producing(n)) = self.states.get_mut(i) {
             *n += 1;
-            too_many(*n, self.engine.session, span)?;
         }
-        Ok(())
+        self.engine.session.tick(span)
     }
 
     fn project(&mut self, i: usize, p: &ProjectPlan, row: Row) -> Result<bool, QueryError> {
@@ -445,10 +554,11 @@ impl<'e, 'a> Pipeline<'e, 'a> {
         };
         let seen = match how {
             Projecting::Streaming { seen, distinct } => {
-                if let Some(d) = distinct
-                    && !d.insert(Key(out.clone()))
-                {
-                    return Ok(true);
+                if let Some(d) = distinct {
+                    if !d.insert(Key(out.clone())) {
+                        return Ok(true);
+                    }
+                    too_many(d.len(), self.engine.session, p_span(self.steps, i))?;
                 }
                 *seen += 1;
                 *seen
@@ -474,6 +584,10 @@ impl<'e, 'a> Pipeline<'e, 'a> {
     /// Finishes step `i` when it held rows back: the groups' values, or the
     /// sorted records, pushed on.
     fn flush(&mut self, i: usize) -> Result<(), QueryError> {
+        self.timed(i, |me| me.flush_untimed(i))
+    }
+
+    fn flush_untimed(&mut self, i: usize) -> Result<(), QueryError> {
         let Some(Step::Project(p)) = self.steps.get(i) else {
             return Ok(());
         };
@@ -540,6 +654,14 @@ impl<'e, 'a> Pipeline<'e, 'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The span of step `i` when it is a projection.
+fn p_span(steps: &[Step], i: usize) -> Span {
+    match steps.get(i) {
+        Some(Step::Project(p)) => p.span,
+        _ => Span::default(),
     }
 }
 

@@ -5,7 +5,8 @@
 //! row per operator, the result at the top and each operator's input below
 //! it (indented, as Neo4j draws plans): its name, what it does, the rows
 //! estimated before running, and, for `PROFILE`, the rows it produced and
-//! the time of the whole query. As rows, the plan prints in every format a
+//! the time spent in it (its own work, not that of the operators it feeds;
+//! a `UNION` row above several queries gives the whole run's time). As rows, the plan prints in every format a
 //! query answer does (table, JSON, CSV).
 //!
 //! The estimate of a `MATCH` is the candidate nodes its patterns start
@@ -15,6 +16,7 @@
 //! without grouping keys (1) and `LIMIT` (at most the limit).
 
 use super::error::Span;
+use super::exec::Profile;
 use super::graph::QueryGraph;
 use super::plan::{MatchPlan, PExpr, Plan, ProjectPlan, Props, Step};
 use super::value::Value;
@@ -51,13 +53,13 @@ pub(crate) fn mode(text: &str) -> Option<(Mode, String)> {
     Some((mode, format!("{}{rest}", " ".repeat(end))))
 }
 
-/// The plan's rows: `rows` holds each step's rows out, per query of a
-/// union, when the query ran.
+/// The plan's rows: `profile` holds each step's rows out and time, per
+/// query of a union, when the query ran; `millis` is the whole run's time.
 pub(crate) fn rows(
     plan: &Plan,
     text: &str,
     graph: Option<&dyn QueryGraph>,
-    rows: Option<&[Vec<usize>]>,
+    profile: Option<&Profile>,
     millis: Option<f64>,
 ) -> Vec<Vec<Value>> {
     let mut out = Vec::new();
@@ -72,7 +74,8 @@ pub(crate) fn rows(
         out.push(row(0, "Union", how.into(), None, None, millis));
     }
     for (q, part) in parts.iter().enumerate() {
-        let counts = rows.and_then(|r| r.get(q));
+        let counts = profile.and_then(|p| p.rows.get(q));
+        let times = profile.and_then(|p| p.millis.get(q));
         let mut estimates = Vec::with_capacity(part.steps.len());
         let mut estimate: Option<f64> = Some(1.0);
         for step in &part.steps {
@@ -83,7 +86,7 @@ pub(crate) fn rows(
             let level = depth + part.steps.len() - 1 - k;
             let (name, details) = describe(step, text);
             let actual = counts.and_then(|c| c.get(k)).copied();
-            let time = if level == 0 { millis } else { None };
+            let time = times.and_then(|t| t.get(k)).copied();
             out.push(row(level, name, details, estimates[k], actual, time));
         }
     }

@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef as _;
 
+use super::procedures::Procedure;
 use super::value::{EdgeId, NodeId, Value};
 use crate::model::Graph;
 
@@ -103,6 +104,16 @@ pub trait QueryGraph {
     /// Node ids worth completing in the shell (string ids only).
     fn node_keys(&self) -> Vec<String> {
         Vec::new()
+    }
+    /// Procedures this graph brings besides the built-in ones (the TCK's
+    /// test procedures).
+    fn procedures(&self) -> &[Procedure] {
+        &[]
+    }
+    /// seccoop's graph underneath, for the procedures that run its
+    /// analyses (`seccoop.impact`); `None` for a general property graph.
+    fn model(&self) -> Option<&Graph> {
+        None
     }
 }
 
@@ -361,5 +372,9 @@ impl QueryGraph for SeccoopGraph<'_> {
 
     fn node_keys(&self) -> Vec<String> {
         self.graph.nodes().map(|(_, n)| n.id.clone()).collect()
+    }
+
+    fn model(&self) -> Option<&Graph> {
+        Some(self.graph)
     }
 }

@@ -26,7 +26,7 @@ use super::ast::Dir;
 use super::error::{Code, QueryError};
 use super::eval::{Engine, Frame};
 use super::graph::{Adjacent, Expand, LabelId, TypeId};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use super::ast::Shortest;
 use super::plan::{NodePlan, PartPlan, Props, RelPlan};
@@ -382,6 +382,24 @@ impl<'e, 'a> Matcher<'e, 'a> {
             return Ok(true);
         };
         let rel = &part.rels[j];
+        if let Some(Shortest::Count(count)) = part.shortest
+            && let Some((min, max)) = rel.length
+        {
+            return self.k_shortest(
+                st,
+                k,
+                pi,
+                start,
+                s,
+                j,
+                forward,
+                from,
+                to_pos,
+                (min, max),
+                count,
+                emit,
+            );
+        }
         if let Some(which) = part.shortest
             && let Some((min, max)) = rel.length
         {
@@ -480,6 +498,7 @@ impl<'e, 'a> Matcher<'e, 'a> {
         emit: &mut Emit<'_>,
     ) -> Result<bool, QueryError> {
         let rel: &RelPlan = &self.parts[pi].rels[j];
+        self.engine.session.tick(rel.span)?;
         let depth = path.len() as u64;
         if depth >= min
             && let Some(undo) = self.bind_node(st, pi, to_pos, at)?
@@ -593,6 +612,141 @@ impl<'e, 'a> Matcher<'e, 'a> {
                 },
             )?;
             self.unbind_node(st, pi, to_pos, undo);
+            if !go_on {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// The `count` shortest paths from `from` along relationship `j` to each
+    /// end node the pattern accepts: trails of length 0, 1, 2, … are walked
+    /// in turn (each round depth-first, as far as that length), and each end
+    /// takes the first `count` that reach it. The rounds stop when every
+    /// reachable end has its paths, when no trail is as long as the round,
+    /// or at the relationship's upper bound. Walking the shorter trails
+    /// again each round costs less than the last round, which dominates.
+    #[allow(clippy::too_many_arguments)]
+    fn k_shortest(
+        &self,
+        st: &mut State,
+        k: usize,
+        pi: usize,
+        start: usize,
+        s: usize,
+        j: usize,
+        forward: bool,
+        from: NodeId,
+        to_pos: usize,
+        (min, max): (u64, Option<u64>),
+        count: u64,
+        emit: &mut Emit<'_>,
+    ) -> Result<bool, QueryError> {
+        let rel: &RelPlan = &self.parts[pi].rels[j];
+        let dir = expand_dir(rel.dir, forward);
+        // The reachable nodes the pattern's end accepts, with the paths each
+        // has had.
+        let mut seen: HashSet<NodeId> = HashSet::from([from]);
+        let mut order = vec![from];
+        let mut next = 0;
+        let mut adj: Vec<Adjacent> = Vec::new();
+        while let Some(&at) = order.get(next) {
+            next += 1;
+            adj.clear();
+            self.engine.graph.expand(at, dir, &mut adj);
+            for a in &adj {
+                if !seen.contains(&a.other) && self.edge_ok(st, pi, j, a.edge, &[])? {
+                    seen.insert(a.other);
+                    order.push(a.other);
+                }
+            }
+        }
+        let mut wanted: HashMap<NodeId, u64> = HashMap::new();
+        for end in order {
+            if let Some(undo) = self.bind_node(st, pi, to_pos, end)? {
+                self.unbind_node(st, pi, to_pos, undo);
+                wanted.insert(end, 0);
+            }
+        }
+        let mut len = 0;
+        while wanted.values().any(|&n| n < count) && max.is_none_or(|m| len <= m) {
+            if max.is_none()
+                && let Some(limit) = self.engine.session.max_hops
+                && len > limit
+            {
+                return Err(hop_limit(limit, rel));
+            }
+            let mut reached = false;
+            let mut go_on = true;
+            let mut path = Vec::new();
+            self.trails(
+                st,
+                pi,
+                j,
+                dir,
+                from,
+                len,
+                &mut path,
+                &mut reached,
+                &mut |me, st, path| {
+                    let end = path.last().map_or(from, |s| s.1);
+                    if len < min {
+                        return Ok(true);
+                    }
+                    let Some(n) = wanted.get_mut(&end).filter(|n| **n < count) else {
+                        return Ok(true);
+                    };
+                    *n += 1;
+                    let Some(undo) = me.bind_node(st, pi, to_pos, end)? else {
+                        return Ok(true);
+                    };
+                    go_on = me.bind_var_rel(st, k, pi, start, s, j, forward, path, emit)?;
+                    me.unbind_node(st, pi, to_pos, undo);
+                    Ok(go_on)
+                },
+            )?;
+            if !go_on {
+                return Ok(false);
+            }
+            if !reached {
+                break;
+            }
+            len += 1;
+        }
+        Ok(true)
+    }
+
+    /// Calls `each` with every trail of exactly `len` relationships from
+    /// `at` (sets `reached` when there is one); returns whether to go on.
+    #[allow(clippy::too_many_arguments)]
+    fn trails(
+        &self,
+        st: &mut State,
+        pi: usize,
+        j: usize,
+        dir: Expand,
+        at: NodeId,
+        len: u64,
+        path: &mut Vec<(EdgeId, NodeId)>,
+        reached: &mut bool,
+        each: &mut OnPath<'_, 'e, 'a>,
+    ) -> Result<bool, QueryError> {
+        self.engine.session.tick(self.parts[pi].rels[j].span)?;
+        if path.len() as u64 == len {
+            *reached = true;
+            return each(self, st, path);
+        }
+        let mut adj: Vec<Adjacent> = Vec::new();
+        self.engine.graph.expand(at, dir, &mut adj);
+        for a in adj {
+            if !self.edge_ok(st, pi, j, a.edge, path)? {
+                continue;
+            }
+            path.push((a.edge, a.other));
+            let go_on = super::with_stack(|| {
+                self.trails(st, pi, j, dir, a.other, len, path, reached, each)
+            })?;
+            path.pop();
             if !go_on {
                 return Ok(false);
             }

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::graph::{Adjacent, Expand, LabelId, QueryGraph, TypeId};
+use super::procedures::Procedure;
 use super::value::{EdgeId, NodeId, Value};
 
 #[derive(Debug, Clone, Default)]
@@ -36,6 +37,7 @@ pub struct MemoryGraph {
     label_ids: HashMap<String, u32>,
     types: Vec<String>,
     type_ids: HashMap<String, u32>,
+    procedures: Vec<Procedure>,
 }
 
 fn intern(names: &mut Vec<String>, ids: &mut HashMap<String, u32>, name: &str) -> u32 {
@@ -104,12 +106,23 @@ impl MemoryGraph {
         self.nodes.get(n.0 as usize)
     }
 
+    /// Adds a procedure queries over this graph may call (one of the same
+    /// name as a built-in one takes its place).
+    pub fn add_procedure(&mut self, procedure: Procedure) {
+        self.procedures.retain(|p| p.name != procedure.name);
+        self.procedures.push(procedure);
+    }
+
     fn edge(&self, e: EdgeId) -> Option<&MemEdge> {
         self.edges.get(e.0 as usize)
     }
 }
 
 impl QueryGraph for MemoryGraph {
+    fn procedures(&self) -> &[Procedure] {
+        &self.procedures
+    }
+
     fn nodes(&self) -> Vec<NodeId> {
         (0..self.nodes.len() as u32).map(NodeId).collect()
     }

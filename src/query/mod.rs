@@ -47,10 +47,17 @@
 //! - **Exact answers, bounded work.** `*` without an upper bound walks every
 //!   path (relationships are used once per match, so every walk ends), and
 //!   its answer is exact. The limits a run may set — [`Options::max_hops`]
-//!   (none by default), [`Options::max_rows`] rows per clause (ten million
-//!   by default), ten million elements from `range()` — are guards: reaching
+//!   (none by default), [`Options::max_rows`] rows held per clause (ten million
+//!   by default), [`Options::timeout`] (none by default; the `query` command
+//!   sets one), ten million elements from `range()` — are guards: reaching
 //!   one stops the query with an error that names it
 //!   ([`Code::LimitReached`]), never with a shorter answer.
+//! - **Rows stream; only held rows count against the row limit.** An
+//!   aggregate over a `MATCH` (`count(p)`, `sum`, `min`, `max`, `avg`) takes
+//!   each row as it comes and keeps one state per group, so counting a
+//!   billion paths needs no more memory than counting ten; the row limit
+//!   bounds memory (rows sorted, grouped, kept by `DISTINCT` or returned),
+//!   and the time limit bounds work.
 //! - **Planning starts at the most selective node** of each pattern: a bound
 //!   variable, an `{id: …}` the graph looks up in its index, else the label
 //!   with the fewest nodes; see the `matcher` module.
@@ -79,6 +86,7 @@ pub use error::{Category, Code, QueryError, Report, Span, line_col};
 pub use functions::{AggFunc, Func, float_to_string};
 pub use graph::{Adjacent, Expand, LabelId, QueryGraph, SeccoopGraph, TypeId};
 pub use memory::MemoryGraph;
+pub use procedures::{ProcParam, Procedure};
 pub use render::{cell_text, to_json};
 pub use value::{EdgeId, Key, NodeId, Path, Value};
 
@@ -146,9 +154,15 @@ pub struct Options {
     /// with more to walk is an error ([`Code::LimitReached`]), never a
     /// shorter answer.
     pub max_hops: Option<u64>,
-    /// How many rows one clause may produce before the query is stopped
-    /// with an error (a cartesian product of large patterns, say).
+    /// How many rows one clause may hold at once before the query is
+    /// stopped with an error: the answer, the rows `ORDER BY` sorts, the
+    /// groups of an aggregation, the rows `DISTINCT` has seen. Rows that
+    /// stream through (a `MATCH` whose rows are counted) are not held and
+    /// do not count; [`Options::timeout`] bounds them.
     pub max_rows: usize,
+    /// How long a run may take before it is stopped with an error
+    /// ([`Code::LimitReached`]); `None` (the default) sets no limit.
+    pub timeout: Option<std::time::Duration>,
     /// Seed of `rand()`.
     pub seed: u64,
 }
@@ -158,6 +172,7 @@ impl Default for Options {
         Options {
             max_hops: None,
             max_rows: 10_000_000,
+            timeout: None,
             seed: 0x5eed_c00b,
         }
     }
@@ -202,7 +217,7 @@ pub fn parse_literal(text: &str) -> Option<Value> {
         span: Span::default(),
         unions: Vec::new(),
     };
-    let plan = plan::plan(&q, text, &scope, None).ok()?;
+    let plan = plan::plan(&q, text, &scope, None, &[]).ok()?;
     // A literal has no variables, so it plans to one constant.
     match plan.steps.first() {
         Some(plan::Step::Project(p)) => match p.items.first() {
@@ -262,7 +277,7 @@ fn run_read(
         return run_explained(mode, &inner, graph, params, options);
     }
     let query = parser::parse(text)?;
-    let plan = plan::plan(&query, text, params, Some(graph))?;
+    let plan = plan::plan(&query, text, params, Some(graph), graph.procedures())?;
     if let Some(span) = plan.create_span {
         return Err(QueryError::semantic(
             Code::ReadOnly,
@@ -283,7 +298,7 @@ pub fn run_on_memory(
 ) -> Result<QueryResult, QueryError> {
     with_query_stack(text, || {
         let query = parser::parse(text)?;
-        let plan = plan::plan(&query, text, params, None)?;
+        let plan = plan::plan(&query, text, params, None, graph.procedures())?;
         finish(plan, exec::Access::Write(graph), options)
     })
 }
@@ -298,19 +313,23 @@ fn run_explained(
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
     let query = parser::parse(text)?;
-    let plan = plan::plan(&query, text, params, Some(graph))?;
-    let (counts, millis) = match mode {
+    let plan = plan::plan(&query, text, params, Some(graph), graph.procedures())?;
+    let (profile, millis) = match mode {
         explain::Mode::Explain => (None, None),
         explain::Mode::Profile => {
             let started = std::time::Instant::now();
-            let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
-            let (_, counts) = exec::execute_union(&plan, exec::Access::Read(graph), &session)?;
-            (Some(counts), Some(started.elapsed().as_secs_f64() * 1000.0))
+            let session = eval::Session::new(options);
+            let (_, profile) =
+                exec::execute_union(&plan, exec::Access::Read(graph), &session, true)?;
+            (
+                Some(profile),
+                Some(started.elapsed().as_secs_f64() * 1000.0),
+            )
         }
     };
     Ok(QueryResult {
         columns: explain::COLUMNS.iter().map(|c| c.to_string()).collect(),
-        rows: explain::rows(&plan, text, Some(graph), counts.as_deref(), millis),
+        rows: explain::rows(&plan, text, Some(graph), profile.as_ref(), millis),
         warnings: plan.warnings,
     })
 }
@@ -320,8 +339,8 @@ fn finish(
     access: exec::Access<'_>,
     options: &Options,
 ) -> Result<QueryResult, QueryError> {
-    let session = eval::Session::new(options.max_hops, options.max_rows, options.seed);
-    let (rows, _) = exec::execute_union(&plan, access, &session)?;
+    let session = eval::Session::new(options);
+    let (rows, _) = exec::execute_union(&plan, access, &session, false)?;
     let rows = if plan.updating && plan.columns.is_empty() {
         Vec::new()
     } else {
@@ -334,10 +353,11 @@ fn finish(
     })
 }
 
-/// Labels, relationship types, property keys and node ids of a graph, for
-/// completion in the shell.
+/// Labels, relationship types, property keys, node ids and procedure names
+/// of a graph, for completion in the shell.
 pub fn vocabulary(graph: &dyn QueryGraph) -> Vec<String> {
-    let mut words = graph.label_names();
+    let mut words = procedures::names(graph.procedures());
+    words.extend(graph.label_names());
     words.extend(graph.type_names());
     words.extend(graph.property_keys());
     words.extend(graph.node_keys());

@@ -336,8 +336,10 @@ impl Parser<'_> {
                     name: "dbms.procedures".into(),
                     span: start.to(end),
                 },
-                args: Vec::new(),
+                args: Some(Vec::new()),
                 yields: None,
+                yield_star: None,
+                filter: None,
                 span: start.to(end),
             });
         }
@@ -351,17 +353,25 @@ impl Parser<'_> {
                 name.push_str(&part.name);
                 name_span = name_span.to(part.span);
             }
-            self.expect(Tok::LParen, "`(` after the procedure name")?;
-            let mut args = Vec::new();
-            while !self.at(&Tok::RParen) {
-                args.push(self.expr()?);
-                if !self.eat(&Tok::Comma) {
-                    break;
+            // Without parentheses, the arguments are the parameters named
+            // as the procedure's inputs.
+            let args = if self.eat(&Tok::LParen) {
+                let mut args = Vec::new();
+                while !self.at(&Tok::RParen) {
+                    args.push(self.expr()?);
+                    if !self.eat(&Tok::Comma) {
+                        break;
+                    }
                 }
-            }
-            self.expect(Tok::RParen, "`)` to close the arguments")?;
+                self.expect(Tok::RParen, "`)` to close the arguments")?;
+                Some(args)
+            } else {
+                None
+            };
+            let mut yield_star = None;
             let yields = if self.eat_kw("YIELD") {
-                if self.eat(&Tok::Star) {
+                if self.at(&Tok::Star) {
+                    yield_star = Some(self.advance().span);
                     None
                 } else {
                     let mut items = Vec::new();
@@ -382,6 +392,11 @@ impl Parser<'_> {
             } else {
                 None
             };
+            let filter = if yields.is_some() && self.eat_kw("WHERE") {
+                Some(self.expr()?)
+            } else {
+                None
+            };
             return Ok(Clause::Procedure {
                 name: Ident {
                     name,
@@ -389,6 +404,8 @@ impl Parser<'_> {
                 },
                 args,
                 yields,
+                yield_star,
+                filter,
                 span: Span::new(start.start, self.prev_end()),
             });
         }
@@ -578,13 +595,19 @@ impl Parser<'_> {
                     self.advance();
                     Shortest::One
                 }
+                &Tok::Int(k) if k > 1 => {
+                    self.advance();
+                    Shortest::Count(k)
+                }
                 Tok::Int(_) => {
                     return Err(QueryError::semantic(
-                        Code::Unsupported,
+                        Code::InvalidArgumentValue,
                         at.to(self.tokens[self.pos + 1].span),
-                        "SHORTEST k is supported for k = 1 only",
+                        "SHORTEST needs a number of paths of at least 1",
                     )
-                    .with_help("use `SHORTEST 1`, `ANY SHORTEST` or `ALL SHORTEST`"));
+                    .with_help(
+                        "write `SHORTEST 1`, `SHORTEST 3`, `ANY SHORTEST` or `ALL SHORTEST`",
+                    ));
                 }
                 _ => return Err(self.error("a number after `SHORTEST`")),
             }
@@ -592,6 +615,18 @@ impl Parser<'_> {
             return Ok(None);
         };
         self.advance();
+        if self.is_kw("GROUPS") {
+            return Err(QueryError::semantic(
+                Code::Unsupported,
+                self.span(),
+                "`SHORTEST k GROUPS` is not supported",
+            )
+            .with_help("use `ALL SHORTEST` for every path of the shortest length, or `SHORTEST k` for k paths"));
+        }
+        // GQL's optional noise word: `ANY SHORTEST PATH`, `SHORTEST 2 PATHS`.
+        if (self.is_kw("PATH") || self.is_kw("PATHS")) && self.tok_at(1) == &Tok::LParen {
+            self.advance();
+        }
         Ok(Some((selector, false)))
     }
 

@@ -541,3 +541,48 @@ mod no_panics {
         }
     }
 }
+
+#[test]
+fn schema_visualization_of_a_general_graph_is_read_from_its_data() {
+    let mut g = MemoryGraph::new();
+    run_on_memory(
+        "CREATE (:A)-[:R]->(:B), (:A)-[:R]->(:B), (:B)-[:S]->(:B)",
+        &mut g,
+        &Params::new(),
+        &Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let r = run(
+        "CALL db.schema.visualization() YIELD nodes, relationships \
+         RETURN [n IN nodes | [n.name, n.count]] AS n, \
+         [r IN relationships | [r.start, r.type, r.end, r.count]] AS r",
+        &g,
+        &Params::new(),
+        &Options::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let s = |t: &str| Value::String(t.into());
+    let l = Value::List;
+    assert_eq!(
+        r.rows,
+        [[
+            l(vec![
+                l(vec![s("A"), Value::Int(2)]),
+                l(vec![s("B"), Value::Int(4)])
+            ]),
+            l(vec![
+                l(vec![s("A"), s("R"), s("B"), Value::Int(2)]),
+                l(vec![s("B"), s("S"), s("B"), Value::Int(1)])
+            ]),
+        ]]
+    );
+    // seccoop's analyses need seccoop's graph.
+    let err = run(
+        "CALL seccoop.gaps()",
+        &g,
+        &Params::new(),
+        &Options::default(),
+    )
+    .expect_err("a general graph");
+    assert!(err.to_string().contains("needs a seccoop graph"), "{err}");
+}

@@ -14,20 +14,29 @@
 //! than the delta" is a comparison of ids, and a derived fact's premises
 //! always have smaller ids than it has, so proofs are acyclic.
 //!
-//! Lookups go through per-relation adjacency in both directions, kept as
-//! compressed rows (one offset per node) for the asserted facts, which is
-//! cheap to build for millions of them, plus a hash map for the derived ones.
-//! Whether a fact is already known is a scan of its start's edges of its
-//! relation, not a set of every fact; a start with many such edges (a hub)
-//! is checked through a set of its facts instead.
-//! Only relations that occur in a rule are indexed, and a rule one of whose
-//! relations has no fact at all is skipped.
+//! Lookups go through per-relation adjacency in both directions: compressed
+//! rows (one offset per node, and each fact's other end beside its id) for
+//! the asserted facts, which is cheap to build for millions of them, and
+//! for the derived ones a list per node threaded through an array (first
+//! and last id per node, next id per fact), which keeps id order and costs
+//! no allocation per fact. Relations are numbered densely, so finding a
+//! relation's index is an array access, not a hash. Whether a fact is
+//! already known is a scan of its start's edges of its relation, not a set
+//! of every fact; a start with many such edges (a hub) is checked through a
+//! set of its facts instead. Only relations that occur in a rule are
+//! indexed, and a rule one of whose relations has no fact at all is skipped.
+//!
+//! A join allocates nothing per chain: it fills one buffer of premise ids
+//! and hands finished chains to a buffer reused for every delta fact; the
+//! proofs of accepted facts go into one flat array ([`Derivations`]). On the
+//! generated million-node graph this is what keeps materialisation a small
+//! part of a load (see BENCHMARKS.md).
 //!
 //! The evaluation is deterministic: facts are tried in id order, rules in
 //! their given order, neighbours in id order, and the first proof found for a
 //! fact is the one kept (in breadth-first order, so it is among the shallowest).
 
-use foldhash::{HashMap, HashMapExt as _, HashSet, HashSetExt as _};
+use foldhash::{HashSet, HashSetExt as _};
 
 /// A node, as a dense number (`NodeIndex::index()` in a graph).
 pub type NodeId = u32;
@@ -56,16 +65,77 @@ pub struct ChainRule {
     pub head: RelNo,
 }
 
-/// A derived fact and its proof.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Derivation {
+/// The facts derived from a set of asserted ones, each with its proof, in
+/// the order found: derived fact `i` has id `asserted + i`.
+///
+/// Proofs are kept flat, one array of premise ids for all of them, since a
+/// large graph derives millions of facts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Derivations {
+    facts: Vec<Fact>,
+    rules: Vec<u32>,
+    /// Where each derivation's premises start in `premises`; one more entry
+    /// than there are derivations.
+    starts: Vec<u32>,
+    premises: Vec<u32>,
+}
+
+/// One derived fact and its proof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Derivation<'a> {
     /// The new fact.
     pub fact: Fact,
     /// The position of the rule that derived it.
     pub rule: usize,
     /// The ids of the facts the rule used, in chain order: below the number
     /// of asserted facts an asserted one, else derived fact `id - asserted`.
-    pub premises: Vec<usize>,
+    pub premises: &'a [u32],
+}
+
+impl Derivations {
+    /// How many facts were derived.
+    pub fn len(&self) -> usize {
+        self.facts.len()
+    }
+
+    /// Whether nothing was derived.
+    pub fn is_empty(&self) -> bool {
+        self.facts.is_empty()
+    }
+
+    /// The `i`-th derived fact, with its proof.
+    pub fn get(&self, i: usize) -> Option<Derivation<'_>> {
+        let fact = *self.facts.get(i)?;
+        let rule = *self.rules.get(i)? as usize;
+        let (a, b) = (*self.starts.get(i)?, *self.starts.get(i + 1)?);
+        let premises = self.premises.get(a as usize..b as usize)?;
+        Some(Derivation {
+            fact,
+            rule,
+            premises,
+        })
+    }
+
+    /// The derived facts with their proofs, in the order found.
+    pub fn iter(&self) -> impl Iterator<Item = Derivation<'_>> + '_ {
+        (0..self.len()).filter_map(|i| self.get(i))
+    }
+
+    /// The derived facts alone, in the order found.
+    pub fn facts(&self) -> &[Fact] {
+        &self.facts
+    }
+
+    /// Records the proof of the next derived fact (the facts themselves
+    /// are the store's, taken at the end).
+    fn push(&mut self, rule: u32, premises: &[u32]) {
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.rules.push(rule);
+        self.premises.extend_from_slice(premises);
+        self.starts.push(self.premises.len() as u32);
+    }
 }
 
 /// Why materialisation stopped.
@@ -79,6 +149,10 @@ pub enum EngineError {
     },
 }
 
+/// The most facts, asserted and derived together, the engine numbers: ids
+/// are `u32`, and `u32::MAX` marks "none" in its lists.
+const MAX_FACTS: usize = u32::MAX as usize - 1;
+
 /// Derives every fact `rules` give from `facts`, each once, none equal to an
 /// asserted fact, with the proof first found for it.
 ///
@@ -89,7 +163,8 @@ pub enum EngineError {
 ///
 /// # Returns
 /// The derived facts in the order found; their ids follow the asserted ones.
-/// An error when more than `limit` would be derived.
+/// An error when more than `limit` would be derived (or more than ids can
+/// number, about four billion facts in all).
 ///
 /// # Complexity
 /// Building the index is O(|facts| + nodes); each round costs the chains
@@ -105,14 +180,19 @@ pub enum EngineError {
 /// let rules = [ChainRule { chain: vec![1, 1], head: 1 }];
 /// let derived = materialise(&facts, &rules, 100).unwrap();
 /// assert_eq!(derived.len(), 1);
-/// assert_eq!(derived[0].fact, Fact { from: 0, rel: 1, to: 2 });
-/// assert_eq!(derived[0].premises, vec![0, 1]);
+/// let d = derived.get(0).unwrap();
+/// assert_eq!(d.fact, Fact { from: 0, rel: 1, to: 2 });
+/// assert_eq!(d.premises, &[0, 1]);
 /// ```
 pub fn materialise(
     facts: &[Fact],
     rules: &[ChainRule],
     limit: usize,
-) -> Result<Vec<Derivation>, EngineError> {
+) -> Result<Derivations, EngineError> {
+    let limit = limit.min(MAX_FACTS.saturating_sub(facts.len()));
+    if facts.len() > MAX_FACTS {
+        return Err(EngineError::TooMany { limit });
+    }
     let mut present: HashSet<RelNo> = HashSet::new();
     for f in facts {
         present.insert(f.rel);
@@ -123,8 +203,9 @@ pub fn materialise(
     loop {
         let mut changed = false;
         for (i, r) in rules.iter().enumerate() {
-            if !live[i] && !r.chain.is_empty() && r.chain.iter().all(|c| present.contains(c)) {
-                live[i] = true;
+            let ready = !r.chain.is_empty() && r.chain.iter().all(|c| present.contains(c));
+            if let Some(l) = live.get_mut(i).filter(|l| !**l && ready) {
+                *l = true;
                 present.insert(r.head);
                 changed = true;
             }
@@ -134,88 +215,195 @@ pub fn materialise(
         }
     }
     if !live.contains(&true) {
-        return Ok(Vec::new());
+        return Ok(Derivations::default());
     }
     let mut store = Store::new(facts, rules, &live);
-    let mut derived: Vec<Derivation> = Vec::new();
+    // For each relation, the (rule, position) pairs of live rules that follow it.
+    let mut uses: Vec<Vec<(usize, usize)>> = vec![Vec::new(); store.slot.len()];
+    for (rule_no, rule) in rules.iter().enumerate() {
+        if !live.get(rule_no).copied().unwrap_or(false) {
+            continue;
+        }
+        for (pos, &rel) in rule.chain.iter().enumerate() {
+            if let Some(u) = uses.get_mut(rel as usize) {
+                u.push((rule_no, pos));
+            }
+        }
+    }
+    let mut derived = Derivations::default();
     let asserted = facts.len();
+    let mut pending = Pending::default();
+    let mut chain: Vec<u32> = Vec::new();
     let (mut delta_start, mut delta_end) = (0usize, asserted);
     while delta_start < delta_end {
-        let mut found: Vec<Derivation> = Vec::new();
         for id in delta_start..delta_end {
-            let fact = fact_at(id, facts, &derived);
-            for (rule_no, rule) in rules.iter().enumerate() {
-                if !live[rule_no] {
+            let fact = store.fact(id);
+            let Some(uses) = uses.get(fact.rel as usize) else {
+                continue;
+            };
+            for &(rule_no, pos) in uses {
+                let Some(rule) = rules.get(rule_no) else {
+                    continue;
+                };
+                let join = Join {
+                    store: &store,
+                    rule,
+                    rule_no: rule_no as u32,
+                    pos,
+                    right: fact.to,
+                    old_end: delta_start,
+                    all_end: delta_end,
+                };
+                chain.clear();
+                chain.resize(rule.chain.len(), NONE);
+                if let Some(slot) = chain.get_mut(pos) {
+                    *slot = id as u32;
+                }
+                join.left(pos, fact.from, &mut chain, &mut pending);
+            }
+            // Accept the chains found through this fact in the order found:
+            // the first proof of a fact is the one kept.
+            for (fact, rule, premises) in pending.drain() {
+                if store.holds(fact) {
                     continue;
                 }
-                for (pos, &rel) in rule.chain.iter().enumerate() {
-                    if rel != fact.rel {
-                        continue;
-                    }
-                    let ctx = Join {
-                        store: &store,
-                        facts,
-                        derived: &derived,
-                        rule,
-                        old_end: delta_start,
-                        all_end: delta_end,
-                    };
-                    ctx.chains_through(id, fact, pos, |premises, from, to| {
-                        let new = Fact {
-                            from,
-                            rel: rule.head,
-                            to,
-                        };
-                        found.push(Derivation {
-                            fact: new,
-                            rule: rule_no,
-                            premises,
-                        });
-                    });
-                }
-            }
-        }
-        let round_start = asserted + derived.len();
-        for d in found {
-            if !store.holds(d.fact, facts, &derived) {
-                store.remember(d.fact);
-                if derived.len() >= limit {
+                if store.derived.len() >= limit {
                     return Err(EngineError::TooMany { limit });
                 }
-                store.index_derived(asserted + derived.len(), d.fact);
-                derived.push(d);
+                store.add_derived(fact);
+                derived.push(rule, premises);
             }
+            pending.clear();
         }
-        delta_start = round_start;
-        delta_end = asserted + derived.len();
+        delta_start = delta_end;
+        delta_end = asserted + store.derived.len();
     }
+    derived.facts = std::mem::take(&mut store.derived);
     Ok(derived)
 }
 
-/// Compressed rows: the fact ids of one relation, grouped by node.
+/// Chains found through one delta fact, waiting to be checked: each head
+/// fact with its rule and the span of its premises in one flat array.
+#[derive(Default)]
+struct Pending {
+    heads: Vec<(Fact, u32, u32, u32)>,
+    premises: Vec<u32>,
+}
+
+impl Pending {
+    fn push(&mut self, fact: Fact, rule: u32, premises: &[u32]) {
+        let start = self.premises.len() as u32;
+        self.premises.extend_from_slice(premises);
+        self.heads
+            .push((fact, rule, start, self.premises.len() as u32));
+    }
+
+    /// The chains in the order found.
+    fn drain(&self) -> impl Iterator<Item = (Fact, u32, &[u32])> + '_ {
+        self.heads.iter().map(|&(f, r, a, b)| {
+            let p = self
+                .premises
+                .get(a as usize..b as usize)
+                .unwrap_or_default();
+            (f, r, p)
+        })
+    }
+
+    fn clear(&mut self) {
+        self.heads.clear();
+        self.premises.clear();
+    }
+}
+
+/// "No fact": the end of a list of derived facts.
+const NONE: u32 = u32::MAX;
+
+/// Compressed rows: the fact ids of one relation grouped by node, with each
+/// fact's other end beside its id.
+#[derive(Default)]
 struct Rows {
     offsets: Vec<u32>,
     ids: Vec<u32>,
+    ends: Vec<NodeId>,
 }
 
 impl Rows {
-    fn get(&self, node: NodeId) -> &[u32] {
+    /// Counting sort of `(node, other end, id)` triples into rows over `nodes` nodes.
+    fn build(nodes: usize, triples: &[(NodeId, NodeId, u32)]) -> Rows {
+        let mut offsets = vec![0u32; nodes + 1];
+        for &(n, _, _) in triples {
+            if let Some(o) = offsets.get_mut(n as usize + 1) {
+                *o += 1;
+            }
+        }
+        for i in 1..offsets.len() {
+            let prev = offsets.get(i - 1).copied().unwrap_or(0);
+            if let Some(o) = offsets.get_mut(i) {
+                *o += prev;
+            }
+        }
+        let total = offsets.last().copied().unwrap_or(0) as usize;
+        let mut ids = vec![0u32; total];
+        let mut ends = vec![0u32; total];
+        let mut next = offsets.clone();
+        for &(n, end, id) in triples {
+            if let Some(slot) = next.get_mut(n as usize) {
+                let at = *slot as usize;
+                if let (Some(i), Some(e)) = (ids.get_mut(at), ends.get_mut(at)) {
+                    *i = id;
+                    *e = end;
+                }
+                *slot += 1;
+            }
+        }
+        Rows { offsets, ids, ends }
+    }
+
+    /// The ids and other ends of the facts at `node`.
+    fn get(&self, node: NodeId) -> (&[u32], &[NodeId]) {
         let n = node as usize;
         match (self.offsets.get(n), self.offsets.get(n + 1)) {
-            (Some(&a), Some(&b)) => self.ids.get(a as usize..b as usize).unwrap_or_default(),
-            _ => &[],
+            (Some(&a), Some(&b)) => {
+                let r = a as usize..b as usize;
+                (
+                    self.ids.get(r.clone()).unwrap_or_default(),
+                    self.ends.get(r).unwrap_or_default(),
+                )
+            }
+            _ => (&[], &[]),
         }
     }
 }
 
+/// Derived facts of one relation at each node, in id order: a list per
+/// node threaded through `next` (first and last id per node).
+#[derive(Default)]
+struct Lists {
+    first: Vec<u32>,
+    last: Vec<u32>,
+}
+
+/// One relation's facts, asserted and derived, by start and by end.
+#[derive(Default)]
+struct Relation {
+    out: Rows,
+    inc: Rows,
+    out_derived: Lists,
+    inc_derived: Lists,
+}
+
 /// The known facts and the adjacency of the relations rules use.
-struct Store {
-    /// Per relation: asserted facts by `from` and by `to`.
-    out: HashMap<RelNo, Rows>,
-    inc: HashMap<RelNo, Rows>,
-    /// Derived facts by `(rel, from)` and `(rel, to)`.
-    out_extra: HashMap<(RelNo, NodeId), Vec<u32>>,
-    inc_extra: HashMap<(RelNo, NodeId), Vec<u32>>,
+struct Store<'f> {
+    asserted: &'f [Fact],
+    derived: Vec<Fact>,
+    /// Per derived fact, the next derived fact of its relation from the same
+    /// start, and to the same end.
+    next_out: Vec<u32>,
+    next_inc: Vec<u32>,
+    nodes: usize,
+    /// Per relation number, its position in `relations`, if a rule uses it.
+    slot: Vec<Option<usize>>,
+    relations: Vec<Relation>,
     /// The facts at starts with more than [`SCAN_LIMIT`] edges of a
     /// relation, as a set, so a hub does not make every check a long scan.
     hubs: HashSet<(RelNo, NodeId)>,
@@ -226,55 +414,97 @@ struct Store {
 /// set rather than a scan.
 const SCAN_LIMIT: usize = 32;
 
-impl Store {
-    fn new(facts: &[Fact], rules: &[ChainRule], live: &[bool]) -> Self {
-        let mut used: HashSet<RelNo> = HashSet::new();
+impl<'f> Store<'f> {
+    fn new(facts: &'f [Fact], rules: &[ChainRule], live: &[bool]) -> Self {
+        let mut used: Vec<RelNo> = Vec::new();
         for (r, _) in rules.iter().zip(live).filter(|(_, l)| **l) {
             used.extend(r.chain.iter().copied());
-            used.insert(r.head);
+            used.push(r.head);
         }
+        used.sort_unstable();
+        used.dedup();
+        let top = used.last().map_or(0, |&r| r as usize + 1);
+        let mut slot = vec![None; top];
+        for (i, &r) in used.iter().enumerate() {
+            if let Some(s) = slot.get_mut(r as usize) {
+                *s = Some(i);
+            }
+        }
+        let is_used = |rel: RelNo| slot.get(rel as usize).copied().flatten();
+        // Nodes are numbered densely; derived facts join nodes of used
+        // relations only, so those bound the tables.
         let nodes = facts
             .iter()
-            .filter(|f| used.contains(&f.rel))
+            .filter(|f| is_used(f.rel).is_some())
             .map(|f| f.from.max(f.to) as usize + 1)
             .max()
             .unwrap_or(0);
-        let mut by_rel: HashMap<RelNo, Vec<(NodeId, NodeId, usize)>> = HashMap::new();
+        let mut by_rel: Vec<Vec<(NodeId, NodeId, u32)>> = vec![Vec::new(); used.len()];
         for (i, f) in facts.iter().enumerate() {
-            if used.contains(&f.rel) {
-                by_rel.entry(f.rel).or_default().push((f.from, f.to, i));
+            if let Some(list) = is_used(f.rel).and_then(|s| by_rel.get_mut(s)) {
+                list.push((f.from, f.to, i as u32));
             }
         }
-        let mut out = HashMap::new();
-        let mut inc = HashMap::new();
-        for (rel, list) in &by_rel {
-            out.insert(*rel, rows(nodes, list.iter().map(|&(f, _, i)| (f, i))));
-            inc.insert(*rel, rows(nodes, list.iter().map(|&(_, t, i)| (t, i))));
+        let mut relations = Vec::with_capacity(used.len());
+        for mut list in by_rel {
+            let out = Rows::build(nodes, &list);
+            for t in &mut list {
+                *t = (t.1, t.0, t.2);
+            }
+            let inc = Rows::build(nodes, &list);
+            relations.push(Relation {
+                out,
+                inc,
+                ..Relation::default()
+            });
         }
         Store {
-            out,
-            inc,
-            out_extra: HashMap::new(),
+            asserted: facts,
+            derived: Vec::new(),
+            next_out: Vec::new(),
+            next_inc: Vec::new(),
+            nodes,
+            slot,
+            relations,
             hubs: HashSet::new(),
             at_hubs: HashSet::new(),
-            inc_extra: HashMap::new(),
         }
+    }
+
+    /// The fact with an id the store handed out.
+    fn fact(&self, id: usize) -> Fact {
+        let f = match id.checked_sub(self.asserted.len()) {
+            None => self.asserted.get(id),
+            Some(d) => self.derived.get(d),
+        };
+        f.copied().unwrap_or(Fact {
+            from: 0,
+            rel: 0,
+            to: 0,
+        })
+    }
+
+    fn relation(&self, rel: RelNo) -> Option<&Relation> {
+        let s = self.slot.get(rel as usize).copied().flatten()?;
+        self.relations.get(s)
     }
 
     /// Whether a fact is known, asserted or derived: a scan of its start's
     /// edges of its relation, which are few, rather than a set of every
     /// fact, which costs a hash per edge of a million-edge graph.
-    fn holds(&mut self, f: Fact, facts: &[Fact], derived: &[Derivation]) -> bool {
+    fn holds(&mut self, f: Fact) -> bool {
         let key = (f.rel, f.from);
         if !self.hubs.contains(&key) {
             if self.at(f.rel, f.from, true).nth(SCAN_LIMIT).is_none() {
-                return self
-                    .at(f.rel, f.from, true)
-                    .any(|id| fact_at(id, facts, derived).to == f.to);
+                return self.at(f.rel, f.from, true).any(|(_, to)| to == f.to);
             }
             let known: Vec<Fact> = self
                 .at(f.rel, f.from, true)
-                .map(|id| fact_at(id, facts, derived))
+                .map(|(_, to)| Fact {
+                    from: f.from,
+                    rel: f.rel,
+                    to,
+                })
                 .collect();
             self.at_hubs.extend(known);
             self.hubs.insert(key);
@@ -282,162 +512,163 @@ impl Store {
         self.at_hubs.contains(&f)
     }
 
-    /// Notes a new fact in the set of facts at hubs, if it starts at one.
-    fn remember(&mut self, f: Fact) {
+    /// Adds a derived fact: to the list of derived facts, to the lists of
+    /// its start and end, and to the set at its start if that is a hub.
+    fn add_derived(&mut self, f: Fact) {
+        let id = (self.asserted.len() + self.derived.len()) as u32;
+        self.derived.push(f);
+        self.next_out.push(NONE);
+        self.next_inc.push(NONE);
         if self.hubs.contains(&(f.rel, f.from)) {
             self.at_hubs.insert(f);
         }
-    }
-
-    fn index_derived(&mut self, id: usize, f: Fact) {
-        let id = id as u32;
-        self.out_extra.entry((f.rel, f.from)).or_default().push(id);
-        self.inc_extra.entry((f.rel, f.to)).or_default().push(id);
-    }
-
-    /// The ids of facts of `rel` at `node`, outgoing or incoming, asserted
-    /// first, in id order.
-    fn at(&self, rel: RelNo, node: NodeId, outgoing: bool) -> impl Iterator<Item = usize> + '_ {
-        let (rows, extra) = if outgoing {
-            (&self.out, &self.out_extra)
-        } else {
-            (&self.inc, &self.inc_extra)
+        let (asserted, nodes) = (self.asserted.len(), self.nodes);
+        let Some(s) = self.slot.get(f.rel as usize).copied().flatten() else {
+            return;
         };
-        let base = rows.get(&rel).map(|r| r.get(node)).unwrap_or_default();
-        let more = extra
-            .get(&(rel, node))
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        base.iter().chain(more).map(|&i| i as usize)
-    }
-}
-
-/// [`fact_of`] for ids the store handed out, which are always known.
-fn fact_at(id: usize, facts: &[Fact], derived: &[Derivation]) -> Fact {
-    fact_of(id, facts, derived).unwrap_or(Fact {
-        from: 0,
-        rel: 0,
-        to: 0,
-    })
-}
-
-/// Counting sort of `(node, id)` pairs into rows over `nodes` nodes.
-fn rows(nodes: usize, pairs: impl Iterator<Item = (NodeId, usize)> + Clone) -> Rows {
-    let mut offsets = vec![0u32; nodes + 1];
-    for (n, _) in pairs.clone() {
-        if let Some(o) = offsets.get_mut(n as usize + 1) {
-            *o += 1;
-        }
-    }
-    for i in 1..offsets.len() {
-        let prev = offsets.get(i - 1).copied().unwrap_or(0);
-        if let Some(o) = offsets.get_mut(i) {
-            *o += prev;
-        }
-    }
-    let total = offsets.last().copied().unwrap_or(0) as usize;
-    let mut ids = vec![0u32; total];
-    let mut next = offsets.clone();
-    for (n, id) in pairs {
-        if let Some(slot) = next.get_mut(n as usize) {
-            if let Some(cell) = ids.get_mut(*slot as usize) {
-                *cell = id as u32;
+        let Some(rel) = self.relations.get_mut(s) else {
+            return;
+        };
+        let link = |lists: &mut Lists, next: &mut Vec<u32>, node: NodeId| {
+            if lists.first.is_empty() {
+                lists.first = vec![NONE; nodes];
+                lists.last = vec![NONE; nodes];
             }
-            *slot += 1;
+            let n = node as usize;
+            let (Some(first), Some(last)) = (lists.first.get_mut(n), lists.last.get_mut(n)) else {
+                return;
+            };
+            if *last == NONE {
+                *first = id;
+            } else if let Some(prev) = next.get_mut(*last as usize - asserted) {
+                *prev = id;
+            }
+            *last = id;
+        };
+        link(&mut rel.out_derived, &mut self.next_out, f.from);
+        link(&mut rel.inc_derived, &mut self.next_inc, f.to);
+    }
+
+    /// The facts of `rel` at `node`, outgoing or incoming, asserted first,
+    /// in id order: each fact's id and its other end.
+    fn at(&self, rel: RelNo, node: NodeId, outgoing: bool) -> At<'_> {
+        let Some(r) = self.relation(rel) else {
+            return At::default();
+        };
+        let (rows, lists, next) = if outgoing {
+            (&r.out, &r.out_derived, &self.next_out)
+        } else {
+            (&r.inc, &r.inc_derived, &self.next_inc)
+        };
+        let (ids, ends) = rows.get(node);
+        At {
+            ids,
+            ends,
+            next: lists.first.get(node as usize).copied().unwrap_or(NONE),
+            links: next,
+            derived: &self.derived,
+            asserted: self.asserted.len(),
+            outgoing,
         }
     }
-    Rows { offsets, ids }
 }
 
-/// One round's search for chains through a delta fact.
-struct Join<'a> {
-    store: &'a Store,
-    facts: &'a [Fact],
-    derived: &'a [Derivation],
+/// The facts of one relation at one node: the asserted ones from their
+/// rows, then the derived ones along their list.
+#[derive(Default)]
+struct At<'s> {
+    ids: &'s [u32],
+    ends: &'s [NodeId],
+    next: u32,
+    links: &'s [u32],
+    derived: &'s [Fact],
+    asserted: usize,
+    outgoing: bool,
+}
+
+impl Iterator for At<'_> {
+    type Item = (usize, NodeId);
+
+    fn next(&mut self) -> Option<(usize, NodeId)> {
+        if let (Some((&id, ids)), Some((&end, ends))) =
+            (self.ids.split_first(), self.ends.split_first())
+        {
+            self.ids = ids;
+            self.ends = ends;
+            return Some((id as usize, end));
+        }
+        if self.next == NONE || self.links.is_empty() {
+            return None;
+        }
+        let id = self.next as usize;
+        let local = id.checked_sub(self.asserted)?;
+        let f = self.derived.get(local)?;
+        self.next = self.links.get(local).copied().unwrap_or(NONE);
+        Some((id, if self.outgoing { f.to } else { f.from }))
+    }
+}
+
+/// The search for chains of one rule through one delta fact.
+struct Join<'a, 'f> {
+    store: &'a Store<'f>,
     rule: &'a ChainRule,
+    rule_no: u32,
+    /// The delta fact's position in the chain, and the node it ends at.
+    pos: usize,
+    right: NodeId,
     /// Facts below this id are older than the delta.
     old_end: usize,
     /// Facts below this id are known this round.
     all_end: usize,
 }
 
-impl Join<'_> {
-    /// Every chain of the rule with fact `id` at position `pos`: calls `emit`
-    /// with the premises and the chain's two ends.
-    fn chains_through(
-        &self,
-        id: usize,
-        fact: Fact,
-        pos: usize,
-        mut emit: impl FnMut(Vec<usize>, NodeId, NodeId),
-    ) {
-        let k = self.rule.chain.len();
-        let mut lefts: Vec<(Vec<usize>, NodeId)> = Vec::new();
-        let mut left = vec![0usize; pos];
-        self.walk_left(pos, fact.from, &mut left, &mut lefts);
-        for (left_ids, start) in lefts {
-            let mut chain = left_ids;
-            chain.push(id);
-            self.walk_right(pos + 1, k, fact.to, &mut chain, start, &mut emit);
-        }
-    }
-
-    /// Fills `slots[0..pos]` backwards from `node` with facts older than the delta.
-    fn walk_left(
-        &self,
-        pos: usize,
-        node: NodeId,
-        slots: &mut Vec<usize>,
-        out: &mut Vec<(Vec<usize>, NodeId)>,
-    ) {
-        if pos == 0 {
-            out.push((slots.clone(), node));
-            return;
-        }
-        let rel = self.rule.chain.get(pos - 1).copied().unwrap_or(0);
-        for id in self.store.at(rel, node, false) {
+impl Join<'_, '_> {
+    /// Fills `chain[0..p]` backwards from `node` with facts older than the
+    /// delta; at the chain's start, goes on forwards after the delta fact.
+    fn left(&self, p: usize, node: NodeId, chain: &mut [u32], out: &mut Pending) {
+        let Some(before) = p.checked_sub(1) else {
+            return self.right(self.pos + 1, self.right, node, chain, out);
+        };
+        let rel = self.rule.chain.get(before).copied().unwrap_or(0);
+        for (id, from) in self.store.at(rel, node, false) {
+            // Ids come in increasing order: the rest are newer still.
             if id >= self.old_end {
-                continue;
+                break;
             }
-            let f = fact_at(id, self.facts, self.derived);
-            if let Some(s) = slots.get_mut(pos - 1) {
-                *s = id;
+            if let Some(s) = chain.get_mut(before) {
+                *s = id as u32;
             }
-            self.walk_left(pos - 1, f.from, slots, out);
+            self.left(before, from, chain, out);
         }
     }
 
-    /// Extends `chain` (positions before `pos` filled) forwards from `node`.
-    fn walk_right(
-        &self,
-        pos: usize,
-        k: usize,
-        node: NodeId,
-        chain: &mut Vec<usize>,
-        start: NodeId,
-        emit: &mut impl FnMut(Vec<usize>, NodeId, NodeId),
-    ) {
-        if pos == k {
-            emit(chain.clone(), start, node);
-            return;
-        }
-        let rel = self.rule.chain.get(pos).copied().unwrap_or(0);
-        for id in self.store.at(rel, node, true) {
+    /// Fills `chain[p..]` forwards from `node` with any fact known this
+    /// round; a full chain is pushed to `out`.
+    fn right(&self, p: usize, node: NodeId, start: NodeId, chain: &mut [u32], out: &mut Pending) {
+        let Some(&rel) = self.rule.chain.get(p) else {
+            let fact = Fact {
+                from: start,
+                rel: self.rule.head,
+                to: node,
+            };
+            return out.push(fact, self.rule_no, chain);
+        };
+        for (id, to) in self.store.at(rel, node, true) {
             if id >= self.all_end {
-                continue;
+                break;
             }
-            let f = fact_at(id, self.facts, self.derived);
-            chain.push(id);
-            self.walk_right(pos + 1, k, f.to, chain, start, emit);
-            chain.pop();
+            if let Some(s) = chain.get_mut(p) {
+                *s = id as u32;
+            }
+            self.right(p + 1, to, start, chain, out);
         }
     }
 }
 
 /// The fact with an id, given the asserted facts and the derivations so far.
-pub fn fact_of(id: usize, facts: &[Fact], derived: &[Derivation]) -> Option<Fact> {
+pub fn fact_of(id: usize, facts: &[Fact], derived: &Derivations) -> Option<Fact> {
     match facts.get(id) {
         Some(f) => Some(*f),
-        None => derived.get(id.checked_sub(facts.len())?).map(|d| d.fact),
+        None => derived.facts.get(id.checked_sub(facts.len())?).copied(),
     }
 }

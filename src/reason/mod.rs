@@ -5,7 +5,7 @@
 //! that counters a threat which drives terrorism counters terrorism,
 //! indirectly) and transitivity (`kind_of ∘ kind_of → kind_of`). When a
 //! graph is loaded for a command, [`materialise`] adds every edge the rules
-//! derive, with basis [`Basis::Derived`] and a [`Proof`]: the rule and the
+//! derive, with basis [`Basis::Derived`] and a [`Proof`](crate::model::Proof): the rule and the
 //! edges it followed, which may be derived themselves. An edge the files
 //! assert is never derived again: the asserted one wins.
 //!
@@ -49,8 +49,9 @@ mod tests;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
-use crate::model::{Basis, Edge, Graph, KindId, Proof, RelId, RuleDef, Schema};
-use engine::{ChainRule, Fact};
+use crate::model::{Basis, Edge, Graph, KindId, RelId, RuleDef, Schema};
+use engine::ChainRule;
+pub use engine::Fact;
 
 /// What is wrong with a rule, found when the schema is built.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -250,7 +251,7 @@ pub enum ReasonError {
 }
 
 /// Adds every edge the schema's rules derive to `graph`, each with basis
-/// [`Basis::Derived`] and its [`Proof`]; returns how many.
+/// [`Basis::Derived`] and its [`Proof`](crate::model::Proof); returns how many.
 ///
 /// Deterministic: the same graph gains the same edges at the same indices.
 /// Running it again adds nothing.
@@ -263,16 +264,7 @@ pub enum ReasonError {
 /// assert_eq!(seccoop::reason::materialise(&mut graph).unwrap(), 0);
 /// ```
 pub fn materialise(graph: &mut Graph) -> Result<usize, ReasonError> {
-    let rules: Vec<ChainRule> = graph
-        .schema()
-        .rules()
-        .iter()
-        .map(|r| ChainRule {
-            chain: r.chain.iter().map(|c| c.0).collect(),
-            head: r.head.0,
-        })
-        .collect();
-    if rules.is_empty() {
+    if graph.schema().rules().is_empty() {
         return Ok(0);
     }
     let mut facts = Vec::with_capacity(graph.edge_count());
@@ -285,23 +277,79 @@ pub fn materialise(graph: &mut Graph) -> Result<usize, ReasonError> {
         });
         edges.push(e.index);
     }
+    let derived = derive(graph.schema(), &facts)?;
+    Ok(add(graph, derived, edges))
+}
+
+/// What the rules derive from a graph's asserted edges, worked out apart
+/// from the graph: a bulk load derives on its second thread while it adds
+/// the asserted edges, then [`materialise_derived`] adds these.
+#[derive(Debug)]
+pub struct Derived {
+    derivations: engine::Derivations,
+    /// How many facts they were derived from.
+    asserted: usize,
+}
+
+/// Derives what `schema`'s rules give from `facts`, the asserted edges
+/// (`from` and `to` as node indices, `rel` as the relation's number).
+///
+/// # Complexity
+/// As [`engine::materialise`]; nothing is allocated per derived fact.
+pub fn derive(schema: &Schema, facts: &[Fact]) -> Result<Derived, ReasonError> {
+    let rules: Vec<ChainRule> = schema
+        .rules()
+        .iter()
+        .map(|r| ChainRule {
+            chain: r.chain.iter().map(|c| c.0).collect(),
+            head: r.head.0,
+        })
+        .collect();
     let asserted = facts.len();
     let limit = derivation_limit(asserted);
-    let derived = engine::materialise(&facts, &rules, limit).map_err(
+    let derivations = engine::materialise(facts, &rules, limit).map_err(
         |engine::EngineError::TooMany { limit }| ReasonError::TooMany { limit, asserted },
     )?;
+    Ok(Derived {
+        derivations,
+        asserted,
+    })
+}
+
+/// Adds edges [`derive`]d beforehand to `graph`, whose edges must be the
+/// facts they were derived from, fact `i` at edge index `i` (a fresh bulk
+/// load's). Where the graph does not match that (other edges, or derived
+/// ones already), it derives again instead, so the answer is always
+/// [`materialise`]'s.
+pub fn materialise_derived(graph: &mut Graph, derived: Derived) -> Result<usize, ReasonError> {
+    use petgraph::visit::EdgeIndexable as _;
+    let fresh = graph.derived_count() == 0
+        && graph.edge_count() == derived.asserted
+        && graph.petgraph().edge_bound() == derived.asserted;
+    if !fresh {
+        return materialise(graph);
+    }
+    let edges = (0..derived.asserted).map(EdgeIndex::new).collect();
+    Ok(add(graph, derived, edges))
+}
+
+/// Adds derived edges with their proofs; `edges` holds the edge of each
+/// asserted fact, by fact id.
+fn add(graph: &mut Graph, derived: Derived, mut edges: Vec<EdgeIndex>) -> usize {
+    let derived = derived.derivations;
     let count = derived.len();
-    graph.reserve(0, count);
-    for d in derived {
-        let proof = Proof {
-            rule: d.rule,
-            // Premises are older facts, so their edges are already in `edges`.
-            edges: d
-                .premises
+    let premises: usize = derived.iter().map(|d| d.premises.len()).sum();
+    graph.reserve_derived(count, premises);
+    edges.reserve(count);
+    let mut proof: Vec<EdgeIndex> = Vec::new();
+    for d in derived.iter() {
+        proof.clear();
+        // Premises are older facts, so their edges are already in `edges`.
+        proof.extend(
+            d.premises
                 .iter()
-                .filter_map(|&p| edges.get(p).copied())
-                .collect(),
-        };
+                .filter_map(|&p| edges.get(p as usize).copied()),
+        );
         let edge = Edge {
             rel: RelId(d.fact.rel),
             basis: Basis::Derived,
@@ -310,9 +358,9 @@ pub fn materialise(graph: &mut Graph) -> Result<usize, ReasonError> {
         };
         let from = NodeIndex::new(d.fact.from as usize);
         let to = NodeIndex::new(d.fact.to as usize);
-        edges.push(graph.add_derived_edge(from, to, edge, proof));
+        edges.push(graph.add_derived_edge(from, to, edge, d.rule, &proof));
     }
-    Ok(count)
+    count
 }
 
 /// Drops every derived edge and derives again: what a what-if analysis runs

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 
-use super::engine::{ChainRule, Derivation, Fact, fact_of, materialise};
+use super::engine::{ChainRule, Derivations, Fact, fact_of, materialise};
 
 fn facts() -> impl Strategy<Value = Vec<Fact>> {
     proptest::collection::vec((0u32..7, 0u16..3, 0u32..7), 0..24).prop_map(|v| {
@@ -74,7 +74,7 @@ fn naive(facts: &[Fact], rules: &[ChainRule]) -> BTreeSet<Fact> {
 }
 
 /// Whether a derivation's premises form its rule's chain from its start to its end.
-fn valid(facts: &[Fact], derived: &[Derivation], id: usize, rules: &[ChainRule]) -> bool {
+fn valid(facts: &[Fact], derived: &Derivations, id: usize, rules: &[ChainRule]) -> bool {
     let Some(d) = derived.get(id - facts.len()) else {
         return false;
     };
@@ -86,6 +86,7 @@ fn valid(facts: &[Fact], derived: &[Derivation], id: usize, rules: &[ChainRule])
     }
     let mut at = d.fact.from;
     for (&p, &rel) in d.premises.iter().zip(&rule.chain) {
+        let p = p as usize;
         let Some(f) = fact_of(p, facts, derived) else {
             return false;
         };

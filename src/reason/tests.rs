@@ -233,3 +233,31 @@ fn relations_deriving_each_other_are_refused() {
     let g = graph("");
     assert_eq!(find_cycle(g.schema().rules()), None);
 }
+
+#[test]
+fn a_bulk_load_derives_on_its_second_thread_what_materialise_derives() {
+    // The CSV and JSON Lines loaders derive while they add the asserted
+    // edges; the graph must be the one materialising after the load gives.
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("g");
+    crate::generate::generate(&csv, 20_000, 7).unwrap();
+    let jsonl = dir.path().join("g.jsonl");
+    let loaded = crate::load::load_paths(std::slice::from_ref(&csv)).unwrap();
+    crate::write::write(&loaded, &jsonl, crate::format::GraphFormat::Jsonl).unwrap();
+    for path in [csv, jsonl] {
+        let paths = [path];
+        let mut expected = crate::load::load_paths(&paths).unwrap();
+        let added = materialise(&mut expected).unwrap();
+        assert!(added > 1000, "the generated graph derives {added} edges");
+        let got = crate::load::load_paths_reasoning(&paths, &crate::load::NoProgress)
+            .unwrap()
+            .unwrap();
+        assert_eq!(got.derived_count(), added);
+        assert_eq!(got.dump(), expected.dump());
+        for e in got.edges().filter(|e| e.edge.basis == Basis::Derived) {
+            let tree = ProofTree::of(&got, e.index);
+            let mine = ProofTree::of(&expected, e.index);
+            assert_eq!(tree, mine, "the proofs of edge {:?} differ", e.index);
+        }
+    }
+}

@@ -378,7 +378,7 @@ pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
         w.proofs
             .u32(u32::try_from(proof.rule).map_err(|_| unproven(e))?);
         w.proofs.u32(count(proof.edges.len(), "premises")?);
-        for p in &proof.edges {
+        for p in proof.edges {
             match pos_of(p.index(), &edge_pos) {
                 NONE => return Err(unproven(e)),
                 at => w.proofs.u32(at),

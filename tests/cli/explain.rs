@@ -175,6 +175,78 @@ fn every_command_marks_derived_edges() {
 }
 
 #[test]
+fn impact_and_path_mark_a_derived_edge_in_tables_and_json() {
+    // Border security cooperation addresses terrorism only through the
+    // movement of terrorist groups, which drives terrorism.
+    seccoop(&["path", "border-security-cooperation", "terrorism"])
+        .success()
+        .stdout_has(&["↓ addresses  (derived via Movement of Terrorist Groups)"]);
+    let json = seccoop(&[
+        "path",
+        "border-security-cooperation",
+        "terrorism",
+        "--format",
+        "json",
+    ])
+    .success()
+    .json();
+    let edge = &json["paths"][0]["edges"][0];
+    assert_eq!(edge["basis"], "derived");
+    assert_eq!(edge["proof"]["rule"], "indirect-addressing");
+    assert_eq!(
+        edge["proof"]["edges"][1]["from"], "movement-of-terrorist-groups",
+        "{edge}"
+    );
+    // An asserted edge carries neither.
+    let json = seccoop(&[
+        "path",
+        "border-security-cooperation",
+        "movement-of-terrorist-groups",
+        "--format",
+        "json",
+    ])
+    .success()
+    .json();
+    let edge = json["paths"][0]["edges"][0]
+        .as_object()
+        .expect("an edge object");
+    assert!(!edge.contains_key("basis") && !edge.contains_key("proof"));
+
+    seccoop(&["impact", "lack-of-trust-and-transparency", "--depth", "2"])
+        .success()
+        .stdout_has(&[
+            "addresses Terrorism (threat)  (3 chains)  (derived via Movement of Terrorist Groups)",
+        ]);
+    let json = seccoop(&[
+        "impact",
+        "lack-of-trust-and-transparency",
+        "--depth",
+        "2",
+        "--format",
+        "json",
+    ])
+    .success()
+    .json();
+    let derived = json["reached"]
+        .as_array()
+        .expect("reached")
+        .iter()
+        .flat_map(|r| r["via"].as_array().into_iter().flatten())
+        .filter(|e| e["basis"] == "derived")
+        .count();
+    assert!(derived > 0, "no derived edge is marked in {json}");
+    // Without reasoning no edge is derived.
+    let plain = seccoop(&[
+        "--no-reasoning",
+        "impact",
+        "lack-of-trust-and-transparency",
+        "--format",
+        "json",
+    ]);
+    assert!(!plain.success().stdout.contains("\"derived\""));
+}
+
+#[test]
 fn whatif_derives_again_without_the_removed_nodes() {
     let weakened = |args: &[&str]| -> BTreeMap<String, Value> {
         let mut all = vec!["whatif"];

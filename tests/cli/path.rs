@@ -134,7 +134,12 @@ fn json_shape() {
     for p in json["paths"].as_array().expect("paths") {
         assert_keys(p, &["nodes", "edges"]);
         for e in p["edges"].as_array().expect("edges") {
-            assert_keys(e, &["from", "rel", "to"]);
+            // A derived edge also says so, with its proof.
+            if e["basis"] == "derived" {
+                assert_keys(e, &["from", "rel", "to", "basis", "proof"]);
+            } else {
+                assert_keys(e, &["from", "rel", "to"]);
+            }
         }
     }
 }

@@ -461,10 +461,62 @@ fn shortest_paths_are_the_shortest_simple_paths() {
     seccoop(&[
         "--no-reasoning",
         "query",
-        "MATCH p = SHORTEST 2 (a)-[*]-(b) RETURN p",
+        "MATCH p = SHORTEST 0 (a)-[*]-(b) RETURN p",
     ])
     .error()
-    .stderr_has(&["SHORTEST k is supported for k = 1 only"]);
+    .stderr_has(&["SHORTEST needs a number of paths of at least 1"]);
+}
+
+#[test]
+fn shortest_k_takes_the_k_shortest_trails_to_each_end() {
+    // Every trail of at most four hops, counted by length by an exhaustive walk.
+    let by_length = |q: &str| -> Vec<(i64, i64)> {
+        let rows = seccoop(&["--no-reasoning", "query", q, "--format", "json"])
+            .success()
+            .json();
+        rows.as_array()
+            .expect("rows")
+            .iter()
+            .map(|r| {
+                (
+                    r["hops"].as_i64().expect("hops"),
+                    r["paths"].as_i64().expect("paths"),
+                )
+            })
+            .collect()
+    };
+    let ends = "(:activity {id: 'intelligence-sharing'})-[*]-(:threat {id: 'climate-change'})";
+    let all = by_length(&format!(
+        "MATCH p = {} RETURN length(p) AS hops, count(*) AS paths ORDER BY hops",
+        ends.replace("[*]", "[*..4]")
+    ));
+    // The k shortest take every shorter trail, then the first of the next length.
+    let k = 30;
+    let mut expected = Vec::new();
+    let mut left = k;
+    for (hops, paths) in all {
+        if left == 0 {
+            break;
+        }
+        let take = paths.min(left);
+        expected.push((hops, take));
+        left -= take;
+    }
+    assert!(left == 0 && expected.len() > 1, "{expected:?}");
+    let got = by_length(&format!(
+        "MATCH p = SHORTEST {k} {ends} WITH DISTINCT p \
+         RETURN length(p) AS hops, count(*) AS paths ORDER BY hops"
+    ));
+    assert_eq!(got, expected);
+    // Each end has its own k: two paths to every threat.
+    seccoop(&[
+        "--no-reasoning",
+        "query",
+        "MATCH p = SHORTEST 2 PATHS (:activity {id: 'intelligence-sharing'})-[*]-(b:threat) \
+         WITH b, count(p) AS n RETURN n, count(b) AS threats",
+    ])
+    .success()
+    .stdout_is("n  threats\n2  24\n");
     seccoop(&[
         "--no-reasoning",
         "query",
@@ -514,7 +566,13 @@ fn explain_shows_the_plan_and_profile_counts_the_rows() {
         .filter_map(|r| r["rows"].as_i64())
         .collect();
     assert_eq!(rows, [3, 3, 37]);
-    assert!(profile[0]["time ms"].as_f64().is_some_and(|t| t >= 0.0));
+    // Every operator has its own time, not only the top one.
+    for op in profile.as_array().expect("rows") {
+        assert!(
+            op["time ms"].as_f64().is_some_and(|t| t >= 0.0),
+            "no time for {op}"
+        );
+    }
     // The plan of a query that does not plan is its error.
     seccoop(&["--no-reasoning", "query", "EXPLAIN MATCH (a) RETURN b"])
         .error()
@@ -591,19 +649,32 @@ fn procedures_list_what_the_graph_holds() {
             "db.labels",
             "db.propertyKeys",
             "db.relationshipTypes",
-            "dbms.procedures"
+            "db.schema.visualization",
+            "dbms.procedures",
+            "seccoop.gaps",
+            "seccoop.impact",
+            "seccoop.path"
         ]
     );
     seccoop(&["--no-reasoning", "query", "CALL db.lables()"])
         .error()
         .stderr_has(&["unknown procedure `db.lables`", "did you mean `db.labels`?"]);
+    // Within a query, a call without YIELD binds nothing (as openCypher
+    // says): each row goes on once per row of the procedure.
     seccoop(&[
         "--no-reasoning",
         "query",
-        "MATCH (n) CALL db.labels() RETURN n",
+        "MATCH (n {id: 'terrorism'}) CALL db.labels() RETURN count(n) AS n",
+    ])
+    .success()
+    .stdout_is("n\n6\n");
+    seccoop(&[
+        "--no-reasoning",
+        "query",
+        "MATCH (n) CALL db.labels() RETURN label",
     ])
     .error()
-    .stderr_has(&["needs `YIELD`"]);
+    .stderr_has(&["variable `label` is not defined"]);
 }
 
 #[test]
@@ -646,6 +717,70 @@ fn an_unbounded_variable_length_pattern_is_exact_by_default() {
     .success()
     .stdout_is("n\n113536\n")
     .stderr_is("");
+}
+
+#[test]
+fn rows_counted_as_they_stream_are_not_held_so_the_row_limit_spares_them() {
+    // `MATCH p=()-[*]-() RETURN count(p)` stopped at the row limit after
+    // counting ten million paths it never held.
+    seccoop(&[
+        "query",
+        "--max-rows",
+        "100",
+        "MATCH (a:activity)-[:supports*]-(b) RETURN count(*) AS n",
+    ])
+    .success()
+    .stdout_is("n\n113536\n");
+    // Held rows still count: sorting them, or returning them.
+    seccoop(&[
+        "query",
+        "--max-rows",
+        "100",
+        "MATCH (a:activity)-[:supports*]-(b) WITH b ORDER BY b.id RETURN count(*) AS n",
+    ])
+    .error()
+    .stdout_is("")
+    .stderr_has(&["would hold more than the limit of 100 rows"]);
+    seccoop(&[
+        "query",
+        "--max-rows",
+        "100",
+        "MATCH (a:activity)-[:supports*]-(b) RETURN DISTINCT b.id, a.id",
+    ])
+    .error()
+    .stderr_has(&["would hold more than the limit of 100 rows"]);
+}
+
+#[test]
+fn a_query_past_its_time_limit_is_an_error_not_a_partial_count() {
+    let started = std::time::Instant::now();
+    seccoop(&[
+        "query",
+        "--timeout",
+        "1",
+        "MATCH p = ()-[*]-() RETURN count(p)",
+    ])
+    .error()
+    .stdout_is("")
+    .stderr_has(&[
+        "time limit of 1 s",
+        "its answer would be incomplete",
+        "--timeout",
+    ]);
+    // Stopped near the limit, not at the end of the walk.
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    // Shortest paths and their walks are bounded by it too.
+    seccoop(&[
+        "query",
+        "--timeout",
+        "0.5",
+        "MATCH p = SHORTEST 1000000 (a {id: 'terrorism'})-[*]-(b) RETURN count(p)",
+    ])
+    .error()
+    .stderr_has(&["time limit of 0.5 s"]);
+    seccoop(&["query", "--timeout", "nan", "RETURN 1"])
+        .exits(2)
+        .stderr_has(&["expected a number of seconds"]);
 }
 
 #[test]
@@ -786,4 +921,241 @@ fn help_documents_the_shell_and_params() {
     );
     run.success()
         .stdout_has(&["Cypher", "--param", "--file", "shell", "--max-hops"]);
+}
+
+/// The ids in a JSON array of node references (`{"id": …}`).
+fn ids(v: &serde_json::Value) -> BTreeSet<String> {
+    v.as_array()
+        .expect("an array")
+        .iter()
+        .map(|n| n["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
+/// One query's rows as JSON.
+fn rows(q: &str) -> Vec<serde_json::Value> {
+    seccoop(&["query", q, "--format", "json"])
+        .success()
+        .json()
+        .as_array()
+        .expect("rows")
+        .clone()
+}
+
+#[test]
+fn seccoop_impact_as_a_procedure_reaches_what_the_impact_command_reaches() {
+    for (node, depth) in [
+        ("lack of trust and transparency", 3),
+        ("terrorism", 2),
+        ("states", 4),
+    ] {
+        let cli = seccoop(&[
+            "impact",
+            node,
+            "--depth",
+            &depth.to_string(),
+            "--format",
+            "json",
+        ])
+        .success()
+        .json();
+        let expected: BTreeSet<(String, i64, i64, usize)> = cli["reached"]
+            .as_array()
+            .expect("reached")
+            .iter()
+            .map(|r| {
+                (
+                    r["id"].as_str().expect("id").to_string(),
+                    r["depth"].as_i64().expect("depth"),
+                    r["chains"].as_i64().expect("chains"),
+                    r["via"].as_array().expect("via").len(),
+                )
+            })
+            .collect();
+        let got: BTreeSet<(String, i64, i64, usize)> = rows(&format!(
+            "CALL seccoop.impact('{node}', {depth}) YIELD node, depth, chains, via \
+             RETURN node.id AS id, depth, chains, size(via) AS hops"
+        ))
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().expect("id").to_string(),
+                r["depth"].as_i64().expect("depth"),
+                r["chains"].as_i64().expect("chains"),
+                r["hops"].as_u64().expect("hops") as usize,
+            )
+        })
+        .collect();
+        assert_eq!(got, expected, "{node}");
+    }
+    // Combined with a pattern: what the challenges' impact reaches among threats.
+    let threats = rows(
+        "MATCH (c:challenge {id: 'capacity-gaps'}) CALL seccoop.impact(c, 3) YIELD node \
+         MATCH (node:threat) RETURN count(node) AS n",
+    );
+    let cli = seccoop(&["impact", "capacity-gaps", "--format", "json"])
+        .success()
+        .json();
+    let cli_threats = cli["reached"]
+        .as_array()
+        .expect("reached")
+        .iter()
+        .filter(|r| r["kind"] == "threat")
+        .count();
+    assert!(cli_threats > 0);
+    assert_eq!(threats[0]["n"], cli_threats);
+}
+
+#[test]
+fn seccoop_path_and_gaps_as_procedures_answer_as_the_commands_do() {
+    for (from, to) in [
+        ("resource-constraints", "terrorism"),
+        ("Intelligence Sharing", "climate-change"),
+    ] {
+        let cli = seccoop(&["path", from, to, "--format", "json"])
+            .success()
+            .json();
+        let expected: Vec<serde_json::Value> =
+            cli["paths"][0]["nodes"].as_array().expect("nodes").clone();
+        let got = rows(&format!(
+            "CALL seccoop.path('{from}', '{to}') YIELD path, length \
+             RETURN [n IN nodes(path) | n.id] AS nodes, length"
+        ));
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0]["nodes"].as_array().expect("nodes"), &expected);
+        assert_eq!(got[0]["length"], expected.len() - 1);
+    }
+    let cli = seccoop(&["gaps", "--format", "json"]).success().json();
+    let gaps = rows(
+        "CALL seccoop.gaps() YIELD gap, node, related \
+         RETURN gap, node.id AS id, [r IN related | r.id] AS related",
+    );
+    let of = |gap: &str| -> Vec<&serde_json::Value> {
+        gaps.iter().filter(|r| r["gap"] == gap).collect()
+    };
+    for gap in [
+        "unaddressed_threats",
+        "unmitigated_challenges",
+        "activities_without_actor",
+    ] {
+        let got: BTreeSet<String> = of(gap)
+            .iter()
+            .map(|r| r["id"].as_str().expect("id").to_string())
+            .collect();
+        assert_eq!(got, ids(&cli[gap]), "{gap}");
+    }
+    let single: BTreeSet<(String, String)> = cli["single_activity_threats"]
+        .as_array()
+        .expect("singles")
+        .iter()
+        .map(|s| {
+            (
+                s["threat"]["id"].as_str().expect("id").to_string(),
+                s["activity"]["id"].as_str().expect("id").to_string(),
+            )
+        })
+        .collect();
+    assert!(!single.is_empty());
+    let got: BTreeSet<(String, String)> = of("single_activity_threats")
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().expect("id").to_string(),
+                r["related"][0].as_str().expect("id").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(got, single);
+    let spof: BTreeSet<(String, BTreeSet<String>)> = cli["single_points_of_failure"]
+        .as_array()
+        .expect("spof")
+        .iter()
+        .map(|s| {
+            (
+                s["activity"]["id"].as_str().expect("id").to_string(),
+                ids(&s["leaves_unaddressed"]),
+            )
+        })
+        .collect();
+    let got: BTreeSet<(String, BTreeSet<String>)> = of("single_points_of_failure")
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_str().expect("id").to_string(),
+                r["related"]
+                    .as_array()
+                    .expect("related")
+                    .iter()
+                    .map(|v| v.as_str().expect("id").to_string())
+                    .collect(),
+            )
+        })
+        .collect();
+    assert_eq!(got, spof);
+}
+
+#[test]
+fn procedures_are_listed_with_their_signatures_and_the_schema_is_a_graph() {
+    let listed = rows("SHOW PROCEDURES");
+    assert_eq!(listed, rows("CALL dbms.procedures()"));
+    let names: Vec<&str> = listed.iter().filter_map(|r| r["name"].as_str()).collect();
+    for name in [
+        "db.labels",
+        "db.schema.visualization",
+        "seccoop.gaps",
+        "seccoop.impact",
+        "seccoop.path",
+    ] {
+        assert!(names.contains(&name), "{name} is not listed: {names:?}");
+    }
+    let impact = listed
+        .iter()
+        .find(|r| r["name"] == "seccoop.impact")
+        .expect("listed");
+    assert_eq!(
+        impact["signature"],
+        "seccoop.impact(node :: NODE|STRING, depth = 3 :: INTEGER) :: \
+         (node :: NODE, depth :: INTEGER, chains :: INTEGER, via :: LIST<RELATIONSHIP>)"
+    );
+    // The schema's kinds and relations, with the graph's counts.
+    let schema = rows(
+        "CALL db.schema.visualization() YIELD nodes, relationships \
+         RETURN [n IN nodes | n.name] AS kinds, \
+         [r IN relationships WHERE r.type = 'addresses' | [r.start, r.end, r.count]] AS addresses",
+    );
+    let kinds: BTreeSet<&str> = schema[0]["kinds"]
+        .as_array()
+        .expect("kinds")
+        .iter()
+        .filter_map(|k| k.as_str())
+        .collect();
+    let labels: BTreeSet<String> = rows("CALL db.labels()")
+        .iter()
+        .map(|r| r["label"].as_str().expect("label").to_string())
+        .collect();
+    assert_eq!(kinds, labels.iter().map(String::as_str).collect());
+    let count = rows("MATCH (:activity)-[r:addresses]->(:threat) RETURN count(r) AS n");
+    assert_eq!(
+        schema[0]["addresses"],
+        serde_json::json!([["activity", "threat", count[0]["n"]]])
+    );
+    // A wrong call says what the procedure takes.
+    seccoop(&["query", "CALL seccoop.impact('terrorism', 1, 2)"])
+        .error()
+        .stderr_has(&["takes 1 to 2 arguments, not 3", "its signature"]);
+    seccoop(&["query", "CALL seccoop.impact('terorism')"])
+        .error()
+        .stderr_has(&["unknown node `terorism`; did you mean `terrorism`?"]);
+    seccoop(&["query", "CALL seccoop.impact(42)"])
+        .error()
+        .stderr_has(&["seccoop.impact's input `node` is NODE|STRING, not integer"]);
+    seccoop(&[
+        "query",
+        "MATCH (n:threat) CALL seccoop.path(n, 1) YIELD path RETURN path",
+    ])
+    .error()
+    .stderr_has(&["seccoop.path's input `to` is NODE|STRING, not integer"]);
+    seccoop(&["query", "CALL seccoop.impakt('terrorism')"])
+        .error()
+        .stderr_has(&["unknown procedure", "did you mean `seccoop.impact`?"]);
 }

@@ -9,6 +9,7 @@ use petgraph::stable_graph::NodeIndex;
 use crate::load::error::LoadErrorKind as K;
 use crate::model::ids::IdMap;
 use crate::model::{Basis, Edge, Graph, KindId, Properties, Provenance, RelId, Schema};
+use crate::reason::{Derived, Fact, ReasonError};
 use crate::suggest::nearest_one;
 
 use super::problems::{Part, Problems, RowError};
@@ -357,7 +358,8 @@ pub(crate) fn add_edges(
     kinds: &[KindId],
     rejected: &HashSet<String>,
     problems: &mut Problems,
-) {
+    derive: bool,
+) -> Option<Result<Derived, ReasonError>> {
     // Each distinct endpoint id is looked up once, on two threads.
     let resolved: Vec<Vec<u32>> = batches
         .iter()
@@ -408,8 +410,12 @@ pub(crate) fn add_edges(
         .zip(&resolved)
         .map(|((edges, ends, _), r)| (*edges, *ends, &r[..]))
         .collect();
-    let (findings, more) = std::thread::scope(|s| {
+    let derive = derive && !schema.rules().is_empty();
+    let (findings, more, derived) = std::thread::scope(|s| {
         let checks = s.spawn(|| check_edges(&views, kinds, &schema, rejected));
+        // The rules' derivations need only the edges' ends and relations,
+        // so they are worked out while this thread fills the graph.
+        let derivation = derive.then(|| s.spawn(|| derive_from(&views, &schema)));
         for ((edges, _, extras), resolved) in parts.iter_mut().zip(&resolved) {
             for p in edges.iter() {
                 let (from, to) = (resolved[p.from as usize], resolved[p.to as usize]);
@@ -436,9 +442,11 @@ pub(crate) fn add_edges(
                 );
             }
         }
-        checks
+        let derived = derivation.map(|d| d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        let (findings, more) = checks
             .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (findings, more, derived)
     });
     drop(views);
     drop(parts);
@@ -515,4 +523,30 @@ pub(crate) fn add_edges(
     for batch in batches.drain(..) {
         problems.append(batch.problems);
     }
+    derived
+}
+
+/// What the schema's rules derive from the edges, as the graph will hold
+/// them: in the order they are added, skipping those with an unknown end
+/// (which fail the load anyway).
+fn derive_from(
+    views: &[(&[Pending], &IdMap, &[u32])],
+    schema: &Schema,
+) -> Result<Derived, ReasonError> {
+    let total = views.iter().map(|(edges, _, _)| edges.len()).sum();
+    let mut facts = Vec::with_capacity(total);
+    for (edges, _, resolved) in views {
+        for p in edges.iter() {
+            let end = |n: u32| resolved.get(n as usize).copied().unwrap_or(UNRESOLVED);
+            let (from, to) = (end(p.from), end(p.to));
+            if from != UNRESOLVED && to != UNRESOLVED {
+                facts.push(Fact {
+                    from,
+                    rel: p.rel.0,
+                    to,
+                });
+            }
+        }
+    }
+    crate::reason::derive(schema, &facts)
 }

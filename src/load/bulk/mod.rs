@@ -58,6 +58,12 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 /// How many problems a load lists; the rest are counted.
 pub const MAX_LISTED: usize = 1000;
 
+/// A loaded graph, and what the rules derive from it when that was asked.
+pub(crate) type Loaded = (
+    Graph,
+    Option<Result<crate::reason::Derived, crate::reason::ReasonError>>,
+);
+
 /// A bulk input: a CSV folder or a JSON Lines file.
 #[derive(Debug, Clone)]
 pub(crate) enum BulkInput {
@@ -68,11 +74,14 @@ pub(crate) enum BulkInput {
 }
 
 /// Loads bulk inputs into one graph, reporting every problem (up to
-/// [`MAX_LISTED`]).
+/// [`MAX_LISTED`]). With `derive`, it also works out what the schema's rules
+/// derive from the edges, on a second thread while the edges are added, for
+/// [`crate::reason::materialise_derived`].
 pub(crate) fn load(
     inputs: &[BulkInput],
     progress: &dyn super::Progress,
-) -> Result<Graph, super::LoadErrors> {
+    derive: bool,
+) -> Result<Loaded, super::LoadErrors> {
     use super::csv as c;
     use crate::format::csv as layout;
     let mut errors: Vec<LoadError> = Vec::new();
@@ -202,10 +211,17 @@ pub(crate) fn load(
     // Edges in file order, whichever thread read them (the sort is stable:
     // the front thread's part of a file comes first).
     batches.sort_by_key(|b| b.file);
-    add_edges(&mut graph, batches, &node_kinds, &rejected, &mut problems);
+    let derived = add_edges(
+        &mut graph,
+        batches,
+        &node_kinds,
+        &rejected,
+        &mut problems,
+        derive,
+    );
     progress.finish();
     if errors.is_empty() && problems.is_empty() {
-        return Ok(graph);
+        return Ok((graph, derived));
     }
     let mut all = errors;
     all.extend(problems.finish(&files, &order));

@@ -14,6 +14,7 @@
 //! - `warnings`: names the graph does not have;
 //! - `rewrite`: constant folding and filters pushed into patterns.
 
+mod call;
 mod infer;
 mod lower;
 mod patterns;
@@ -28,6 +29,7 @@ use super::ast::{self, Clause};
 use super::error::{Code, QueryError, Span};
 use super::graph::QueryGraph;
 use super::lexer::{Tok, lex};
+use super::procedures::Procedure;
 use super::{Params, Warning};
 use patterns::already_bound;
 
@@ -85,23 +87,27 @@ pub(crate) struct Planner<'a> {
     text: &'a str,
     params: &'a Params,
     graph: Option<&'a dyn QueryGraph>,
+    /// The graph's own procedures, besides the built-in ones.
+    procedures: &'a [Procedure],
     warnings: Vec<Warning>,
     warned: HashSet<String>,
     known_keys: Option<Vec<String>>,
 }
 
 /// Plans a parsed query. `graph` is used only for warnings about names it
-/// does not have.
+/// does not have; `procedures` are those the graph brings.
 pub(crate) fn plan(
     query: &ast::Query,
     text: &str,
     params: &Params,
     graph: Option<&dyn QueryGraph>,
+    procedures: &[Procedure],
 ) -> Result<Plan, QueryError> {
     let mut p = Planner {
         text,
         params,
         graph,
+        procedures,
         warnings: Vec::new(),
         warned: HashSet::new(),
         known_keys: None,
@@ -247,69 +253,30 @@ impl Planner<'_> {
                     name,
                     args,
                     yields,
+                    yield_star,
+                    filter,
                     span,
                 } => {
-                    let Some(procedure) = super::procedures::find(&name.name) else {
-                        let err = QueryError::semantic(
-                            Code::ProcedureNotFound,
-                            name.span,
-                            format!("unknown procedure `{}`", name.name),
-                        )
-                        .with_help("`SHOW PROCEDURES` lists them");
-                        let names = super::procedures::names();
-                        return Err(warnings::with_nearest(err, &name.name, names));
-                    };
-                    if let Some(a) = args.first() {
-                        return Err(QueryError::semantic(
-                            Code::InvalidNumberOfArguments,
-                            a.span,
-                            format!("{} takes no arguments", procedure.name),
-                        ));
-                    }
                     let standalone = n == 1;
-                    if yields.is_none() && !standalone {
+                    if let Some(star) = yield_star
+                        && !standalone
+                    {
                         return Err(QueryError::semantic(
                             Code::UnexpectedSyntax,
-                            *span,
-                            "a procedure called within a query needs `YIELD`",
+                            *star,
+                            "`YIELD *` is only allowed in a query that is just the call",
                         )
-                        .with_help(format!(
-                            "yield its outputs: `YIELD {}`",
-                            procedure.outputs.join(", ")
-                        )));
+                        .with_help("name the outputs to yield: `YIELD a, b`"));
                     }
-                    let wanted: Vec<(usize, String)> = match yields {
-                        None => procedure
-                            .outputs
-                            .iter()
-                            .enumerate()
-                            .map(|(i, o)| (i, o.to_string()))
-                            .collect(),
-                        Some(items) => {
-                            let mut out = Vec::new();
-                            for (o, alias) in items {
-                                let Some(i) = procedure.outputs.iter().position(|x| *x == o.name)
-                                else {
-                                    return Err(QueryError::semantic(
-                                        Code::UndefinedVariable,
-                                        o.span,
-                                        format!("{} has no output `{}`", procedure.name, o.name),
-                                    )
-                                    .with_help(format!(
-                                        "its outputs: {}",
-                                        procedure.outputs.join(", ")
-                                    )));
-                                };
-                                let v = alias.as_ref().unwrap_or(o);
-                                if scope.get(&v.name).is_some() {
-                                    return Err(already_bound(v));
-                                }
-                                out.push((i, v.name.clone()));
-                            }
-                            out
-                        }
-                    };
-                    for (_, name) in &wanted {
+                    let (mut step, names) = self.procedure_call(
+                        name,
+                        args.as_deref(),
+                        yields,
+                        *span,
+                        &scope,
+                        standalone,
+                    )?;
+                    for name in &names {
                         scope.vars.push(Var {
                             name: name.clone(),
                             slot: scope.width,
@@ -317,15 +284,12 @@ impl Planner<'_> {
                         });
                         scope.width += 1;
                     }
-                    if standalone {
-                        columns = wanted.iter().map(|w| w.1.clone()).collect();
+                    if let (Some(e), Step::Procedure { filter, .. }) = (filter, &mut step) {
+                        *filter = Some(self.predicate(e, &scope)?);
                     }
-                    steps.push(Step::Procedure {
-                        run: procedure.run,
-                        picks: wanted.iter().map(|w| w.0).collect(),
-                        span: *span,
-                    });
+                    steps.push(step);
                     if standalone {
+                        columns = names;
                         continue;
                     }
                 }

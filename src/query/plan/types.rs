@@ -165,8 +165,14 @@ pub(crate) enum Step {
     /// `CALL proc() YIELD …`: the procedure's rows (the outputs at
     /// `picks`), each appended to the row.
     Procedure {
-        run: fn(&dyn super::super::graph::QueryGraph) -> Vec<Vec<Value>>,
+        procedure: Box<super::super::procedures::Procedure>,
+        args: Vec<PExpr>,
         picks: Vec<usize>,
+        /// A procedure without outputs, called within a query, passes each
+        /// row on once.
+        pass_through: bool,
+        /// `YIELD … WHERE`: the rows kept.
+        filter: Option<PExpr>,
         span: Span,
     },
     /// `CALL { … }`: each row's subquery rows, appended to it.
