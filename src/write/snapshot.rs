@@ -501,6 +501,31 @@ mod tests {
         round_trip(&graph);
     }
 
+    #[test]
+    fn a_default_schema_flag_on_another_schema_is_refused() {
+        // Found by the load_snapshot fuzz target: a forged flag made the
+        // text writers leave the snapshot's own schema out.
+        let mut schema = crate::model::Schema::new();
+        let kind = crate::model::KindDef {
+            name: "thing".into(),
+            plural: None,
+            description: "A thing.".into(),
+            look: Default::default(),
+            share: None,
+        };
+        schema.add_kind(kind).expect("a kind");
+        let mut graph = Graph::new(schema);
+        graph.set_default_schema(true);
+        let bytes = to_bytes(&graph).expect("a snapshot");
+        let refused = read(&bytes).expect_err("the flag is false");
+        assert!(
+            refused.to_string().contains("marked as the default"),
+            "{refused}"
+        );
+        let real = crate::load::embedded().expect("the curated graph");
+        assert!(read(&to_bytes(&real).expect("a snapshot")).is_ok());
+    }
+
     fn value() -> impl Strategy<Value = Value> {
         let leaf = prop_oneof![
             ".{0,8}".prop_map(Value::String),
