@@ -14,7 +14,7 @@ use std::collections::HashSet;
 
 use petgraph::stable_graph::NodeIndex;
 
-use crate::model::{Direction, Graph, KindId, RelId, RelationDef};
+use crate::model::{Basis, Direction, Graph, KindId, RelId, RelationDef};
 
 /// Coverage figures of a graph, optionally with some nodes taken away.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -28,6 +28,9 @@ pub struct Coverage {
     /// Every activity (a `from` node of a `counters` relation) with its
     /// participants (through the `participants` relations).
     pub activities: Vec<(NodeIndex, Vec<NodeIndex>)>,
+    /// Threats that are addressed, but only through edges the schema's
+    /// rules derived: the source itself names no activity against them.
+    pub derived_only: Vec<NodeIndex>,
 }
 
 impl Coverage {
@@ -95,6 +98,8 @@ impl Coverage {
 /// seccoop::reason::materialise(&mut graph).unwrap();
 /// let derived = seccoop::analysis::coverage(&graph, &HashSet::new());
 /// assert_eq!(derived.unaddressed().count(), 0);
+/// // …and the coverage says those two rest on derived edges alone.
+/// assert_eq!(derived.derived_only.len(), 2);
 /// ```
 pub fn coverage(graph: &Graph, removed: &HashSet<NodeIndex>) -> Coverage {
     let schema = graph.schema();
@@ -143,10 +148,25 @@ pub fn coverage(graph: &Graph, removed: &HashSet<NodeIndex>) -> Coverage {
             .map(|(ix, _)| (ix, linked(ix, rels, dir)))
             .collect()
     };
+    let threats: Vec<(NodeIndex, Vec<NodeIndex>)> =
+        of_kinds(&threat_kinds, &counters, Direction::In);
+    let derived_only = threats
+        .iter()
+        .filter(|(_, by)| !by.is_empty())
+        .filter(|(t, _)| {
+            !graph.edges_of(*t, Direction::In).any(|e| {
+                counters.contains(&e.edge.rel)
+                    && e.edge.basis != Basis::Derived
+                    && !removed.contains(&e.from)
+            })
+        })
+        .map(|(t, _)| *t)
+        .collect();
     Coverage {
-        threats: of_kinds(&threat_kinds, &counters, Direction::In),
+        threats,
         challenges: of_kinds(&challenge_kinds, &mitigations, Direction::In),
         activities: of_kinds(&activity_kinds, &participants, Direction::Out),
+        derived_only,
     }
 }
 

@@ -22,6 +22,7 @@ pub struct Args {}
 #[derive(Serialize)]
 pub(super) struct GapsJson {
     unaddressed_threats: Vec<NodeRef>,
+    derived_only_threats: Vec<DerivedOnlyJson>,
     single_activity_threats: Vec<SingleJson>,
     unmitigated_challenges: Vec<NodeRef>,
     activities_without_actor: Vec<NodeRef>,
@@ -32,6 +33,13 @@ pub(super) struct GapsJson {
 struct SingleJson {
     threat: NodeRef,
     activity: NodeRef,
+}
+
+/// A threat addressed only through derived edges, with those edges.
+#[derive(Serialize)]
+struct DerivedOnlyJson {
+    threat: NodeRef,
+    addressed_by: Vec<super::EdgeJson>,
 }
 
 #[derive(Serialize)]
@@ -55,6 +63,23 @@ pub(super) fn gaps_json(cov: &Coverage, ctx: &Context) -> GapsJson {
         |it: &mut dyn Iterator<Item = NodeIndex>| sorted(it.map(|n| ctx.node_ref(n)).collect());
     GapsJson {
         unaddressed_threats: refs(&mut cov.unaddressed()),
+        derived_only_threats: {
+            let mut v: Vec<DerivedOnlyJson> = cov
+                .derived_only
+                .iter()
+                .map(|&t| DerivedOnlyJson {
+                    threat: ctx.node_ref(t),
+                    addressed_by: addressed_by(cov, ctx, t),
+                })
+                .collect();
+            v.sort_by(|x, y| {
+                x.threat
+                    .name
+                    .to_lowercase()
+                    .cmp(&y.threat.name.to_lowercase())
+            });
+            v
+        },
         single_activity_threats: {
             let mut v: Vec<SingleJson> = cov
                 .single()
@@ -95,6 +120,28 @@ pub(super) fn gaps_json(cov: &Coverage, ctx: &Context) -> GapsJson {
     }
 }
 
+/// The edges by which the activities of a coverage address a threat.
+fn addressed_by(cov: &Coverage, ctx: &Context, threat: NodeIndex) -> Vec<super::EdgeJson> {
+    let by = cov
+        .threats
+        .iter()
+        .find(|(t, _)| *t == threat)
+        .map(|(_, by)| by.as_slice())
+        .unwrap_or_default();
+    let counters: Vec<_> = ctx
+        .graph
+        .schema()
+        .relations()
+        .filter(|(_, r)| r.roles.counters)
+        .map(|(id, _)| id)
+        .collect();
+    ctx.graph
+        .edges_of(threat, crate::model::Direction::In)
+        .filter(|e| counters.contains(&e.edge.rel) && by.contains(&e.from))
+        .map(|e| ctx.edge_json(e.index))
+        .collect()
+}
+
 fn sorted(mut v: Vec<NodeRef>) -> Vec<NodeRef> {
     v.sort_by(|a, b| {
         a.name
@@ -124,6 +171,21 @@ pub(super) fn render(cov: &Coverage, ctx: &Context) -> String {
         g.unaddressed_threats.len(),
         list(&g.unaddressed_threats),
     );
+    // A graph with nothing derived has nothing to say here.
+    if ctx.graph.derived_count() > 0 {
+        section(
+            "Threats addressed only through derived edges (`explain ACTIVITY addresses THREAT` says why)",
+            g.derived_only_threats.len(),
+            output::table(
+                &["THREAT", "NAME", "DERIVED FOR"],
+                g.derived_only_threats.iter().map(|d| {
+                    let by: Vec<&str> = d.addressed_by.iter().map(|e| e.from.as_str()).collect();
+                    vec![d.threat.id.clone(), d.threat.name.clone(), by.join(", ")]
+                }),
+                style,
+            ),
+        );
+    }
     section(
         "Threats only one activity addresses",
         g.single_activity_threats.len(),

@@ -88,31 +88,45 @@ impl IdMap {
     }
 
     /// Adds `id` with `value` unless present; returns the value it has.
+    ///
+    /// One probe finds the id or the slot it goes in: a bulk load adds a
+    /// million node ids and interns millions of edge ends, each of them a
+    /// cache miss per probe.
     pub fn get_or_insert(&mut self, id: &str, value: impl FnOnce() -> u32) -> (u32, bool) {
+        use hashbrown::hash_table::Entry;
         let bytes = id.as_bytes();
         let hash = self.hasher.hash_one(bytes);
-        if let Some(s) = self.find(hash, bytes) {
-            return (s.value, false);
-        }
+        let (hasher, long) = (&self.hasher, &self.long);
+        let vacant = match self.table.entry(
+            hash,
+            |s| Self::slot_bytes(long, s) == bytes,
+            |s| hasher.hash_one(Self::slot_bytes(long, s)),
+        ) {
+            Entry::Occupied(o) => return (o.get().value, false),
+            Entry::Vacant(v) => v,
+        };
         let value = value();
         let mut slot = Slot {
             len: 0,
             bytes: [0; INLINE],
             value,
         };
-        if bytes.len() <= INLINE {
+        let is_long = bytes.len() > INLINE;
+        if is_long {
+            slot.len = LONG;
+            let i = u32::try_from(long.len()).unwrap_or(u32::MAX);
+            slot.bytes[..4].copy_from_slice(&i.to_le_bytes());
+        } else {
             slot.len = bytes.len() as u8;
             // Fits: tested against INLINE, the size of `bytes`, above.
             slot.bytes[..bytes.len()].copy_from_slice(bytes);
-        } else {
-            slot.len = LONG;
-            let i = u32::try_from(self.long.len()).unwrap_or(u32::MAX);
-            slot.bytes[..4].copy_from_slice(&i.to_le_bytes());
+        }
+        // Inserting into a slot already found rehashes nothing, so the
+        // long id's text may join the side list just after.
+        vacant.insert(slot);
+        if is_long {
             self.long.push(id.into());
         }
-        let (hasher, long) = (&self.hasher, &self.long);
-        self.table
-            .insert_unique(hash, slot, |s| hasher.hash_one(Self::slot_bytes(long, s)));
         (value, true)
     }
 
@@ -157,5 +171,28 @@ mod tests {
         assert_eq!(m.len(), 1);
         let ids: Vec<_> = m.iter().collect();
         assert_eq!(ids, [("a", 1)]);
+    }
+
+    #[test]
+    fn ids_inserted_through_many_growths_keep_their_values() {
+        // Long ids join the side list after their slot is found: a growth
+        // in between must not mix up which text a slot points to.
+        let mut m = IdMap::new();
+        let id = |i: u32| {
+            if i.is_multiple_of(3) {
+                format!("a long id, number {i}, well past the inline size")
+            } else {
+                format!("n{i}")
+            }
+        };
+        for i in 0..20_000u32 {
+            assert_eq!(m.get_or_insert(&id(i), || i), (i, true));
+        }
+        for i in 0..20_000u32 {
+            assert_eq!(m.get_or_insert(&id(i), || u32::MAX), (i, false));
+            assert_eq!(m.get(&id(i)), Some(i));
+        }
+        assert_eq!(m.len(), 20_000);
+        assert_eq!(m.iter().filter(|(t, v)| *t == id(*v)).count(), 20_000);
     }
 }

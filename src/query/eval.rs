@@ -23,6 +23,9 @@ pub(crate) struct Session {
     pub max_rows: usize,
     /// How long the run may take, and when it must stop.
     time_limit: Option<(Duration, Instant)>,
+    /// What the time-limit error points at: the whole query, since which
+    /// clause happens to be at work when the clock runs out is chance.
+    whole: Cell<Option<Span>>,
     /// Steps of work since the clock was last read.
     ticks: Cell<u32>,
     rng: Cell<u64>,
@@ -35,10 +38,17 @@ impl Session {
             max_hops: options.max_hops,
             max_rows: options.max_rows,
             time_limit: options.timeout.map(|t| (t, Instant::now() + t)),
+            whole: Cell::new(None),
             ticks: Cell::new(0),
             rng: Cell::new(options.seed | 1),
             regexes: RefCell::new(HashMap::new()),
         }
+    }
+
+    /// Sets the span the time-limit error points at (the query's text).
+    pub(crate) fn for_query(self, text: &str) -> Self {
+        self.whole.set(Some(Span::new(0, text.len())));
+        self
     }
 
     /// Counts one step of work (a row matched, a hop walked); every 1024
@@ -54,9 +64,9 @@ impl Session {
         }
         Err(QueryError::argument(
             Code::LimitReached,
-            span,
+            self.whole.get().unwrap_or(span),
             format!(
-                "this clause was still at work when the query reached its time limit of {} s{}",
+                "this query was still at work when it reached its time limit of {} s{}",
                 limit.as_secs_f64(),
                 super::error::TIME_STOPPED
             ),

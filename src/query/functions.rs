@@ -806,7 +806,7 @@ pub(crate) fn call(
         },
         Func::Ceil => num(&a)?.map_or(V::Null, |f| V::Float(f.ceil())),
         Func::Floor => num(&a)?.map_or(V::Null, |f| V::Float(f.floor())),
-        Func::Round => num(&a)?.map_or(V::Null, |f| V::Float((f + 0.5).floor())),
+        Func::Round => num(&a)?.map_or(V::Null, |f| V::Float(round_half_up(f))),
         Func::Sqrt => num(&a)?.map_or(V::Null, |f| V::Float(f.sqrt())),
         Func::Exp => num(&a)?.map_or(V::Null, |f| V::Float(f.exp())),
         Func::Log => num(&a)?.map_or(V::Null, |f| V::Float(f.ln())),
@@ -842,9 +842,41 @@ pub(crate) fn call(
     })
 }
 
+/// `round(x)` as Neo4j has it: the nearest integer, ties towards positive
+/// infinity (`round(-2.5)` is -2). `(x + 0.5).floor()` says the same but the
+/// addition rounds: it lifts 0.49999999999999994 to 1 and an odd integer
+/// above 2^52 to the next even one. `x - x.floor()` is exact, so comparing
+/// it with one half is too.
+fn round_half_up(x: f64) -> f64 {
+    let down = x.floor();
+    if x - down >= 0.5 { down + 1.0 } else { down }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn round_was_off_by_one_where_adding_a_half_rounds() {
+        // Bug: round() added 0.5 and took the floor, and the addition itself
+        // rounded, so round(0.49999999999999994) was 1.0 and
+        // round(4503599627370497.0) was 4503599627370498.0.
+        assert_eq!(round_half_up(0.499_999_999_999_999_94), 0.0);
+        assert_eq!(
+            round_half_up(4_503_599_627_370_497.0),
+            4_503_599_627_370_497.0
+        );
+        assert_eq!(
+            round_half_up(-4_503_599_627_370_497.0),
+            -4_503_599_627_370_497.0
+        );
+        assert_eq!(round_half_up(2.5), 3.0);
+        assert_eq!(round_half_up(-2.5), -2.0);
+        assert_eq!(round_half_up(-0.4), -0.0);
+        assert_eq!(round_half_up(2.4), 2.0);
+        assert_eq!(round_half_up(f64::INFINITY), f64::INFINITY);
+        assert!(round_half_up(f64::NAN).is_nan());
+    }
 
     #[test]
     fn floats_print_like_opencypher() {

@@ -286,7 +286,7 @@ fn run_read(
         )
         .with_help("to add nodes or edges, edit the graph's files"));
     }
-    finish(plan, exec::Access::Read(graph), options)
+    finish(plan, exec::Access::Read(graph), options, text)
 }
 
 /// Runs a query that may `CREATE` over an in-memory graph.
@@ -299,7 +299,7 @@ pub fn run_on_memory(
     with_query_stack(text, || {
         let query = parser::parse(text)?;
         let plan = plan::plan(&query, text, params, None, graph.procedures())?;
-        finish(plan, exec::Access::Write(graph), options)
+        finish(plan, exec::Access::Write(graph), options, text)
     })
 }
 
@@ -318,7 +318,7 @@ fn run_explained(
         explain::Mode::Explain => (None, None),
         explain::Mode::Profile => {
             let started = std::time::Instant::now();
-            let session = eval::Session::new(options);
+            let session = eval::Session::new(options).for_query(text);
             let (_, profile) =
                 exec::execute_union(&plan, exec::Access::Read(graph), &session, true)?;
             (
@@ -338,8 +338,9 @@ fn finish(
     plan: plan::Plan,
     access: exec::Access<'_>,
     options: &Options,
+    text: &str,
 ) -> Result<QueryResult, QueryError> {
-    let session = eval::Session::new(options);
+    let session = eval::Session::new(options).for_query(text);
     let (rows, _) = exec::execute_union(&plan, access, &session, false)?;
     let rows = if plan.updating && plan.columns.is_empty() {
         Vec::new()

@@ -30,6 +30,18 @@
 //! the asserted facts as compressed rows so a million edges index in a few
 //! milliseconds, and is deterministic by construction.
 //!
+//! # Cost at a million edges
+//!
+//! Materialisation is meant to add little to a load. A bulk load (CSV
+//! folders, JSON Lines) hands the engine its edges as `(from, rel, to)`
+//! numbers on a second thread while the first adds the asserted edges to the
+//! graph ([`derive`], then [`materialise_derived`]), so what remains on the
+//! critical path is adding the derived edges. Those keep their proofs in
+//! three flat arrays of the graph, not an allocation each, and the engine
+//! itself allocates nothing per chain it tries. Graph files read whole are
+//! small, and derive after they load ([`materialise`]). BENCHMARKS.md has
+//! the figures.
+//!
 //! # Bounds
 //!
 //! Rules create no nodes, so derivation always ends: each head relation can

@@ -1,7 +1,7 @@
 //! Import bundles for graph databases: a folder of CSV files, one per node
 //! kind and one per relation, and the Cypher script that creates the schema
 //! and loads them — `neo4j-import.cypher` for Neo4j, `kuzu-import.cypher`
-//! for Kuzu. The CSV files are the same for both.
+//! for Kuzu.
 //!
 //! - `node_KIND.csv`: `id`, `name`, the kind's properties, `provenance`;
 //! - `rel_REL.csv`: `from`, `to`, `basis`, the relation's properties,
@@ -10,14 +10,32 @@
 //!   because Kuzu loads a relationship table one pair at a time.
 //!
 //! A column is typed by its values as in the CSV folder: `INT64`, `DOUBLE`,
-//! `BOOLEAN`, else `STRING`. Lists, values of mixed types, empty strings and
+//! `BOOLEAN`, else `STRING`. Values of mixed types, empty strings and
 //! provenance are JSON text in a `STRING` column (neither database parses
 //! JSON without an extension). An empty cell is no value.
+//!
+//! Lists differ between the two. Kuzu has typed lists, so a column whose
+//! values are all lists of one scalar type is `STRING[]`, `INT64[]`,
+//! `DOUBLE[]` or `BOOLEAN[]`, and `size(n.aliases)` counts elements. A list
+//! column that cannot be typed falls back to JSON text in a `STRING` column:
+//! lists mixing element types (`[1, "a"]`, `[1, 2.5]`), lists of lists, and
+//! strings holding both `"` and `'` (see below). Neo4j's `LOAD CSV` has no
+//! list syntax, so its lists stay JSON text.
+//!
+//! Kuzu reads a list cell `[a,b]` by splitting at commas outside quotes and
+//! brackets, trimming spaces, and keeping any quotes in the element. So each
+//! string element is written between `"` (or `'` when it holds a `"`; Kuzu has
+//! no escape inside quotes), and a table with a `STRING[]` column is loaded
+//! through `LOAD WITH HEADERS`, which declares every column's type and strips
+//! the quotes again (setting the column after a plain `COPY` would take a
+//! second pass, and Kuzu 0.11 mixes up list values between rows when a
+//! `SET` rewrites them with `list_transform`).
 //!
 //! Neo4j loads with `LOAD CSV` from its import folder, run by
 //! `cypher-shell -f`, on a running server: the one way that needs no admin
 //! tool and no empty database. Kuzu creates node and relationship tables and
 //! `COPY`s each file, with paths relative to the folder the script runs in.
+//! The CSV files are the same for both but for list columns.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -56,24 +74,64 @@ impl Database {
 struct Column {
     name: String,
     ty: ColumnType,
+    /// The column holds lists whose elements are all of type `ty` (Kuzu
+    /// only; `ty` is never `Json` then).
+    list: bool,
 }
 
-fn columns<'a>(rows: impl Iterator<Item = &'a Properties>) -> Vec<Column> {
+fn columns<'a>(rows: impl Iterator<Item = &'a Properties>, db: Database) -> Vec<Column> {
     super::values_by_property(rows)
         .into_iter()
-        .map(|(name, vs)| Column {
-            name: name.to_string(),
-            ty: super::csv::column_type(vs.into_iter()),
+        .map(|(name, vs)| {
+            let list = match db {
+                Database::Kuzu => list_type(&vs),
+                Database::Neo4j => None,
+            };
+            Column {
+                name: name.to_string(),
+                ty: list.unwrap_or_else(|| super::csv::column_type(vs.into_iter())),
+                list: list.is_some(),
+            }
         })
         .collect()
 }
 
-fn db_type(ty: ColumnType) -> &'static str {
-    match ty {
+/// The element type of a column whose values are all lists of one scalar
+/// type that a Kuzu list cell can hold, else `None`. Lists that are all
+/// empty are lists of strings.
+fn list_type(values: &[&Value]) -> Option<ColumnType> {
+    let mut ty = None;
+    for v in values {
+        let Value::List(items) = v else { return None };
+        for item in items {
+            let this = match item {
+                Value::String(s) if !(s.contains('"') && s.contains('\'')) => ColumnType::String,
+                Value::Integer(_) => ColumnType::Int,
+                Value::Float(_) => ColumnType::Float,
+                Value::Bool(_) => ColumnType::Bool,
+                _ => return None,
+            };
+            match ty {
+                None => ty = Some(this),
+                Some(t) if t == this => {}
+                Some(_) => return None,
+            }
+        }
+    }
+    Some(ty.unwrap_or(ColumnType::String))
+}
+
+fn db_type(c: &Column) -> String {
+    let scalar = match c.ty {
         ColumnType::Int => "INT64",
         ColumnType::Float => "DOUBLE",
         ColumnType::Bool => "BOOLEAN",
         ColumnType::String | ColumnType::Json => "STRING",
+    };
+    if c.list {
+        format!("{scalar}[]")
+    } else {
+        scalar.to_string()
     }
 }
 
@@ -83,14 +141,38 @@ fn ident(name: &str) -> String {
 }
 
 /// The cell of a value in a column.
-fn cell(v: &Value, ty: ColumnType) -> std::io::Result<String> {
-    Ok(match (ty, v) {
+fn cell(v: &Value, c: &Column) -> std::io::Result<String> {
+    if c.list
+        && let Value::List(items) = v
+    {
+        let items: Vec<String> = items.iter().map(list_item).collect();
+        return Ok(format!("[{}]", items.join(",")));
+    }
+    Ok(match (c.ty, v) {
         (ColumnType::String, Value::String(s)) => s.clone(),
         (ColumnType::Int, Value::Integer(i)) => i.to_string(),
         (ColumnType::Float, Value::Float(x)) => format!("{x:?}"),
         (ColumnType::Bool, Value::Bool(b)) => b.to_string(),
         _ => json_text(v)?,
     })
+}
+
+/// An element of a Kuzu list cell: a string between quotes that it does not
+/// hold ([`list_type`] made sure one of them is free), else the scalar as
+/// Kuzu reads it.
+fn list_item(v: &Value) -> String {
+    match v {
+        Value::String(s) if s.contains('"') => format!("'{s}'"),
+        Value::String(s) => format!("\"{s}\""),
+        Value::Integer(i) => i.to_string(),
+        Value::Float(x) => format!("{x:?}"),
+        Value::Bool(b) => b.to_string(),
+        // Not reached: `list_type` refuses lists of lists.
+        Value::List(items) => format!(
+            "[{}]",
+            items.iter().map(list_item).collect::<Vec<_>>().join(",")
+        ),
+    }
 }
 
 /// Refuses names a file name or a quoted identifier cannot hold.
@@ -155,13 +237,13 @@ struct Plan {
     rels: Vec<RelTable>,
 }
 
-fn plan(graph: &Graph) -> Plan {
+fn plan(graph: &Graph, db: Database) -> Plan {
     let schema = graph.schema();
     let kinds = schema
         .kinds()
         .map(|(k, def)| {
             let nodes = || graph.nodes().filter(move |(_, n)| n.kind == k);
-            let cols = columns(nodes().map(|(_, n)| &n.properties));
+            let cols = columns(nodes().map(|(_, n)| &n.properties), db);
             let prov = nodes().any(|(_, n)| !n.provenance.is_empty());
             KindTable {
                 kind: k,
@@ -176,7 +258,7 @@ fn plan(graph: &Graph) -> Plan {
         .relations()
         .map(|(r, def)| {
             let edges = || graph.edges().filter(move |e| e.edge.rel == r);
-            let cols = columns(edges().map(|e| &e.edge.properties));
+            let cols = columns(edges().map(|e| &e.edge.properties), db);
             let prov = edges().any(|e| !e.edge.provenance.is_empty());
             let single = def.from.len() == 1 && def.to.len() == 1;
             let mut pairs: Vec<(KindId, KindId)> = edges()
@@ -218,7 +300,7 @@ pub fn write(graph: &Graph, dir: &Path, db: Database) -> Result<(), WriteError> 
         path: dir.to_path_buf(),
         source,
     })?;
-    let plan = plan(graph);
+    let plan = plan(graph, db);
     for KindTable {
         kind,
         file,
@@ -239,7 +321,7 @@ pub fn write(graph: &Graph, dir: &Path, db: Database) -> Result<(), WriteError> 
                 let mut row = vec![n.id.clone(), n.name.clone()];
                 for c in cols {
                     row.push(match n.properties.get(&c.name) {
-                        Some(v) => cell(v, c.ty)?,
+                        Some(v) => cell(v, c)?,
                         None => String::new(),
                     });
                 }
@@ -281,7 +363,7 @@ pub fn write(graph: &Graph, dir: &Path, db: Database) -> Result<(), WriteError> 
                     ];
                     for c in cols {
                         row.push(match e.edge.properties.get(&c.name) {
-                            Some(v) => cell(v, c.ty)?,
+                            Some(v) => cell(v, c)?,
                             None => String::new(),
                         });
                     }
@@ -313,7 +395,7 @@ fn provenance_cell(p: &[crate::model::Provenance]) -> std::io::Result<String> {
 fn column_fields(columns: &[Column], provenance: bool) -> Vec<String> {
     let mut fields: Vec<String> = columns
         .iter()
-        .map(|c| format!("{} {}", ident(&c.name), db_type(c.ty)))
+        .map(|c| format!("{} {}", ident(&c.name), db_type(c)))
         .collect();
     if provenance {
         fields.push("`provenance` STRING".into());
@@ -367,8 +449,9 @@ fn kuzu_script(graph: &Graph, plan: &Plan) -> String {
         if let Some(file) = &t.file {
             let _ = writeln!(
                 s,
-                "COPY {} FROM '{file}' (HEADER=true, PARALLEL=false);",
+                "COPY {} FROM {};",
                 ident(&schema.kind(t.kind).name),
+                kuzu_source(file, &["id", "name"], &t.columns, t.provenance, "")
             );
         }
     }
@@ -381,19 +464,81 @@ fn kuzu_script(graph: &Graph, plan: &Plan) -> String {
                 String::new()
             } else {
                 format!(
-                    "from='{}', to='{}', ",
+                    "from='{}', to='{}'",
                     schema.kind(*f).name,
                     schema.kind(*to).name
                 )
             };
             let _ = writeln!(
                 s,
-                "COPY {} FROM '{file}' ({pair}HEADER=true, PARALLEL=false);",
-                ident(&def.name)
+                "COPY {} FROM {};",
+                ident(&def.name),
+                kuzu_source(
+                    file,
+                    &["from", "to", "basis"],
+                    &t.columns,
+                    t.provenance,
+                    &pair
+                )
             );
         }
     }
     s
+}
+
+/// What a Kuzu `COPY` reads a table from: the file itself, or, when the table
+/// has a `STRING[]` column, a `LOAD WITH HEADERS` of it (every column declared
+/// with its type) that strips the quotes around each string element. `fixed`
+/// are the leading text columns; `pair` the `from=…, to=…` options of a
+/// relationship table over several pairs of kinds.
+fn kuzu_source(
+    file: &str,
+    fixed: &[&str],
+    columns: &[Column],
+    provenance: bool,
+    pair: &str,
+) -> String {
+    let sep = if pair.is_empty() { "" } else { ", " };
+    if !columns.iter().any(|c| c.list && c.ty == ColumnType::String) {
+        return format!("'{file}' ({pair}{sep}HEADER=true, PARALLEL=false)");
+    }
+    // The lambda's variable must not be a column's name, which it would hide
+    // (compared without case, as Kuzu may).
+    let taken = |v: &str| {
+        fixed.iter().any(|f| f.eq_ignore_ascii_case(v))
+            || columns.iter().any(|c| c.name.eq_ignore_ascii_case(v))
+    };
+    let var = std::iter::successors(Some("item".to_string()), |v| Some(format!("{v}_")))
+        .find(|v| !taken(v))
+        .unwrap_or_default();
+    let mut declared: Vec<String> = fixed
+        .iter()
+        .map(|f| format!("{} STRING", ident(f)))
+        .collect();
+    let mut read: Vec<String> = fixed.iter().map(|f| ident(f)).collect();
+    for c in columns {
+        let col = ident(&c.name);
+        declared.push(format!("{col} {}", db_type(c)));
+        read.push(if c.list && c.ty == ColumnType::String {
+            format!("list_transform({col}, {var} -> substring({var}, 2, size({var}) - 2))")
+        } else {
+            col
+        });
+    }
+    if provenance {
+        declared.push("`provenance` STRING".into());
+        read.push("`provenance`".into());
+    }
+    let options = if pair.is_empty() {
+        String::new()
+    } else {
+        format!(" ({pair})")
+    };
+    format!(
+        "(LOAD WITH HEADERS ({}) FROM '{file}' (HEADER=true, PARALLEL=false) RETURN {}){options}",
+        declared.join(", "),
+        read.join(", "),
+    )
 }
 
 /// The Cypher expression that reads a column's cell as its type.

@@ -94,6 +94,7 @@ fn json_shape() {
         &json,
         &[
             "unaddressed_threats",
+            "derived_only_threats",
             "single_activity_threats",
             "unmitigated_challenges",
             "activities_without_actor",
@@ -343,4 +344,59 @@ fn gaps_offers_table_and_json_only() {
                 "use one of: table, json",
             ]);
     }
+}
+
+#[test]
+fn threats_addressed_only_through_derived_edges_are_listed_apart() {
+    // The article names no activity against these two: the rules reach them
+    // through climate change and cyberattacks, which the gaps say.
+    let json = seccoop(&["gaps", "--format", "json"]).success().json();
+    let ids: Vec<&str> = json["derived_only_threats"]
+        .as_array()
+        .expect("derived_only_threats")
+        .iter()
+        .map(|d| d["threat"]["id"].as_str().expect("an id"))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "climate-change-induced-instability",
+            "non-traditional-threats"
+        ]
+    );
+    for d in json["derived_only_threats"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        for e in d["addressed_by"].as_array().expect("addressed_by") {
+            assert_eq!(e["basis"], "derived", "{e}");
+            assert!(e["proof"]["rule"].is_string(), "{e}");
+        }
+    }
+    seccoop(&["gaps"]).success().stdout_has(&[
+        "Threats addressed only through derived edges",
+        "climate-change-induced-instability  Climate Change-Induced Instability",
+    ]);
+    // Without the rules they are simply unaddressed.
+    let plain = seccoop(&["--no-reasoning", "gaps", "--format", "json"])
+        .success()
+        .json();
+    assert_eq!(
+        plain["derived_only_threats"].as_array().map(Vec::len),
+        Some(0)
+    );
+    let unaddressed: Vec<&str> = plain["unaddressed_threats"]
+        .as_array()
+        .expect("unaddressed_threats")
+        .iter()
+        .filter_map(|t| t["id"].as_str())
+        .collect();
+    assert_eq!(
+        unaddressed,
+        [
+            "climate-change-induced-instability",
+            "non-traditional-threats"
+        ]
+    );
 }

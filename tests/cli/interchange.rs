@@ -376,11 +376,155 @@ print(json.dumps({"threats": rows, "drives": r.get_next()}))
                 ["int", 132],
                 ["float", 4.5e9],
                 ["bool", true],
-                ["str", "[\"Gulf of Guinea\",\"Strait of Malacca\"]"]
+                ["list", ["Gulf of Guinea", "Strait of Malacca"]]
             ]
         ])
     );
     assert_eq!(got["drives"], json!([0.5, "inferred"]));
+}
+
+/// Lists of every scalar type, strings Kuzu's list syntax finds awkward, and
+/// the lists that cannot be typed, on nodes and on a relationship over
+/// several pairs of kinds.
+const LISTS: &str = r#"
+[[nodes]]
+id = "piracy"
+kind = "threat"
+name = "Piracy"
+regions = ["Gulf of Guinea", "Strait of Malacca"]
+# The name Kuzu's script would give the variable that strips quotes.
+ITEM = ["named like the variable"]
+awkward = ["a, b", "[x]", "{y}", " padded ", "", 'say "hi"', "it's", 'back\slash', "NULL", "é", "two\nlines"]
+years = [2019, 2020, -3]
+shares = [0.5, 1e300, -2.0]
+flags = [true, false]
+mixed = [1, "a"]
+numbers = [1, 2.5]
+quotes = ["both \" and '"]
+nested = [[1, 2], [3]]
+
+[[nodes]]
+id = "armed-robbery"
+kind = "threat"
+name = "Armed Robbery at Sea"
+regions = []
+years = [7]
+
+[[nodes]]
+id = "transparency"
+kind = "principle"
+name = "Transparency"
+
+[[nodes]]
+id = "mistrust"
+kind = "challenge"
+name = "Mistrust"
+
+[[nodes]]
+id = "patrols"
+kind = "activity"
+name = "Joint Patrols"
+
+[[edges]]
+from = "transparency"
+rel = "mitigates"
+to = "mistrust"
+steps = ["publish, then review", "audit"]
+
+[[edges]]
+from = "patrols"
+rel = "mitigates"
+to = "mistrust"
+steps = ["meet"]
+"#;
+
+#[test]
+fn kuzu_reads_lists_as_typed_lists() {
+    let Some(py) = python("kuzu_reads_lists_as_typed_lists") else {
+        return;
+    };
+    let scratch = Scratch::new();
+    scratch.write("lists.toml", LISTS);
+    scratch
+        .run(&["-g", "lists.toml", "convert", "--to", "kuzu", "bundle"])
+        .success();
+    let script = r#"
+import json, math, os, sys
+import kuzu
+os.chdir(sys.argv[1])
+conn = kuzu.Connection(kuzu.Database(os.path.join(sys.argv[2], "db.kuzu")))
+with open("kuzu-import.cypher", encoding="utf-8") as f:
+    conn.execute(f.read())
+def rows(q):
+    r = conn.execute(q)
+    out = []
+    while r.has_next():
+        out.append(r.get_next())
+    return out
+def enc(v):
+    if isinstance(v, float) and not math.isfinite(v):
+        return repr(v)
+    if isinstance(v, list):
+        return [enc(x) for x in v]
+    return v
+types = {r[1]: r[2] for r in rows("CALL table_info('threat') RETURN *")}
+threats = {}
+for (tid,) in rows("MATCH (t:threat) RETURN t.id"):
+    threats[tid] = {c: enc(rows(f"MATCH (t:threat {{id: '{tid}'}}) RETURN t.`{c}`")[0][0])
+                    for c in types}
+sizes = rows("MATCH (t:threat {id: 'piracy'}) RETURN size(t.regions), size(t.awkward), size(t.years)")
+steps = sorted(rows("MATCH (a)-[m:mitigates]->(b) RETURN a.id, m.steps, size(m.steps)"))
+print(json.dumps({"types": types, "threats": threats, "sizes": sizes[0], "steps": steps,
+                  "step_type": {r[1]: r[2] for r in rows("CALL table_info('mitigates') RETURN *")}}))
+"#;
+    let db = tempfile::tempdir().expect("a temporary folder");
+    let out = run(
+        &py,
+        script,
+        &[
+            scratch.path().join("bundle").to_str().expect("UTF-8"),
+            db.path().to_str().expect("UTF-8"),
+        ],
+    );
+    let got: Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(
+        got["types"],
+        json!({
+            "id": "STRING", "name": "STRING",
+            "awkward": "STRING[]", "flags": "BOOL[]", "ITEM": "STRING[]", "mixed": "STRING",
+            "nested": "STRING", "numbers": "STRING", "quotes": "STRING",
+            "regions": "STRING[]", "shares": "DOUBLE[]", "years": "INT64[]"
+        })
+    );
+    assert_eq!(
+        got["threats"]["piracy"],
+        json!({
+            "id": "piracy", "name": "Piracy",
+            "awkward": ["a, b", "[x]", "{y}", " padded ", "", "say \"hi\"", "it's",
+                        "back\\slash", "NULL", "é", "two\nlines"],
+            "flags": [true, false],
+            "ITEM": ["named like the variable"],
+            "mixed": "[1,\"a\"]",
+            "nested": "[[1,2],[3]]",
+            "numbers": "[1,2.5]",
+            "quotes": "[\"both \\\" and '\"]",
+            "regions": ["Gulf of Guinea", "Strait of Malacca"],
+            "shares": [0.5, 1e300, -2.0],
+            "years": [2019, 2020, -3]
+        })
+    );
+    assert_eq!(got["threats"]["armed-robbery"]["regions"], json!([]));
+    assert_eq!(got["threats"]["armed-robbery"]["years"], json!([7]));
+    assert_eq!(got["threats"]["armed-robbery"]["awkward"], json!(null));
+    assert_eq!(got["sizes"], json!([2, 11, 3]));
+    assert_eq!(got["step_type"]["steps"], json!("STRING[]"));
+    assert_eq!(
+        got["steps"],
+        json!([
+            ["patrols", ["meet"], 1],
+            ["transparency", ["publish, then review", "audit"], 2]
+        ])
+    );
 }
 
 /// The CSV cells a `LOAD CSV … AS row` statement reads (`row.`name``).

@@ -17,6 +17,7 @@ mod check;
 mod completions;
 mod curated;
 mod diagrams;
+mod differential;
 mod dot_roundtrip;
 mod errors;
 mod every_command;

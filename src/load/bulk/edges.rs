@@ -78,6 +78,11 @@ impl EdgeBatch {
         }
     }
 
+    /// Makes room for `n` distinct endpoint ids.
+    pub fn reserve_ends(&mut self, n: usize) {
+        self.ends.reserve(n);
+    }
+
     /// The number of an endpoint id, interning it on first sight.
     pub fn end(&mut self, id: &str) -> u32 {
         let next = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
@@ -389,6 +394,14 @@ pub(crate) fn add_edges(
             r
         })
         .collect();
+    // The id texts are needed again only to name an end that resolved to no
+    // node; a batch whose ends all resolved frees them before the graph
+    // takes its edges (a million ids hold about a hundred MB).
+    for (b, r) in batches.iter_mut().zip(&resolved) {
+        if !r.contains(&UNRESOLVED) {
+            b.ends = IdMap::new();
+        }
+    }
 
     let total: usize = batches.iter().map(|b| b.edges.len()).sum();
     graph.reserve(0, total);

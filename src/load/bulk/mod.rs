@@ -156,12 +156,21 @@ pub(crate) fn load(
     std::thread::scope(|scope| {
         // edges.csv files are parsed on a second thread while the nodes
         // load; then the main thread helps from the other end.
-        let csv_edges: Vec<(usize, PathBuf, String)> = opened
+        // The ids an edges.csv names are about the nodes of its folder:
+        // their count, guessed as read_nodes does, sizes its id table.
+        let ids_hint = |n: &Option<usize>| {
+            n.and_then(|n| std::fs::metadata(&files[n].path).ok())
+                .map_or(0, |m| usize::try_from(m.len() / 32).unwrap_or(0))
+        };
+        let csv_edges: Vec<c::EdgesInput> = opened
             .iter()
             .filter_map(|o| match o {
-                Opened::Csv(_, Some(e)) => {
-                    Some((*e, files[*e].path.clone(), files[*e].name.clone()))
-                }
+                Opened::Csv(n, Some(e)) => Some(c::EdgesInput {
+                    file: *e,
+                    path: files[*e].path.clone(),
+                    name: files[*e].name.clone(),
+                    ids_hint: ids_hint(n),
+                }),
                 _ => None,
             })
             .collect();
@@ -208,6 +217,9 @@ pub(crate) fn load(
         batches.extend(helped);
         batches.extend(jsonl_batches);
     });
+    // The text of every edges.csv is parsed by now: nothing below reads it,
+    // and freeing it before the graph takes its edges lowers the peak.
+    drop(shared);
     // Edges in file order, whichever thread read them (the sort is stable:
     // the front thread's part of a file comes first).
     batches.sort_by_key(|b| b.file);

@@ -430,12 +430,25 @@ pub(crate) struct EdgeWork {
     claims: std::sync::Mutex<(usize, usize)>,
 }
 
+/// One `edges.csv` to read.
+pub(crate) struct EdgesInput {
+    /// Index of the file in the load's file list.
+    pub file: usize,
+    pub path: std::path::PathBuf,
+    /// The name problems show.
+    pub name: String,
+    /// About how many distinct ids it names, to size its id table once
+    /// rather than grow it through a dozen rehashes.
+    pub ids_hint: usize,
+}
+
 /// One `edges.csv`, read.
 struct EdgesCsv {
     file: usize,
     data: Vec<u8>,
     base: u64,
     header: Option<Header>,
+    ids_hint: usize,
 }
 
 /// Chunks of about this many bytes: small enough for the main thread to
@@ -445,14 +458,18 @@ const CHUNK: usize = 1 << 20;
 impl EdgeWork {
     /// Reads every edges file and cuts it into chunks; also returns the
     /// files that could not be read, and batches holding header problems.
-    pub fn open(
-        files: &[(usize, std::path::PathBuf, String)],
-    ) -> (Self, Vec<super::LoadError>, Vec<EdgeBatch>) {
+    pub fn open(files: &[EdgesInput]) -> (Self, Vec<super::LoadError>, Vec<EdgeBatch>) {
         let mut out = Vec::new();
         let mut errors = Vec::new();
         let mut header_problems = Vec::new();
         let mut chunks = Vec::new();
-        for (file, path, name) in files {
+        for EdgesInput {
+            file,
+            path,
+            name,
+            ids_hint,
+        } in files
+        {
             let csv = match open(path) {
                 Ok(csv) => csv,
                 Err(e) => {
@@ -505,6 +522,7 @@ impl EdgeWork {
                 data: csv.data,
                 base: csv.base,
                 header,
+                ids_hint: *ids_hint,
             });
         }
         let n = chunks.len();
@@ -555,7 +573,9 @@ impl EdgeWork {
             };
             if batches.last().is_none_or(|b| b.file != f.file) {
                 let parts = (Part::Field(h.fixed(0)), Part::Field(h.fixed(2)));
-                batches.push(EdgeBatch::new(f.file, parts));
+                let mut batch = EdgeBatch::new(f.file, parts);
+                batch.reserve_ends(f.ids_hint);
+                batches.push(batch);
                 starts.push(Vec::new());
             }
             let (Some(batch), Some(starts)) = (batches.last_mut(), starts.last_mut()) else {
