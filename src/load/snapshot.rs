@@ -394,6 +394,22 @@ impl<'a> Strings<'a> {
             .ok_or_else(|| c.bad(format!("string {i} is out of the text")))
     }
 
+    /// A string that names something (an id, a kind, a relation …), held
+    /// to the rule every reader applies ([`super::decode::text_problem`]),
+    /// so what a snapshot holds converts to every text format.
+    fn name(&self, i: u32, c: &Cursor<'_>, what: &str) -> R<&'a str> {
+        let text = self.get(i, c)?;
+        match super::decode::text_problem(text) {
+            None => Ok(text),
+            Some(problem) => Err(c.bad(format!("{what} {text:?} {problem}"))),
+        }
+    }
+
+    fn named(&self, c: &mut Cursor<'_>, what: &str) -> R<String> {
+        let i = c.u32()?;
+        self.name(i, c, what).map(str::to_string)
+    }
+
     fn string(&self, c: &mut Cursor<'_>) -> R<String> {
         let i = c.u32()?;
         self.get(i, c).map(str::to_string)
@@ -485,7 +501,7 @@ fn graph_section(c: &mut Cursor<'_>, t: &Strings<'_>) -> R<Graph> {
     let mut sources = Vec::new();
     for _ in 0..c.count(20)? {
         sources.push(Source {
-            id: t.string(c)?,
+            id: t.named(c, "a source id")?,
             title: t.string(c)?,
             author: t.opt(c)?,
             date: t.opt(c)?,
@@ -497,7 +513,7 @@ fn graph_section(c: &mut Cursor<'_>, t: &Strings<'_>) -> R<Graph> {
     let kinds = c.count(33)?;
     for i in 0..kinds {
         let def = KindDef {
-            name: t.string(c)?,
+            name: t.named(c, "a kind")?,
             plural: t.opt(c)?,
             description: t.string(c)?,
             look: KindLook {
@@ -528,7 +544,7 @@ fn graph_section(c: &mut Cursor<'_>, t: &Strings<'_>) -> R<Graph> {
     };
     let relations = c.count(4 + 4 + 4 + 16 + 7 + 1 + 1 + 2 + 8)?;
     for i in 0..relations {
-        let name = t.string(c)?;
+        let name = t.named(c, "a relation")?;
         let mut ends = [Vec::new(), Vec::new()];
         for end in &mut ends {
             for _ in 0..c.count(2)? {
@@ -599,7 +615,7 @@ fn graph_section(c: &mut Cursor<'_>, t: &Strings<'_>) -> R<Graph> {
     };
     let rules = c.count(14)?;
     for _ in 0..rules {
-        let name = t.string(c)?;
+        let name = t.named(c, "a rule")?;
         let meaning = t.string(c)?;
         let mut chain = Vec::new();
         for _ in 0..c.count(2)? {
@@ -677,7 +693,7 @@ fn extras(flags: u8, c: &mut Cursor<'_>, t: &Strings<'_>) -> R<(Properties, Vec<
         provenance.reserve(n);
         for _ in 0..n {
             provenance.push(Provenance {
-                source: t.string(c)?,
+                source: t.named(c, "a provenance source")?,
                 section: t.opt(c)?,
                 item: t.opt(c)?,
                 note: t.opt(c)?,
@@ -697,8 +713,8 @@ fn nodes_section(g: &mut Graph, c: &mut Cursor<'_>, x: &mut Cursor<'_>, t: &Stri
     g.reserve(n, 0);
     let rows = ids.u32s().zip(names.u32s()).zip(kinds.u16s());
     for (((id, name), kind), &flags) in rows.zip(flags.bytes) {
-        let id = t.get(id, c)?;
-        let name = t.get(name, c)?;
+        let id = t.name(id, c, "a node id")?;
+        let name = t.name(name, c, "a node name")?;
         if usize::from(kind) >= kind_count {
             return Err(c.bad(format!(
                 "node `{id}` is of kind {kind}, and the schema has {kind_count}"

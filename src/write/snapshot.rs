@@ -563,8 +563,14 @@ mod tests {
     /// Random graphs over the default schema (which has rules), with
     /// properties of every type and provenance, derived edges added.
     fn graphs() -> impl Strategy<Value = Graph> {
-        let nodes =
-            prop::collection::vec((any::<prop::sample::Index>(), ".{0,6}", extras()), 1..24);
+        let nodes = prop::collection::vec(
+            (
+                any::<prop::sample::Index>(),
+                "[A-Za-zé0-9][A-Za-zé0-9 ]{0,4}[A-Za-zé0-9]|[A-Za-z]",
+                extras(),
+            ),
+            1..24,
+        );
         let edges = prop::collection::vec(
             (
                 any::<prop::sample::Index>(),
