@@ -698,19 +698,42 @@ struct ReadBack {
     nodes: BTreeMap<String, (String, String)>,
     /// Every node name, legend included, with how often it is declared.
     names: BTreeMap<String, usize>,
-    /// (tail, head, relation, drawn `dir=back`), outside the legend.
-    edges: Vec<(String, String, String, bool)>,
+    /// The legend's node names.
+    legend: std::collections::BTreeSet<String>,
+    /// Outside the legend: (tail, head, relation, drawn `dir=back`, the
+    /// box the tail stands for (`ltail`), the box the head stands for
+    /// (`lhead`), drawn unseen).
+    edges: Vec<ReadEdge>,
+    /// Area boxes: DOT name → (tooltip, member names).
+    boxes: BTreeMap<String, (String, Vec<String>)>,
     /// The graph's label.
     title: Option<String>,
 }
 
-fn collect(stmts: &[Stmt], in_legend: bool, top: bool, out: &mut ReadBack) {
+/// An edge as read: tail, head, relation, `dir=back`, `ltail`, `lhead`,
+/// `style=invis`.
+type ReadEdge = (
+    String,
+    String,
+    String,
+    bool,
+    Option<String>,
+    Option<String>,
+    bool,
+);
+
+fn collect(stmts: &[Stmt], in_legend: bool, top: bool, out: &mut ReadBack) -> Vec<String> {
+    // The names of the nodes declared here and in nested subgraphs.
+    let mut declared = Vec::new();
     for stmt in stmts {
         match stmt {
             Stmt::Node(n) => {
                 let name = node_name(&n.id.0);
                 *out.names.entry(name.clone()).or_default() += 1;
-                if !in_legend {
+                declared.push(name.clone());
+                if in_legend {
+                    out.legend.insert(name);
+                } else {
                     let label = attr(&n.attributes, "label").map(unescape_label);
                     let tooltip = attr(&n.attributes, "tooltip").map(unescape_label);
                     out.nodes.insert(
@@ -731,12 +754,34 @@ fn collect(stmts: &[Stmt], in_legend: bool, top: bool, out: &mut ReadBack) {
                     .map(unescape_label)
                     .unwrap_or_default();
                 let back = matches!(attr(&e.attributes, "dir"), Some(Id::Plain(d)) if d == "back");
-                out.edges
-                    .push((node_name(&a.0), node_name(&b.0), rel, back));
+                let clipped = |key| attr(&e.attributes, key).map(node_name);
+                let unseen =
+                    matches!(attr(&e.attributes, "style"), Some(Id::Plain(s)) if s == "invis");
+                out.edges.push((
+                    node_name(&a.0),
+                    node_name(&b.0),
+                    rel,
+                    back,
+                    clipped("ltail"),
+                    clipped("lhead"),
+                    unseen,
+                ));
             }
             Stmt::Subgraph(s) => {
-                let legend = in_legend || matches!(&s.id, Id::Plain(p) if p == "cluster_legend");
-                collect(&s.stmts, legend, false, out);
+                let name = node_name(&s.id);
+                let legend = in_legend || name == "cluster_legend";
+                let inside = collect(&s.stmts, legend, false, out);
+                if !legend && name.starts_with("cluster_") {
+                    let tooltip = s.stmts.iter().find_map(|st| match st {
+                        Stmt::Attribute(Attribute(Id::Plain(k), v)) if k == "tooltip" => {
+                            Some(unescape_label(v))
+                        }
+                        _ => None,
+                    });
+                    out.boxes
+                        .insert(name, (tooltip.unwrap_or_default(), inside.clone()));
+                }
+                declared.extend(inside);
             }
             Stmt::Attribute(Attribute(Id::Plain(k), v)) if top && k == "label" => {
                 out.title = Some(unescape_label(v));
@@ -744,6 +789,7 @@ fn collect(stmts: &[Stmt], in_legend: bool, top: bool, out: &mut ReadBack) {
             _ => {}
         }
     }
+    declared
 }
 
 /// Writes `d` as DOT, parses it back with graphviz-rust and checks every
@@ -821,13 +867,36 @@ pub fn check_dot(d: &Diagram, options: &DiagramOptions) {
             "{name:?} twice"
         );
     }
-    // Every diagram node is drawn, or is an area drawn as a box only.
+    // Each box is one area, found by its tooltip; no area stands inside
+    // its own box.
+    let area_of = |tip: &str| -> &str {
+        let found: Vec<&Node> = by_id
+            .values()
+            .filter(|n| tooltip(n) == tip)
+            .copied()
+            .collect();
+        assert_eq!(found.len(), 1, "box {tip:?}\n{dot}");
+        found[0].id.as_str()
+    };
+    let mut boxed = std::collections::BTreeSet::new();
+    for (tooltip, members) in read.boxes.values() {
+        let area = area_of(tooltip);
+        boxed.insert(area);
+        for m in members {
+            assert_ne!(
+                id_of.get(m.as_str()).copied(),
+                Some(area),
+                "{area:?} inside its own box\n{dot}"
+            );
+        }
+    }
+    // Every diagram node is drawn, or is an area drawn as its box alone.
     let clusters = d.clusters();
     let drawn: std::collections::BTreeSet<&str> = id_of.values().copied().collect();
     for &n in &d.nodes {
         let Some(node) = g.node(n) else { continue };
         assert!(
-            drawn.contains(node.id.as_str()) || clusters.iter().any(|(area, _)| *area == n),
+            drawn.contains(node.id.as_str()) || boxed.contains(node.id.as_str()),
             "{:?} is not drawn\n{dot}",
             node.id
         );
@@ -844,20 +913,36 @@ pub fn check_dot(d: &Diagram, options: &DiagramOptions) {
             Some((g.node(a)?.id.clone(), as_label(&rel), g.node(b)?.id.clone()))
         })
         .collect();
-    let mut got: Vec<(String, String, String)> = read
-        .edges
-        .iter()
-        .map(|(tail, head, rel, back)| {
-            let end = |name: &String| {
-                id_of
-                    .get(name.as_str())
-                    .map(|s| s.to_string())
-                    .unwrap_or_else(|| panic!("an edge ends at {name:?}, no drawn node\n{dot}"))
-            };
-            let (from, to) = if *back { (head, tail) } else { (tail, head) };
-            (end(from), rel.clone(), end(to))
-        })
-        .collect();
+    let mut got: Vec<(String, String, String)> = Vec::new();
+    for (tail, head, rel, back, ltail, lhead, unseen) in &read.edges {
+        if *unseen {
+            // Unseen edges only tie the legend to the drawing.
+            assert!(
+                read.legend.contains(tail) || read.legend.contains(head),
+                "an unseen edge outside the legend\n{dot}"
+            );
+            continue;
+        }
+        // An end at a box (`lhead`/`ltail`) is drawn to a member of the box
+        // and stands for the box's area.
+        let end = |name: &String, clip: &Option<String>| match clip {
+            Some(b) => {
+                let (tooltip, members) = read
+                    .boxes
+                    .get(b)
+                    .unwrap_or_else(|| panic!("{b:?} is no box\n{dot}"));
+                assert!(members.contains(name), "{name:?} is not in {b:?}\n{dot}");
+                area_of(tooltip).to_string()
+            }
+            None => id_of
+                .get(name.as_str())
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| panic!("an edge ends at {name:?}, no drawn node\n{dot}")),
+        };
+        let (tail, head) = (end(tail, ltail), end(head, lhead));
+        let (from, to) = if *back { (head, tail) } else { (tail, head) };
+        got.push((from, rel.clone(), to));
+    }
     want.sort();
     got.sort();
     assert_eq!(got, want, "edges\n{dot}");

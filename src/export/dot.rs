@@ -17,7 +17,7 @@
 //! - Labels and tooltips are Graphviz escape strings: `\` becomes `\\`,
 //!   `"` becomes `\"`, a line break (`\n`, `\r\n` or a lone `\r`) becomes
 //!   `\n`.
-//! - Names the writer makes up (stand-ins, the legend's sample nodes) are
+//! - Names the writer makes up (stand-ins, the legend's nodes) are
 //!   numbered past any id of a drawn node, so they never merge with one.
 //!
 //! Layout choices, made by looking at the curated graph drawn:
@@ -34,12 +34,23 @@
 //!   `supports` edge to an unboxed activity does constrain them, so in an
 //!   impact diagram an activity reached through another stands a column
 //!   further on, not back at the root's.
-//! - An area drawn as a box around its activities is not drawn again as a
-//!   node unless an edge needs it.
+//! - An area drawn as a box around its activities is that box: it is not
+//!   drawn again as a node, and an edge that ends at it (an activity
+//!   `part_of` a second area) ends at the box's border (`compound`, with
+//!   `lhead`/`ltail`). Graphviz cannot clip an edge between a box and a node
+//!   inside it, so an area joined by an edge to one of its own members is
+//!   drawn as a node beside its box. The box's tooltip names the area's id
+//!   as a node's does.
 //! - Past [`MAX_LABELLED_EDGES`] edges, labels turn the picture into a
 //!   hairball; edges are then told apart by colour alone and the legend is
 //!   always drawn. (`concentrate` would merge parallel edges, but Graphviz
 //!   fails on it together with clusters.)
+//! - The legend is one narrow column beside the drawing, not a block above
+//!   it: the kinds' sample nodes and one table of the relations and edge
+//!   styles, each a short line drawn as the edges are (sample edges, each
+//!   with its label, made a block two columns wide). Left to right, unseen
+//!   edges place that column first; top to bottom, Graphviz already puts a
+//!   part not joined to the rest beside it.
 //!
 //! Tests read the output back with the real `dot` program and compare node
 //! ids, edges and labels with the graph's.
@@ -266,19 +277,38 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
         .filter(|&e| !d.implied_by_cluster(&clusters, e))
         .collect();
     let labelled = drawn_edges.len() <= MAX_LABELLED_EDGES;
-    // An area whose box already names it needs no node of its own, unless an
-    // edge (a part_of from outside the box, say) ends at it.
-    let touched: HashSet<NodeIndex> = drawn_edges
-        .iter()
-        .filter_map(|&e| g.petgraph().edge_endpoints(e))
-        .flat_map(|(a, b)| [a, b])
-        .collect();
     let in_cluster: HashMap<NodeIndex, usize> = clusters
         .iter()
         .enumerate()
         .flat_map(|(i, (area, members))| {
             std::iter::once((*area, i)).chain(members.iter().map(move |m| (*m, i)))
         })
+        .collect();
+    // An area is its box: an edge that ends at it is drawn to the box's edge
+    // (`lhead`/`ltail` through one of its members), so the area is not drawn
+    // again as a node inside its own box. Graphviz cannot clip an edge
+    // between a box and a node inside it, so an area joined by an edge to
+    // one of its own members (or to itself) is drawn as a node beside its
+    // box instead.
+    let hugged: HashSet<NodeIndex> = drawn_edges
+        .iter()
+        .filter_map(|&e| g.petgraph().edge_endpoints(e))
+        .flat_map(|(a, b)| [(a, b), (b, a)])
+        .filter(|&(area, other)| {
+            clusters
+                .iter()
+                .any(|(x, members)| *x == area && (other == area || members.contains(&other)))
+        })
+        .map(|(area, _)| area)
+        .collect();
+    // For an area drawn as its box alone: the box's index and the member an
+    // edge to the box is drawn to (the middle one, so it meets the box
+    // near its centre).
+    let as_box: HashMap<NodeIndex, (usize, NodeIndex)> = clusters
+        .iter()
+        .enumerate()
+        .filter(|(_, (area, members))| !hugged.contains(area) && !members.is_empty())
+        .map(|(i, (area, members))| (*area, (i, members[members.len() / 2])))
         .collect();
     let node_stmt = |n: NodeIndex| -> Option<Stmt> {
         let node = g.node(n)?;
@@ -302,18 +332,47 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
         )))
     };
 
+    // An edge between two boxed nodes of one kind (an activity supporting
+    // another) does not push them into different columns: the boxes stay
+    // side by side. Unboxed, it does: in an impact diagram the supported
+    // activity then stands one step further on.
+    let loose = |e: petgraph::stable_graph::EdgeIndex| {
+        let (Some((a, b)), Some(edge)) =
+            (g.petgraph().edge_endpoints(e), g.petgraph().edge_weight(e))
+        else {
+            return false;
+        };
+        let same_kind = g.node(a).map(|n| n.kind) == g.node(b).map(|n| n.kind);
+        let boxed = in_cluster.contains_key(&a) && in_cluster.contains_key(&b);
+        (same_kind && boxed)
+            || g.schema().relation(edge.rel).impact == crate::model::ImpactFlow::None
+    };
+    if drawn_edges.iter().any(|&e| {
+        g.petgraph()
+            .edge_endpoints(e)
+            .is_some_and(|(a, b)| as_box.contains_key(&a) || as_box.contains_key(&b))
+    }) {
+        stmts.push(Stmt::Attribute(attr("compound", plain("true"))));
+    }
     for (i, (area, members)) in clusters.iter().enumerate() {
         let Some(area_node) = g.node(*area) else {
             continue;
         };
+        let kind = g.kind_name(area_node.kind);
         let mut inner: Vec<Stmt> = vec![
             Stmt::Attribute(attr("label", label(&area_node.name))),
             Stmt::Attribute(attr("style", label("rounded,filled"))),
             Stmt::Attribute(attr("fillcolor", label("#fafafa"))),
             Stmt::Attribute(attr("color", label("#bbbbbb"))),
+            // The area's id, as a node's tooltip gives it.
+            Stmt::Attribute(attr(
+                "tooltip",
+                label(&format!("{} ({kind})", area_node.id)),
+            )),
         ];
-        if touched.contains(area) || d.root == Some(*area) {
-            inner.extend(node_stmt(*area));
+        if as_box.contains_key(area) && d.is_highlighted(*area) {
+            inner.push(Stmt::Attribute(attr("penwidth", plain("2.5"))));
+            inner.push(Stmt::Attribute(attr("fontname", label("Helvetica-Bold"))));
         }
         // The members of an area stand in one column (one rank) of its box.
         let mut column = vec![Stmt::Attribute(attr("rank", plain("same")))];
@@ -327,12 +386,17 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
             stmts: inner,
         }));
     }
-    stmts.extend(
-        d.nodes
-            .iter()
-            .filter(|n| !in_cluster.contains_key(n))
-            .filter_map(|&n| node_stmt(n)),
-    );
+    // Outside the boxes: every node that is not a member of one and not
+    // drawn as its box.
+    let top_level: Vec<NodeIndex> = d
+        .nodes
+        .iter()
+        .copied()
+        .filter(|n| {
+            in_cluster.get(n).is_none_or(|&i| clusters[i].0 == *n) && !as_box.contains_key(n)
+        })
+        .collect();
+    stmts.extend(top_level.iter().filter_map(|&n| node_stmt(n)));
 
     for &e in &drawn_edges {
         let (Some((a, b)), Some(edge)) =
@@ -340,7 +404,12 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
         else {
             continue;
         };
-        let (Some(ia), Some(ib)) = (ids.get(&a), ids.get(&b)) else {
+        // Each end: the DOT node drawn, and the box it stands for if any.
+        let end = |n: NodeIndex| match as_box.get(&n) {
+            Some(&(i, member)) => ids.get(&member).map(|id| (id, Some(i))),
+            None => ids.get(&n).map(|id| (id, None)),
+        };
+        let (Some((ia, box_a)), Some((ib, box_b))) = (end(a), end(b)) else {
             continue;
         };
         let def = g.schema().relation(edge.rel);
@@ -355,17 +424,15 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
         if let Some(line) = line_style(look.line, edge.basis) {
             attrs.push(attr("style", word_list(line)));
         }
-        // An edge between two boxed nodes of one kind (an activity
-        // supporting another) does not push them into different columns:
-        // the boxes stay side by side. Unboxed, it does: in an impact
-        // diagram the supported activity then stands one step further on.
-        let same_kind = g.node(a).map(|n| n.kind) == g.node(b).map(|n| n.kind);
-        let boxed = in_cluster.contains_key(&a) && in_cluster.contains_key(&b);
-        if (same_kind && boxed) || def.impact == crate::model::ImpactFlow::None {
+        if loose(e) {
             attrs.push(attr("constraint", plain("false")));
         }
         let backwards = def.impact == crate::model::ImpactFlow::Backward;
-        let (tail, head) = if backwards { (ib, ia) } else { (ia, ib) };
+        let ((tail, tail_box), (head, head_box)) = if backwards {
+            ((ib, box_b), (ia, box_a))
+        } else {
+            ((ia, box_a), (ib, box_b))
+        };
         if backwards {
             attrs.push(attr("dir", plain("back")));
         }
@@ -373,6 +440,11 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
             // Drawn head first, the arrow stands at the tail.
             let end = if backwards { "arrowtail" } else { "arrowhead" };
             attrs.push(attr(end, plain(arrow)));
+        }
+        for (key, cluster) in [("ltail", tail_box), ("lhead", head_box)] {
+            if let Some(i) = cluster {
+                attrs.push(attr(key, plain(&format!("cluster_{i}"))));
+            }
         }
         stmts.push(Stmt::Edge(DotEdge {
             ty: EdgeTy::Pair(
@@ -384,7 +456,19 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
     }
 
     if options.legend || !labelled {
-        stmts.push(legend(d, &drawn_edges, &mut names));
+        // Left to right, the legend is the first column: unseen edges to
+        // every node no drawn edge points at put it before them all and make
+        // Graphviz lay it out with the drawing, instead of stacking it above
+        // as a part of its own. (They also draw nodes tied to the rest by
+        // loose edges alone, such as principles, in the next column rather
+        // than anywhere.) Top to bottom, a part of its own already stands
+        // beside the drawing.
+        let anchors = if options.rankdir == RankDir::Lr {
+            legend_anchors(d, &drawn_edges, &ids, &as_box, |e| !loose(e))
+        } else {
+            Vec::new()
+        };
+        stmts.extend(legend(d, &drawn_edges, &mut names, &anchors));
     }
     DotGraph::DiGraph {
         id: Id::Plain("seccoop".into()),
@@ -393,9 +477,87 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
     }
 }
 
-/// A legend box: one sample node per kind drawn, one sample edge per
-/// relation drawn, and the two edge styles.
-fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex], names: &mut Names) -> Stmt {
+/// The nodes the legend is tied to: every drawn node that no edge which
+/// sets the columns points at (so the legend's column stands before all of
+/// them), or the first drawn node when each one is pointed at.
+fn legend_anchors(
+    d: &Diagram,
+    edges: &[petgraph::stable_graph::EdgeIndex],
+    ids: &HashMap<NodeIndex, Id>,
+    as_box: &HashMap<NodeIndex, (usize, NodeIndex)>,
+    constrains: impl Fn(petgraph::stable_graph::EdgeIndex) -> bool,
+) -> Vec<Id> {
+    let g = d.graph;
+    let drawn = |n: NodeIndex| as_box.get(&n).map_or(n, |&(_, member)| member);
+    let pointed_at: HashSet<NodeIndex> = edges
+        .iter()
+        .filter(|&&e| constrains(e))
+        .filter_map(|&e| {
+            let (a, b) = g.petgraph().edge_endpoints(e)?;
+            let def = g.schema().relation(g.petgraph().edge_weight(e)?.rel);
+            Some(if def.impact == crate::model::ImpactFlow::Backward {
+                drawn(a)
+            } else {
+                drawn(b)
+            })
+        })
+        .collect();
+    let drawn_nodes = d
+        .nodes
+        .iter()
+        .copied()
+        .filter(|&n| ids.contains_key(&n) && !as_box.contains_key(&n));
+    let mut anchors: Vec<NodeIndex> = drawn_nodes
+        .clone()
+        .filter(|n| !pointed_at.contains(n))
+        .collect();
+    if anchors.is_empty() {
+        anchors.extend(drawn_nodes.take(1));
+    }
+    anchors
+        .into_iter()
+        .filter_map(|n| ids.get(&n).cloned())
+        .collect()
+}
+
+/// A character that looks like Graphviz's arrowhead `name` pointing right,
+/// for the legend's table (which can draw lines but not arrowheads). An
+/// arrow name this does not know shows as the usual filled triangle.
+fn arrowhead_glyph(name: &str) -> &'static str {
+    match name {
+        "none" => "",
+        "empty" | "onormal" => "\u{25b7}",
+        "vee" | "open" => "\u{203a}",
+        "dot" => "\u{25cf}",
+        "odot" => "\u{25cb}",
+        "diamond" => "\u{25c6}",
+        "odiamond" | "ediamond" => "\u{25c7}",
+        "box" => "\u{25a0}",
+        "obox" => "\u{25a1}",
+        "tee" => "\u{22a3}",
+        _ => "\u{25b6}",
+    }
+}
+
+/// Text for an HTML-like label: `&`, `<`, `>` and `"` as entities.
+fn html_text(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A legend box standing as one column (or, top to bottom, one row): a
+/// sample node per kind drawn, then one table of the relations drawn and
+/// the edge styles, each a short line as the edges are drawn (its colour,
+/// bold, dashed or dotted, and its arrowhead) and its name. Unseen edges tie it to `anchors`,
+/// so that it stands in a column before them.
+fn legend(
+    d: &Diagram,
+    edges: &[petgraph::stable_graph::EdgeIndex],
+    names: &mut Names,
+    anchors: &[Id],
+) -> Vec<Stmt> {
     let g = d.graph;
     let mut kinds: Vec<crate::model::KindId> = d
         .nodes
@@ -404,15 +566,11 @@ fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex], names: &mut 
         .collect();
     kinds.sort_unstable();
     kinds.dedup();
-    let mut stmts = vec![
-        Stmt::Attribute(attr("label", label("Legend"))),
-        Stmt::Attribute(attr("style", label("rounded"))),
-        Stmt::Attribute(attr("color", label("#999999"))),
-    ];
+    let mut column = vec![Stmt::Attribute(attr("rank", plain("same")))];
     for k in &kinds {
         let kind = &g.schema().kind(*k).name;
         let s = kind_style(g.schema(), *k);
-        stmts.push(Stmt::Node(DotNode::new(
+        column.push(Stmt::Node(DotNode::new(
             NodeId(Id::Plain(names.fresh("legend_kind_")), None),
             vec![
                 attr("label", label(kind)),
@@ -451,36 +609,64 @@ fn legend(d: &Diagram, edges: &[petgraph::stable_graph::EdgeIndex], names: &mut 
     if derived {
         samples.push(("derived".into(), Basis::Derived, black()));
     }
+    // A line is a cell's bottom border: three points wide when bold, in the
+    // dashes or dots of the edge style.
+    let mut rows = String::new();
     for (text, basis, look) in &samples {
-        let a = Id::Plain(names.fresh("legend_edge_"));
-        let b = Id::Plain(names.fresh("legend_edge_"));
-        for id in [&a, &b] {
-            stmts.push(Stmt::Node(DotNode::new(
-                NodeId(id.clone(), None),
-                vec![attr("shape", plain("point")), attr("width", plain("0.05"))],
-            )));
-        }
-        stmts.push(Stmt::Edge(DotEdge {
-            ty: EdgeTy::Pair(Vertex::N(NodeId(a, None)), Vertex::N(NodeId(b, None))),
-            attributes: std::iter::once(attr("label", label(text)))
-                .chain(Some(attr(
-                    "style",
-                    word_list(line_style(look.line, *basis).unwrap_or("solid")),
-                )))
-                .chain([
-                    attr("color", label(&look.colour)),
-                    attr("fontcolor", label(&look.colour)),
-                ])
-                .chain(
-                    look.arrowhead
-                        .as_deref()
-                        .map(|a| attr("arrowhead", plain(a))),
-                )
-                .collect(),
-        }));
+        let style = line_style(look.line, *basis).unwrap_or("solid");
+        let width = if style.contains("bold") { 3 } else { 1 };
+        let dash = if style.contains("dashed") {
+            r#" STYLE="dashed""#
+        } else if style.contains("dotted") {
+            r#" STYLE="dotted""#
+        } else {
+            ""
+        };
+        let colour = html_text(&look.colour);
+        // The line is the bottom border of the upper of two half-rows
+        // beside the name, so it stands level with the name's middle; the
+        // arrowhead is a character at its end.
+        let head = arrowhead_glyph(look.arrowhead.as_deref().unwrap_or("normal"));
+        rows.push_str(&format!(
+            r#"<TR><TD WIDTH="30" HEIGHT="6" SIDES="B" BORDER="{width}"{dash} COLOR="{colour}"></TD><TD ROWSPAN="2" WIDTH="8"><FONT COLOR="{colour}" POINT-SIZE="7">{head}</FONT></TD><TD ROWSPAN="2" ALIGN="LEFT"><FONT COLOR="{colour}">{}</FONT></TD></TR><TR><TD HEIGHT="6"></TD></TR>"#,
+            html_text(text)
+        ));
     }
-    Stmt::Subgraph(Subgraph {
+    let table = names.fresh("legend_edges_");
+    column.push(Stmt::Node(DotNode::new(
+        NodeId(Id::Plain(table.clone()), None),
+        vec![
+            attr("shape", plain("plain")),
+            attr("fontsize", plain("8")),
+            attr(
+                "label",
+                Id::Html(format!(
+                    r#"<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="2">{rows}</TABLE>>"#
+                )),
+            ),
+        ],
+    )));
+    let stmts = vec![
+        Stmt::Attribute(attr("label", label("Legend"))),
+        Stmt::Attribute(attr("style", label("rounded"))),
+        Stmt::Attribute(attr("color", label("#999999"))),
+        Stmt::Subgraph(Subgraph {
+            id: Id::Plain("legend_column".into()),
+            stmts: column,
+        }),
+    ];
+    let mut out = vec![Stmt::Subgraph(Subgraph {
         id: Id::Plain("cluster_legend".into()),
         stmts,
-    })
+    })];
+    for anchor in anchors {
+        out.push(Stmt::Edge(DotEdge {
+            ty: EdgeTy::Pair(
+                Vertex::N(NodeId(Id::Plain(table.clone()), None)),
+                Vertex::N(NodeId(anchor.clone(), None)),
+            ),
+            attributes: vec![attr("style", plain("invis"))],
+        }));
+    }
+    out
 }

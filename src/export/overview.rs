@@ -5,8 +5,9 @@
 //! can show at a readable size. The overview uses the explorer's layered
 //! layout ([`super::layout`]) with compact boxes instead: one column per
 //! layer of impact, each kind a block under its heading, edges as thin
-//! curves coloured by relation (dashed when inferred), and the legend
-//! beside the drawing, on the right, where it costs no height. Areas are
+//! curves coloured by relation (dashed when inferred, dotted when derived,
+//! as in the DOT diagrams), and the legend beside the drawing, on the
+//! right, where it costs no height. Areas are
 //! nodes of their own column, never boxes around other nodes, so an area
 //! that is also an edge's end is drawn once. It needs no Graphviz.
 
@@ -17,6 +18,7 @@ use petgraph::stable_graph::NodeIndex;
 
 use super::Diagram;
 use super::layout::{Geometry, layered_with};
+use crate::model::Basis;
 
 /// Width of a character of the 10.5 px labels.
 const CHAR: f64 = 5.9;
@@ -117,11 +119,7 @@ pub fn to_svg(diagram: &Diagram) -> String {
             )
         };
         let colour = super::style::relation_style(schema, edge.rel).colour;
-        let dash = if edge.basis == crate::model::Basis::Stated {
-            ""
-        } else {
-            r#" stroke-dasharray="4 3""#
-        };
+        let dash = dash_of(edge.basis);
         let _ = writeln!(
             s,
             r#"<path d="{d}" fill="none" stroke="{colour}" stroke-opacity="0.55" stroke-width="0.9"{dash}/>"#
@@ -241,12 +239,28 @@ fn legend(s: &mut String, diagram: &Diagram, x: f64, top: f64) {
         y += 17.0;
     }
     y += 6.0;
-    line(s, y, "#444444", "", "stated");
-    line(
-        s,
-        y + 17.0,
-        "#444444",
-        r#" stroke-dasharray="4 3""#,
-        "inferred",
-    );
+    let mut bases = vec![Basis::Stated, Basis::Inferred];
+    let derived = diagram.edges.iter().any(|&e| {
+        graph
+            .petgraph()
+            .edge_weight(e)
+            .is_some_and(|x| x.basis == Basis::Derived)
+    });
+    if derived {
+        bases.push(Basis::Derived);
+    }
+    for basis in bases {
+        line(s, y, "#444444", dash_of(basis), basis.as_str());
+        y += 17.0;
+    }
+}
+
+/// The dashes an edge of `basis` is drawn with, as the DOT diagrams draw
+/// them: stated solid, inferred dashed, derived dotted.
+fn dash_of(basis: Basis) -> &'static str {
+    match basis {
+        Basis::Stated => "",
+        Basis::Inferred => r#" stroke-dasharray="4 3""#,
+        Basis::Derived => r#" stroke-dasharray="1 2.5""#,
+    }
 }

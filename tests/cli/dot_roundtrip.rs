@@ -31,15 +31,103 @@ use crate::hostile::{self, CONTROL, PRINTABLE};
 pub(crate) struct Read {
     /// Nodes outside the legend: name, label, tooltip (labels unescaped).
     pub(crate) nodes: Vec<(String, String, String)>,
-    /// Edges outside the legend: tail name, head name, label or tooltip,
-    /// whether drawn `dir=back`.
-    pub(crate) edges: Vec<(String, String, String, bool)>,
-    /// Area boxes: label and member names.
-    pub(crate) clusters: Vec<(String, BTreeSet<String>)>,
+    /// Edges outside the legend.
+    pub(crate) edges: Vec<ReadEdge>,
+    /// Area boxes.
+    pub(crate) clusters: Vec<ReadCluster>,
     /// The legend's labels, node and edge.
     pub(crate) legend: BTreeSet<String>,
     /// The graph's label (the title).
     pub(crate) title: Option<String>,
+}
+
+/// An edge Graphviz read.
+#[derive(Debug)]
+pub(crate) struct ReadEdge {
+    /// The tail's node name.
+    pub(crate) tail: String,
+    /// The head's node name.
+    pub(crate) head: String,
+    /// The label, or the tooltip when there is none.
+    pub(crate) label: String,
+    /// Whether the edge is drawn `dir=back` (head first).
+    pub(crate) back: bool,
+    /// The tooltip of the box the edge starts from (`ltail`), when it is
+    /// drawn from an area's box rather than from its tail node.
+    pub(crate) ltail: Option<String>,
+    /// The tooltip of the box the edge ends at (`lhead`).
+    pub(crate) lhead: Option<String>,
+}
+
+/// An area box Graphviz read.
+#[derive(Debug)]
+pub(crate) struct ReadCluster {
+    /// The label: the area's name.
+    pub(crate) label: String,
+    /// The tooltip: the area's id and kind, as a node's.
+    pub(crate) tooltip: String,
+    /// The names of the nodes inside.
+    pub(crate) members: BTreeSet<String>,
+}
+
+impl ReadEdge {
+    /// The ends as drawn in the real direction: `(from, to)`, each the
+    /// name of the node drawn or, for an edge to or from a box, the box's
+    /// tooltip.
+    pub(crate) fn ends(&self) -> (End<'_>, End<'_>) {
+        let tail = self
+            .ltail
+            .as_deref()
+            .map_or(End::Node(&self.tail), End::Box);
+        let head = self
+            .lhead
+            .as_deref()
+            .map_or(End::Node(&self.head), End::Box);
+        if self.back {
+            (head, tail)
+        } else {
+            (tail, head)
+        }
+    }
+}
+
+/// One end of an edge as drawn: a node (by name) or an area's box (by its
+/// tooltip).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum End<'a> {
+    Node(&'a str),
+    Box(&'a str),
+}
+
+/// The texts of a legend table's names (the left-aligned cells of an
+/// HTML-like label), entities undone.
+fn legend_table_names(html: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(r#"<TD ROWSPAN="2" ALIGN="LEFT">"#) {
+        rest = &rest[at..];
+        let end = rest.find("</TD>").expect("a closed cell");
+        let cell = &rest[..end];
+        // The text is what stands between tags.
+        let mut text = String::new();
+        let mut inside = false;
+        for c in cell.chars() {
+            match c {
+                '<' => inside = true,
+                '>' => inside = false,
+                c if !inside => text.push(c),
+                _ => {}
+            }
+        }
+        names.push(
+            text.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&"),
+        );
+        rest = &rest[end..];
+    }
+    names
 }
 
 /// Undoes Graphviz escape strings as a renderer does: `\\` is a backslash,
@@ -103,6 +191,8 @@ pub(crate) fn read_back(text: &str) -> Read {
         let gvid = o["_gvid"].as_u64().expect("a node gvid");
         name_of.insert(gvid, str_of(o, "name").expect("a node name"));
     }
+    // Box tooltips by the box's DOT name, for `lhead` and `ltail`.
+    let mut box_tooltip: BTreeMap<String, String> = BTreeMap::new();
     for o in &objects[..subgraphs] {
         let name = str_of(o, "name").unwrap_or_default();
         let members: BTreeSet<u64> = o["nodes"]
@@ -112,16 +202,23 @@ pub(crate) fn read_back(text: &str) -> Read {
         if name == "cluster_legend" {
             legend_gvids.extend(members);
         } else if name.starts_with("cluster") {
-            let label = unescape(&str_of(o, "label").unwrap_or_default());
-            read.clusters
-                .push((label, members.iter().map(|g| name_of[g].clone()).collect()));
+            let tooltip = unescape(&str_of(o, "tooltip").unwrap_or_default());
+            box_tooltip.insert(name, tooltip.clone());
+            read.clusters.push(ReadCluster {
+                label: unescape(&str_of(o, "label").unwrap_or_default()),
+                tooltip,
+                members: members.iter().map(|g| name_of[g].clone()).collect(),
+            });
         }
     }
     for o in &objects[subgraphs..] {
         let gvid = o["_gvid"].as_u64().expect("a node gvid");
         let label = unescape(&str_of(o, "label").unwrap_or_default());
         if legend_gvids.contains(&gvid) {
-            if label != "\\N" {
+            if str_of(o, "shape").as_deref() == Some("plain") {
+                // The table of relations and edge styles.
+                read.legend.extend(legend_table_names(&label));
+            } else if label != "\\N" {
                 read.legend.insert(label);
             }
             continue;
@@ -144,16 +241,39 @@ pub(crate) fn read_back(text: &str) -> Read {
             .filter(|l| !l.is_empty())
             .or_else(|| str_of(&e, "tooltip"));
         let label = unescape(&label.unwrap_or_default());
-        if legend_gvids.contains(&tail) || legend_gvids.contains(&head) {
+        let to_legend = legend_gvids.contains(&tail) || legend_gvids.contains(&head);
+        if str_of(&e, "style").as_deref() == Some("invis") {
+            // Unseen edges only tie the legend to the drawing.
+            assert!(to_legend, "an unseen edge outside the legend\n{text}");
+            continue;
+        }
+        if to_legend {
             read.legend.insert(label);
             continue;
         }
-        read.edges.push((
-            name_of[&tail].clone(),
-            name_of[&head].clone(),
+        // The box an edge is clipped at must exist and hold the node the
+        // edge is drawn to, or Graphviz draws it to the node instead.
+        let clipped = |key: &str, end: u64| {
+            let name = str_of(&e, key)?;
+            let tooltip = box_tooltip
+                .get(&name)
+                .unwrap_or_else(|| panic!("{key}={name} names no box\n{text}"));
+            let held = read
+                .clusters
+                .iter()
+                .any(|c| c.tooltip == *tooltip && c.members.contains(&name_of[&end]));
+            assert!(held, "{key}={name} does not hold its end\n{text}");
+            Some(tooltip.clone())
+        };
+        let (ltail, lhead) = (clipped("ltail", tail), clipped("lhead", head));
+        read.edges.push(ReadEdge {
+            tail: name_of[&tail].clone(),
+            head: name_of[&head].clone(),
             label,
-            str_of(&e, "dir").as_deref() == Some("back"),
-        ));
+            back: str_of(&e, "dir").as_deref() == Some("back"),
+            ltail,
+            lhead,
+        });
     }
     read
 }
@@ -207,18 +327,48 @@ fn assert_reads_back(d: &Diagram, dot: &str) -> BTreeSet<String> {
             "two nodes named {name:?}"
         );
     }
-    // Every diagram node is drawn, or is an area drawn as a box only.
-    let labels: BTreeSet<&str> = read.clusters.iter().map(|(l, _)| l.as_str()).collect();
+    // Each box is one area of the diagram, found by its tooltip, and
+    // labelled with its name.
+    let box_id = |tooltip: &str| -> String {
+        let matches: Vec<_> = d
+            .nodes
+            .iter()
+            .copied()
+            .filter(|&ix| tooltip_of(ix) == tooltip)
+            .collect();
+        assert_eq!(
+            matches.len(),
+            1,
+            "box {tooltip:?} is not one graph node\n{dot}"
+        );
+        node(matches[0]).id.clone()
+    };
+    let mut boxed_areas = BTreeSet::new();
+    for c in &read.clusters {
+        let id = box_id(&c.tooltip);
+        let ix = d.nodes.iter().copied().find(|&ix| node(ix).id == id);
+        assert_eq!(
+            c.label,
+            as_label(&node(ix.expect("a box's area")).name),
+            "label of the box of {id:?}\n{dot}"
+        );
+        assert!(
+            boxed_areas.insert(id.clone()),
+            "two boxes for {id:?}\n{dot}"
+        );
+    }
+    // Every diagram node is drawn, or is an area drawn as its box alone.
     for &ix in &d.nodes {
         let n = node(ix);
         assert!(
-            seen.contains(&n.id) || labels.contains(as_label(&n.name).as_str()),
+            seen.contains(&n.id) || boxed_areas.contains(&n.id),
             "{:?} is missing\n{dot}",
             n.id
         );
     }
 
-    // Edges: real direction (head first when drawn `dir=back`), relation.
+    // Edges: real direction (head first when drawn `dir=back`), relation;
+    // an end at a box is the box's area.
     let mut expected: Vec<(String, String, String)> = d
         .edges
         .iter()
@@ -228,37 +378,38 @@ fn assert_reads_back(d: &Diagram, dot: &str) -> BTreeSet<String> {
             (node(a).id.clone(), rel, node(b).id.clone())
         })
         .collect();
+    let id_of = |end: End| match end {
+        End::Node(name) => drawn_id[name].clone(),
+        End::Box(tooltip) => box_id(tooltip),
+    };
     let mut drawn: Vec<(String, String, String)> = read
         .edges
         .iter()
-        .map(|(tail, head, rel, back)| {
-            let (from, to) = if *back { (head, tail) } else { (tail, head) };
-            (drawn_id[from].clone(), as_label(rel), drawn_id[to].clone())
+        .map(|e| {
+            let (from, to) = e.ends();
+            (id_of(from), as_label(&e.label), id_of(to))
         })
         .collect();
-    // A member's `part_of` edge to the area whose box holds it is the box.
-    for (label, members) in &read.clusters {
-        for member in members {
+    // A member's `part_of` edge to the area whose box holds it is the box;
+    // nothing else stands in a box, the area itself least of all.
+    for c in &read.clusters {
+        let area = box_id(&c.tooltip);
+        for member in &c.members {
             let Some(id) = drawn_id.get(member) else {
                 continue;
             };
+            assert_ne!(*id, area, "{id:?} is drawn inside its own box\n{dot}");
             let before = expected.len();
             expected.retain(|(from, rel, to)| {
                 let boxed = from == id
                     && rel == "part_of"
-                    && d.nodes
-                        .iter()
-                        .any(|&ix| node(ix).id == *to && as_label(&node(ix).name) == *label)
+                    && *to == area
                     && !drawn.contains(&(from.clone(), rel.clone(), to.clone()));
                 !boxed
             });
-            // Otherwise it is the area itself, drawn inside its own box.
             assert!(
-                expected.len() < before
-                    || d.nodes
-                        .iter()
-                        .any(|&ix| node(ix).id == *id && as_label(&node(ix).name) == *label),
-                "{id:?} is in the box {label:?} without being part of it\n{dot}"
+                expected.len() < before,
+                "{id:?} is in the box of {area:?} without being part of it\n{dot}"
             );
         }
     }
@@ -292,12 +443,94 @@ fn a_hostile_graph_reads_back_exactly() {
     let d = whole(&g);
     // Past 40 edges the relation is in each edge's tooltip.
     assert!(d.edges.len() > seccoop::export::dot::MAX_LABELLED_EDGES);
-    let stand_ins = assert_reads_back(&d, &to_dot(&d, &DiagramOptions::default()));
+    let dot = to_dot(&d, &DiagramOptions::default());
+    let stand_ins = assert_reads_back(&d, &dot);
+    // Both ways an area at an edge's end is drawn occur: as its box (the
+    // edge clipped there) and as a node beside its box.
+    let read = read_back(&dot);
+    assert!(
+        read.edges
+            .iter()
+            .any(|e| e.lhead.is_some() || e.ltail.is_some()),
+        "{dot}"
+    );
+    assert!(
+        read.clusters.iter().any(|c| read
+            .nodes
+            .iter()
+            .any(|(_, _, tooltip)| *tooltip == c.tooltip)),
+        "{dot}"
+    );
     // Only an id with a backslash before its end and unbalanced angle
     // brackets, and ids that start with `%`, have no DOT form.
     assert_eq!(
         stand_ins,
         BTreeSet::from([r"<x\", "%percent", "%3"].map(String::from))
+    );
+}
+
+#[test]
+fn an_area_at_an_edge_end_was_drawn_inside_its_own_box() {
+    // Regression: an area that an edge ends at (an activity `part_of` a
+    // second area, whose box holds it elsewhere) was drawn as a node inside
+    // its own box. The edge now ends at the box, clipped there by `lhead`.
+    if !graphviz("an_area_at_an_edge_end_was_drawn_inside_its_own_box") {
+        return;
+    }
+    let g = seccoop::load::embedded().expect("the curated graph");
+    let d = whole(&g);
+    let dot = to_dot(&d, &DiagramOptions::default());
+    assert_reads_back(&d, &dot);
+    let read = read_back(&dot);
+    let area = "information-sharing-and-capacity-building";
+    assert!(
+        read.nodes.iter().all(|(name, _, _)| name != area),
+        "{area} is drawn as a node\n{dot}"
+    );
+    let to_box = read
+        .edges
+        .iter()
+        .filter(|e| {
+            e.ends()
+                == (
+                    End::Node("intelligence-sharing"),
+                    End::Box(&format!("{area} (area)")),
+                )
+        })
+        .count();
+    assert_eq!(
+        to_box, 1,
+        "intelligence-sharing part_of {area} ends at its box\n{dot}"
+    );
+}
+
+#[test]
+fn an_area_joined_to_its_own_member_stands_beside_its_box() {
+    // Graphviz cannot clip an edge between a box and a node inside it: such
+    // an area is drawn as a node outside its box, and the box keeps it.
+    if !graphviz("an_area_joined_to_its_own_member_stands_beside_its_box") {
+        return;
+    }
+    let mut spec = hostile::flat(&[("m", "member"), ("a", "area"), ("o", "other")]);
+    spec.nodes[1].2 = hostile::AREA;
+    spec.edges = vec![
+        (0, hostile::PART_OF, 1, false),
+        (1, hostile::LINKS, 0, false),
+        (2, hostile::LINKS, 1, false),
+    ];
+    let g = hostile::build(&spec);
+    let d = whole(&g);
+    let dot = to_dot(&d, &options(true, RankDir::Lr));
+    assert_reads_back(&d, &dot);
+    let read = read_back(&dot);
+    assert_eq!(read.clusters.len(), 1, "{dot}");
+    assert_eq!(read.clusters[0].members, BTreeSet::from(["m".to_string()]));
+    assert!(read.nodes.iter().any(|(name, _, _)| name == "a"), "{dot}");
+    assert!(
+        read.edges
+            .iter()
+            .all(|e| e.ltail.is_none() && e.lhead.is_none()),
+        "{dot}"
     );
 }
 
@@ -322,7 +555,7 @@ fn a_small_hostile_graph_with_labels_legend_and_title() {
             .iter()
             .map(|&n| g.kind_name(g.node(n).expect("a node").kind).to_string())
             .collect();
-        names.extend(read.edges.iter().map(|(_, _, rel, _)| rel.clone()));
+        names.extend(read.edges.iter().map(|e| e.label.clone()));
         names.extend(["stated".to_string(), "inferred".to_string()]);
         assert_eq!(read.legend, names);
         assert!(!names.contains("part_of"));

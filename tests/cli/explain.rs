@@ -152,7 +152,7 @@ fn every_command_marks_derived_edges() {
     assert_eq!(derived, 22);
     seccoop(&["export", "--focus", "terrorism", "--depth", "1", "--legend"])
         .success()
-        .stdout_has(&["style=dotted", "label=\"derived\""]);
+        .stdout_has(&["style=dotted", r#"STYLE="dotted""#, ">derived</FONT>"]);
     seccoop(&["related", "terrorism", "--format", "mermaid"])
         .success()
         .stdout_has(&["stroke-dasharray:2 4"]);

@@ -72,6 +72,37 @@ fn the_legend_stands_beside_the_drawing() {
 }
 
 #[test]
+fn derived_edges_were_drawn_dashed_like_inferred_ones() {
+    // Regression: every edge not stated was dashed, and the legend named
+    // only stated and inferred; derived edges are dotted, as in DOT.
+    let svg = seccoop(&["export", "--overview"]).stdout;
+    let stats = seccoop(&["stats", "--format", "json"]).json();
+    let count = |basis: &str| -> usize {
+        stats["relations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r[basis].as_u64().unwrap_or(0) as usize)
+            .sum()
+    };
+    let lines = |dash: &str| {
+        svg.lines()
+            .filter(|l| l.starts_with("<path d=\"M") && !l.contains("h22\""))
+            .filter(|l| l.contains(dash))
+            .count()
+    };
+    assert!(count("derived") > 0);
+    assert_eq!(lines("stroke-dasharray=\"1 2.5\""), count("derived"));
+    assert_eq!(lines("stroke-dasharray=\"4 3\""), count("inferred"));
+    for basis in ["stated", "inferred", "derived"] {
+        assert!(
+            svg.contains(&format!(">{basis}</text>")),
+            "no {basis} in the legend"
+        );
+    }
+}
+
+#[test]
 fn overview_names_are_escaped_and_other_formats_refused() {
     let hostile = fixtures().join("good/hostile-html.toml");
     let run = seccoop(&["-g", hostile.to_str().unwrap(), "export", "--overview"]);

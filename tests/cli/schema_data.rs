@@ -87,6 +87,19 @@ fn graph_with_new_relations() -> (Scratch, String) {
     (scratch, threat)
 }
 
+/// The row of the legend's table that names `name`: its line's colour and
+/// style, its arrowhead and its name.
+fn legend_row<'a>(dot: &'a str, name: &str) -> &'a str {
+    let table = dot
+        .lines()
+        .find(|l| l.trim_start().starts_with("legend_edges_"))
+        .unwrap_or_else(|| panic!("no legend table\n{dot}"));
+    table
+        .split("<TR>")
+        .find(|row| row.contains(&format!(">{name}</FONT>")))
+        .unwrap_or_else(|| panic!("no {name} in the legend\n{table}"))
+}
+
 /// The lines of a DOT text that carry `label="NAME"`.
 fn labelled<'a>(dot: &'a str, name: &str) -> Vec<&'a str> {
     let label = format!("label={name}");
@@ -107,21 +120,25 @@ fn a_relation_added_to_the_schema_is_drawn_counted_covered_and_generated() {
     ]);
     let dot = &dot.success().stdout;
     let deters = labelled(dot, "deters");
-    // Two edges and the legend's sample.
-    assert_eq!(deters.len(), 3, "{dot}");
+    // Two edges, and a row of the legend's table.
+    assert_eq!(deters.len(), 2, "{dot}");
     for line in &deters {
         for attr in [r##"color="#1b7f79""##, "style=dotted", "arrowhead=vee"] {
             assert!(line.contains(attr), "{attr} missing from {line}");
         }
     }
-    assert!(deters.iter().any(|l| l.contains("legend_edge_")), "{dot}");
+    let row = legend_row(dot, "deters");
+    for attr in [r##"COLOR="#1b7f79""##, r#"STYLE="dotted""#, ">\u{203a}<"] {
+        assert!(row.contains(attr), "{attr} missing from {row}");
+    }
     // `funds` declares no colour: it takes the first of the palette, the
     // only relation of the schema without one.
     let funds = labelled(dot, "funds");
-    assert_eq!(funds.len(), 4, "{dot}");
+    assert_eq!(funds.len(), 3, "{dot}");
     for line in &funds {
         assert!(line.contains(r##"color="#2f5d8a""##), "{line}");
     }
+    assert!(legend_row(dot, "funds").contains(r##"COLOR="#2f5d8a""##));
     if graphviz("a_relation_added_to_the_schema_is_drawn_counted_covered_and_generated") {
         s.run(&[
             "-g", "g.toml", "export", "--rel", "deters", "--format", "svg",
@@ -220,10 +237,11 @@ fn a_schema_without_presentation_draws_with_the_palettes() {
     let moon = labelled(dot, "Phobos");
     assert!(moon[0].contains("shape=cylinder"), "{dot}");
     let orbits = labelled(dot, "orbits");
-    assert_eq!(orbits.len(), 3, "two edges and the legend's sample\n{dot}");
+    assert_eq!(orbits.len(), 2, "two edges\n{dot}");
     for line in orbits {
         assert!(line.contains(r##"color="#2f5d8a""##), "{line}");
     }
+    assert!(legend_row(dot, "orbits").contains(r##"COLOR="#2f5d8a""##));
     // Nothing is boxed: no relation of the schema clusters.
     assert!(!dot.contains("subgraph cluster_0"), "{dot}");
     if graphviz("a_schema_without_presentation_draws_with_the_palettes") {

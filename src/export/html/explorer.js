@@ -273,7 +273,7 @@
     var key = Math.min(ed.s, ed.t) + ':' + Math.max(ed.s, ed.t);
     var nth = pairCount.get(key) || 0;
     pairCount.set(key, nth + 1);
-    var p = svg('path', { class: 'edge ' + (basis === 'stated' ? 'stated' : 'inferred'), d: edgeShape(ei, nth), stroke: rel.colour, 'marker-end': 'url(#arrow-' + ed.r + ')', 'data-from': nodes[ed.s].id, 'data-rel': rel.name, 'data-to': nodes[ed.t].id, 'data-basis': basis });
+    var p = svg('path', { class: 'edge ' + basis, d: edgeShape(ei, nth), stroke: rel.colour, 'marker-end': 'url(#arrow-' + ed.r + ')', 'data-from': nodes[ed.s].id, 'data-rel': rel.name, 'data-to': nodes[ed.t].id, 'data-basis': basis });
     if (focusable) {
       // A tooltip per edge; left out of big drawings, where it costs more than it helps.
       var et = svg('title');
@@ -335,7 +335,7 @@
       filterBox('rel', r.name, relCount.get(i), line, $('f-rel'));
     });
     data.bases.forEach(function (b, i) {
-      filterBox('basis', b, basisCount.get(i) || 0, html('span', { class: 'line' + (b === 'stated' ? '' : ' dashed') }), $('f-basis'));
+      filterBox('basis', b, basisCount.get(i) || 0, html('span', { class: 'line ' + b }), $('f-basis'));
     });
   }
 
@@ -754,6 +754,11 @@
     clone.setAttribute('width', sw);
     clone.setAttribute('height', sh);
     clone.setAttribute('viewBox', '0 0 ' + sw + ' ' + sh);
+    // On the page the labels take the body's font; a file on its own has no
+    // body, and would fall back to a serif.
+    var font = getComputedStyle(canvas);
+    clone.setAttribute('font-family', font.fontFamily);
+    clone.setAttribute('font-size', font.fontSize);
     var style = svg('style');
     style.textContent = document.querySelector('style').textContent;
     clone.insertBefore(style, clone.firstChild);
