@@ -17,7 +17,7 @@
 set -uo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-60}
-targets=${TARGETS:-load_toml load_json load_jsonl load_csv cypher_parse cypher_eval dot_write}
+targets=${TARGETS:-load_toml load_json load_jsonl load_csv load_snapshot cypher_parse cypher_eval dot_write}
 
 # Bulk inputs go through scratch files: keep them in memory when possible.
 base=/dev/shm

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Seeds fuzz/corpus/<target> from real inputs: the curated graph and schema,
 # the examples, the test fixtures (TOML, and the good ones converted to
-# JSON, JSON Lines and CSV folders by `seccoop convert`), and the Cypher
+# JSON, JSON Lines, CSV folders and snapshots by `seccoop convert`), and the Cypher
 # queries in fuzz/seeds/cypher.txt. Safe to run again: seeds are named by
 # their content, and files a fuzzer added are left alone.
 set -euo pipefail
@@ -39,6 +39,8 @@ for f in "$root"/graph/security-cooperation.toml "$root"/examples/*.toml \
   "$seccoop" convert "$f" "$work/$i.json" >/dev/null 2>&1 || continue
   "$seccoop" convert "$f" "$work/$i.jsonl" >/dev/null
   "$seccoop" convert "$f" "$work/$i" --to csv >/dev/null
+  "$seccoop" convert "$f" "$work/$i.sccp" >/dev/null
+  add load_snapshot < "$work/$i.sccp"
   add load_json < "$work/$i.json"
   add load_jsonl < "$work/$i.jsonl"
   # A CSV folder is one input: nodes.csv, then `==> NAME <==` and each other file.

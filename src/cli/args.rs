@@ -29,7 +29,7 @@ Exit codes:
 pub struct Cli {
     /// Load this graph instead of the built-in one: a TOML, JSON or GraphML file, node-link
     /// JSON, a JSON Lines file (.jsonl), a CSV folder (nodes.csv, edges.csv), or RDF (.ttl,
-    /// .nt); repeat to merge.
+    /// .nt); repeat to merge. Or open a snapshot (.sccp), alone.
     #[arg(
         short = 'g',
         long = "graph",

@@ -108,7 +108,11 @@ impl Context {
         } else if reasoning {
             crate::load::load_paths_reasoning(graph_files, &progress).map_err(CliError::Load)??
         } else {
-            crate::load::load_paths_with(graph_files, &progress).map_err(CliError::Load)?
+            let mut graph =
+                crate::load::load_paths_with(graph_files, &progress).map_err(CliError::Load)?;
+            // A snapshot brings its derived edges: dropped for --no-reasoning.
+            graph.remove_derived();
+            graph
         };
         Ok(Context {
             reasoning,

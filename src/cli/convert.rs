@@ -10,8 +10,8 @@ use crate::write::{self, GraphFormat};
 /// Convert a graph between formats, or export it for other tools.
 ///
 /// IN is read as -g reads it (a TOML, JSON, GraphML or node-link file, a
-/// .jsonl file, a folder holding nodes.csv, or RDF as .ttl or .nt), and
-/// checked: a graph with problems is not converted. Given only OUT, convert
+/// .jsonl file, a folder holding nodes.csv, RDF as .ttl or .nt, or a
+/// snapshot), and checked: a graph with problems is not converted. Given only OUT, convert
 /// writes the graph -g loads, or the built-in graph when there is no -g.
 ///
 /// OUT's format comes from --to, else from its name: .toml, .json, .jsonl or
@@ -21,6 +21,10 @@ use crate::write::{self, GraphFormat};
 /// everything: properties and their types, provenance, basis, sources, the
 /// graph's description and its schema. RDF names nodes `BASE node/ID`, kinds
 /// `BASE kind/NAME`, relations `BASE rel/NAME` (see the README).
+///
+/// A snapshot (.sccp, --to snapshot) is seccoop's own binary form, which -g
+/// opens fastest: it holds everything, the edges the schema's rules derive
+/// and their proofs too. Convert again when the source changes.
 ///
 /// For other tools: --to graphml (Gephi, yEd, NetworkX's read_graphml),
 /// --to node-link (JSON for NetworkX's node_link_graph), --to neo4j and
@@ -35,6 +39,8 @@ use crate::write::{self, GraphFormat};
 /// seccoop convert curated.graphml   (the built-in graph, as GraphML)
 ///
 /// seccoop -g mine.toml convert --to kuzu mine-kuzu/   (mine.toml, for Kuzu)
+///
+/// seccoop convert big/ big.sccp && seccoop -g big.sccp stats   (a snapshot)
 #[derive(Debug, clap::Args)]
 #[command(override_usage = "seccoop convert [OPTIONS] [IN] OUT")]
 pub struct Args {
@@ -83,12 +89,21 @@ pub fn run(
     if args.base.is_some() && rdf.is_none() {
         return Err(CliError::BaseWithoutRdf { format: to.name() });
     }
-    let graph = if inputs.is_empty() {
+    let mut graph = if inputs.is_empty() {
         crate::load::embedded()
     } else {
         crate::load::load_paths_with(&inputs, progress)
     }
     .map_err(CliError::Load)?;
+    // A snapshot holds the derived edges, so opening it skips the
+    // derivation; the text formats hold what the sources assert.
+    if to == GraphFormat::Snapshot {
+        if graph.derived_count() == 0 {
+            crate::reason::materialise(&mut graph)?;
+        }
+    } else {
+        graph.remove_derived();
+    }
     match (rdf, &args.base) {
         (Some(syntax), Some(base)) => write::rdf::write_file(&graph, dest, syntax, base),
         _ => write::write(&graph, dest, to),
@@ -115,9 +130,13 @@ pub fn run(
             let mut s = String::new();
             let _ = writeln!(
                 s,
-                "wrote {} and {} to {} ({})",
+                "wrote {} and {}{} to {} ({})",
                 output::count(graph.node_count(), "node", "nodes"),
                 output::count(graph.edge_count(), "edge", "edges"),
+                match graph.derived_count() {
+                    0 => String::new(),
+                    n => format!(" ({n} derived)"),
+                },
                 dest.display(),
                 to.name()
             );

@@ -14,7 +14,8 @@
 //! - [`graphml`]: how seccoop marks JSON-encoded GraphML values;
 //! - [`jsonl`]: the records of a JSON Lines file;
 //! - [`node_link`]: the keys of node-link JSON;
-//! - [`rdf`]: the IRI scheme and the mapping of a graph onto triples.
+//! - [`rdf`]: the IRI scheme and the mapping of a graph onto triples;
+//! - [`snapshot`]: the layout of seccoop's own binary snapshot.
 
 pub mod csv;
 pub mod graph_file;
@@ -22,6 +23,7 @@ pub mod graphml;
 pub mod jsonl;
 pub mod node_link;
 pub mod rdf;
+pub mod snapshot;
 
 use std::path::Path;
 
@@ -49,6 +51,8 @@ pub enum GraphFormat {
     Neo4j,
     /// A folder of CSV files and a Cypher script for Kuzu's COPY.
     Kuzu,
+    /// seccoop's own binary snapshot (.sccp), which opens fastest.
+    Snapshot,
 }
 
 /// Which way seccoop handles files with an extension.
@@ -64,7 +68,7 @@ enum Use {
 /// format it names. Node-link JSON is a `.json` file told apart by its
 /// content once parsed; the CSV folder and the database bundles are
 /// folders.
-const EXTENSIONS: [(&str, GraphFormat, Use); 8] = [
+const EXTENSIONS: [(&str, GraphFormat, Use); 9] = [
     ("toml", GraphFormat::Toml, Use::Both),
     ("json", GraphFormat::Json, Use::Both),
     ("jsonl", GraphFormat::Jsonl, Use::Both),
@@ -73,6 +77,7 @@ const EXTENSIONS: [(&str, GraphFormat, Use); 8] = [
     ("nt", GraphFormat::NTriples, Use::Both),
     ("graphml", GraphFormat::Graphml, Use::Both),
     ("xml", GraphFormat::Graphml, Use::Read),
+    ("sccp", GraphFormat::Snapshot, Use::Both),
 ];
 
 /// The command that writes graph files, named when another command is
@@ -129,6 +134,7 @@ impl GraphFormat {
             GraphFormat::NodeLink => "node-link",
             GraphFormat::Neo4j => "neo4j",
             GraphFormat::Kuzu => "kuzu",
+            GraphFormat::Snapshot => "snapshot",
         }
     }
 
@@ -142,6 +148,12 @@ impl GraphFormat {
     /// every format is.
     pub fn writable(self) -> bool {
         true
+    }
+
+    /// Whether the format is binary: a snapshot, opened by its own reader
+    /// and never parsed as text.
+    pub fn is_binary(self) -> bool {
+        self == GraphFormat::Snapshot
     }
 
     /// Whether the format is a bulk input, streamed row by row rather than
@@ -174,9 +186,9 @@ impl GraphFormat {
         by_extension(path).map(|(format, _)| format)
     }
 
-    /// The format of a graph file read as a whole (not a bulk input): by
-    /// its name's extension, else by its first character (`{` is JSON, `<`
-    /// GraphML), else TOML. Node-link JSON is JSON here; its reader tells
+    /// The format of a graph file read as a whole (not a bulk input nor a
+    /// snapshot): by its name's extension, else by its first character (`{`
+    /// is JSON, `<` GraphML), else TOML. Node-link JSON is JSON here; its reader tells
     /// it apart once the JSON is parsed.
     ///
     /// ```
@@ -188,7 +200,7 @@ impl GraphFormat {
     /// ```
     pub fn detect(name: &str, text: &str) -> Self {
         match by_extension(Path::new(name)) {
-            Some((format, _)) if !format.is_bulk() => format,
+            Some((format, _)) if !format.is_bulk() && !format.is_binary() => format,
             _ if text.trim_start().starts_with('{') => GraphFormat::Json,
             _ if graphml::looks_like_xml(text) => GraphFormat::Graphml,
             _ => GraphFormat::Toml,

@@ -406,6 +406,20 @@ pub enum LoadErrorKind {
         /// What to do.
         help: String,
     },
+    /// A snapshot that cannot be opened.
+    #[error("cannot open the snapshot `{}`: {problem}", path.display())]
+    Snapshot {
+        /// The snapshot, as given.
+        path: PathBuf,
+        /// What is wrong with it.
+        problem: super::snapshot::SnapshotError,
+    },
+    /// A snapshot given together with other graph files.
+    #[error("`{}` is a snapshot, which is opened alone, not merged with other graph files", path.display())]
+    SnapshotNotAlone {
+        /// The snapshot.
+        path: PathBuf,
+    },
     /// More problems than are listed.
     #[error("… and {more} more problem{} not listed", if *more == 1 { "" } else { "s" })]
     TooMany {
@@ -448,6 +462,8 @@ impl LoadError {
     pub fn file_name(&self) -> Option<String> {
         match &self.kind {
             LoadErrorKind::Read { path, .. }
+            | LoadErrorKind::Snapshot { path, .. }
+            | LoadErrorKind::SnapshotNotAlone { path }
             | LoadErrorKind::IsDirectory { path }
             | LoadErrorKind::NotAFile { path, .. } => Some(path.display().to_string()),
             _ => self.file.as_ref().map(|f| f.name.clone()),
@@ -491,6 +507,22 @@ impl LoadError {
                     .into(),
             ),
             K::NotUtf8 { .. } => Some("save the file as UTF-8 text".into()),
+            K::Snapshot {
+                path,
+                problem: super::snapshot::SnapshotError::Foreign,
+            } => Some(format!(
+                "a graph file in another format is named by its extension (.toml, .json …); \
+                 for a snapshot, convert again from the source: `seccoop convert SOURCE {}`",
+                path.display()
+            )),
+            K::Snapshot { path, .. } => Some(format!(
+                "convert again from the source: `seccoop convert SOURCE {}`",
+                path.display()
+            )),
+            K::SnapshotNotAlone { path } => Some(format!(
+                "convert the files together into one snapshot: `seccoop -g A -g B convert {}`",
+                path.display()
+            )),
             K::Syntax { format, .. } => Some(format!("fix the {format} syntax at the marked spot")),
             K::WrongType { expected, .. } => Some(format!("write {expected} here")),
             K::MissingField { field, near, .. } => Some(match near {

@@ -20,6 +20,9 @@
 //! Bulk inputs, a CSV folder ([`csv`]) or a JSON Lines file ([`jsonl`]),
 //! skip the document tree and stream rows straight into the graph
 //! ([`bulk`]); [`GraphFormat::to_read`] tells them apart by path.
+//!
+//! A snapshot (`.sccp`, [`snapshot`]) is opened alone: it holds one whole
+//! graph, checked when it was written, with its derived edges.
 
 pub mod assemble;
 pub mod bulk;
@@ -31,6 +34,7 @@ pub mod graphml;
 pub mod jsonl;
 pub mod node_link;
 pub mod rdf;
+pub mod snapshot;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -325,7 +329,8 @@ fn cap(mut errors: Vec<LoadError>) -> Vec<LoadError> {
 }
 
 /// Reads, checks and merges graph files into one graph (TOML, JSON,
-/// node-link JSON and GraphML files, or CSV folders and JSON Lines files).
+/// node-link JSON and GraphML files, or CSV folders and JSON Lines files),
+/// or opens one snapshot.
 ///
 /// Every problem in every file is reported, in file order. CSV folders and
 /// JSON Lines files load together, but not with graph files read whole.
@@ -350,6 +355,8 @@ pub fn load_paths_reasoning(
     let added = match derived {
         Some(Ok(derived)) => crate::reason::materialise_derived(&mut graph, derived),
         Some(Err(e)) => Err(e),
+        // A snapshot brings its derived edges.
+        None if graph.derived_count() > 0 => Ok(0),
         None => crate::reason::materialise(&mut graph),
     };
     Ok(added.map(|_| graph))
@@ -361,6 +368,13 @@ fn load_paths_deriving(
     progress: &dyn Progress,
     derive: bool,
 ) -> Result<bulk::Loaded, LoadErrors> {
+    if let Some(path) = paths.iter().find(|p| snapshot::is_snapshot(p)) {
+        if paths.len() > 1 {
+            let kind = LoadErrorKind::SnapshotNotAlone { path: path.clone() };
+            return Err(LoadErrors(vec![LoadError::bare(kind)]));
+        }
+        return snapshot::open(path).map(|graph| (graph, None));
+    }
     // The bulk format of each path, `None` for a graph file read whole.
     let kinds: Vec<Option<GraphFormat>> = paths
         .iter()

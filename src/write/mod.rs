@@ -2,7 +2,8 @@
 //! Lines, the CSV folder, GraphML, node-link JSON and RDF (Turtle,
 //! N-Triples), so `seccoop convert` can move a graph between them without
 //! losing anything; and, for graph databases, the Neo4j and Kuzu import
-//! bundles ([`graphdb`]), which are written only.
+//! bundles ([`graphdb`]), which are written only; and seccoop's own
+//! binary snapshot ([`snapshot`]), which opens fastest.
 //!
 //! Each writer streams, so converting a million-node graph never holds a
 //! second copy of it as text. Files are written atomically: into a temporary
@@ -21,6 +22,7 @@ pub mod json;
 pub mod jsonl;
 pub mod node_link;
 pub mod rdf;
+pub mod snapshot;
 pub mod toml;
 
 use std::io::Write;
@@ -128,6 +130,10 @@ pub fn write(graph: &Graph, path: &Path, format: GraphFormat) -> Result<(), Writ
         GraphFormat::Kuzu => {
             check_finite(graph, format)?;
             graphdb::write(graph, path, graphdb::Database::Kuzu)
+        }
+        GraphFormat::Snapshot => {
+            let bytes = snapshot::to_bytes(graph)?;
+            atomic(path, |w| w.write_all(&bytes))
         }
     }
 }

@@ -50,5 +50,6 @@ mod schema;
 mod schema_data;
 mod search;
 mod show;
+mod snapshot;
 mod stats;
 mod whatif;

@@ -1,0 +1,841 @@
+//! Opening a snapshot (`.sccp`, laid out as [`crate::format::snapshot`]
+//! says): one read of the file, the header and checksum checked, then the
+//! graph rebuilt column by column.
+//!
+//! A snapshot is a file anyone can hand over, so nothing in it is trusted:
+//! the header is checked before the body is looked at, every length is
+//! checked against the bytes left before anything is allocated for it,
+//! every position (a string, a node, a kind, a relation, a rule, a premise)
+//! against what it points into, and a proof's premises must come before
+//! the edge they prove, so proofs cannot loop. A file that fails any check
+//! is refused whole with a [`SnapshotError`], never half read.
+//!
+//! The checksum catches damage; the checks after it catch a file forged
+//! with a correct checksum, or a writer's bug. Each is a comparison per
+//! field: the whole decoding, checks included, was under 5% of the time
+//! of opening a million-node snapshot (BENCHMARKS.md), most of the rest
+//! being the graph's own construction.
+
+use std::path::Path;
+
+use petgraph::stable_graph::{EdgeIndex, NodeIndex};
+
+use super::{LoadError, LoadErrorKind, LoadErrors};
+use crate::format::snapshot::{
+    self as fmt, FORMAT_VERSION, HAS_PROPERTIES, HAS_PROVENANCE, MAGIC, MAX_DEPTH, NONE, SECTIONS,
+    WRITER, value_tag,
+};
+use crate::model::{
+    Basis, Edge, EdgeMix, Graph, GraphMeta, KindDef, KindId, KindLook, Node, Properties,
+    Provenance, RelId, RelationDef, RelationLook, Roles, RuleDef, Schema, Source, Value,
+};
+
+/// Why a snapshot cannot be opened. Every message ends in the same advice:
+/// convert again from the source.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SnapshotError {
+    /// The file is empty.
+    #[error("the file is empty")]
+    Empty,
+    /// The file ends inside the header.
+    #[error("it ends after {size} bytes, inside its header: the file was cut short")]
+    CutHeader {
+        /// The file's size.
+        size: usize,
+    },
+    /// The file does not start with a snapshot's magic bytes.
+    #[error("it is not a seccoop snapshot (it does not start with a snapshot's magic bytes)")]
+    Foreign,
+    /// Another version of the format.
+    #[error(
+        "it was written by {writer} in snapshot format {found}, and this seccoop ({WRITER}) reads format {FORMAT_VERSION} only"
+    )]
+    Version {
+        /// The format version in the file.
+        found: u32,
+        /// The seccoop that wrote it, as the header says.
+        writer: String,
+    },
+    /// The file is shorter, or longer, than its header says.
+    #[error(
+        "it is {} bytes long, but {writer} wrote {expected}: {}",
+        size,
+        if size < expected { "the file was cut short" } else { "bytes were added after its end" }
+    )]
+    Length {
+        /// The file's size.
+        size: u64,
+        /// The size its header gives.
+        expected: u64,
+        /// The seccoop that wrote it.
+        writer: String,
+    },
+    /// The body's checksum does not match the header's.
+    #[error("its checksum does not match: the file was changed or damaged after {writer} wrote it")]
+    Checksum {
+        /// The seccoop that wrote it.
+        writer: String,
+    },
+    /// The body is well formed as bytes but says something impossible:
+    /// a forged file, or a writer's bug.
+    #[error("its {section} section is malformed at byte {offset}: {what} (written by {writer})")]
+    Malformed {
+        /// The section.
+        section: &'static str,
+        /// The byte of the file where the problem is.
+        offset: usize,
+        /// What is wrong there.
+        what: String,
+        /// The seccoop that wrote it.
+        writer: String,
+    },
+}
+
+/// Opens the snapshot at `path`.
+///
+/// # Errors
+/// One [`LoadError`] whose kind is [`LoadErrorKind::Snapshot`] for a file
+/// that is not a snapshot this seccoop reads, or [`LoadErrorKind::Read`]
+/// when the file cannot be read at all.
+pub fn open(path: &Path) -> Result<Graph, LoadErrors> {
+    opened(path).map_err(|e| LoadErrors(vec![e]))
+}
+
+#[allow(clippy::result_large_err)] // Private: `open` returns it as a list.
+fn opened(path: &Path) -> Result<Graph, LoadError> {
+    if path.is_dir() {
+        let kind = LoadErrorKind::IsDirectory {
+            path: path.to_path_buf(),
+        };
+        return Err(LoadError::bare(kind));
+    }
+    if let Some(what) = super::special_file(path) {
+        let kind = LoadErrorKind::NotAFile {
+            path: path.to_path_buf(),
+            what,
+        };
+        return Err(LoadError::bare(kind));
+    }
+    let bytes = std::fs::read(path).map_err(|io| {
+        LoadError::bare(LoadErrorKind::Read {
+            path: path.to_path_buf(),
+            reason: crate::io_text::io_reason(&io),
+            io,
+        })
+    })?;
+    read(&bytes).map_err(|problem| {
+        LoadError::bare(LoadErrorKind::Snapshot {
+            path: path.to_path_buf(),
+            problem,
+        })
+    })
+}
+
+/// Whether `-g path` names a snapshot: by its extension (`.sccp`), or, for
+/// a regular file whose name says no format, by its first bytes.
+pub fn is_snapshot(path: &Path) -> bool {
+    use crate::format::GraphFormat;
+    use std::io::Read as _;
+    match GraphFormat::to_read(path) {
+        Some(format) => format == GraphFormat::Snapshot,
+        // Never opened when it could block (a FIFO) or is no file at all.
+        None if path.is_file() && super::special_file(path).is_none() => {
+            let mut head = [0; MAGIC.len()];
+            std::fs::File::open(path)
+                .and_then(|mut f| f.read_exact(&mut head))
+                .is_ok_and(|()| head == MAGIC)
+        }
+        None => false,
+    }
+}
+
+/// The header's parts.
+struct Header<'a> {
+    writer: String,
+    body: &'a [u8],
+    /// Where the body starts in the file.
+    start: usize,
+}
+
+fn header(bytes: &[u8]) -> Result<Header<'_>, SnapshotError> {
+    if bytes.is_empty() {
+        return Err(SnapshotError::Empty);
+    }
+    let cut = SnapshotError::CutHeader { size: bytes.len() };
+    if bytes.len() < MAGIC.len() && MAGIC.starts_with(bytes) {
+        return Err(cut);
+    }
+    if bytes.get(..MAGIC.len()) != Some(&MAGIC[..]) {
+        return Err(SnapshotError::Foreign);
+    }
+    let mut at = MAGIC.len();
+    let version = bytes
+        .get(at..at + 4)
+        .and_then(|b| b.try_into().ok())
+        .map(u32::from_le_bytes)
+        .ok_or_else(|| cut.clone())?;
+    at += 4;
+    let len = usize::from(*bytes.get(at).ok_or_else(|| cut.clone())?);
+    at += 1;
+    let writer = bytes.get(at..at + len).ok_or_else(|| cut.clone())?;
+    at += len;
+    // A writer's name is shown in messages: keep it printable.
+    let writer: String = String::from_utf8_lossy(writer)
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if version != FORMAT_VERSION {
+        return Err(SnapshotError::Version {
+            found: version,
+            writer,
+        });
+    }
+    let field = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .and_then(|b| b.try_into().ok())
+            .map(u64::from_le_bytes)
+    };
+    let body_len = field(at).ok_or_else(|| cut.clone())?;
+    let sum = field(at + 8).ok_or_else(|| cut.clone())?;
+    let start = at + 16;
+    let expected = (start as u64).saturating_add(body_len);
+    if bytes.len() as u64 != expected {
+        return Err(SnapshotError::Length {
+            size: bytes.len() as u64,
+            expected,
+            writer,
+        });
+    }
+    let body = bytes.get(start..).unwrap_or_default();
+    if fmt::checksum(body) != sum {
+        return Err(SnapshotError::Checksum { writer });
+    }
+    Ok(Header {
+        writer,
+        body,
+        start,
+    })
+}
+
+/// A problem inside the body: a message and the byte of the file.
+struct Bad {
+    section: usize,
+    offset: usize,
+    what: String,
+}
+
+type R<T> = Result<T, Bad>;
+
+/// Reads one section, every read bounded by the bytes left.
+struct Cursor<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    /// Where `bytes` starts in the file, for messages.
+    base: usize,
+    section: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn bad(&self, what: impl Into<String>) -> Bad {
+        Bad {
+            section: self.section,
+            offset: self.base + self.pos,
+            what: what.into(),
+        }
+    }
+
+    fn left(&self) -> usize {
+        self.bytes.len().saturating_sub(self.pos)
+    }
+
+    fn take(&mut self, n: usize) -> R<&'a [u8]> {
+        let end = self.pos.checked_add(n).filter(|&e| e <= self.bytes.len());
+        match end.and_then(|e| self.bytes.get(self.pos..e)) {
+            Some(b) => {
+                self.pos += n;
+                Ok(b)
+            }
+            None => Err(self.bad(format!(
+                "{n} bytes are wanted where {} are left",
+                self.left()
+            ))),
+        }
+    }
+
+    fn array<const N: usize>(&mut self) -> R<[u8; N]> {
+        let b = self.take(N)?;
+        b.try_into().map_err(|_| self.bad("short read"))
+    }
+
+    fn u8(&mut self) -> R<u8> {
+        Ok(self.array::<1>()?[0])
+    }
+    fn u16(&mut self) -> R<u16> {
+        self.array().map(u16::from_le_bytes)
+    }
+    fn u32(&mut self) -> R<u32> {
+        self.array().map(u32::from_le_bytes)
+    }
+    fn u64(&mut self) -> R<u64> {
+        self.array().map(u64::from_le_bytes)
+    }
+
+    fn flag(&mut self) -> R<bool> {
+        match self.u8()? {
+            0 => Ok(false),
+            1 => Ok(true),
+            b => Err(self.bad(format!("a flag is {b}, not 0 or 1"))),
+        }
+    }
+
+    /// A count of items each at least `width` bytes long, checked against
+    /// the bytes left, so a lying count allocates nothing.
+    fn count(&mut self, width: usize) -> R<usize> {
+        let n = self.u32()? as usize;
+        if n.saturating_mul(width) > self.left() {
+            return Err(self.bad(format!(
+                "a count of {n} needs {} bytes, and {} are left",
+                n.saturating_mul(width),
+                self.left()
+            )));
+        }
+        Ok(n)
+    }
+
+    /// A column of `n` fixed-width values.
+    fn column(&mut self, n: usize, width: usize) -> R<Column<'a>> {
+        let at = self.base + self.pos;
+        let bytes = self.take(n.saturating_mul(width))?;
+        Ok(Column { bytes, at })
+    }
+
+    fn end(&self) -> R<()> {
+        if self.left() == 0 {
+            Ok(())
+        } else {
+            Err(self.bad(format!("{} bytes are left over", self.left())))
+        }
+    }
+}
+
+/// A column of little-endian values.
+struct Column<'a> {
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl<'a> Column<'a> {
+    fn u32s(&self) -> impl Iterator<Item = u32> + 'a {
+        self.bytes
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+    }
+    fn u16s(&self) -> impl Iterator<Item = u16> + 'a {
+        self.bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+    }
+}
+
+/// The string table.
+struct Strings<'a> {
+    text: &'a str,
+    ends: Column<'a>,
+    count: usize,
+}
+
+impl<'a> Strings<'a> {
+    fn read(c: &mut Cursor<'a>) -> R<Self> {
+        let count = c.count(4)?;
+        let ends = c.column(count, 4)?;
+        let at = c.base + c.pos;
+        let bytes = c.take(c.left())?;
+        let text = std::str::from_utf8(bytes).map_err(|e| Bad {
+            section: 0,
+            offset: at + e.valid_up_to(),
+            what: "the strings are not UTF-8".into(),
+        })?;
+        // Ends rise, stay inside the text and fall between characters:
+        // then every string is a slice of it.
+        let mut last = 0usize;
+        for (i, end) in ends.u32s().enumerate() {
+            let end = end as usize;
+            if end < last || !text.is_char_boundary(end) {
+                return Err(Bad {
+                    section: 0,
+                    offset: ends.at + 4 * i,
+                    what: format!("string {i} ends at {end}, which is not a place in the text"),
+                });
+            }
+            last = end;
+        }
+        Ok(Strings { text, ends, count })
+    }
+
+    fn end(&self, i: usize) -> usize {
+        self.ends
+            .bytes
+            .get(4 * i..4 * i + 4)
+            .map_or(0, |c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+    }
+
+    fn get(&self, i: u32, c: &Cursor<'_>) -> R<&'a str> {
+        let i = i as usize;
+        if i >= self.count {
+            return Err(c.bad(format!(
+                "string {i} is named, and the table holds {}",
+                self.count
+            )));
+        }
+        let start = if i == 0 { 0 } else { self.end(i - 1) };
+        self.text
+            .get(start..self.end(i))
+            .ok_or_else(|| c.bad(format!("string {i} is out of the text")))
+    }
+
+    /// A string that names something (an id, a kind, a relation …), held
+    /// to the rule every reader applies ([`super::decode::text_problem`]),
+    /// so what a snapshot holds converts to every text format.
+    fn name(&self, i: u32, c: &Cursor<'_>, what: &str) -> R<&'a str> {
+        let text = self.get(i, c)?;
+        match super::decode::text_problem(text) {
+            None => Ok(text),
+            Some(problem) => Err(c.bad(format!("{what} {text:?} {problem}"))),
+        }
+    }
+
+    fn named(&self, c: &mut Cursor<'_>, what: &str) -> R<String> {
+        let i = c.u32()?;
+        self.name(i, c, what).map(str::to_string)
+    }
+
+    fn string(&self, c: &mut Cursor<'_>) -> R<String> {
+        let i = c.u32()?;
+        self.get(i, c).map(str::to_string)
+    }
+
+    fn opt(&self, c: &mut Cursor<'_>) -> R<Option<String>> {
+        match c.u32()? {
+            NONE => Ok(None),
+            i => self.get(i, c).map(|s| Some(s.to_string())),
+        }
+    }
+}
+
+/// Rebuilds the graph a snapshot holds, its derived edges and proofs
+/// included.
+///
+/// # Errors
+/// A [`SnapshotError`] saying what is wrong with the bytes; see the module
+/// docs for what is checked.
+///
+/// # Example
+/// ```
+/// let graph = seccoop::load::embedded().unwrap();
+/// let bytes = seccoop::write::snapshot::to_bytes(&graph).unwrap();
+/// let again = seccoop::load::snapshot::read(&bytes).unwrap();
+/// assert_eq!(again.dump(), graph.dump());
+/// let cut = seccoop::load::snapshot::read(&bytes[..bytes.len() - 1]);
+/// assert!(cut.unwrap_err().to_string().contains("cut short"));
+/// ```
+pub fn read(bytes: &[u8]) -> Result<Graph, SnapshotError> {
+    let h = header(bytes)?;
+    body(&h).map_err(|b| SnapshotError::Malformed {
+        section: SECTIONS.get(b.section).copied().unwrap_or("body"),
+        offset: b.offset,
+        what: b.what,
+        writer: h.writer.clone(),
+    })
+}
+
+fn body(h: &Header<'_>) -> R<Graph> {
+    let mut outer = Cursor {
+        bytes: h.body,
+        pos: 0,
+        base: h.start,
+        section: 0,
+    };
+    let mut sections = Vec::with_capacity(SECTIONS.len());
+    for section in 0..SECTIONS.len() {
+        outer.section = section;
+        let len = outer.u64()?;
+        let len = usize::try_from(len).unwrap_or(usize::MAX);
+        let base = outer.base + outer.pos;
+        let bytes = outer.take(len)?;
+        sections.push(Cursor {
+            bytes,
+            pos: 0,
+            base,
+            section,
+        });
+    }
+    outer.end()?;
+    let [
+        mut strings,
+        mut graph,
+        mut nodes,
+        mut edges,
+        mut extras,
+        mut proofs,
+    ]: [Cursor; 6] = sections
+        .try_into()
+        .map_err(|_| outer.bad("six sections are wanted"))?;
+    let table = Strings::read(&mut strings)?;
+    let mut g = graph_section(&mut graph, &table)?;
+    graph.end()?;
+    nodes_section(&mut g, &mut nodes, &mut extras, &table)?;
+    nodes.end()?;
+    edges_section(&mut g, &mut edges, &mut extras, &mut proofs, &table)?;
+    edges.end()?;
+    extras.end()?;
+    proofs.end()?;
+    Ok(g)
+}
+
+fn graph_section(c: &mut Cursor<'_>, t: &Strings<'_>) -> R<Graph> {
+    let meta = GraphMeta {
+        name: t.opt(c)?,
+        description: t.opt(c)?,
+    };
+    let mut sources = Vec::new();
+    for _ in 0..c.count(20)? {
+        sources.push(Source {
+            id: t.named(c, "a source id")?,
+            title: t.string(c)?,
+            author: t.opt(c)?,
+            date: t.opt(c)?,
+            url: t.opt(c)?,
+        });
+    }
+    let default_schema = c.flag()?;
+    let mut schema = Schema::new();
+    let kinds = c.count(33)?;
+    for i in 0..kinds {
+        let def = KindDef {
+            name: t.named(c, "a kind")?,
+            plural: t.opt(c)?,
+            description: t.string(c)?,
+            look: KindLook {
+                shape: t.opt(c)?,
+                style: t.opt(c)?,
+                fill: t.opt(c)?,
+                border: t.opt(c)?,
+            },
+            share: {
+                let some = c.flag()?;
+                let share = c.u32()?;
+                some.then_some(share)
+            },
+        };
+        let name = def.name.clone();
+        match schema.add_kind(def) {
+            Ok(id) if usize::from(id.0) == i => {}
+            _ => return Err(c.bad(format!("kind `{name}` is declared twice"))),
+        }
+    }
+    let kind = |c: &mut Cursor<'_>| -> R<KindId> {
+        let k = c.u16()?;
+        if usize::from(k) < kinds {
+            Ok(KindId(k))
+        } else {
+            Err(c.bad(format!("kind {k} is named, and the schema has {kinds}")))
+        }
+    };
+    let relations = c.count(4 + 4 + 4 + 16 + 7 + 1 + 1 + 2 + 8)?;
+    for i in 0..relations {
+        let name = t.named(c, "a relation")?;
+        let mut ends = [Vec::new(), Vec::new()];
+        for end in &mut ends {
+            for _ in 0..c.count(2)? {
+                end.push(kind(c)?);
+            }
+        }
+        let [from, to] = ends;
+        let meaning = t.string(c)?;
+        let inverse = t.opt(c)?;
+        let colour = t.opt(c)?;
+        let arrowhead = t.opt(c)?;
+        let impact = c.u8()?;
+        let impact = fmt::impact_of(impact)
+            .ok_or_else(|| c.bad(format!("impact code {impact} is unknown")))?;
+        let mitigation = c.flag()?;
+        let line = c.u8()?;
+        let line =
+            fmt::line_of(line).ok_or_else(|| c.bad(format!("line code {line} is unknown")))?;
+        let cluster = c.flag()?;
+        let roles = Roles {
+            counters: c.flag()?,
+            participants: c.flag()?,
+            rank: c.flag()?,
+        };
+        let generates = c.flag()?;
+        let has_from = c.flag()?;
+        let mix_from = if has_from {
+            Some(kind(c)?)
+        } else {
+            c.u16().map(|_| None)?
+        };
+        let (min, max) = (c.u32()?, c.u32()?);
+        let def = RelationDef {
+            name: name.clone(),
+            from,
+            to,
+            meaning,
+            inverse,
+            impact,
+            mitigation,
+            look: RelationLook {
+                colour,
+                line,
+                arrowhead,
+                cluster,
+            },
+            roles,
+            generate: generates.then_some(EdgeMix {
+                from: mix_from,
+                min,
+                max,
+            }),
+        };
+        match schema.add_relation(def) {
+            Ok(id) if usize::from(id.0) == i => {}
+            _ => return Err(c.bad(format!("relation `{name}` is declared twice"))),
+        }
+    }
+    let rel = |c: &mut Cursor<'_>| -> R<RelId> {
+        let r = c.u16()?;
+        if usize::from(r) < relations {
+            Ok(RelId(r))
+        } else {
+            Err(c.bad(format!(
+                "relation {r} is named, and the schema has {relations}"
+            )))
+        }
+    };
+    let rules = c.count(14)?;
+    for _ in 0..rules {
+        let name = t.named(c, "a rule")?;
+        let meaning = t.string(c)?;
+        let mut chain = Vec::new();
+        for _ in 0..c.count(2)? {
+            chain.push(rel(c)?);
+        }
+        let head = rel(c)?;
+        let before = schema.rules().len();
+        let added = schema.add_rule(RuleDef {
+            name: name.clone(),
+            meaning,
+            chain,
+            head,
+        });
+        if added.is_err() || schema.rules().len() == before {
+            return Err(c.bad(format!("rule `{name}` is declared twice")));
+        }
+    }
+    let mut g = Graph::new(schema);
+    g.set_meta(meta);
+    for s in sources {
+        g.add_source(s);
+    }
+    // The flag lets writers leave the schema out, so it must be true: a
+    // forged flag on another schema would lose that schema on the way out.
+    if default_schema {
+        let default = super::default_schema_model();
+        let same = g.schema().kinds().eq(default.kinds())
+            && g.schema().relations().eq(default.relations())
+            && g.schema().rules() == default.rules();
+        if !same {
+            return Err(c.bad("the schema is marked as the default one, and it is not"));
+        }
+    }
+    g.set_default_schema(default_schema);
+    Ok(g)
+}
+
+fn value(c: &mut Cursor<'_>, t: &Strings<'_>, depth: usize) -> R<Value> {
+    Ok(match c.u8()? {
+        value_tag::STRING => Value::String(t.string(c)?),
+        value_tag::INTEGER => Value::Integer(c.u64()? as i64),
+        value_tag::FLOAT => Value::Float(f64::from_bits(c.u64()?)),
+        value_tag::BOOL => Value::Bool(c.flag()?),
+        value_tag::LIST if depth < MAX_DEPTH => {
+            let n = c.count(2)?;
+            let mut items = Vec::with_capacity(n);
+            for _ in 0..n {
+                items.push(value(c, t, depth + 1)?);
+            }
+            Value::List(items)
+        }
+        value_tag::LIST => return Err(c.bad(format!("lists nest more than {MAX_DEPTH} deep"))),
+        tag => return Err(c.bad(format!("value type {tag} is unknown"))),
+    })
+}
+
+/// The properties and provenance the flags announce, from the extras.
+fn extras(flags: u8, c: &mut Cursor<'_>, t: &Strings<'_>) -> R<(Properties, Vec<Provenance>)> {
+    let mut properties = Properties::new();
+    let mut provenance = Vec::new();
+    if flags & !(HAS_PROPERTIES | HAS_PROVENANCE) != 0 {
+        return Err(c.bad(format!("flags {flags:#04x} are unknown")));
+    }
+    if flags & HAS_PROPERTIES != 0 {
+        for _ in 0..c.count(6)? {
+            let key = t.string(c)?;
+            let v = value(c, t, 0)?;
+            if properties.insert(key, v).is_some() {
+                return Err(c.bad("a property is given twice"));
+            }
+        }
+    }
+    if flags & HAS_PROVENANCE != 0 {
+        let n = c.count(16)?;
+        provenance.reserve(n);
+        for _ in 0..n {
+            provenance.push(Provenance {
+                source: t.named(c, "a provenance source")?,
+                section: t.opt(c)?,
+                item: t.opt(c)?,
+                note: t.opt(c)?,
+            });
+        }
+    }
+    Ok((properties, provenance))
+}
+
+fn nodes_section(g: &mut Graph, c: &mut Cursor<'_>, x: &mut Cursor<'_>, t: &Strings<'_>) -> R<()> {
+    let n = c.count(11)?;
+    let ids = c.column(n, 4)?;
+    let names = c.column(n, 4)?;
+    let kinds = c.column(n, 2)?;
+    let flags = c.column(n, 1)?;
+    let kind_count = g.schema().kinds().len();
+    g.reserve(n, 0);
+    let rows = ids.u32s().zip(names.u32s()).zip(kinds.u16s());
+    for (((id, name), kind), &flags) in rows.zip(flags.bytes) {
+        let id = t.name(id, c, "a node id")?;
+        let name = t.name(name, c, "a node name")?;
+        if usize::from(kind) >= kind_count {
+            return Err(c.bad(format!(
+                "node `{id}` is of kind {kind}, and the schema has {kind_count}"
+            )));
+        }
+        let (properties, provenance) = if flags == 0 {
+            Default::default()
+        } else {
+            extras(flags, x, t)?
+        };
+        let node = Node {
+            id: id.to_string(),
+            kind: KindId(kind),
+            name: name.to_string(),
+            properties,
+            provenance,
+        };
+        if g.add_node(node).is_err() {
+            return Err(c.bad(format!("node `{id}` is given twice")));
+        }
+    }
+    Ok(())
+}
+
+fn edges_section(
+    g: &mut Graph,
+    c: &mut Cursor<'_>,
+    x: &mut Cursor<'_>,
+    p: &mut Cursor<'_>,
+    t: &Strings<'_>,
+) -> R<()> {
+    let m = c.count(12)?;
+    let froms = c.column(m, 4)?;
+    let tos = c.column(m, 4)?;
+    let rels = c.column(m, 2)?;
+    let bases = c.column(m, 1)?;
+    let flags = c.column(m, 1)?;
+    let n = g.node_count();
+    // Which kinds each relation allows at each end, as one table, so an
+    // edge is checked without a search.
+    let kinds = g.schema().kinds().len();
+    let mut allowed = vec![[false; 2]; g.schema().relations().len() * kinds];
+    for (r, def) in g.schema().relations() {
+        for (end, ks) in [&def.from, &def.to].into_iter().enumerate() {
+            for k in ks {
+                if let Some(a) = allowed.get_mut(usize::from(r.0) * kinds + usize::from(k.0)) {
+                    a[end] = true;
+                }
+            }
+        }
+    }
+    let rule_heads: Vec<RelId> = g.schema().rules().iter().map(|r| r.head).collect();
+    let node_kinds: Vec<usize> = g.nodes().map(|(_, n)| usize::from(n.kind.0)).collect();
+    let derived = p.count(8)?;
+    let mut proofs_left = derived;
+    let mut premises: Vec<EdgeIndex> = Vec::new();
+    g.reserve(0, m - derived.min(m));
+    // Every premise is four bytes of what is left of the proofs.
+    g.reserve_derived(derived.min(m), p.left() / 4);
+    let rows = froms.u32s().zip(tos.u32s()).zip(rels.u16s());
+    let rows = rows.zip(bases.bytes.iter().zip(flags.bytes));
+    for (pos, (((from, to), rel), (&basis, &flags))) in rows.enumerate() {
+        let (from, to) = (from as usize, to as usize);
+        let (Some(&kf), Some(&kt)) = (node_kinds.get(from), node_kinds.get(to)) else {
+            return Err(c.bad(format!(
+                "edge {pos} joins nodes {from} and {to}, and the graph has {n}"
+            )));
+        };
+        let ok = |end: usize, k: usize| {
+            allowed
+                .get(usize::from(rel) * kinds + k)
+                .is_some_and(|a| a[end])
+        };
+        if !ok(0, kf) || !ok(1, kt) {
+            return Err(c.bad(format!(
+                "edge {pos}'s relation {rel} does not allow its ends' kinds"
+            )));
+        }
+        let basis = fmt::basis_of(basis)
+            .ok_or_else(|| c.bad(format!("edge {pos}'s basis code {basis} is unknown")))?;
+        let (properties, provenance) = if flags == 0 {
+            Default::default()
+        } else {
+            extras(flags, x, t)?
+        };
+        let edge = Edge {
+            rel: RelId(rel),
+            basis,
+            properties,
+            provenance,
+        };
+        let (from, to) = (NodeIndex::new(from), NodeIndex::new(to));
+        if basis != Basis::Derived {
+            g.add_edge(from, to, edge);
+            continue;
+        }
+        if proofs_left == 0 {
+            return Err(p.bad(format!("derived edge {pos} has no proof")));
+        }
+        proofs_left -= 1;
+        let rule = p.u32()? as usize;
+        if rule_heads.get(rule) != Some(&RelId(rel)) {
+            return Err(p.bad(format!(
+                "derived edge {pos} names rule {rule}, which does not derive its relation"
+            )));
+        }
+        let k = p.count(4)?;
+        premises.clear();
+        for _ in 0..k {
+            let e = p.u32()? as usize;
+            if e >= pos {
+                return Err(p.bad(format!(
+                    "derived edge {pos} rests on edge {e}, which does not come before it"
+                )));
+            }
+            premises.push(EdgeIndex::new(e));
+        }
+        g.add_derived_edge(from, to, edge, rule, &premises);
+    }
+    if proofs_left != 0 {
+        return Err(p.bad(format!("{proofs_left} proofs are left over")));
+    }
+    Ok(())
+}
