@@ -72,12 +72,7 @@ pub(super) fn gaps_json(cov: &Coverage, ctx: &Context) -> GapsJson {
                     addressed_by: addressed_by(cov, ctx, t),
                 })
                 .collect();
-            v.sort_by(|x, y| {
-                x.threat
-                    .name
-                    .to_lowercase()
-                    .cmp(&y.threat.name.to_lowercase())
-            });
+            v.sort_by_cached_key(|d| d.threat.name.to_lowercase());
             v
         },
         single_activity_threats: {
@@ -88,12 +83,7 @@ pub(super) fn gaps_json(cov: &Coverage, ctx: &Context) -> GapsJson {
                     activity: ctx.node_ref(a),
                 })
                 .collect();
-            v.sort_by(|x, y| {
-                x.threat
-                    .name
-                    .to_lowercase()
-                    .cmp(&y.threat.name.to_lowercase())
-            });
+            v.sort_by_cached_key(|s| s.threat.name.to_lowercase());
             v
         },
         unmitigated_challenges: refs(&mut cov.unmitigated()),
