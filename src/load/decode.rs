@@ -27,6 +27,7 @@ use super::doc::{Doc, DocValue, Key};
 use super::error::{LoadError, LoadErrorKind as K, SourceFile};
 
 mod schema;
+pub(crate) use schema::{is_colour, is_graphviz_word};
 
 /// A value and where it was written.
 #[derive(Debug, Clone, PartialEq)]

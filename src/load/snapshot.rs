@@ -16,6 +16,8 @@
 //! of opening a million-node snapshot (BENCHMARKS.md), most of the rest
 //! being the graph's own construction.
 
+use super::decode::{is_colour, is_graphviz_word};
+use crate::format::graph_file::MAX_GENERATED_EDGES;
 use std::path::Path;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
@@ -421,6 +423,23 @@ impl<'a> Strings<'a> {
             i => self.get(i, c).map(|s| Some(s.to_string())),
         }
     }
+
+    /// An optional string held to the rule the text readers apply to the
+    /// same field (`ok`), so what a snapshot holds converts to every text
+    /// format and reads back.
+    fn opt_checked(
+        &self,
+        c: &mut Cursor<'_>,
+        what: &str,
+        ok: impl Fn(&str) -> bool,
+    ) -> R<Option<String>> {
+        match self.opt(c)? {
+            Some(s) if !ok(&s) => {
+                Err(c.bad(format!("{what} {s:?} is not one a graph file may hold")))
+            }
+            s => Ok(s),
+        }
+    }
 }
 
 /// Rebuilds the graph a snapshot holds, its derived edges and proofs
@@ -514,17 +533,22 @@ fn graph_section(c: &mut Cursor<'_>, t: &Strings<'_>) -> R<Graph> {
     for i in 0..kinds {
         let def = KindDef {
             name: t.named(c, "a kind")?,
-            plural: t.opt(c)?,
+            plural: t.opt_checked(c, "a kind's plural", |s| {
+                super::decode::text_problem(s).is_none()
+            })?,
             description: t.string(c)?,
             look: KindLook {
-                shape: t.opt(c)?,
-                style: t.opt(c)?,
-                fill: t.opt(c)?,
-                border: t.opt(c)?,
+                shape: t.opt_checked(c, "a shape", |s| is_graphviz_word(s, false))?,
+                style: t.opt_checked(c, "a style", |s| is_graphviz_word(s, true))?,
+                fill: t.opt_checked(c, "a fill colour", is_colour)?,
+                border: t.opt_checked(c, "a border colour", is_colour)?,
             },
             share: {
                 let some = c.flag()?;
                 let share = c.u32()?;
+                if share > 100 {
+                    return Err(c.bad(format!("a kind's share of {share}% is over 100%")));
+                }
                 some.then_some(share)
             },
         };
@@ -554,8 +578,8 @@ fn graph_section(c: &mut Cursor<'_>, t: &Strings<'_>) -> R<Graph> {
         let [from, to] = ends;
         let meaning = t.string(c)?;
         let inverse = t.opt(c)?;
-        let colour = t.opt(c)?;
-        let arrowhead = t.opt(c)?;
+        let colour = t.opt_checked(c, "a colour", is_colour)?;
+        let arrowhead = t.opt_checked(c, "an arrowhead", |s| is_graphviz_word(s, false))?;
         let impact = c.u8()?;
         let impact = fmt::impact_of(impact)
             .ok_or_else(|| c.bad(format!("impact code {impact} is unknown")))?;
@@ -577,6 +601,11 @@ fn graph_section(c: &mut Cursor<'_>, t: &Strings<'_>) -> R<Graph> {
             c.u16().map(|_| None)?
         };
         let (min, max) = (c.u32()?, c.u32()?);
+        if generates && (min > max || max > MAX_GENERATED_EDGES) {
+            return Err(c.bad(format!(
+                "relation `{name}` generates {min} to {max} edges, which no graph file may say"
+            )));
+        }
         let def = RelationDef {
             name: name.clone(),
             from,
@@ -632,6 +661,19 @@ fn graph_section(c: &mut Cursor<'_>, t: &Strings<'_>) -> R<Graph> {
         if added.is_err() || schema.rules().len() == before {
             return Err(c.bad(format!("rule `{name}` is declared twice")));
         }
+    }
+    // The rules as the text readers check them: kinds that meet, heads that
+    // take what the chain gives, no relations deriving each other.
+    for r in schema.rules() {
+        if let Some((_, problem)) = crate::reason::check_rule(&schema, &r.name, &r.chain, r.head)
+            .into_iter()
+            .next()
+        {
+            return Err(c.bad(problem.to_string()));
+        }
+    }
+    if crate::reason::find_cycle(schema.rules()).is_some() {
+        return Err(c.bad("the rules make relations derive each other".to_string()));
     }
     let mut g = Graph::new(schema);
     g.set_meta(meta);

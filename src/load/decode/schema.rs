@@ -73,14 +73,7 @@ impl Decoder<'_> {
         list: bool,
     ) -> Option<String> {
         let s = self.string(doc, field)?;
-        let word =
-            |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        let ok = if list {
-            s.value.split(',').all(word)
-        } else {
-            word(&s.value)
-        };
-        if ok {
+        if is_graphviz_word(&s.value, list) {
             return Some(s.value);
         }
         let rule = if list {
@@ -95,13 +88,7 @@ impl Decoder<'_> {
     /// A colour: `#` and 3, 6 or 8 hex digits, or a colour name.
     pub(super) fn colour(&mut self, doc: &Doc, field: &'static str) -> Option<String> {
         let s = self.string(doc, field)?;
-        let ok = match s.value.strip_prefix('#') {
-            Some(hex) => {
-                matches!(hex.len(), 3 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit())
-            }
-            None => !s.value.is_empty() && s.value.bytes().all(|b| b.is_ascii_alphabetic()),
-        };
-        if ok {
+        if is_colour(&s.value) {
             return Some(s.value);
         }
         self.bad_value(
@@ -333,5 +320,25 @@ impl Decoder<'_> {
         rel.from = from;
         rel.to = to;
         Some(rel)
+    }
+}
+
+/// Whether `s` is a Graphviz name (letters, digits and `_`), or with `list`
+/// several comma-separated: what every reader accepts as a shape, style or
+/// arrowhead.
+pub(crate) fn is_graphviz_word(s: &str, list: bool) -> bool {
+    let word = |w: &str| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if list {
+        s.split(',').all(word)
+    } else {
+        word(s)
+    }
+}
+
+/// Whether `s` is a colour: `#` and 3, 6 or 8 hex digits, or a colour name.
+pub(crate) fn is_colour(s: &str) -> bool {
+    match s.strip_prefix('#') {
+        Some(hex) => matches!(hex.len(), 3 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit()),
+        None => !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphabetic()),
     }
 }
