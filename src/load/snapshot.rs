@@ -509,6 +509,24 @@ fn body(h: &Header<'_>) -> R<Graph> {
     edges.end()?;
     extras.end()?;
     proofs.end()?;
+    // Every provenance names a declared source, as the text readers require.
+    let declared: std::collections::HashSet<&str> =
+        g.sources().iter().map(|s| s.id.as_str()).collect();
+    if declared.len() != g.sources().len() {
+        return Err(extras.bad("a source is declared twice".to_string()));
+    }
+    let named = g
+        .nodes()
+        .flat_map(|(_, n)| n.provenance.iter())
+        .chain(g.edges().flat_map(|e| e.edge.provenance.iter()));
+    for p in named {
+        if !declared.contains(p.source.as_str()) {
+            return Err(extras.bad(format!(
+                "a provenance names the source `{}`, which the snapshot does not declare",
+                p.source
+            )));
+        }
+    }
     Ok(g)
 }
 
