@@ -197,7 +197,7 @@ pub(crate) fn load(
                 Opened::Jsonl(reader) => {
                     let path = files[reader.file()].path.clone();
                     match reader.body(&mut sink, rels, &mut problems, progress) {
-                        Ok(batch) => jsonl_batches.push(batch),
+                        Ok(batch) => jsonl_batches.extend(batch),
                         Err(e) => errors.push(read_error(&path, e)),
                     }
                 }

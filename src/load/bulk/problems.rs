@@ -121,6 +121,11 @@ impl Problems {
         self.more += other.more;
     }
 
+    /// Counts `n` problems that are not listed.
+    pub fn count_unlisted(&mut self, n: usize) {
+        self.more += n;
+    }
+
     /// Whether nothing was found.
     pub fn is_empty(&self) -> bool {
         self.ready.is_empty() && self.rows.is_empty() && self.more == 0
