@@ -473,12 +473,15 @@ fn parse_lines(
         // The common line, read without building a JSON tree.
         match Plain::read(text) {
             Some(Plain::Node(id, kind_text, name)) => {
-                let kind = ctx.kinds.get(&kind_text).ok_or(kind_text);
+                let kind = ctx
+                    .kinds
+                    .get(&kind_text)
+                    .ok_or_else(|| kind_text.into_owned());
                 chunk.node(
                     NodeRow::Add {
-                        id,
+                        id: id.into_owned(),
                         kind,
-                        name,
+                        name: name.into_owned(),
                         properties: Properties::new(),
                         provenance: Ok(Vec::new()),
                     },
@@ -489,7 +492,7 @@ fn parse_lines(
             Some(Plain::Edge(from, rel_text, to, basis)) => {
                 match ctx.rels.get(&rel_text) {
                     Some(rel) => {
-                        let from = if last_from.1 != u32::MAX && last_from.0 == from {
+                        let from = if last_from.1 != u32::MAX && *last_from.0 == *from {
                             last_from.1
                         } else {
                             let n = batch.end(&from);
@@ -555,11 +558,11 @@ fn parse_lines(
 /// A line with nothing but text in the fields every node or edge has,
 /// each valid: most lines of a bulk file. Any other line is read through
 /// a JSON tree.
-enum Plain {
+enum Plain<'a> {
     /// `id`, `kind`, `name`.
-    Node(String, String, String),
+    Node(Cow<'a, str>, Cow<'a, str>, Cow<'a, str>),
     /// `from`, `rel`, `to`, `basis`.
-    Edge(String, String, String, Basis),
+    Edge(Cow<'a, str>, Cow<'a, str>, Cow<'a, str>, Basis),
 }
 
 /// The text fields of a plain line, borrowed from it unless escaped.
@@ -635,15 +638,12 @@ impl<'de> serde::Deserialize<'de> for PlainFields<'de> {
     }
 }
 
-impl Plain {
+impl<'a> Plain<'a> {
     /// The line as a plain node or edge, or `None` for any other line;
     /// what it gives is what the JSON tree path would make of the line.
-    fn read(text: &str) -> Option<Plain> {
-        let f: PlainFields<'_> = serde_json::from_str(text).ok()?;
-        let ok = |t: Option<Cow<'_, str>>| {
-            t.filter(|t| decode::text_problem(t).is_none())
-                .map(Cow::into_owned)
-        };
+    fn read(text: &'a str) -> Option<Plain<'a>> {
+        let f: PlainFields<'a> = serde_json::from_str(text).ok()?;
+        let ok = |t: Option<Cow<'a, str>>| t.filter(|t| decode::text_problem(t).is_none());
         let node = match f.ty.as_deref() {
             Some("node") => true,
             Some("edge") => false,
