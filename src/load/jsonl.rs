@@ -230,6 +230,18 @@ impl JsonlInput {
                     reader.parse(k, None, ctx, &mut batch, &mut chunk)?;
                     progress.advance(work.region(k).1 - work.region(k).0);
                     chunks.push(chunk);
+                    // Once the chunks from this one on list MAX_LISTED
+                    // problems, the later chunks' problems are only counted.
+                    let mut listed = 0;
+                    for i in (0..chunks.len()).rev() {
+                        if let Some(c) = chunks.get_mut(i)
+                            && listed >= MAX_LISTED
+                            && c.listed > 0
+                        {
+                            c.unlist();
+                        }
+                        listed += chunks.get(i).map_or(0, |c| c.listed);
+                    }
                 }
                 batch.reverse_segments(&starts);
                 chunks.reverse();
@@ -723,6 +735,14 @@ impl Chunk {
         }
     }
 
+    /// Keeps only a count of the problems, for a chunk whose problems come
+    /// after [`MAX_LISTED`] others.
+    fn unlist(&mut self) {
+        self.events.retain(|e| matches!(e, Event::Node(..)));
+        self.more += self.listed;
+        self.listed = 0;
+    }
+
     /// Adds the nodes and problems, in line order.
     fn replay(self, ctx: &Ctx<'_>, nodes: &mut NodeSink<'_>, problems: &mut Problems) {
         let file = ctx.input.file;
@@ -1138,6 +1158,42 @@ mod tests {
             found,
             [unknown_kind, not_json, unknown_rel, bad_id, duplicate].map(Some),
             "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn past_the_listed_problems_the_rest_are_counted_in_file_order() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let (path, _) = big_file(dir.path());
+        let text = std::fs::read_to_string(&path).expect("read");
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let n = lines.len();
+        // Fewer than MAX_LISTED problems a chunk, in the last chunks, which
+        // the second thread reads first.
+        let mut bad = Vec::new();
+        for (i, line) in lines.iter_mut().enumerate().skip(n - n / 4).step_by(20) {
+            assert!(line.contains(r#""rel":""#), "{line}");
+            *line = line.replace(r#""rel":""#, r#""rel":"x"#);
+            bad.push(i + 1);
+        }
+        assert!(bad.len() > crate::load::bulk::MAX_LISTED, "{}", bad.len());
+        std::fs::write(&path, lines.join("\n") + "\n").expect("written");
+        let errors = load_paths(&[path]).expect_err("problems");
+        let (last, listed) = errors.0.split_last().expect("errors");
+        let found: Vec<Option<usize>> = listed
+            .iter()
+            .map(|e| e.location().map(|l| l.line))
+            .collect();
+        let expected: Vec<Option<usize>> = bad
+            .iter()
+            .take(crate::load::bulk::MAX_LISTED)
+            .map(|&l| Some(l))
+            .collect();
+        assert_eq!(found, expected);
+        assert!(
+            matches!(last.kind, crate::load::LoadErrorKind::TooMany { more }
+                if more == bad.len() - crate::load::bulk::MAX_LISTED),
+            "{last:?}"
         );
     }
 }
