@@ -66,7 +66,7 @@ pub fn resolve_node(graph: &Graph, text: &str) -> Result<NodeIndex, ResolveError
                     text: text.to_string(),
                     candidates: many
                         .iter()
-                        .filter_map(|&ix| graph.node(ix).map(|n| n.id.clone()))
+                        .filter_map(|&ix| graph.node(ix).map(|n| String::from(&*n.id)))
                         .collect(),
                 });
             }
@@ -122,7 +122,7 @@ pub fn resolve_node_or_search(
             let suggestions = hits
                 .iter()
                 .take(3)
-                .filter_map(|h| graph.node(h.node).map(|n| n.id.clone()))
+                .filter_map(|h| graph.node(h.node).map(|n| String::from(&*n.id)))
                 .collect();
             Err(ResolveError::Unknown { text, suggestions })
         }
@@ -134,9 +134,9 @@ pub fn resolve_node_or_search(
 fn suggestions(graph: &Graph, text: &str) -> Vec<String> {
     let mut spellings: Vec<(&str, &str)> = Vec::new();
     for (_, node) in graph.nodes() {
-        spellings.push((node.id.as_str(), node.id.as_str()));
-        spellings.push((node.name.as_str(), node.id.as_str()));
-        spellings.extend(node.aliases().map(|a| (a, node.id.as_str())));
+        spellings.push((&*node.id, &*node.id));
+        spellings.push((&*node.name, &*node.id));
+        spellings.extend(node.aliases().map(|a| (a, &*node.id)));
     }
     let near = nearest(text, spellings.iter().map(|(s, _)| *s), 12);
     let mut ids: Vec<String> = Vec::new();

@@ -129,7 +129,7 @@ fn score(node: &Node, query: &str, words: &[&str]) -> Option<(u32, MatchField)> 
         offer(&mut best, 30, MatchField::Description);
     }
     let other = || {
-        node.properties
+        node.properties()
             .iter()
             .filter(|(k, _)| k.as_str() != "description" && k.as_str() != "aliases")
             .flat_map(|(_, v)| v.strings())

@@ -489,13 +489,7 @@ impl Line<'_> {
         });
         match (kind, provenance) {
             (Some(kind), Ok(provenance)) => nodes.add(
-                Node {
-                    id,
-                    kind,
-                    name,
-                    properties,
-                    provenance,
-                },
+                Node::with(id, kind, name, properties, provenance),
                 file,
                 self.at,
                 Part::Key("id"),
