@@ -1,8 +1,10 @@
 //! Load and query benchmarks on generated graphs (`seccoop generate`).
 //!
-//! Loading a CSV folder, and `related`, `impact`, `path` and a query on the
-//! loaded graph, at 1k and 100k nodes; at 1M nodes too with
-//! `SECCOOP_BENCH_1M=1` (a few minutes). `cargo bench --bench load`.
+//! Loading a CSV folder, and `related`, `impact`, `path`, a one-hop and a
+//! three-hop Cypher pattern on the loaded graph (with the edges its rules
+//! derive, as the command line holds it), at 1k and 100k nodes; at 1M
+//! nodes too with `SECCOOP_BENCH_1M=1` (a few minutes).
+//! `cargo bench --bench load`.
 //! The end-to-end comparison with NetworkX and Kuzu is `benches/compare/`.
 
 // A benchmark that cannot set up should stop with a message, as a test does.
@@ -37,7 +39,9 @@ fn benches(c: &mut Criterion) {
         });
         group.finish();
 
-        let graph = seccoop::load::load_paths(&paths).expect("the graph loads");
+        let graph = seccoop::load::load_paths_reasoning(&paths, &seccoop::load::NoProgress)
+            .expect("the graph loads")
+            .expect("the rules derive");
         let ix = |id: &str| graph.node_index(id).expect("a generated node");
         let schema = graph.schema();
         let addresses = schema.rel_id("addresses").expect("the default schema");
@@ -64,6 +68,15 @@ fn benches(c: &mut Criterion) {
             use seccoop::query::{Options, Params, SeccoopGraph};
             let g = SeccoopGraph::new(&graph);
             let text = "MATCH (a)-[:addresses]->(t) WHERE t.id = 'threat-1' RETURN count(a)";
+            b.iter(|| seccoop::query::run(text, &g, &Params::new(), &Options::default()));
+        });
+        group.bench_function(BenchmarkId::new("cypher-3hop", n), |b| {
+            use seccoop::query::{Options, Params, SeccoopGraph};
+            let g = SeccoopGraph::new(&graph);
+            // From a challenge to the activities it hinders, the threats
+            // they address, and every activity addressing those threats.
+            let text = "MATCH (c {id: 'challenge-1'})<-[:hindered_by]-(a)-[:addresses]->(t)\
+                        <-[:addresses]-(b) RETURN count(DISTINCT b)";
             b.iter(|| seccoop::query::run(text, &g, &Params::new(), &Options::default()));
         });
         group.finish();

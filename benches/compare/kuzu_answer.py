@@ -1,7 +1,16 @@
-"""Answers one question with Kuzu, end to end: create an in-memory database,
-COPY the CSV folder into it, answer with Cypher, print.
+"""Answers one question with Kuzu, end to end, in memory or from a database
+on disk.
 
-Usage: kuzu_answer.py DIR related THREAT | impact CHALLENGE | path FROM TO
+Usage:
+  kuzu_answer.py DIR QUESTION ARGS...       in memory: create a database,
+                                            COPY the CSV folder into it,
+                                            answer, print
+  kuzu_answer.py --build DIR DB             on disk: create the database DB
+                                            from the CSV folder (done once)
+  kuzu_answer.py --db DB QUESTION ARGS...   on disk: open DB read-only,
+                                            answer, print
+
+QUESTION ARGS is one of: related THREAT | impact CHALLENGE | path FROM TO.
 
 Kuzu's tables are typed, and `seccoop generate` writes every node into one
 nodes.csv with a kind column, so the schema is one node table
@@ -9,11 +18,13 @@ Node(id, kind, name) and one relationship table Edge(rel): the same CSV
 files, copied as they are. edges.csv has its columns in the order
 from,rel,to, while COPY into a relationship table wants the two ends first,
 so the edges are copied from a LOAD FROM subquery that reorders them.
+The database on disk is built by the same statements as the one in memory.
 Prints the answer as JSON in the shape compare.py expects.
 """
 
 import json
 import os
+import shutil
 import sys
 
 import kuzu
@@ -27,10 +38,8 @@ def rows(conn, query, params=None):
     return out
 
 
-def main():
-    folder, question, *args = sys.argv[1:]
-    db = kuzu.Database(":memory:")
-    conn = kuzu.Connection(db)
+def copy_folder(conn, folder):
+    """Creates the two tables and copies the CSV folder into them."""
     conn.execute("CREATE NODE TABLE Node(id STRING, kind STRING, name STRING, PRIMARY KEY (id))")
     conn.execute("CREATE REL TABLE Edge(FROM Node TO Node, rel STRING)")
     nodes = os.path.join(folder, "nodes.csv")
@@ -40,6 +49,9 @@ def main():
         f"COPY Edge FROM (LOAD FROM '{edges}' (header=true) "
         "RETURN `from`, `to`, rel)"
     )
+
+
+def answer(conn, question, args):
     if question == "related":
         (threat,) = args
         found = rows(
@@ -47,8 +59,8 @@ def main():
             "MATCH (a:Node)-[e:Edge]->(t:Node {id: $t}) WHERE e.rel = 'addresses' RETURN a.id",
             {"t": threat},
         )
-        answer = sorted(r[0] for r in found)
-    elif question == "impact":
+        return sorted(r[0] for r in found)
+    if question == "impact":
         (challenge,) = args
         activities = rows(
             conn,
@@ -61,11 +73,11 @@ def main():
             "WHERE h.rel = 'hindered_by' AND e.rel = 'addresses' RETURN DISTINCT t.id",
             {"c": challenge},
         )
-        answer = {
+        return {
             "activities": sorted(r[0] for r in activities),
             "threats": sorted(r[0] for r in threats),
         }
-    elif question == "path":
+    if question == "path":
         source, target = args
         found = rows(
             conn,
@@ -73,10 +85,42 @@ def main():
             "RETURN length(p), properties(nodes(p), 'id')",
             {"s": source, "t": target},
         )
-        answer = {"length": found[0][0], "nodes": found[0][1]} if found else None
+        return {"length": found[0][0], "nodes": found[0][1]} if found else None
+    sys.exit(f"unknown question {question}")
+
+
+def build(folder, path):
+    # A database left by an earlier build (a file, or a folder in older
+    # Kuzu versions, and its write-ahead log) is replaced, not added to.
+    for p in (path, path + ".wal"):
+        if os.path.isdir(p):
+            shutil.rmtree(p)
+        elif os.path.exists(p):
+            os.remove(p)
+    db = kuzu.Database(path)
+    conn = kuzu.Connection(db)
+    copy_folder(conn, folder)
+    conn.close()
+    db.close()
+
+
+def main():
+    argv = sys.argv[1:]
+    if argv[:1] == ["--build"] and len(argv) == 3:
+        build(argv[1], argv[2])
+        return
+    if argv[:1] == ["--db"] and len(argv) >= 3:
+        db = kuzu.Database(argv[1], read_only=True)
+        question, *args = argv[2:]
+    elif len(argv) >= 2 and not argv[0].startswith("--"):
+        db = kuzu.Database(":memory:")
+        question, *args = argv[1:]
     else:
-        sys.exit(f"unknown question {question}")
-    print(json.dumps(answer))
+        sys.exit(__doc__)
+    conn = kuzu.Connection(db)
+    if argv[0] != "--db":
+        copy_folder(conn, argv[0])
+    print(json.dumps(answer(conn, question, args)))
 
 
 if __name__ == "__main__":

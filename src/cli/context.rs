@@ -100,9 +100,9 @@ impl Context {
     ) -> Result<Self, CliError> {
         let progress = super::run::progress_bar();
         let graph = if graph_files.is_empty() {
-            let mut graph = crate::load::embedded().map_err(CliError::Load)?;
-            if reasoning {
-                crate::reason::materialise(&mut graph)?;
+            let mut graph = crate::load::embedded_with_derived().map_err(CliError::Load)??;
+            if !reasoning {
+                graph.remove_derived();
             }
             graph
         } else if reasoning {

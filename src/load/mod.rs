@@ -10,7 +10,9 @@
 //!    [`Graph`] ([`assemble`]).
 //!
 //! The curated graph and the default schema are compiled into the binary
-//! ([`embedded`]), so the tool needs no files.
+//! ([`embedded`]), so the tool needs no files. The command line opens the
+//! curated graph from a snapshot of it compiled in beside the text
+//! ([`embedded_with_derived`]), so no command parses TOML at start.
 //!
 //! RDF files (Turtle, N-Triples, [`rdf`]), GraphML files ([`graphml`]) and
 //! node-link JSON ([`node_link`]) are read into the same declarations as
@@ -48,6 +50,20 @@ use doc::Doc;
 
 /// The curated security-cooperation graph, as shipped.
 pub const EMBEDDED_GRAPH: &str = include_str!("../../graph/security-cooperation.toml");
+
+/// The curated graph as a snapshot, with the edges its rules derive: what
+/// the command line opens. Made from [`EMBEDDED_GRAPH`] by
+/// `seccoop convert graph/security-cooperation.toml graph/security-cooperation.sccp`
+/// (or `UPDATE_EMBEDDED=1 cargo test --lib embedded_snapshot`); a test
+/// fails when it no longer matches the text, byte for byte.
+///
+/// # Why a file in the repository, not one made by a build script
+/// A build script cannot call the library it belongs to, and moving the
+/// loader and the snapshot writer into a crate of their own for it would
+/// split the library in two. The snapshot is small (about 50 kB), and the
+/// test that compares it with a fresh load of the text keeps it from
+/// going stale.
+pub const EMBEDDED_SNAPSHOT: &[u8] = include_bytes!("../../graph/security-cooperation.sccp");
 
 /// The default schema, used by every file that does not bring its own.
 pub const DEFAULT_SCHEMA: &str = include_str!("../../graph/schema.toml");
@@ -445,4 +461,77 @@ pub fn load_str(name: &str, text: &str) -> Result<Graph, LoadErrors> {
 /// ```
 pub fn embedded() -> Result<Graph, LoadErrors> {
     load_str(EMBEDDED_NAME, EMBEDDED_GRAPH)
+}
+
+/// The curated graph with the edges its rules derive, opened from the
+/// snapshot compiled into the binary ([`EMBEDDED_SNAPSHOT`]): the same
+/// graph as [`embedded`] followed by [`crate::reason::materialise`], in a
+/// fraction of the time, since nothing is parsed or derived.
+///
+/// Should the snapshot be one this build cannot read (a change to the
+/// snapshot format not yet followed by a new snapshot, which the tests
+/// report), the text is loaded and the edges derived instead.
+///
+/// ```
+/// let graph = seccoop::load::embedded_with_derived().unwrap().unwrap();
+/// assert!(graph.derived_count() > 0);
+/// let mut again = seccoop::load::embedded().unwrap();
+/// seccoop::reason::materialise(&mut again).unwrap();
+/// assert_eq!(graph.dump(), again.dump());
+/// ```
+pub fn embedded_with_derived() -> Result<Result<Graph, crate::reason::ReasonError>, LoadErrors> {
+    if let Ok(graph) = snapshot::read_with(EMBEDDED_SNAPSHOT, snapshot::Trust::Embedded) {
+        return Ok(Ok(graph));
+    }
+    let mut graph = embedded()?;
+    Ok(crate::reason::materialise(&mut graph).map(|_| graph))
+}
+
+#[cfg(test)]
+mod tests {
+    /// The snapshot compiled into the binary is exactly what converting the
+    /// curated graph's text writes today, so it cannot go stale: editing
+    /// the graph, the schema, the rules or the snapshot format without
+    /// making it again fails here. `UPDATE_EMBEDDED=1` writes it afresh.
+    #[test]
+    fn the_embedded_snapshot_is_a_fresh_load_of_graph() {
+        let mut fresh = super::embedded().unwrap_or_else(|e| panic!("{e}"));
+        crate::reason::materialise(&mut fresh).unwrap_or_else(|e| panic!("{e}"));
+        let bytes = crate::write::snapshot::to_bytes(&fresh).unwrap_or_else(|e| panic!("{e}"));
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/graph/security-cooperation.sccp"
+        );
+        if std::env::var_os("UPDATE_EMBEDDED").is_some() {
+            std::fs::write(path, &bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+            return;
+        }
+        let opened = super::snapshot::read(super::EMBEDDED_SNAPSHOT)
+            .unwrap_or_else(|e| panic!("the embedded snapshot does not open: {e}"));
+        assert_eq!(
+            opened.dump(),
+            fresh.dump(),
+            "graph/security-cooperation.sccp is stale: make it again with \
+             `UPDATE_EMBEDDED=1 cargo test --lib embedded_snapshot`"
+        );
+        assert!(
+            bytes == super::EMBEDDED_SNAPSHOT,
+            "graph/security-cooperation.sccp holds the same graph but not the bytes this \
+             build writes: make it again with `UPDATE_EMBEDDED=1 cargo test --lib embedded_snapshot`"
+        );
+        assert!(opened.derived_count() > 0);
+    }
+
+    /// `--no-reasoning` on the built-in graph drops the snapshot's derived
+    /// edges: what is left is the text's graph, edge for edge.
+    #[test]
+    fn the_embedded_snapshot_without_derived_edges_is_the_text() {
+        let mut opened = super::embedded_with_derived()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        opened.remove_derived();
+        let text = super::embedded().unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(opened.dump(), text.dump());
+        assert_eq!(opened.derived_count(), 0);
+    }
 }
