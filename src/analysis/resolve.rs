@@ -40,7 +40,7 @@ pub enum ResolveError {
 /// ```
 /// let graph = seccoop::load::embedded().unwrap();
 /// let ix = seccoop::analysis::resolve_node(&graph, "Terrorism").unwrap();
-/// assert_eq!(graph.node(ix).unwrap().id, "terrorism");
+/// assert_eq!(&*graph.node(ix).unwrap().id, "terrorism");
 /// ```
 pub fn resolve_node(graph: &Graph, text: &str) -> Result<NodeIndex, ResolveError> {
     if let Some(ix) = graph.node_index(text) {
@@ -96,7 +96,7 @@ pub const LEAST_GUESS: u32 = 50;
 /// ```
 /// let graph = seccoop::load::embedded().unwrap();
 /// let (ix, guessed) = seccoop::analysis::resolve_node_or_search(&graph, "border").unwrap();
-/// assert_eq!(graph.node(ix).unwrap().id, "border-security-cooperation");
+/// assert_eq!(&*graph.node(ix).unwrap().id, "border-security-cooperation");
 /// assert!(guessed);
 /// ```
 pub fn resolve_node_or_search(

@@ -61,7 +61,7 @@ pub struct Hit {
 /// ```
 /// let graph = seccoop::load::embedded().unwrap();
 /// let hits = seccoop::analysis::search(&graph, "terror");
-/// assert_eq!(graph.node(hits[0].node).unwrap().id, "terrorism");
+/// assert_eq!(&*graph.node(hits[0].node).unwrap().id, "terrorism");
 /// ```
 pub fn search(graph: &Graph, text: &str) -> Vec<Hit> {
     let query = text.trim().to_lowercase();
