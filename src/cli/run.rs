@@ -32,8 +32,10 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
         }
     }
     use clap::FromArgMatches as _;
-    let parsed = command()
-        .try_get_matches_from(args)
+    // Kept, not freed, like the graph (see `dispatch`): freeing the
+    // command's tree of arguments costs more than a fifth of parsing it.
+    let parsed = Box::leak(Box::new(command()))
+        .try_get_matches_from_mut(args)
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
@@ -151,33 +153,37 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
     } = cli;
     let mut warning = String::new();
     let notes: std::rc::Rc<std::cell::RefCell<String>> = Default::default();
+    // The graph lives until the process ends and is never freed: freeing
+    // it would change no answer and, for a big graph, take a good share of
+    // the time of a quick question (millions of strings and maps, one by
+    // one), and a tenth of a command's work on the built-in graph.
     let mut ctx = || {
         let mut ctx = Context::resolve(&graph, printing, !no_reasoning)?;
         if !graph.is_empty() && ctx.graph.node_count() == 0 {
             warning = EMPTY_GRAPH_WARNING.to_string();
         }
         ctx.notes = notes.clone();
-        Ok::<_, CliError>(ctx)
+        Ok::<&'static Context, CliError>(Box::leak(Box::new(ctx)))
     };
     let result = match command {
         Command::Check(args) => check::run(&args, &graph, printing, stderr_color),
-        Command::List(args) => list::run(&args, &ctx()?),
-        Command::Show(args) => show::run(&args, &ctx()?),
-        Command::Search(args) => search::run(&args, &ctx()?),
-        Command::Related(args) => related::run(&args, &ctx()?),
-        Command::Stats(args) => stats::run(&args, &ctx()?),
-        Command::Impact(args) => impact::run(&args, &ctx()?),
-        Command::Path(args) => path::run(&args, &ctx()?),
-        Command::Explain(args) => explain::run(&args, &ctx()?),
-        Command::Gaps(args) => gaps::run(&args, &ctx()?),
-        Command::Matrix(args) => matrix::run(&args, &ctx()?),
-        Command::Prioritize(args) => prioritize::run(&args, &ctx()?),
-        Command::Rank(args) => rank::run(&args, &ctx()?),
-        Command::Whatif(args) => whatif::run(&args, &ctx()?),
-        Command::Export(args) => export::run(&args, &ctx()?),
+        Command::List(args) => list::run(&args, ctx()?),
+        Command::Show(args) => show::run(&args, ctx()?),
+        Command::Search(args) => search::run(&args, ctx()?),
+        Command::Related(args) => related::run(&args, ctx()?),
+        Command::Stats(args) => stats::run(&args, ctx()?),
+        Command::Impact(args) => impact::run(&args, ctx()?),
+        Command::Path(args) => path::run(&args, ctx()?),
+        Command::Explain(args) => explain::run(&args, ctx()?),
+        Command::Gaps(args) => gaps::run(&args, ctx()?),
+        Command::Matrix(args) => matrix::run(&args, ctx()?),
+        Command::Prioritize(args) => prioritize::run(&args, ctx()?),
+        Command::Rank(args) => rank::run(&args, ctx()?),
+        Command::Whatif(args) => whatif::run(&args, ctx()?),
+        Command::Export(args) => export::run(&args, ctx()?),
         Command::Generate(args) => generate::run(&args, &graph, printing),
         Command::Convert(args) => convert::run(&args, &graph, printing, &progress_bar()),
-        Command::Query(args) => query::run(&args, &ctx()?),
+        Command::Query(args) => query::run(&args, ctx()?),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),
