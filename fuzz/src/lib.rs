@@ -63,7 +63,7 @@ use graphviz_rust::dot_structures::{Attribute, EdgeTy, Graph as DotGraph, Id, St
 use seccoop::export::dot::{quote_id, to_dot};
 use seccoop::export::{Diagram, DiagramOptions, RankDir, ViewFilter};
 use seccoop::load::{LoadErrors, load_paths, load_str};
-use seccoop::model::{Basis, Edge, Graph, KindId, Node, Properties, RelId};
+use seccoop::model::{Basis, Edge, Graph, KindId, Node, RelId};
 use seccoop::query::{self, Options, Params, QueryError, SeccoopGraph};
 use seccoop::write::{GraphFormat, WriteError, write};
 
@@ -409,8 +409,8 @@ pub fn round_trip(graph: &Graph, scratch: &Path) {
 fn cannot_hold(graph: &Graph, format: GraphFormat) -> bool {
     let names = graph
         .nodes()
-        .flat_map(|(_, n)| n.properties.keys())
-        .chain(graph.edges().flat_map(|e| e.edge.properties.keys()));
+        .flat_map(|(_, n)| n.properties().keys())
+        .chain(graph.edges().flat_map(|e| e.edge.properties().keys()));
     let mut names = names;
     let all_finite = all_finite(graph);
     match format {
@@ -424,14 +424,14 @@ fn cannot_hold(graph: &Graph, format: GraphFormat) -> bool {
             !all_finite
                 || graph
                     .edges()
-                    .flat_map(|e| e.edge.properties.keys())
+                    .flat_map(|e| e.edge.properties().keys())
                     .any(|k| matches!(k.as_str(), "source" | "target" | "key"))
         }
         GraphFormat::Neo4j | GraphFormat::Kuzu => !all_finite,
         GraphFormat::Snapshot => graph
             .nodes()
-            .flat_map(|(_, n)| n.properties.values())
-            .chain(graph.edges().flat_map(|e| e.edge.properties.values()))
+            .flat_map(|(_, n)| n.properties().values())
+            .chain(graph.edges().flat_map(|e| e.edge.properties().values()))
             .any(|v| nesting(v) > seccoop::format::snapshot::MAX_DEPTH),
         GraphFormat::Toml | GraphFormat::Graphml | GraphFormat::Turtle | GraphFormat::NTriples => {
             false
@@ -458,8 +458,8 @@ fn all_finite(graph: &Graph) -> bool {
     }
     graph
         .nodes()
-        .flat_map(|(_, n)| n.properties.values())
-        .chain(graph.edges().flat_map(|e| e.edge.properties.values()))
+        .flat_map(|(_, n)| n.properties().values())
+        .chain(graph.edges().flat_map(|e| e.edge.properties().values()))
         .all(finite)
 }
 
@@ -579,13 +579,7 @@ pub fn dot_write(data: &[u8]) {
         let id = r.text();
         let name = r.text();
         let kind = kinds[r.below(kinds.len())];
-        let node = Node {
-            id,
-            kind,
-            name,
-            properties: Properties::new(),
-            provenance: Vec::new(),
-        };
+        let node = Node::new(id, kind, name);
         // A repeated id is refused by the graph, as by the loaders.
         if let Ok(ix) = graph.add_node(node) {
             nodes.push(ix);
@@ -601,12 +595,7 @@ pub fn dot_write(data: &[u8]) {
         } else {
             Basis::Stated
         };
-        let edge = Edge {
-            rel,
-            basis,
-            properties: Properties::new(),
-            provenance: Vec::new(),
-        };
+        let edge = Edge::new(rel, basis);
         graph.add_edge(from, to, edge);
     }
     let options = DiagramOptions {
@@ -829,7 +818,7 @@ pub fn check_dot(d: &Diagram, options: &DiagramOptions) {
         .nodes
         .iter()
         .filter_map(|&n| g.node(n))
-        .map(|n| (n.id.as_str(), n))
+        .map(|n| (&*n.id, n))
         .collect();
     let tooltip = |n: &Node| as_label(&format!("{} ({})", n.id, g.kind_name(n.kind)));
     let mut id_of: BTreeMap<&str, &str> = BTreeMap::new();
@@ -863,7 +852,7 @@ pub fn check_dot(d: &Diagram, options: &DiagramOptions) {
         );
         assert_eq!(*tip, tooltip(node), "tooltip of {:?}\n{dot}", node.id);
         assert!(
-            id_of.insert(name.as_str(), node.id.as_str()).is_none(),
+            id_of.insert(name.as_str(), &*node.id).is_none(),
             "{name:?} twice"
         );
     }
@@ -876,7 +865,7 @@ pub fn check_dot(d: &Diagram, options: &DiagramOptions) {
             .copied()
             .collect();
         assert_eq!(found.len(), 1, "box {tip:?}\n{dot}");
-        found[0].id.as_str()
+        &found[0].id
     };
     let mut boxed = std::collections::BTreeSet::new();
     for (tooltip, members) in read.boxes.values() {
@@ -896,7 +885,7 @@ pub fn check_dot(d: &Diagram, options: &DiagramOptions) {
     for &n in &d.nodes {
         let Some(node) = g.node(n) else { continue };
         assert!(
-            drawn.contains(node.id.as_str()) || boxed.contains(node.id.as_str()),
+            drawn.contains(&*node.id) || boxed.contains(&*node.id),
             "{:?} is not drawn\n{dot}",
             node.id
         );
@@ -910,7 +899,11 @@ pub fn check_dot(d: &Diagram, options: &DiagramOptions) {
         .filter_map(|&e| {
             let (a, b) = g.petgraph().edge_endpoints(e)?;
             let rel = g.rel_name(g.petgraph().edge_weight(e)?.rel).to_string();
-            Some((g.node(a)?.id.clone(), as_label(&rel), g.node(b)?.id.clone()))
+            Some((
+                g.node(a)?.id.to_string(),
+                as_label(&rel),
+                g.node(b)?.id.to_string(),
+            ))
         })
         .collect();
     let mut got: Vec<(String, String, String)> = Vec::new();

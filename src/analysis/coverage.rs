@@ -215,7 +215,7 @@ fn without(graph: &Graph, removed: &HashSet<NodeIndex>) -> Option<Graph> {
 /// let graph = seccoop::load::embedded().unwrap();
 /// let gone: HashSet<_> = [graph.node_index("counter-terrorism-cooperation").unwrap()].into();
 /// let w = seccoop::analysis::coverage::whatif(&graph, &gone);
-/// assert!(w.threats_weakened.iter().any(|(t, _, _)| graph.node(*t).unwrap().id == "terrorism"));
+/// assert!(w.threats_weakened.iter().any(|(t, _, _)| &*graph.node(*t).unwrap().id == "terrorism"));
 /// ```
 pub fn whatif(graph: &Graph, removed: &HashSet<NodeIndex>) -> WhatIf {
     let before = coverage(graph, &HashSet::new());

@@ -90,7 +90,7 @@ impl Impact {
 /// let graph = seccoop::load::embedded().unwrap();
 /// let root = graph.node_index("lack-of-trust-and-transparency").unwrap();
 /// let impact = seccoop::analysis::impact(&graph, root, 3);
-/// let hindered: Vec<_> = impact.direct().map(|r| &graph.node(r.node).unwrap().id).collect();
+/// let hindered: Vec<_> = impact.direct().map(|r| &*graph.node(r.node).unwrap().id).collect();
 /// assert!(hindered.iter().any(|id| *id == "intelligence-sharing"));
 /// ```
 pub fn impact(graph: &Graph, root: NodeIndex, depth: usize) -> Impact {

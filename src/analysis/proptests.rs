@@ -11,7 +11,7 @@ use super::coverage::{coverage, whatif};
 use super::impact::{flows, impact};
 use super::paths::{PathQuery, connections};
 use crate::model::{
-    Basis, Edge, Graph, ImpactFlow, KindDef, Node, Properties, RelId, RelationDef, Roles, Schema,
+    Basis, Edge, Graph, ImpactFlow, KindDef, Node, RelId, RelationDef, Roles, Schema,
 };
 
 /// A schema with three kinds and one relation per impact rule, every kind
@@ -67,13 +67,11 @@ fn build(kinds: &[u16], edges: &[(usize, u16, usize)]) -> Graph {
         .iter()
         .enumerate()
         .map(|(i, &k)| {
-            g.add_node(Node {
-                id: format!("n{i}"),
-                kind: crate::model::KindId(k % 3),
-                name: format!("Node {i}"),
-                properties: Properties::new(),
-                provenance: Vec::new(),
-            })
+            g.add_node(Node::new(
+                format!("n{i}"),
+                crate::model::KindId(k % 3),
+                format!("Node {i}"),
+            ))
             .unwrap()
         })
         .collect();
@@ -81,12 +79,7 @@ fn build(kinds: &[u16], edges: &[(usize, u16, usize)]) -> Graph {
         g.add_edge(
             ixs[a % ixs.len()],
             ixs[b % ixs.len()],
-            Edge {
-                rel: RelId(r % 4),
-                basis: Basis::Stated,
-                properties: Properties::new(),
-                provenance: Vec::new(),
-            },
+            Edge::new(RelId(r % 4), Basis::Stated),
         );
     }
     g

@@ -40,7 +40,7 @@ pub enum ResolveError {
 /// ```
 /// let graph = seccoop::load::embedded().unwrap();
 /// let ix = seccoop::analysis::resolve_node(&graph, "Terrorism").unwrap();
-/// assert_eq!(graph.node(ix).unwrap().id, "terrorism");
+/// assert_eq!(&*graph.node(ix).unwrap().id, "terrorism");
 /// ```
 pub fn resolve_node(graph: &Graph, text: &str) -> Result<NodeIndex, ResolveError> {
     if let Some(ix) = graph.node_index(text) {
@@ -66,7 +66,7 @@ pub fn resolve_node(graph: &Graph, text: &str) -> Result<NodeIndex, ResolveError
                     text: text.to_string(),
                     candidates: many
                         .iter()
-                        .filter_map(|&ix| graph.node(ix).map(|n| n.id.clone()))
+                        .filter_map(|&ix| graph.node(ix).map(|n| String::from(&*n.id)))
                         .collect(),
                 });
             }
@@ -96,7 +96,7 @@ pub const LEAST_GUESS: u32 = 50;
 /// ```
 /// let graph = seccoop::load::embedded().unwrap();
 /// let (ix, guessed) = seccoop::analysis::resolve_node_or_search(&graph, "border").unwrap();
-/// assert_eq!(graph.node(ix).unwrap().id, "border-security-cooperation");
+/// assert_eq!(&*graph.node(ix).unwrap().id, "border-security-cooperation");
 /// assert!(guessed);
 /// ```
 pub fn resolve_node_or_search(
@@ -122,7 +122,7 @@ pub fn resolve_node_or_search(
             let suggestions = hits
                 .iter()
                 .take(3)
-                .filter_map(|h| graph.node(h.node).map(|n| n.id.clone()))
+                .filter_map(|h| graph.node(h.node).map(|n| String::from(&*n.id)))
                 .collect();
             Err(ResolveError::Unknown { text, suggestions })
         }
@@ -134,9 +134,9 @@ pub fn resolve_node_or_search(
 fn suggestions(graph: &Graph, text: &str) -> Vec<String> {
     let mut spellings: Vec<(&str, &str)> = Vec::new();
     for (_, node) in graph.nodes() {
-        spellings.push((node.id.as_str(), node.id.as_str()));
-        spellings.push((node.name.as_str(), node.id.as_str()));
-        spellings.extend(node.aliases().map(|a| (a, node.id.as_str())));
+        spellings.push((&*node.id, &*node.id));
+        spellings.push((&*node.name, &*node.id));
+        spellings.extend(node.aliases().map(|a| (a, &*node.id)));
     }
     let near = nearest(text, spellings.iter().map(|(s, _)| *s), 12);
     let mut ids: Vec<String> = Vec::new();

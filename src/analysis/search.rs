@@ -61,7 +61,7 @@ pub struct Hit {
 /// ```
 /// let graph = seccoop::load::embedded().unwrap();
 /// let hits = seccoop::analysis::search(&graph, "terror");
-/// assert_eq!(graph.node(hits[0].node).unwrap().id, "terrorism");
+/// assert_eq!(&*graph.node(hits[0].node).unwrap().id, "terrorism");
 /// ```
 pub fn search(graph: &Graph, text: &str) -> Vec<Hit> {
     let query = text.trim().to_lowercase();
@@ -129,7 +129,7 @@ fn score(node: &Node, query: &str, words: &[&str]) -> Option<(u32, MatchField)> 
         offer(&mut best, 30, MatchField::Description);
     }
     let other = || {
-        node.properties
+        node.properties()
             .iter()
             .filter(|(k, _)| k.as_str() != "description" && k.as_str() != "aliases")
             .flat_map(|(_, v)| v.strings())

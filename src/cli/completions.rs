@@ -151,7 +151,7 @@ pub fn node_candidates(current: &OsStr) -> Vec<CompletionCandidate> {
                     n.id.starts_with(typed.as_ref())
                 }
             })
-            .map(|(_, n)| (n.id.as_str(), n.name.as_str()))
+            .map(|(_, n)| (&*n.id, &*n.name))
             .collect();
         found.sort_unstable();
         found

@@ -206,9 +206,9 @@ impl Context {
     pub fn node_ref(&self, ix: NodeIndex) -> NodeRef {
         match self.graph.node(ix) {
             Some(n) => NodeRef {
-                id: n.id.clone(),
+                id: String::from(&*n.id),
                 kind: self.graph.kind_name(n.kind).to_string(),
-                name: n.name.clone(),
+                name: String::from(&*n.name),
             },
             None => NodeRef::default(),
         }
@@ -282,7 +282,7 @@ impl Context {
         let id = |ix| {
             self.graph
                 .node(ix)
-                .map(|n| n.id.clone())
+                .map(|n| String::from(&*n.id))
                 .unwrap_or_default()
         };
         EdgeJson {

@@ -154,7 +154,11 @@ impl CliError {
         };
         let hints = ids
             .iter()
-            .filter_map(|id| graph.node_by_id(id).map(|n| (n.id.clone(), n.name.clone())))
+            .filter_map(|id| {
+                graph
+                    .node_by_id(id)
+                    .map(|n| (String::from(&*n.id), String::from(&*n.name)))
+            })
             .collect();
         CliError::Node { error, hints }
     }

@@ -83,7 +83,10 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
 }
 
 fn id(ctx: &Context, n: NodeIndex) -> String {
-    ctx.graph.node(n).map(|n| n.id.clone()).unwrap_or_default()
+    ctx.graph
+        .node(n)
+        .map(|n| String::from(&*n.id))
+        .unwrap_or_default()
 }
 
 /// The edge `from rel to`, asserted before derived.
@@ -160,7 +163,7 @@ fn step<'g>(ctx: &'g Context, tree: &ProofTree) -> Step<'g> {
         rel,
         to: id(ctx, e.to),
         basis: e.edge.basis,
-        provenance: &e.edge.provenance,
+        provenance: e.edge.provenance(),
         proof,
         label,
     }

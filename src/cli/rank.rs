@@ -107,7 +107,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
                 .collect()
         }
     };
-    let id = |n: NodeIndex| graph.node(n).map(|n| n.id.as_str()).unwrap_or_default();
+    let id = |n: NodeIndex| graph.node(n).map(|n| &*n.id).unwrap_or_default();
     scored.sort_by(|a, b| {
         b.1.total_cmp(&a.1)
             .then(b.3.cmp(&a.3))

@@ -133,7 +133,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     .blank_when_empty();
     let mut out = Output::answer(records.render(format, ctx.style));
     if rows.is_empty() {
-        let id = graph.node(node).map_or("", |n| n.id.as_str());
+        let id = graph.node(node).map_or("", |n| &*n.id);
         out.stderr = format!("`{}` has no neighbours that match\n", output::safe(id));
     }
     Ok(out)

@@ -87,8 +87,8 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
                 dir: n.dir,
                 node: ctx.node_ref(n.node),
                 basis: edge.basis,
-                provenance: &edge.provenance,
-                properties: &edge.properties,
+                provenance: edge.provenance(),
+                properties: edge.properties(),
                 proof: ctx.proof_json(n.edge),
                 rel_id: n.rel,
                 via: ctx.via(n.edge),
@@ -96,7 +96,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         })
         .collect();
     let mut source_ids: Vec<&str> = node
-        .provenance
+        .provenance()
         .iter()
         .chain(edges.iter().flat_map(|e| e.provenance))
         .map(|p| p.source.as_str())
@@ -107,8 +107,8 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         id: &node.id,
         kind: graph.kind_name(node.kind),
         name: &node.name,
-        properties: &node.properties,
-        provenance: &node.provenance,
+        properties: node.properties(),
+        provenance: node.provenance(),
         edges,
         sources: source_ids
             .iter()

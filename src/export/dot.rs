@@ -163,7 +163,7 @@ impl Names {
             taken: d
                 .nodes
                 .iter()
-                .filter_map(|&n| d.graph.node(n).map(|node| node.id.clone()))
+                .filter_map(|&n| d.graph.node(n).map(|node| String::from(&*node.id)))
                 .collect(),
             next: HashMap::new(),
         }

@@ -18,7 +18,7 @@ const MAX_LABEL: usize = 40;
 use super::html::escape_text as escape;
 
 fn label(graph: &Graph, n: petgraph::stable_graph::NodeIndex) -> String {
-    let name = graph.node(n).map(|n| n.name.as_str()).unwrap_or_default();
+    let name = graph.node(n).map(|n| &*n.name).unwrap_or_default();
     crate::output::shorten(name, MAX_LABEL).into_owned()
 }
 

@@ -108,13 +108,13 @@ pub fn assemble(
             };
             let provenance = provenance(&graph, file, &node.provenance, errors);
             // Ids are unique by now, so this cannot fail.
-            let _ = graph.add_node(Node {
-                id: node.id.value.clone(),
+            let _ = graph.add_node(Node::with(
+                node.id.value.as_str(),
                 kind,
-                name: node.name.clone(),
-                properties: node.properties.clone(),
+                node.name.as_str(),
+                node.properties.clone(),
                 provenance,
-            });
+            ));
         }
     }
 
@@ -129,7 +129,7 @@ pub fn assemble(
                 if found.is_none() && !declared_only.contains(id.value.as_str()) {
                     let suggestion = (suggestions_left > 0).then(|| {
                         suggestions_left -= 1;
-                        nearest_one(&id.value, graph.nodes().map(|(_, n)| n.id.as_str()))
+                        nearest_one(&id.value, graph.nodes().map(|(_, n)| &*n.id))
                     });
                     errors.push(LoadError::at(
                         file,
@@ -180,12 +180,7 @@ pub fn assemble(
             graph.add_edge(
                 from,
                 to,
-                Edge {
-                    rel,
-                    basis: edge.basis,
-                    properties: edge.properties.clone(),
-                    provenance,
-                },
+                Edge::with(rel, edge.basis, edge.properties.clone(), provenance),
             );
         }
     }
@@ -428,9 +423,9 @@ pub(crate) fn forbidden_endpoints(graph: &Graph, rel: RelId, from: &Node, to: &N
     let names = |kinds: &[KindId]| kinds.iter().map(|&k| schema.kind(k).name.clone()).collect();
     K::ForbiddenEndpoints {
         rel: def.name.clone(),
-        from: from.id.clone(),
+        from: String::from(&*from.id),
         from_kind: schema.kind(from.kind).name.clone(),
-        to: to.id.clone(),
+        to: String::from(&*to.id),
         to_kind: schema.kind(to.kind).name.clone(),
         allowed_from: names(&def.from),
         allowed_to: names(&def.to),

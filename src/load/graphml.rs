@@ -955,7 +955,7 @@ mod tests {
         let good = FILE.replace("sectoin", "section");
         let graph = load_str("g.graphml", &good).expect("loads");
         let node = graph.node_by_id("drills").expect("drills");
-        assert_eq!(node.provenance.len(), 1);
-        assert_eq!(node.provenance[0].section.as_deref(), Some("2"));
+        assert_eq!(node.provenance().len(), 1);
+        assert_eq!(node.provenance()[0].section.as_deref(), Some("2"));
     }
 }

@@ -792,13 +792,7 @@ fn add_node(
     });
     match (kind, provenance) {
         (Ok(kind), Ok(provenance)) => nodes.add(
-            Node {
-                id,
-                kind,
-                name,
-                properties,
-                provenance,
-            },
+            Node::with(id, kind, name, properties, provenance),
             file,
             at,
             Part::Key("id"),

@@ -534,8 +534,8 @@ fn body(h: &Header<'_>, trust: Trust) -> R<Graph> {
     }
     let named = g
         .nodes()
-        .flat_map(|(_, n)| n.provenance.iter())
-        .chain(g.edges().flat_map(|e| e.edge.provenance.iter()));
+        .flat_map(|(_, n)| n.provenance().iter())
+        .chain(g.edges().flat_map(|e| e.edge.provenance().iter()));
     for p in named {
         if !declared.contains(p.source.as_str()) {
             return Err(extras.bad(format!(
@@ -802,13 +802,7 @@ fn nodes_section(g: &mut Graph, c: &mut Cursor<'_>, x: &mut Cursor<'_>, t: &Stri
         } else {
             extras(flags, x, t)?
         };
-        let node = Node {
-            id: id.to_string(),
-            kind: KindId(kind),
-            name: name.to_string(),
-            properties,
-            provenance,
-        };
+        let node = Node::with(id, KindId(kind), name, properties, provenance);
         if g.add_node(node).is_err() {
             return Err(c.bad(format!("node `{id}` is given twice")));
         }
@@ -877,12 +871,7 @@ fn edges_section(
         } else {
             extras(flags, x, t)?
         };
-        let edge = Edge {
-            rel: RelId(rel),
-            basis,
-            properties,
-            provenance,
-        };
+        let edge = Edge::with(RelId(rel), basis, properties, provenance);
         let (from, to) = (NodeIndex::new(from), NodeIndex::new(to));
         if basis != Basis::Derived {
             g.add_edge(from, to, edge);

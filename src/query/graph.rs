@@ -222,9 +222,9 @@ impl QueryGraph for SeccoopGraph<'_> {
             return Value::Null;
         };
         match key {
-            "id" => Value::String(n.id.clone()),
-            "name" => Value::String(n.name.clone()),
-            _ => n.properties.get(key).map_or(Value::Null, Value::from),
+            "id" => Value::String(String::from(&*n.id)),
+            "name" => Value::String(String::from(&*n.name)),
+            _ => n.properties().get(key).map_or(Value::Null, Value::from),
         }
     }
 
@@ -233,19 +233,19 @@ impl QueryGraph for SeccoopGraph<'_> {
             return BTreeMap::new();
         };
         let mut map: BTreeMap<String, Value> = n
-            .properties
+            .properties()
             .iter()
             .map(|(k, v)| (k.clone(), Value::from(v)))
             .collect();
-        map.insert("id".into(), Value::String(n.id.clone()));
-        map.insert("name".into(), Value::String(n.name.clone()));
+        map.insert("id".into(), Value::String(String::from(&*n.id)));
+        map.insert("name".into(), Value::String(String::from(&*n.name)));
         map
     }
 
     fn node_identity(&self, node: NodeId) -> Value {
         self.graph
             .node(nix(node))
-            .map_or(Value::Null, |n| Value::String(n.id.clone()))
+            .map_or(Value::Null, |n| Value::String(String::from(&*n.id)))
     }
 
     fn rel_type(&self, name: &str) -> Option<TypeId> {
@@ -285,7 +285,7 @@ impl QueryGraph for SeccoopGraph<'_> {
         };
         match key {
             "basis" => Value::String(e.basis.as_str().to_string()),
-            _ => e.properties.get(key).map_or(Value::Null, Value::from),
+            _ => e.properties().get(key).map_or(Value::Null, Value::from),
         }
     }
 
@@ -294,7 +294,7 @@ impl QueryGraph for SeccoopGraph<'_> {
             return BTreeMap::new();
         };
         let mut map: BTreeMap<String, Value> = e
-            .properties
+            .properties()
             .iter()
             .map(|(k, v)| (k.clone(), Value::from(v)))
             .collect();
@@ -355,10 +355,10 @@ impl QueryGraph for SeccoopGraph<'_> {
                     .map(String::from)
                     .collect();
                 for (_, n) in self.graph.nodes() {
-                    keys.extend(n.properties.keys().cloned());
+                    keys.extend(n.properties().keys().cloned());
                 }
                 for e in self.graph.edges() {
-                    keys.extend(e.edge.properties.keys().cloned());
+                    keys.extend(e.edge.properties().keys().cloned());
                 }
                 keys.into_iter().collect()
             })
@@ -371,7 +371,10 @@ impl QueryGraph for SeccoopGraph<'_> {
     }
 
     fn node_keys(&self) -> Vec<String> {
-        self.graph.nodes().map(|(_, n)| n.id.clone()).collect()
+        self.graph
+            .nodes()
+            .map(|(_, n)| String::from(&*n.id))
+            .collect()
     }
 
     fn model(&self) -> Option<&Graph> {

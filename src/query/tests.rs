@@ -201,9 +201,7 @@ fn unknown_names_warn_with_the_nearest() {
 /// thousandth node, else `item`, and three `links` edges to pseudo-random
 /// nodes.
 fn big_graph(n: usize) -> crate::model::Graph {
-    use crate::model::{
-        Basis, Edge, Graph, ImpactFlow, KindDef, Node, Properties, RelationDef, Schema,
-    };
+    use crate::model::{Basis, Edge, Graph, ImpactFlow, KindDef, Node, RelationDef, Schema};
     let mut schema = Schema::new();
     let kind = |name: &str| KindDef {
         name: name.into(),
@@ -232,13 +230,11 @@ fn big_graph(n: usize) -> crate::model::Graph {
     let mut g = Graph::new(schema);
     let mut ixs = Vec::with_capacity(n);
     for i in 0..n {
-        let node = Node {
-            id: format!("n{i}"),
-            kind: if i % 1000 == 0 { hub } else { item },
-            name: format!("Node {i}"),
-            properties: Properties::new(),
-            provenance: Vec::new(),
-        };
+        let node = Node::new(
+            format!("n{i}"),
+            if i % 1000 == 0 { hub } else { item },
+            format!("Node {i}"),
+        );
         ixs.push(g.add_node(node).unwrap_or_else(|e| panic!("{e}")));
     }
     let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -248,16 +244,7 @@ fn big_graph(n: usize) -> crate::model::Graph {
             x ^= x >> 7;
             x ^= x << 17;
             let to = ixs[(x % n as u64) as usize];
-            g.add_edge(
-                from,
-                to,
-                Edge {
-                    rel: links,
-                    basis: Basis::Stated,
-                    properties: Properties::new(),
-                    provenance: Vec::new(),
-                },
-            );
+            g.add_edge(from, to, Edge::new(links, Basis::Stated));
         }
     }
     g

@@ -362,12 +362,7 @@ fn add(graph: &mut Graph, derived: Derived, mut edges: Vec<EdgeIndex>) -> usize 
                 .iter()
                 .filter_map(|&p| edges.get(p as usize).copied()),
         );
-        let edge = Edge {
-            rel: RelId(d.fact.rel),
-            basis: Basis::Derived,
-            properties: Default::default(),
-            provenance: Vec::new(),
-        };
+        let edge = Edge::new(RelId(d.fact.rel), Basis::Derived);
         let from = NodeIndex::new(d.fact.from as usize);
         let to = NodeIndex::new(d.fact.to as usize);
         edges.push(graph.add_derived_edge(from, to, edge, d.rule, &proof));

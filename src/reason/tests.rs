@@ -59,7 +59,7 @@ fn triples(g: &Graph) -> Vec<(String, String, String, Basis)> {
     let mut v: Vec<_> = g
         .edges()
         .map(|e| {
-            let id = |ix| g.node(ix).map(|n| n.id.clone()).unwrap_or_default();
+            let id = |ix| g.node(ix).map(|n| n.id.to_string()).unwrap_or_default();
             (
                 id(e.from),
                 g.rel_name(e.edge.rel).to_string(),
@@ -93,7 +93,7 @@ fn a_chain_derives_its_head_with_a_proof() {
     assert_eq!(proof.edges.len(), 2);
     let via: Vec<_> = via(&g, e.index)
         .iter()
-        .map(|&n| g.node(n).unwrap().id.clone())
+        .map(|&n| g.node(n).unwrap().id.to_string())
         .collect();
     assert_eq!(via, ["movement"]);
 }

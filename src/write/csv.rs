@@ -100,12 +100,12 @@ pub fn write(graph: &Graph, dir: &Path) -> Result<(), WriteError> {
         path: dir.to_path_buf(),
         source,
     })?;
-    let node_cols = columns(graph.nodes().map(|(_, n)| &n.properties));
-    let edge_cols = columns(graph.edges().map(|e| &e.edge.properties));
+    let node_cols = columns(graph.nodes().map(|(_, n)| n.properties()));
+    let edge_cols = columns(graph.edges().map(|e| e.edge.properties()));
     check_names(&node_cols, NODES_FILE)?;
     check_names(&edge_cols, EDGES_FILE)?;
-    let node_prov = graph.nodes().any(|(_, n)| !n.provenance.is_empty());
-    let edge_prov = graph.edges().any(|e| !e.edge.provenance.is_empty());
+    let node_prov = graph.nodes().any(|(_, n)| !n.provenance().is_empty());
+    let edge_prov = graph.edges().any(|e| !e.edge.provenance().is_empty());
     let basis = graph.edges().any(|e| e.edge.basis != Basis::Stated);
 
     atomic(&dir.join(NODES_FILE), |w| {
@@ -119,14 +119,14 @@ pub fn write(graph: &Graph, dir: &Path) -> Result<(), WriteError> {
         let mut row: Vec<String> = Vec::with_capacity(head.len());
         for (_, n) in graph.nodes() {
             row.clear();
-            row.push(n.id.clone());
+            row.push(String::from(&*n.id));
             row.push(graph.kind_name(n.kind).to_string());
-            row.push(n.name.clone());
+            row.push(String::from(&*n.name));
             if node_prov {
-                row.push(provenance_cell(&n.provenance)?);
+                row.push(provenance_cell(n.provenance())?);
             }
             for (name, ty, _) in &node_cols {
-                row.push(match n.properties.get(name) {
+                row.push(match n.properties().get(name) {
                     Some(v) => cell(v, *ty)?,
                     None => String::new(),
                 });
@@ -153,17 +153,17 @@ pub fn write(graph: &Graph, dir: &Path) -> Result<(), WriteError> {
                 continue;
             };
             row.clear();
-            row.push(from.id.clone());
+            row.push(String::from(&*from.id));
             row.push(graph.rel_name(e.edge.rel).to_string());
-            row.push(to.id.clone());
+            row.push(String::from(&*to.id));
             if basis {
                 row.push(e.edge.basis.as_str().to_string());
             }
             if edge_prov {
-                row.push(provenance_cell(&e.edge.provenance)?);
+                row.push(provenance_cell(e.edge.provenance())?);
             }
             for (name, ty, _) in &edge_cols {
-                row.push(match e.edge.properties.get(name) {
+                row.push(match e.edge.properties().get(name) {
                     Some(v) => cell(v, *ty)?,
                     None => String::new(),
                 });

@@ -201,8 +201,8 @@ fn check_names(graph: &Graph, db: Database) -> Result<(), WriteError> {
     }
     let props = graph
         .nodes()
-        .flat_map(|(_, n)| n.properties.keys())
-        .chain(graph.edges().flat_map(|e| e.edge.properties.keys()));
+        .flat_map(|(_, n)| n.properties().keys())
+        .chain(graph.edges().flat_map(|e| e.edge.properties().keys()));
     for name in props {
         if name.contains('`') || name.chars().any(char::is_control) {
             return Err(bad(format!(
@@ -243,8 +243,8 @@ fn plan(graph: &Graph, db: Database) -> Plan {
         .kinds()
         .map(|(k, def)| {
             let nodes = || graph.nodes().filter(move |(_, n)| n.kind == k);
-            let cols = columns(nodes().map(|(_, n)| &n.properties), db);
-            let prov = nodes().any(|(_, n)| !n.provenance.is_empty());
+            let cols = columns(nodes().map(|(_, n)| n.properties()), db);
+            let prov = nodes().any(|(_, n)| !n.provenance().is_empty());
             KindTable {
                 kind: k,
                 file: nodes().next().map(|_| format!("node_{}.csv", def.name)),
@@ -258,8 +258,8 @@ fn plan(graph: &Graph, db: Database) -> Plan {
         .relations()
         .map(|(r, def)| {
             let edges = || graph.edges().filter(move |e| e.edge.rel == r);
-            let cols = columns(edges().map(|e| &e.edge.properties), db);
-            let prov = edges().any(|e| !e.edge.provenance.is_empty());
+            let cols = columns(edges().map(|e| e.edge.properties()), db);
+            let prov = edges().any(|e| !e.edge.provenance().is_empty());
             let single = def.from.len() == 1 && def.to.len() == 1;
             let mut pairs: Vec<(KindId, KindId)> = edges()
                 .filter_map(|e| Some((kind_of(e.from)?, kind_of(e.to)?)))
@@ -318,15 +318,15 @@ pub fn write(graph: &Graph, dir: &Path, db: Database) -> Result<(), WriteError> 
             }
             csv.write_record(&head)?;
             for (_, n) in graph.nodes().filter(|(_, n)| n.kind == *kind) {
-                let mut row = vec![n.id.clone(), n.name.clone()];
+                let mut row = vec![String::from(&*n.id), String::from(&*n.name)];
                 for c in cols {
-                    row.push(match n.properties.get(&c.name) {
+                    row.push(match n.properties().get(&c.name) {
                         Some(v) => cell(v, c)?,
                         None => String::new(),
                     });
                 }
                 if *prov {
-                    row.push(provenance_cell(&n.provenance)?);
+                    row.push(provenance_cell(n.provenance())?);
                 }
                 csv.write_record(&row)?;
             }
@@ -357,18 +357,18 @@ pub fn write(graph: &Graph, dir: &Path, db: Database) -> Result<(), WriteError> 
                         continue;
                     }
                     let mut row = vec![
-                        from.id.clone(),
-                        to.id.clone(),
+                        String::from(&*from.id),
+                        String::from(&*to.id),
                         e.edge.basis.as_str().to_string(),
                     ];
                     for c in cols {
-                        row.push(match e.edge.properties.get(&c.name) {
+                        row.push(match e.edge.properties().get(&c.name) {
                             Some(v) => cell(v, c)?,
                             None => String::new(),
                         });
                     }
                     if *prov {
-                        row.push(provenance_cell(&e.edge.provenance)?);
+                        row.push(provenance_cell(e.edge.provenance())?);
                     }
                     csv.write_record(&row)?;
                 }

@@ -200,7 +200,7 @@ fn check_graph(
     for (_, n) in graph.nodes() {
         check_text(&n.id, || format!("node id {:?}", n.id))?;
         check_text(&n.name, || format!("the name of node `{}`", n.id))?;
-        for (k, v) in &n.properties {
+        for (k, v) in n.properties() {
             if let (Value::String(s), true) = (v, plain(node_keys, k)) {
                 check_text(s, || format!("property `{k}` of node `{}`", n.id))?;
             }
@@ -210,9 +210,9 @@ fn check_graph(
         }
     }
     for e in graph.edges() {
-        for (k, v) in &e.edge.properties {
+        for (k, v) in e.edge.properties() {
             if json(edge_keys, k) && !super::finite(v) {
-                let id = |ix| graph.node(ix).map_or("?", |n| n.id.as_str()).to_string();
+                let id = |ix| graph.node(ix).map_or("?", |n| &*n.id).to_string();
                 return Err(not_finite(format!(
                     "property `{k}` of edge `{}` -{}-> `{}`",
                     id(e.from),
@@ -221,7 +221,7 @@ fn check_graph(
                 )));
             }
             if let (Value::String(s), true) = (v, plain(edge_keys, k)) {
-                let id = |ix| graph.node(ix).map_or("?", |n| n.id.as_str()).to_string();
+                let id = |ix| graph.node(ix).map_or("?", |n| &*n.id).to_string();
                 check_text(s, || {
                     format!(
                         "property `{k}` of edge `{}` -{}-> `{}`",
@@ -238,8 +238,8 @@ fn check_graph(
 
 /// Writes `graph` as GraphML to `path`, atomically.
 pub fn write_file(graph: &Graph, path: &std::path::Path) -> Result<(), WriteError> {
-    let node_keys = keys("n", graph.nodes().map(|(_, n)| &n.properties));
-    let edge_keys = keys("e", graph.edges().map(|e| &e.edge.properties));
+    let node_keys = keys("n", graph.nodes().map(|(_, n)| n.properties()));
+    let edge_keys = keys("e", graph.edges().map(|e| e.edge.properties()));
     check_graph(graph, &node_keys, &edge_keys)?;
     super::atomic(path, |w| write(graph, &node_keys, &edge_keys, w))
 }
@@ -283,8 +283,8 @@ fn write(
     let meta = graph.meta();
     let sources = !graph.sources().is_empty();
     let schema = !graph.has_default_schema();
-    let node_prov = graph.nodes().any(|(_, n)| !n.provenance.is_empty());
-    let edge_prov = graph.edges().any(|e| !e.edge.provenance.is_empty());
+    let node_prov = graph.nodes().any(|(_, n)| !n.provenance().is_empty());
+    let edge_prov = graph.edges().any(|e| !e.edge.provenance().is_empty());
     if meta.name.is_some() {
         key(w, "graph_name", "graph", "name", KeyType::String)?;
     }
@@ -345,12 +345,12 @@ fn write(
         data(w, "      ", "kind", graph.kind_name(n.kind))?;
         data(w, "      ", "name", &n.name)?;
         for (name, id, ty) in node_keys {
-            if let Some(v) = n.properties.get(name) {
+            if let Some(v) = n.properties().get(name) {
                 data(w, "      ", id, &value_text(v, *ty)?)?;
             }
         }
-        if !n.provenance.is_empty() {
-            data(w, "      ", "node_provenance", &json_text(&n.provenance)?)?;
+        if !n.provenance().is_empty() {
+            data(w, "      ", "node_provenance", &json_text(n.provenance())?)?;
         }
         writeln!(w, "    </node>")?;
     }
@@ -367,16 +367,16 @@ fn write(
         data(w, "      ", "rel", graph.rel_name(e.edge.rel))?;
         data(w, "      ", "basis", e.edge.basis.as_str())?;
         for (name, id, ty) in edge_keys {
-            if let Some(v) = e.edge.properties.get(name) {
+            if let Some(v) = e.edge.properties().get(name) {
                 data(w, "      ", id, &value_text(v, *ty)?)?;
             }
         }
-        if !e.edge.provenance.is_empty() {
+        if !e.edge.provenance().is_empty() {
             data(
                 w,
                 "      ",
                 "edge_provenance",
-                &json_text(&e.edge.provenance)?,
+                &json_text(e.edge.provenance())?,
             )?;
         }
         writeln!(w, "    </edge>")?;

@@ -31,7 +31,7 @@ pub fn check(graph: &Graph) -> Result<(), WriteError> {
     };
     if let Some((_, n)) = graph
         .nodes()
-        .find(|(_, n)| n.properties.contains_key("type"))
+        .find(|(_, n)| n.properties().contains_key("type"))
     {
         return Err(bad(format!("node `{}`", n.id)));
     }

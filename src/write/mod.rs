@@ -165,7 +165,7 @@ fn check_finite(graph: &Graph, format: GraphFormat) -> Result<(), WriteError> {
             .map(|(k, _)| k.clone())
     };
     for (_, n) in graph.nodes() {
-        if let Some(key) = odd(&n.properties) {
+        if let Some(key) = odd(n.properties()) {
             return Err(bad(format!("node `{}`", n.id), &key));
         }
     }
@@ -429,8 +429,8 @@ pub(crate) fn node_out<'g>(graph: &'g Graph, n: &'g crate::model::Node) -> NodeO
         id: &n.id,
         kind: graph.kind_name(n.kind),
         name: &n.name,
-        properties: &n.properties,
-        provenance: &n.provenance,
+        properties: n.properties(),
+        provenance: n.provenance(),
     }
 }
 
@@ -444,8 +444,8 @@ pub(crate) fn edges_out(graph: &Graph) -> impl Iterator<Item = EdgeOut<'_>> {
             rel: graph.rel_name(e.edge.rel),
             to: &to.id,
             basis: e.edge.basis,
-            properties: &e.edge.properties,
-            provenance: &e.edge.provenance,
+            properties: e.edge.properties(),
+            provenance: e.edge.provenance(),
         })
     })
 }

@@ -48,7 +48,7 @@ pub fn check(graph: &Graph) -> Result<(), WriteError> {
         }
     }
     for (_, n) in graph.nodes() {
-        if let Some((k, _)) = n.properties.iter().find(|(_, v)| !finite(v)) {
+        if let Some((k, _)) = n.properties().iter().find(|(_, v)| !finite(v)) {
             return Err(bad(format!(
                 "property `{k}` of node `{}` is not a finite number, which JSON cannot hold; \
                  convert to TOML, GraphML or a CSV folder",

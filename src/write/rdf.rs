@@ -188,7 +188,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write, syntax: RdfSyntax, base: &Base) -
             named(base.kind(graph.kind_name(node.kind))),
         )?;
         out.triple(&n, rdfs::LABEL.into(), string(&node.name))?;
-        out.data(&n, &node.properties, &node.provenance)?;
+        out.data(&n, node.properties(), node.provenance())?;
     }
 
     // The edges: the triple, then the statement that carries its data.
@@ -209,7 +209,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write, syntax: RdfSyntax, base: &Base) -
         out.triple(&s, rdf::PREDICATE.into(), r)?;
         out.triple(&s, rdf::OBJECT.into(), b)?;
         out.triple(&s, sc("basis"), string(e.edge.basis.as_str()))?;
-        out.data(&s, &e.edge.properties, &e.edge.provenance)?;
+        out.data(&s, e.edge.properties(), e.edge.provenance())?;
     }
     out.finish()
 }

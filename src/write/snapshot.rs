@@ -322,10 +322,10 @@ pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
         w.nodes.u16(node.kind.0);
     }
     for (_, node) in &nodes {
-        w.nodes.u8(flags(&node.properties, &node.provenance));
+        w.nodes.u8(flags(node.properties(), node.provenance()));
     }
     for (_, node) in &nodes {
-        w.extras(&node.properties, &node.provenance)?;
+        w.extras(node.properties(), node.provenance())?;
     }
 
     let edges: Vec<_> = graph.edges().collect();
@@ -350,10 +350,10 @@ pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
         w.edges.u8(fmt::basis_code(e.edge.basis));
     }
     for e in &edges {
-        w.edges.u8(flags(&e.edge.properties, &e.edge.provenance));
+        w.edges.u8(flags(e.edge.properties(), e.edge.provenance()));
     }
     for e in &edges {
-        w.extras(&e.edge.properties, &e.edge.provenance)?;
+        w.extras(e.edge.properties(), e.edge.provenance())?;
     }
 
     let derived: Vec<_> = edges
@@ -367,9 +367,9 @@ pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
         reason: format!(
             "the derived edge {} -{}-> {} has no proof whose edges are all in the graph; \
              derive the edges again first",
-            graph.node(e.from).map_or("?", |n| n.id.as_str()),
+            graph.node(e.from).map_or("?", |n| &*n.id),
             graph.rel_name(e.edge.rel),
-            graph.node(e.to).map_or("?", |n| n.id.as_str()),
+            graph.node(e.to).map_or("?", |n| &*n.id),
         ),
         format: GraphFormat::Snapshot,
     };
@@ -595,13 +595,13 @@ mod tests {
                 url: None,
             });
             for (i, (kind, name, (props, provenance))) in nodes.into_iter().enumerate() {
-                let node = Node {
-                    id: format!("n{i}"),
-                    kind: KindId(kind.index(kinds) as u16),
+                let node = Node::with(
+                    format!("n{i}"),
+                    KindId(kind.index(kinds) as u16),
                     name,
-                    properties: props.into_iter().collect(),
+                    props.into_iter().collect(),
                     provenance,
-                };
+                );
                 g.add_node(node).expect("ids are distinct");
             }
             let ixs: Vec<_> = g.nodes().map(|(ix, n)| (ix, n.kind)).collect();
@@ -616,12 +616,7 @@ mod tests {
                 } else {
                     crate::model::Basis::Stated
                 };
-                let edge = Edge {
-                    rel,
-                    basis,
-                    properties: props.into_iter().collect(),
-                    provenance,
-                };
+                let edge = Edge::with(rel, basis, props.into_iter().collect(), provenance);
                 g.add_edge(from, to, edge);
             }
             crate::reason::materialise(&mut g).expect("small graphs derive little");

@@ -486,7 +486,7 @@ fn odd_property_names_are_written_as_valid_toml_keys() {
         "[[nodes]]\nid = \"a\"\nkind = \"threat\"\nname = \"A\"\n\"f'\\\\\" = 1\n\"q\\\"'\" = 2\n\"tab\\tkey\" = 3\n\"\\u007f\" = 4\n",
     )
     .unwrap();
-    assert_eq!(g.node_by_id("a").unwrap().properties.len(), 4);
+    assert_eq!(g.node_by_id("a").unwrap().properties().len(), 4);
     let dir = tempfile::tempdir().unwrap();
     let back = through(&g, dir.path(), "k.toml", GraphFormat::Toml);
     assert_eq!(dump(&back), dump(&g));

@@ -218,7 +218,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
         line(w, "id", &string(&n.id))?;
         line(w, "kind", &string(graph.kind_name(n.kind)))?;
         line(w, "name", &string(&n.name))?;
-        payload(w, &n.properties, &n.provenance)?;
+        payload(w, n.properties(), n.provenance())?;
         w.write_all(b"\n")?;
     }
     for e in graph.edges() {
@@ -232,7 +232,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
         if e.edge.basis != crate::model::Basis::Stated {
             line(w, "basis", &string(e.edge.basis.as_str()))?;
         }
-        payload(w, &e.edge.properties, &e.edge.provenance)?;
+        payload(w, e.edge.properties(), e.edge.provenance())?;
         w.write_all(b"\n")?;
     }
     Ok(())

@@ -80,7 +80,7 @@ fn every_node_has_provenance_from_the_article_outline() {
     let problems: Vec<String> = graph
         .nodes()
         .flat_map(|(_, n)| {
-            provenance_problems(&graph, &outline, &n.provenance)
+            provenance_problems(&graph, &outline, n.provenance())
                 .into_iter()
                 .map(|p| format!("node `{}`: {p}", n.id))
                 .collect::<Vec<_>>()
@@ -93,7 +93,7 @@ fn every_node_has_provenance_from_the_article_outline() {
 fn every_edge_has_provenance_from_the_article_outline() {
     let graph = graph();
     let outline = outline();
-    let id = |ix| graph.node(ix).map_or("?", |n| n.id.as_str());
+    let id = |ix| graph.node(ix).map_or("?", |n| &*n.id);
     let problems: Vec<String> = graph
         .edges()
         .flat_map(|e| {
@@ -103,7 +103,7 @@ fn every_edge_has_provenance_from_the_article_outline() {
                 graph.rel_name(e.edge.rel),
                 id(e.to)
             );
-            provenance_problems(&graph, &outline, &e.edge.provenance)
+            provenance_problems(&graph, &outline, e.edge.provenance())
                 .into_iter()
                 .map(move |p| format!("edge {edge}: {p}"))
         })
@@ -126,7 +126,7 @@ fn node_ids_are_kebab_case() {
     let graph = graph();
     let bad: Vec<&str> = graph
         .nodes()
-        .map(|(_, n)| n.id.as_str())
+        .map(|(_, n)| &*n.id)
         .filter(|id| !kebab(id))
         .collect();
     assert!(bad.is_empty(), "not kebab-case: {bad:?}");
@@ -138,7 +138,7 @@ fn ids_of_kind(graph: &Graph, kind: &str) -> BTreeSet<String> {
     graph
         .nodes()
         .filter(|(_, n)| n.kind == kind)
-        .map(|(_, n)| n.id.clone())
+        .map(|(_, n)| n.id.to_string())
         .collect()
 }
 
@@ -162,7 +162,7 @@ fn areas_of(graph: &Graph, activity: &str) -> BTreeSet<String> {
     graph
         .edges()
         .filter(|e| e.from == ix && e.edge.rel == part_of)
-        .filter_map(|e| graph.node(e.to).map(|n| n.id.clone()))
+        .filter_map(|e| graph.node(e.to).map(|n| n.id.to_string()))
         .collect()
 }
 
@@ -227,7 +227,7 @@ fn descriptions_and_notes_do_not_copy_the_article() {
         if let Some(d) = node.description() {
             texts.push((format!("description of `{}`", node.id), d));
         }
-        for p in &node.provenance {
+        for p in node.provenance() {
             texts.extend(
                 p.note
                     .as_deref()
@@ -236,8 +236,8 @@ fn descriptions_and_notes_do_not_copy_the_article() {
         }
     }
     for e in graph.edges() {
-        let from = graph.node(e.from).map_or("?", |n| n.id.as_str());
-        for p in &e.edge.provenance {
+        let from = graph.node(e.from).map_or("?", |n| &*n.id);
+        for p in e.edge.provenance() {
             texts.extend(
                 p.note
                     .as_deref()
@@ -476,7 +476,7 @@ fn the_audit_against_the_article_holds() {
         ),
     ] {
         let ix = seccoop::analysis::resolve_node(&graph, alias).expect(alias);
-        assert_eq!(graph.node(ix).map(|n| n.id.as_str()), Some(id), "{alias}");
+        assert_eq!(graph.node(ix).map(|n| &*n.id), Some(id), "{alias}");
     }
 }
 
@@ -486,7 +486,7 @@ fn every_derived_edge_rests_on_asserted_edges_with_provenance() {
     let added = seccoop::reason::materialise(&mut graph).expect("the rules derive within bounds");
     assert_eq!(added, graph.derived_count());
     let outline = outline();
-    let id = |g: &Graph, ix| g.node(ix).map_or("?".to_string(), |n| n.id.clone());
+    let id = |g: &Graph, ix| g.node(ix).map_or("?".to_string(), |n| n.id.to_string());
     for e in graph
         .edges()
         .filter(|e| e.edge.basis == seccoop::model::Basis::Derived)
@@ -497,7 +497,7 @@ fn every_derived_edge_rests_on_asserted_edges_with_provenance() {
         for leaf in leaves {
             let l = graph.edge(leaf).expect("a proof's edges are in the graph");
             assert_ne!(l.edge.basis, seccoop::model::Basis::Derived);
-            let problems = provenance_problems(&graph, &outline, &l.edge.provenance);
+            let problems = provenance_problems(&graph, &outline, l.edge.provenance());
             assert!(
                 problems.is_empty(),
                 "{} -> {}: {problems:?}",
@@ -518,7 +518,7 @@ fn the_derived_edges_by_rule_are_the_ones_read_by_hand() {
             continue;
         };
         let rule = graph.schema().rules()[proof.rule].name.clone();
-        let id = |ix| graph.node(ix).map_or("?", |n| n.id.as_str());
+        let id = |ix| graph.node(ix).map_or("?", |n| &*n.id);
         by_rule.entry(rule).or_default().push(format!(
             "{} {} {}",
             id(e.from),

@@ -312,7 +312,7 @@ fn assert_reads_back(d: &Diagram, dot: &str) -> BTreeSet<String> {
             "drawn node {name:?} ({tooltip:?}) is not one graph node\n{dot}"
         );
         let ix = matches[0];
-        let id = node(ix).id.clone();
+        let id = node(ix).id.to_string();
         assert!(seen.insert(id.clone()), "{id:?} is drawn twice\n{dot}");
         if *name != id {
             assert!(
@@ -341,12 +341,12 @@ fn assert_reads_back(d: &Diagram, dot: &str) -> BTreeSet<String> {
             1,
             "box {tooltip:?} is not one graph node\n{dot}"
         );
-        node(matches[0]).id.clone()
+        node(matches[0]).id.to_string()
     };
     let mut boxed_areas = BTreeSet::new();
     for c in &read.clusters {
         let id = box_id(&c.tooltip);
-        let ix = d.nodes.iter().copied().find(|&ix| node(ix).id == id);
+        let ix = d.nodes.iter().copied().find(|&ix| *node(ix).id == *id);
         assert_eq!(
             c.label,
             as_label(&node(ix.expect("a box's area")).name),
@@ -361,7 +361,7 @@ fn assert_reads_back(d: &Diagram, dot: &str) -> BTreeSet<String> {
     for &ix in &d.nodes {
         let n = node(ix);
         assert!(
-            seen.contains(&n.id) || boxed_areas.contains(&n.id),
+            seen.contains(&*n.id) || boxed_areas.contains(&*n.id),
             "{:?} is missing\n{dot}",
             n.id
         );
@@ -375,7 +375,7 @@ fn assert_reads_back(d: &Diagram, dot: &str) -> BTreeSet<String> {
         .map(|&e| {
             let (a, b) = g.petgraph().edge_endpoints(e).expect("an edge");
             let rel = g.rel_name(g.petgraph()[e].rel).to_string();
-            (node(a).id.clone(), rel, node(b).id.clone())
+            (node(a).id.to_string(), rel, node(b).id.to_string())
         })
         .collect();
     let id_of = |end: End| match end {

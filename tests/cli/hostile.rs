@@ -8,8 +8,7 @@
 use petgraph::stable_graph::NodeIndex;
 use proptest::prelude::*;
 use seccoop::model::{
-    Basis, Edge, Graph, ImpactFlow, KindDef, KindId, Node, Properties, RelId, RelationDef,
-    RelationLook, Schema,
+    Basis, Edge, Graph, ImpactFlow, KindDef, KindId, Node, RelId, RelationDef, RelationLook, Schema,
 };
 
 /// A graph to build: kinds, relations, nodes and edges by position.
@@ -201,30 +200,22 @@ pub fn build(spec: &Spec) -> Graph {
         .nodes
         .iter()
         .map(|(id, name, kind)| {
-            g.add_node(Node {
-                id: id.clone(),
-                kind: kinds[*kind],
-                name: name.clone(),
-                properties: Properties::new(),
-                provenance: Vec::new(),
-            })
-            .expect("ids are distinct")
+            g.add_node(Node::new(id.as_str(), kinds[*kind], name.as_str()))
+                .expect("ids are distinct")
         })
         .collect();
     for &(a, r, b, inferred) in &spec.edges {
         g.add_edge(
             ixs[a],
             ixs[b],
-            Edge {
-                rel: rels[r],
-                basis: if inferred {
+            Edge::new(
+                rels[r],
+                if inferred {
                     Basis::Inferred
                 } else {
                     Basis::Stated
                 },
-                properties: Properties::new(),
-                provenance: Vec::new(),
-            },
+            ),
         );
     }
     g

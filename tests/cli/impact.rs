@@ -621,8 +621,7 @@ mod properties {
     use proptest::prelude::*;
     use seccoop::analysis::impact::{flows, impact};
     use seccoop::model::{
-        Basis, Edge, Graph, ImpactFlow, KindDef, KindId, Node, Properties, RelId, RelationDef,
-        Schema,
+        Basis, Edge, Graph, ImpactFlow, KindDef, KindId, Node, RelId, RelationDef, Schema,
     };
 
     fn schema() -> Schema {
@@ -668,13 +667,11 @@ mod properties {
         let mut g = Graph::new(schema());
         let ixs: Vec<NodeIndex> = (0..n)
             .map(|i| {
-                g.add_node(Node {
-                    id: format!("n{i}"),
-                    kind: KindId((i % 2) as u16),
-                    name: format!("Node {i}"),
-                    properties: Properties::new(),
-                    provenance: Vec::new(),
-                })
+                g.add_node(Node::new(
+                    format!("n{i}"),
+                    KindId((i % 2) as u16),
+                    format!("Node {i}"),
+                ))
                 .expect("a new id")
             })
             .collect();
@@ -682,12 +679,7 @@ mod properties {
             g.add_edge(
                 ixs[a % n],
                 ixs[b % n],
-                Edge {
-                    rel: RelId(r % 5),
-                    basis: Basis::Stated,
-                    properties: Properties::new(),
-                    provenance: Vec::new(),
-                },
+                Edge::new(RelId(r % 5), Basis::Stated),
             );
         }
         g
@@ -702,9 +694,9 @@ mod properties {
             let (a, b) = g.petgraph().edge_endpoints(e).expect("an edge");
             let rel = g.rel_name(g.petgraph()[e].rel).to_string();
             (
-                g.node(a).expect("a").id.clone(),
+                g.node(a).expect("a").id.to_string(),
                 rel,
-                g.node(b).expect("b").id.clone(),
+                g.node(b).expect("b").id.to_string(),
             )
         };
         let found = impact(g, g.node_index(root).expect("the root"), depth);
@@ -715,7 +707,7 @@ mod properties {
                 let mut last: Vec<Triple> = r.last_steps.iter().map(|&e| triple(e)).collect();
                 last.sort();
                 (
-                    g.node(r.node).expect("node").id.clone(),
+                    g.node(r.node).expect("node").id.to_string(),
                     (r.depth, r.chains, last),
                 )
             })

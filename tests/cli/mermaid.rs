@@ -177,7 +177,7 @@ fn assert_read_as(d: &Diagram, text: &str, read: &Value) {
         d.nodes
             .iter()
             .copied()
-            .find(|&ix| g.node(ix).expect("a node").id == id)
+            .find(|&ix| &*g.node(ix).expect("a node").id == id)
             .unwrap_or_else(|| panic!("no diagram node has the id {id:?}\n{text}"))
     };
     let boxes: BTreeSet<String> = read["subgraphs"]
@@ -210,7 +210,7 @@ fn assert_read_as(d: &Diagram, text: &str, read: &Value) {
         .iter()
         .map(|&e| {
             let (a, b) = g.petgraph().edge_endpoints(e).expect("an edge");
-            let id = |ix| g.node(ix).expect("a node").id.clone();
+            let id = |ix| g.node(ix).expect("a node").id.to_string();
             (id(a), as_label(g.rel_name(g.petgraph()[e].rel)), id(b))
         })
         .collect();

@@ -44,8 +44,8 @@ impl Instance {
                 let weight = match &plan.weight {
                     None => 1.0,
                     Some(p) => {
-                        weight_of(node.properties.get(p)).map_err(|found| PlanError::Weight {
-                            node: node.id.clone(),
+                        weight_of(node.properties().get(p)).map_err(|found| PlanError::Weight {
+                            node: String::from(&*node.id),
                             property: p.clone(),
                             found: with_near_miss(found, p, node),
                         })?
@@ -76,7 +76,7 @@ impl Instance {
             let Some(node) = graph.node(k) else { continue };
             if plan.without.contains(&k) {
                 return Err(PlanError::KeptAndWithout {
-                    node: node.id.clone(),
+                    node: String::from(&*node.id),
                 });
             }
             if !candidate_kinds.contains(&node.kind) {
@@ -85,7 +85,7 @@ impl Instance {
                     .map(|&k| graph.kind_name(k))
                     .collect();
                 return Err(PlanError::NotCandidate {
-                    node: node.id.clone(),
+                    node: String::from(&*node.id),
                     kind: graph.kind_name(node.kind).to_string(),
                     candidates: names.join(", "),
                 });
@@ -147,11 +147,11 @@ pub(super) fn with_near_miss(
     property: &str,
     node: &crate::model::Node,
 ) -> String {
-    if node.properties.contains_key(property) {
+    if node.properties().contains_key(property) {
         return found;
     }
     let numeric = node
-        .properties
+        .properties()
         .iter()
         .filter(|(_, v)| matches!(v, Value::Integer(_) | Value::Float(_)))
         .map(|(k, _)| k);

@@ -603,14 +603,8 @@ mod tests {
             if let Some(w) = weight {
                 properties.insert("weight".into(), Value::Integer(w));
             }
-            g.add_node(Node {
-                id: id.clone(),
-                kind,
-                name: id,
-                properties,
-                provenance: Vec::new(),
-            })
-            .unwrap()
+            g.add_node(Node::with(id.clone(), kind, id, properties, Vec::new()))
+                .unwrap()
         };
         let a: Vec<NodeIndex> = (0..acts)
             .map(|i| node(format!("a{i}"), activity, None))
@@ -620,12 +614,7 @@ mod tests {
             .enumerate()
             .map(|(i, w)| node(format!("t{i}"), threat, Some(*w)))
             .collect();
-        let edge = |rel| Edge {
-            rel: RelId(rel),
-            basis: Basis::Stated,
-            properties: Properties::new(),
-            provenance: Vec::new(),
-        };
+        let edge = |rel| Edge::new(RelId(rel), Basis::Stated);
         for &(x, y) in edges {
             g.add_edge(a[x % acts], t[y % t.len()], edge(0));
             g.add_edge(a[x % acts], a[y % acts], edge(1));
@@ -667,7 +656,7 @@ mod tests {
             prop_assert!(chosen.iter().all(|c| !plan.without.contains(c)));
             prop_assert!(p.counts.iter().all(|(t, _)| !plan.without.contains(t)));
             // Recount: threats (not removed) addressed `r` times by the chosen.
-            let weight = |t: NodeIndex| match g.node(t).unwrap().properties.get("weight") {
+            let weight = |t: NodeIndex| match g.node(t).unwrap().properties().get("weight") {
                 Some(Value::Integer(w)) => *w as f64,
                 _ => 0.0,
             };

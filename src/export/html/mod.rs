@@ -396,7 +396,7 @@ fn payload(diagram: &Diagram, layout: &Layout) -> Payload {
                 t: *node_at.get(&b)?,
                 r: *rel_at.get(&edge.rel)?,
                 b: bi,
-                prov: prov(&edge.provenance),
+                prov: prov(edge.provenance()),
             })
         })
         .collect();
@@ -412,20 +412,20 @@ fn payload(diagram: &Diagram, layout: &Layout) -> Payload {
         .filter_map(|(&ix, &(x, y))| {
             let n = graph.node(ix)?;
             Some(NodeJson {
-                id: n.id.clone(),
-                name: n.name.clone(),
+                id: String::from(&*n.id),
+                name: String::from(&*n.name),
                 k: kind_at.get(&n.kind).copied().unwrap_or(0),
                 x: px(x),
                 y: px(y),
                 description: n.description().map(str::to_string),
                 aliases: n.aliases().map(str::to_string).collect(),
                 props: n
-                    .properties
+                    .properties()
                     .iter()
                     .filter(|(k, _)| *k != "description" && *k != "aliases")
                     .map(|(k, v)| (k.clone(), v.to_string()))
                     .collect(),
-                prov: prov(&n.provenance),
+                prov: prov(n.provenance()),
                 out: drawn(ix, Direction::Outgoing),
                 inc: drawn(ix, Direction::Incoming),
             })

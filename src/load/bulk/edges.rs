@@ -446,12 +446,7 @@ pub(crate) fn add_edges(
                 graph.add_edge(
                     NodeIndex::new(from as usize),
                     NodeIndex::new(to as usize),
-                    Edge {
-                        rel: p.rel,
-                        basis: p.basis,
-                        properties: extra.properties,
-                        provenance: extra.provenance,
-                    },
+                    Edge::with(p.rel, p.basis, extra.properties, extra.provenance),
                 );
             }
         }
@@ -496,7 +491,7 @@ pub(crate) fn add_edges(
                     end,
                     id: id.to_string(),
                     suggestion: suggest
-                        .then(|| nearest_one(id, graph.nodes().map(|(_, n)| n.id.as_str())))
+                        .then(|| nearest_one(id, graph.nodes().map(|(_, n)| &*n.id)))
                         .flatten(),
                 });
             }
@@ -514,7 +509,7 @@ pub(crate) fn add_edges(
                 let b = &batches[batch];
                 let p = b.edges[edge];
                 let r = &resolved[batch];
-                let id = |ix: u32| node(ix).map(|n| n.id.clone()).unwrap_or_default();
+                let id = |ix: u32| node(ix).map(|n| String::from(&*n.id)).unwrap_or_default();
                 let origin = batches
                     .get(first.0)
                     .and_then(|fb| fb.edges.get(first.1).map(|fp| (fb.file, fp.at)));

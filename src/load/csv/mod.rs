@@ -397,13 +397,7 @@ pub(crate) fn read_nodes(
         };
         match (ok, kind, properties, provenance) {
             (true, Some(kind), Some(properties), Some(provenance)) => nodes.add(
-                Node {
-                    id: id.to_string(),
-                    kind,
-                    name: name.to_string(),
-                    properties,
-                    provenance,
-                },
+                Node::with(id, kind, name, properties, provenance),
                 file,
                 at,
                 Part::Field(c_id),

@@ -27,7 +27,7 @@ fn node_props(body: &str) -> Result<crate::model::Properties, Vec<String>> {
     match load_str("t.ttl", &text) {
         Ok(g) => Ok(g
             .node_by_id("a")
-            .map(|n| n.properties.clone())
+            .map(|n| n.properties().clone())
             .unwrap_or_default()),
         Err(e) => Err(e
             .0
