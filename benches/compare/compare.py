@@ -475,28 +475,22 @@ def scale(path, work, svg, sizes):
     lines.append("")
     tools = [t for t in TOOLS if results[t]]
     by = {t: dict(results[t]) for t in tools}
-    lines.append("Time, median (min … max, runs):")
-    lines.append("")
-    lines.append("| nodes | edges | " + " | ".join(LABELS[t] for t in tools) + " |")
-    lines.append("| ---: | ---: | " + " | ".join("---:" for _ in tools) + " |")
-    for n in sizes:
-        cells = []
-        for t in tools:
-            r = by[t].get(int(n))
-            cells.append(fmt_spread(r) if r else "not run")
-        lines.append(f"| {human_nodes(int(n))} | {infos[n]['edges']:,} | " + " | ".join(cells) + " |")
-    lines.append("")
-    lines.append("Peak memory (median of the runs under GNU time, in brackets):")
-    lines.append("")
-    lines.append("| nodes | CSV | " + " | ".join(LABELS[t] for t in tools) + " |")
-    lines.append("| ---: | ---: | " + " | ".join("---:" for _ in tools) + " |")
-    for n in sizes:
-        cells = []
-        for t in tools:
-            r = by[t].get(int(n))
-            cells.append(f"{fmt_mem(r['rss_kb'])} ({r['rss_runs']})" if r else "not run")
-        lines.append(f"| {human_nodes(int(n))} | {fmt_size(infos[n]['bytes'])} | " + " | ".join(cells) + " |")
-    lines.append("")
+    def table(title, second, second_cell, cell):
+        # One row per size, one column per tool; `cell` formats a tool's result.
+        lines.extend([title, "", f"| nodes | {second} | " + " | ".join(LABELS[t] for t in tools) + " |"])
+        lines.append("| ---: | ---: | " + " | ".join("---:" for _ in tools) + " |")
+        for n in sizes:
+            cells = [cell(r) if (r := by[t].get(int(n))) else "not run" for t in tools]
+            lines.append(f"| {human_nodes(int(n))} | {second_cell(n)} | " + " | ".join(cells) + " |")
+        lines.append("")
+
+    table("Time, median (min … max, runs):", "edges", lambda n: f"{infos[n]['edges']:,}", fmt_spread)
+    table(
+        "Peak memory (median of the runs under GNU time, in brackets):",
+        "CSV",
+        lambda n: fmt_size(infos[n]["bytes"]),
+        lambda r: f"{fmt_mem(r['rss_kb'])} ({r['rss_runs']})",
+    )
     lines.append("Built once per size (one run each; not in the times above):")
     lines.append("")
     lines.append("| nodes | " + " | ".join(f"{LABELS[t]}: time, peak memory, size" for t in BUILT) + " |")

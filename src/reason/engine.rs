@@ -193,9 +193,13 @@ pub fn materialise(
     if facts.len() > MAX_FACTS {
         return Err(EngineError::TooMany { limit });
     }
-    let mut present: HashSet<RelNo> = HashSet::new();
+    // Which relations have a fact: a flag per relation number, since a
+    // hash per fact would cost more than the rest of this pass.
+    let mut present = vec![false; usize::from(RelNo::MAX) + 1];
     for f in facts {
-        present.insert(f.rel);
+        if let Some(p) = present.get_mut(usize::from(f.rel)) {
+            *p = true;
+        }
     }
     // A rule can fire only if every relation of its chain has a fact, given
     // or derived; heads of live rules become present too, so iterate.
@@ -203,10 +207,15 @@ pub fn materialise(
     loop {
         let mut changed = false;
         for (i, r) in rules.iter().enumerate() {
-            let ready = !r.chain.is_empty() && r.chain.iter().all(|c| present.contains(c));
+            let ready = !r.chain.is_empty()
+                && r.chain
+                    .iter()
+                    .all(|&c| present.get(usize::from(c)).copied().unwrap_or(false));
             if let Some(l) = live.get_mut(i).filter(|l| !**l && ready) {
                 *l = true;
-                present.insert(r.head);
+                if let Some(p) = present.get_mut(usize::from(r.head)) {
+                    *p = true;
+                }
                 changed = true;
             }
         }
@@ -254,8 +263,12 @@ pub fn materialise(
                     old_end: delta_start,
                     all_end: delta_end,
                 };
-                chain.clear();
-                chain.resize(rule.chain.len(), NONE);
+                // Every position is written before a chain is finished, so
+                // the buffer is only resized, not cleared, between joins.
+                if chain.len() != rule.chain.len() {
+                    chain.clear();
+                    chain.resize(rule.chain.len(), NONE);
+                }
                 if let Some(slot) = chain.get_mut(pos) {
                     *slot = id as u32;
                 }
@@ -494,9 +507,21 @@ impl<'f> Store<'f> {
     /// fact, which costs a hash per edge of a million-edge graph.
     fn holds(&mut self, f: Fact) -> bool {
         let key = (f.rel, f.from);
-        if !self.hubs.contains(&key) {
-            if self.at(f.rel, f.from, true).nth(SCAN_LIMIT).is_none() {
-                return self.at(f.rel, f.from, true).any(|(_, to)| to == f.to);
+        if self.hubs.is_empty() || !self.hubs.contains(&key) {
+            // One pass: the fact turns up, or the start's edges run out,
+            // before the start proves to be a hub.
+            let mut seen = 0;
+            for (_, to) in self.at(f.rel, f.from, true) {
+                if to == f.to {
+                    return true;
+                }
+                seen += 1;
+                if seen > SCAN_LIMIT {
+                    break;
+                }
+            }
+            if seen <= SCAN_LIMIT {
+                return false;
             }
             let known: Vec<Fact> = self
                 .at(f.rel, f.from, true)
@@ -629,6 +654,10 @@ impl Join<'_, '_> {
         let Some(before) = p.checked_sub(1) else {
             return self.right(self.pos + 1, self.right, node, chain, out);
         };
+        if self.old_end == 0 {
+            // The first round: no fact is older than the delta.
+            return;
+        }
         let rel = self.rule.chain.get(before).copied().unwrap_or(0);
         for (id, from) in self.store.at(rel, node, false) {
             // Ids come in increasing order: the rest are newer still.
