@@ -16,6 +16,8 @@
 //! of opening a million-node snapshot (BENCHMARKS.md), most of the rest
 //! being the graph's own construction.
 
+pub mod view;
+
 use super::decode::{is_colour, is_graphviz_word};
 use crate::format::graph_file::MAX_GENERATED_EDGES;
 use std::path::Path;
@@ -312,6 +314,15 @@ impl<'a> Cursor<'a> {
         Ok(Column { bytes, at })
     }
 
+    /// A problem at a byte of the file other than the cursor's.
+    fn bad_at(&self, offset: usize, what: impl Into<String>) -> Bad {
+        Bad {
+            section: self.section,
+            offset,
+            what: what.into(),
+        }
+    }
+
     fn end(&self) -> R<()> {
         if self.left() == 0 {
             Ok(())
@@ -333,6 +344,26 @@ impl<'a> Column<'a> {
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
     }
+    fn u64s(&self) -> impl Iterator<Item = u64> + 'a {
+        self.bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+    }
+    /// The value at `i`, if the column has one there.
+    fn u32_at(&self, i: usize) -> Option<u32> {
+        let b = self.bytes.get(i.checked_mul(4)?..)?.get(..4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn u16_at(&self, i: usize) -> Option<u16> {
+        let b = self.bytes.get(i.checked_mul(2)?..)?.get(..2)?;
+        Some(u16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u64_at(&self, i: usize) -> Option<u64> {
+        let b = self.bytes.get(i.checked_mul(8)?..)?.get(..8)?;
+        Some(u64::from_le_bytes([
+            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+        ]))
+    }
     fn u16s(&self) -> impl Iterator<Item = u16> + 'a {
         self.bytes
             .chunks_exact(2)
@@ -342,7 +373,11 @@ impl<'a> Column<'a> {
 
 /// The string table.
 struct Strings<'a> {
-    text: &'a str,
+    /// The text, checked whole as UTF-8 with every end between characters
+    /// ([`Strings::read`]), or `None` when each string is checked as it is
+    /// read ([`Strings::lazy`]).
+    text: Option<&'a str>,
+    bytes: &'a [u8],
     ends: Column<'a>,
     count: usize,
 }
@@ -372,7 +407,26 @@ impl<'a> Strings<'a> {
             }
             last = end;
         }
-        Ok(Strings { text, ends, count })
+        Ok(Strings {
+            text: Some(text),
+            bytes,
+            ends,
+            count,
+        })
+    }
+
+    /// The table with nothing checked yet: each string is checked when it
+    /// is read, for a reader that reads a few of millions.
+    fn lazy(c: &mut Cursor<'a>) -> R<Self> {
+        let count = c.count(4)?;
+        let ends = c.column(count, 4)?;
+        let bytes = c.take(c.left())?;
+        Ok(Strings {
+            text: None,
+            bytes,
+            ends,
+            count,
+        })
     }
 
     fn end(&self, i: usize) -> usize {
@@ -391,9 +445,14 @@ impl<'a> Strings<'a> {
             )));
         }
         let start = if i == 0 { 0 } else { self.end(i - 1) };
-        self.text
-            .get(start..self.end(i))
-            .ok_or_else(|| c.bad(format!("string {i} is out of the text")))
+        let out = || c.bad(format!("string {i} is out of the text"));
+        match self.text {
+            Some(text) => text.get(start..self.end(i)).ok_or_else(out),
+            None => {
+                let bytes = self.bytes.get(start..self.end(i)).ok_or_else(out)?;
+                std::str::from_utf8(bytes).map_err(|_| c.bad(format!("string {i} is not UTF-8")))
+            }
+        }
     }
 
     /// A string that names something (an id, a kind, a relation …), held
@@ -477,12 +536,19 @@ pub(crate) enum Trust {
 /// [`read`], trusting the bytes as far as `trust` says.
 pub(crate) fn read_with(bytes: &[u8], trust: Trust) -> Result<Graph, SnapshotError> {
     let h = header(bytes)?;
-    body(&h, trust).map_err(|b| SnapshotError::Malformed {
-        section: SECTIONS.get(b.section).copied().unwrap_or("body"),
-        offset: b.offset,
-        what: b.what,
-        writer: h.writer.clone(),
-    })
+    body(&h, trust).map_err(|b| b.into_error(&h.writer))
+}
+
+impl Bad {
+    /// The error a reader returns for this problem.
+    fn into_error(self, writer: &str) -> SnapshotError {
+        SnapshotError::Malformed {
+            section: SECTIONS.get(self.section).copied().unwrap_or("body"),
+            offset: self.offset,
+            what: self.what,
+            writer: writer.to_string(),
+        }
+    }
 }
 
 fn body(h: &Header<'_>, trust: Trust) -> R<Graph> {
@@ -514,18 +580,29 @@ fn body(h: &Header<'_>, trust: Trust) -> R<Graph> {
         mut edges,
         mut extras,
         mut proofs,
-    ]: [Cursor; 6] = sections
+        mut index,
+    ]: [Cursor; 7] = sections
         .try_into()
-        .map_err(|_| outer.bad("six sections are wanted"))?;
+        .map_err(|_| outer.bad("seven sections are wanted"))?;
     let table = Strings::read(&mut strings)?;
     let mut g = graph_section(&mut graph, &table, trust)?;
     graph.end()?;
-    nodes_section(&mut g, &mut nodes, &mut extras, &table)?;
+    let mut marks = Vec::new();
+    nodes_section(&mut g, &mut nodes, &mut extras, &table, &mut marks)?;
     nodes.end()?;
-    edges_section(&mut g, &mut edges, &mut extras, &mut proofs, &table)?;
+    let ends = edges_section(
+        &mut g,
+        &mut edges,
+        &mut extras,
+        &mut proofs,
+        &table,
+        &mut marks,
+    )?;
     edges.end()?;
     extras.end()?;
     proofs.end()?;
+    index_section(&g, &mut index, &ends, &marks)?;
+    index.end()?;
     // Every provenance names a declared source, as the text readers require.
     let declared: std::collections::HashSet<&str> =
         g.sources().iter().map(|s| s.id.as_str()).collect();
@@ -780,7 +857,13 @@ fn extras(flags: u8, c: &mut Cursor<'_>, t: &Strings<'_>) -> R<(Properties, Vec<
     Ok((properties, provenance))
 }
 
-fn nodes_section(g: &mut Graph, c: &mut Cursor<'_>, x: &mut Cursor<'_>, t: &Strings<'_>) -> R<()> {
+fn nodes_section(
+    g: &mut Graph,
+    c: &mut Cursor<'_>,
+    x: &mut Cursor<'_>,
+    t: &Strings<'_>,
+    marks: &mut Vec<u64>,
+) -> R<()> {
     let n = c.count(11)?;
     let ids = c.column(n, 4)?;
     let names = c.column(n, 4)?;
@@ -789,7 +872,10 @@ fn nodes_section(g: &mut Graph, c: &mut Cursor<'_>, x: &mut Cursor<'_>, t: &Stri
     let kind_count = g.schema().kinds().len();
     g.reserve(n, 0);
     let rows = ids.u32s().zip(names.u32s()).zip(kinds.u16s());
-    for (((id, name), kind), &flags) in rows.zip(flags.bytes) {
+    for (pos, (((id, name), kind), &flags)) in rows.zip(flags.bytes).enumerate() {
+        if pos % fmt::STRIDE == 0 {
+            marks.push(x.pos as u64);
+        }
         let id = t.name(id, c, "a node id")?;
         let name = t.name(name, c, "a node name")?;
         if usize::from(kind) >= kind_count {
@@ -810,13 +896,14 @@ fn nodes_section(g: &mut Graph, c: &mut Cursor<'_>, x: &mut Cursor<'_>, t: &Stri
     Ok(())
 }
 
-fn edges_section(
+fn edges_section<'a>(
     g: &mut Graph,
-    c: &mut Cursor<'_>,
+    c: &mut Cursor<'a>,
     x: &mut Cursor<'_>,
     p: &mut Cursor<'_>,
     t: &Strings<'_>,
-) -> R<()> {
+    marks: &mut Vec<u64>,
+) -> R<[Column<'a>; 2]> {
     let m = c.count(12)?;
     let froms = c.column(m, 4)?;
     let tos = c.column(m, 4)?;
@@ -847,7 +934,12 @@ fn edges_section(
     g.reserve_derived(derived.min(m), p.left() / 4);
     let rows = froms.u32s().zip(tos.u32s()).zip(rels.u16s());
     let rows = rows.zip(bases.bytes.iter().zip(flags.bytes));
+    let mut proof_marks = Vec::with_capacity(fmt::marks(m));
     for (pos, (((from, to), rel), (&basis, &flags))) in rows.enumerate() {
+        if pos % fmt::STRIDE == 0 {
+            marks.push(x.pos as u64);
+            proof_marks.push(p.pos as u64);
+        }
         let (from, to) = (from as usize, to as usize);
         let (Some(&kf), Some(&kt)) = (node_kinds.get(from), node_kinds.get(to)) else {
             return Err(c.bad(format!(
@@ -902,6 +994,90 @@ fn edges_section(
     }
     if proofs_left != 0 {
         return Err(p.bad(format!("{proofs_left} proofs are left over")));
+    }
+    marks.extend(proof_marks);
+    Ok([froms, tos])
+}
+
+/// Checks that the index is exactly what the other sections imply: the
+/// nodes in the order of their ids, each node's edges out and in, the
+/// marks where the extras and proofs records start. A full load does not
+/// use the index, but [`view`] answers from it alone, so a file whose
+/// index disagrees is refused here: every file that opens answers the
+/// same both ways.
+fn index_section(g: &Graph, c: &mut Cursor<'_>, ends: &[Column<'_>; 2], marks: &[u64]) -> R<()> {
+    let (n, m) = (g.node_count(), g.edge_count());
+    let (nc, mc) = (c.u32()? as usize, c.u32()? as usize);
+    if (nc, mc) != (n, m) {
+        return Err(c.bad(format!(
+            "the index is of {nc} nodes and {mc} edges, and the graph has {n} and {m}"
+        )));
+    }
+    let by_id = c.column(n, 4)?;
+    let id = |p: u32| g.node(NodeIndex::new(p as usize)).map(|node| &*node.id);
+    let mut last: Option<&str> = None;
+    for (i, p) in by_id.u32s().enumerate() {
+        let here = id(p);
+        // Ids are distinct, so strictly rising ids are every node once.
+        if here.is_none() || (last.is_some() && here <= last) {
+            return Err(c.bad_at(
+                by_id.at + 4 * i,
+                format!("the index's node {i} is out of the order of ids"),
+            ));
+        }
+        last = here;
+    }
+    for (end, column) in ends.iter().enumerate() {
+        let offsets = c.column(n + 1, 4)?;
+        let list = c.column(m, 4)?;
+        let mut starts = offsets.u32s();
+        let mut at = starts.next().unwrap_or(0) as usize;
+        if at != 0 {
+            return Err(c.bad_at(offsets.at, "the index's first offset is not 0"));
+        }
+        for (node, next) in starts.enumerate() {
+            let next = next as usize;
+            let Some(edges) = list
+                .bytes
+                .get(4 * at..)
+                .and_then(|b| b.get(..4 * next.checked_sub(at)?))
+            else {
+                return Err(c.bad_at(
+                    offsets.at + 4 * (node + 1),
+                    format!("the index's offset {next} is out of order"),
+                ));
+            };
+            let mut before = None;
+            for (k, e) in edges.chunks_exact(4).enumerate() {
+                let e = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
+                let ok =
+                    before.is_none_or(|b| e > b) && column.u32_at(e as usize) == Some(node as u32);
+                if !ok {
+                    let dir = if end == 0 { "out" } else { "in" };
+                    return Err(c.bad_at(
+                        list.at + 4 * (at + k),
+                        format!("the index lists edge {e} {dir} of node {node}, which is not one of its edges in order"),
+                    ));
+                }
+                before = Some(e);
+            }
+            at = next;
+        }
+        if at != m {
+            return Err(c.bad_at(
+                offsets.at + 4 * n,
+                format!("the index's offsets end at {at}, and the graph has {m} edges"),
+            ));
+        }
+    }
+    let found = c.column(marks.len(), 8)?;
+    for (i, (mark, &want)) in found.u64s().zip(marks).enumerate() {
+        if mark != want {
+            return Err(c.bad_at(
+                found.at + 8 * i,
+                format!("the index's mark {i} is {mark}, and its record starts at {want}"),
+            ));
+        }
     }
     Ok(())
 }
