@@ -160,6 +160,9 @@ fn reseal(bytes: &mut [u8]) {
     bytes[start - 8..start].copy_from_slice(&sum.to_le_bytes());
 }
 
+/// A change made to a snapshot's bytes.
+type Forgery<'a> = Box<dyn Fn(&mut Vec<u8>) + 'a>;
+
 #[test]
 fn a_forged_index_is_refused_in_place_and_whole() {
     let s = Scratch::new();
@@ -187,7 +190,7 @@ fn a_forged_index_is_refused_in_place_and_whole() {
     // Each forgery spoils a whole part of the index, so the in-place path
     // meets it whatever node it reads; it then loads the whole graph,
     // which refuses the file and says why.
-    let forgeries: Vec<(&str, Box<dyn Fn(&mut Vec<u8>)>, &str)> = vec![
+    let forgeries: Vec<(&str, Forgery<'_>, &str)> = vec![
         (
             "node positions out of range",
             Box::new(|b| fill(b, by_id, n, &9999u32.to_le_bytes())),

@@ -20,6 +20,7 @@ pub mod view;
 
 use super::decode::{is_colour, is_graphviz_word};
 use crate::format::graph_file::MAX_GENERATED_EDGES;
+use std::borrow::Cow;
 use std::path::Path;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
@@ -162,6 +163,31 @@ struct Header<'a> {
 }
 
 fn header(bytes: &[u8]) -> Result<Header<'_>, SnapshotError> {
+    let h = head(bytes, bytes.len() as u64)?;
+    let body = bytes.get(h.start..).unwrap_or_default();
+    if fmt::checksum(body) != h.sum {
+        return Err(SnapshotError::Checksum { writer: h.writer });
+    }
+    Ok(Header {
+        writer: h.writer,
+        body,
+        start: h.start,
+    })
+}
+
+/// The header's fields, checked as far as they can be without the body.
+struct Head {
+    writer: String,
+    /// Where the body starts in the file.
+    start: usize,
+    /// The body's checksum, as the header gives it.
+    sum: u64,
+}
+
+/// Reads the header from the first bytes of a file of `size` bytes (the
+/// whole file, or at least as much as the longest header takes), and
+/// checks everything in it but the checksum.
+fn head(bytes: &[u8], size: u64) -> Result<Head, SnapshotError> {
     if bytes.is_empty() {
         return Err(SnapshotError::Empty);
     }
@@ -204,22 +230,14 @@ fn header(bytes: &[u8]) -> Result<Header<'_>, SnapshotError> {
     let sum = field(at + 8).ok_or_else(|| cut.clone())?;
     let start = at + 16;
     let expected = (start as u64).saturating_add(body_len);
-    if bytes.len() as u64 != expected {
+    if size != expected {
         return Err(SnapshotError::Length {
-            size: bytes.len() as u64,
+            size,
             expected,
             writer,
         });
     }
-    let body = bytes.get(start..).unwrap_or_default();
-    if fmt::checksum(body) != sum {
-        return Err(SnapshotError::Checksum { writer });
-    }
-    Ok(Header {
-        writer,
-        body,
-        start,
-    })
+    Ok(Head { writer, start, sum })
 }
 
 /// A problem inside the body: a message and the byte of the file.
@@ -354,16 +372,6 @@ impl<'a> Column<'a> {
         let b = self.bytes.get(i.checked_mul(4)?..)?.get(..4)?;
         Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
     }
-    fn u16_at(&self, i: usize) -> Option<u16> {
-        let b = self.bytes.get(i.checked_mul(2)?..)?.get(..2)?;
-        Some(u16::from_le_bytes([b[0], b[1]]))
-    }
-    fn u64_at(&self, i: usize) -> Option<u64> {
-        let b = self.bytes.get(i.checked_mul(8)?..)?.get(..8)?;
-        Some(u64::from_le_bytes([
-            b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-        ]))
-    }
     fn u16s(&self) -> impl Iterator<Item = u16> + 'a {
         self.bytes
             .chunks_exact(2)
@@ -371,13 +379,33 @@ impl<'a> Column<'a> {
     }
 }
 
+/// Reads bytes at a position of a snapshot file: how a reader that keeps
+/// the file rather than its bytes ([`view`]) reaches the string table.
+trait ReadAt {
+    /// The `len` bytes at `at`, or `None` past the end of the file.
+    fn read_at(&self, at: usize, len: usize) -> Option<Vec<u8>>;
+}
+
+/// The text of the string table.
+enum Text<'a> {
+    /// In memory, checked whole as UTF-8 with every end between characters
+    /// ([`Strings::read`]).
+    Checked(&'a str),
+    /// In the file, each string read and checked when it is asked for
+    /// ([`Strings::in_file`]), for a reader that reads a few of millions.
+    InFile {
+        source: &'a dyn ReadAt,
+        /// Where the column of ends starts in the file.
+        ends_at: usize,
+        /// Where the text starts in the file, and its length.
+        text_at: usize,
+        text_len: usize,
+    },
+}
+
 /// The string table.
 struct Strings<'a> {
-    /// The text, checked whole as UTF-8 with every end between characters
-    /// ([`Strings::read`]), or `None` when each string is checked as it is
-    /// read ([`Strings::lazy`]).
-    text: Option<&'a str>,
-    bytes: &'a [u8],
+    text: Text<'a>,
     ends: Column<'a>,
     count: usize,
 }
@@ -408,35 +436,44 @@ impl<'a> Strings<'a> {
             last = end;
         }
         Ok(Strings {
-            text: Some(text),
-            bytes,
+            text: Text::Checked(text),
             ends,
             count,
         })
     }
 
-    /// The table with nothing checked yet: each string is checked when it
-    /// is read, for a reader that reads a few of millions.
-    fn lazy(c: &mut Cursor<'a>) -> R<Self> {
-        let count = c.count(4)?;
-        let ends = c.column(count, 4)?;
-        let bytes = c.take(c.left())?;
-        Ok(Strings {
-            text: None,
-            bytes,
-            ends,
+    /// The table of a file read through `source`: `count` (read from the
+    /// section's first bytes) strings whose ends start at `at`, the text
+    /// running to `end`. Nothing is checked until a string is read.
+    fn in_file(source: &'a dyn ReadAt, count: usize, at: usize, end: usize) -> Self {
+        let ends_at = at;
+        let text_at = at.saturating_add(count.saturating_mul(4));
+        Strings {
+            text: Text::InFile {
+                source,
+                ends_at,
+                text_at,
+                text_len: end.saturating_sub(text_at),
+            },
+            ends: Column { bytes: &[], at },
             count,
-        })
+        }
     }
 
     fn end(&self, i: usize) -> usize {
-        self.ends
-            .bytes
-            .get(4 * i..4 * i + 4)
-            .map_or(0, |c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+        let four = |c: &[u8]| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize;
+        match self.text {
+            Text::Checked(_) => self.ends.bytes.get(4 * i..4 * i + 4).map_or(0, four),
+            Text::InFile {
+                source, ends_at, ..
+            } => source
+                .read_at(ends_at.saturating_add(4 * i), 4)
+                .filter(|b| b.len() == 4)
+                .map_or(0, |b| four(&b)),
+        }
     }
 
-    fn get(&self, i: u32, c: &Cursor<'_>) -> R<&'a str> {
+    fn get(&self, i: u32, c: &Cursor<'_>) -> R<Cow<'a, str>> {
         let i = i as usize;
         if i >= self.count {
             return Err(c.bad(format!(
@@ -445,12 +482,25 @@ impl<'a> Strings<'a> {
             )));
         }
         let start = if i == 0 { 0 } else { self.end(i - 1) };
+        let end = self.end(i);
         let out = || c.bad(format!("string {i} is out of the text"));
         match self.text {
-            Some(text) => text.get(start..self.end(i)).ok_or_else(out),
-            None => {
-                let bytes = self.bytes.get(start..self.end(i)).ok_or_else(out)?;
-                std::str::from_utf8(bytes).map_err(|_| c.bad(format!("string {i} is not UTF-8")))
+            Text::Checked(text) => text.get(start..end).map(Cow::Borrowed).ok_or_else(out),
+            Text::InFile {
+                source,
+                text_at,
+                text_len,
+                ..
+            } => {
+                if start > end || end > text_len {
+                    return Err(out());
+                }
+                let bytes = source
+                    .read_at(text_at + start, end - start)
+                    .ok_or_else(out)?;
+                String::from_utf8(bytes)
+                    .map(Cow::Owned)
+                    .map_err(|_| c.bad(format!("string {i} is not UTF-8")))
             }
         }
     }
@@ -458,9 +508,9 @@ impl<'a> Strings<'a> {
     /// A string that names something (an id, a kind, a relation …), held
     /// to the rule every reader applies ([`super::decode::text_problem`]),
     /// so what a snapshot holds converts to every text format.
-    fn name(&self, i: u32, c: &Cursor<'_>, what: &str) -> R<&'a str> {
+    fn name(&self, i: u32, c: &Cursor<'_>, what: &str) -> R<Cow<'a, str>> {
         let text = self.get(i, c)?;
-        match super::decode::text_problem(text) {
+        match super::decode::text_problem(&text) {
             None => Ok(text),
             Some(problem) => Err(c.bad(format!("{what} {text:?} {problem}"))),
         }
@@ -468,18 +518,18 @@ impl<'a> Strings<'a> {
 
     fn named(&self, c: &mut Cursor<'_>, what: &str) -> R<String> {
         let i = c.u32()?;
-        self.name(i, c, what).map(str::to_string)
+        self.name(i, c, what).map(Cow::into_owned)
     }
 
     fn string(&self, c: &mut Cursor<'_>) -> R<String> {
         let i = c.u32()?;
-        self.get(i, c).map(str::to_string)
+        self.get(i, c).map(Cow::into_owned)
     }
 
     fn opt(&self, c: &mut Cursor<'_>) -> R<Option<String>> {
         match c.u32()? {
             NONE => Ok(None),
-            i => self.get(i, c).map(|s| Some(s.to_string())),
+            i => self.get(i, c).map(|s| Some(s.into_owned())),
         }
     }
 
@@ -888,7 +938,7 @@ fn nodes_section(
         } else {
             extras(flags, x, t)?
         };
-        let node = Node::with(id, KindId(kind), name, properties, provenance);
+        let node = Node::with(&*id, KindId(kind), &*name, properties, provenance);
         if g.add_node(node).is_err() {
             return Err(c.bad(format!("node `{id}` is given twice")));
         }

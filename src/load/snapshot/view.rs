@@ -40,23 +40,40 @@
 //! full load refuses for a fault far from the nodes asked about may still
 //! be answered here. No read panics; a fault is a [`SnapshotError`].
 //!
-//! # Cost
+//! # Cost: the file is hashed, not kept
 //!
-//! Opening reads the file once (`std::fs::read`) and hashes it; a
-//! question then costs a binary search per id and, per node or edge read,
-//! a walk of at most [`STRIDE`] records from the nearest mark.
+//! Opening a file streams it once through the checksum in pieces of
+//! [`PIECE`] bytes and keeps none of it: holding a million-node snapshot
+//! in memory would cost its size in memory, and more time zeroing and
+//! mapping the pages than hashing them (two thirds of the time of a
+//! question, measured with `perf`). The records a question needs are then
+//! read from the file where the index says they are, a few bytes at a
+//! time: a binary search per id and, per node or edge read, a walk of at
+//! most [`STRIDE`] records from the nearest mark. The file is read again
+//! after its checksum was checked, so a file changed in between is read
+//! as changed; every read is checked as above, so that costs a wrong
+//! answer or an error, never a panic. [`View::new`] keeps bytes already
+//! in memory instead (tests, fuzzing).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs::File;
 use std::path::Path;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
-use super::{Bad, Column, Cursor, R, SnapshotError, Strings, Trust};
+use super::{Bad, Cursor, R, ReadAt, SnapshotError, Strings, Trust};
 use crate::format::snapshot::{self as fmt, SECTIONS, STRIDE};
 use crate::load::{LoadError, LoadErrorKind, LoadErrors};
-use crate::model::{Basis, Edge, Graph, KindId, Node, RelId};
+use crate::model::{Basis, Edge, Graph, KindId, Node, Properties, Provenance, RelId};
 
-/// Where a part of the body is: its first byte in the file and its length.
+/// How many bytes of the file are hashed at a time when it is opened.
+pub const PIECE: usize = 1 << 20;
+
+/// The most bytes a header can take: magic, format, writer, body length
+/// and checksum.
+const MAX_HEADER: usize = 8 + 4 + 1 + 255 + 16;
+
+/// Where a part of the file is: its first byte and its length.
 #[derive(Debug, Clone, Copy, Default)]
 struct Span {
     at: usize,
@@ -84,10 +101,39 @@ struct Parts {
     marks: Span,
 }
 
+/// Where the bytes come from.
+#[derive(Debug)]
+enum Source {
+    /// A file, read where a question needs it.
+    File(File),
+    /// Bytes in memory.
+    Memory(Vec<u8>),
+}
+
+impl ReadAt for Source {
+    fn read_at(&self, at: usize, len: usize) -> Option<Vec<u8>> {
+        match self {
+            Source::Memory(bytes) => bytes.get(at..at.checked_add(len)?).map(<[u8]>::to_vec),
+            Source::File(file) => {
+                use std::os::unix::fs::FileExt as _;
+                // A length past the end of the file fails the read below;
+                // it is never allocated beyond what the file holds.
+                let size = file.metadata().ok()?.len();
+                if (at as u64).checked_add(len as u64)? > size {
+                    return None;
+                }
+                let mut buf = vec![0; len];
+                file.read_exact_at(&mut buf, at as u64).ok()?;
+                Some(buf)
+            }
+        }
+    }
+}
+
 /// A snapshot opened in place. See the module docs.
 #[derive(Debug)]
 pub struct View {
-    bytes: Vec<u8>,
+    source: Source,
     writer: String,
     parts: Parts,
     nodes: usize,
@@ -105,30 +151,69 @@ struct EdgeRow {
     flags: u8,
 }
 
+fn u32_of(b: &[u8]) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(..4)?.try_into().ok()?))
+}
+
 impl View {
-    /// Opens the snapshot at `path` in place.
+    /// Opens the snapshot at `path` in place: its header checked, its body
+    /// hashed and checked against the header's checksum, its sections and
+    /// columns measured. Nothing of it is kept in memory.
     ///
     /// # Errors
     /// As [`super::open`]: the file cannot be read, or is not a snapshot
     /// this seccoop reads (its header, checksum or section lengths).
     pub fn open(path: &Path) -> Result<View, LoadErrors> {
-        let bytes = std::fs::read(path).map_err(|io| {
+        let read_error = |io: std::io::Error| {
             LoadErrors(vec![LoadError::bare(LoadErrorKind::Read {
                 path: path.to_path_buf(),
                 reason: crate::io_text::io_reason(&io),
                 io,
             })])
-        })?;
-        View::new(bytes).map_err(|problem| {
+        };
+        let snapshot_error = |problem| {
             LoadErrors(vec![LoadError::bare(LoadErrorKind::Snapshot {
                 path: path.to_path_buf(),
                 problem,
             })])
-        })
+        };
+        let mut file = File::open(path).map_err(read_error)?;
+        let size = file.metadata().map_err(read_error)?.len();
+        let checked = Self::hash(&mut file, size).map_err(read_error)?;
+        let (head, sum) = checked;
+        let h = super::head(&head, size).map_err(snapshot_error)?;
+        if sum != h.sum {
+            return Err(snapshot_error(SnapshotError::Checksum { writer: h.writer }));
+        }
+        Self::with(Source::File(file), h.writer, h.start, size).map_err(snapshot_error)
     }
 
-    /// Checks a snapshot's header, checksum and the lengths of its
-    /// sections and columns, and keeps its bytes for the questions to come.
+    /// The header's bytes (up to [`MAX_HEADER`]) and the checksum of what
+    /// follows the header, reading the file once. The header's length is
+    /// only known once it is read, so the first piece is hashed from its
+    /// end.
+    fn hash(file: &mut File, size: u64) -> std::io::Result<(Vec<u8>, u64)> {
+        use std::io::Read as _;
+        let mut head = Vec::with_capacity(MAX_HEADER);
+        file.by_ref()
+            .take(MAX_HEADER as u64)
+            .read_to_end(&mut head)?;
+        let start = super::head(&head, size).map_or(head.len(), |h| h.start);
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(head.get(start..).unwrap_or_default());
+        let mut piece = vec![0; PIECE];
+        loop {
+            let n = file.read(&mut piece)?;
+            if n == 0 {
+                break;
+            }
+            hasher.update(piece.get(..n).unwrap_or_default());
+        }
+        Ok((head, hasher.digest()))
+    }
+
+    /// Checks a snapshot held in memory as [`View::open`] checks a file,
+    /// and keeps its bytes for the questions to come.
     ///
     /// # Errors
     /// A [`SnapshotError`] for a file that is not a snapshot this seccoop
@@ -146,135 +231,208 @@ impl View {
     /// assert!(around.node_index("terrorism").is_some());
     /// ```
     pub fn new(bytes: Vec<u8>) -> Result<View, SnapshotError> {
-        let (writer, parts, counts) = {
-            let h = super::header(&bytes)?;
-            let parts = Self::parts(&h).map_err(|b| b.into_error(&h.writer))?;
-            (h.writer, parts.0, parts.1)
-        };
-        let [nodes, edges, derived] = counts;
-        Ok(View {
-            bytes,
-            writer,
-            parts,
-            nodes,
-            edges,
-            derived,
-        })
+        let h = super::header(&bytes)?;
+        let (writer, start) = (h.writer, h.start);
+        let size = bytes.len() as u64;
+        Self::with(Source::Memory(bytes), writer, start, size)
     }
 
-    /// Splits the body into its sections and the sections into columns.
-    fn parts(h: &super::Header<'_>) -> R<(Parts, [usize; 3])> {
-        let mut outer = Cursor {
-            bytes: h.body,
-            pos: 0,
-            base: h.start,
-            section: 0,
-        };
-        let mut parts = Parts::default();
-        for (section, span) in parts.sections.iter_mut().enumerate() {
-            outer.section = section;
-            let len = usize::try_from(outer.u64()?).unwrap_or(usize::MAX);
-            let at = outer.base + outer.pos;
-            outer.take(len)?;
-            *span = Span { at, len };
-        }
-        outer.end()?;
-        let span = |c: &Column<'_>| Span {
-            at: c.at,
-            len: c.bytes.len(),
-        };
-        let mut c = Self::cursor_in(h.body, h.start, &parts.sections, 2)?;
-        let n = c.count(11)?;
-        parts.ids = span(&c.column(n, 4)?);
-        parts.names = span(&c.column(n, 4)?);
-        parts.kinds = span(&c.column(n, 2)?);
-        parts.node_flags = span(&c.column(n, 1)?);
-        c.end()?;
-        let mut c = Self::cursor_in(h.body, h.start, &parts.sections, 3)?;
-        let m = c.count(12)?;
-        parts.froms = span(&c.column(m, 4)?);
-        parts.tos = span(&c.column(m, 4)?);
-        parts.rels = span(&c.column(m, 2)?);
-        parts.bases = span(&c.column(m, 1)?);
-        parts.edge_flags = span(&c.column(m, 1)?);
-        c.end()?;
-        let derived = Self::cursor_in(h.body, h.start, &parts.sections, 5)?.count(8)?;
-        let mut c = Self::cursor_in(h.body, h.start, &parts.sections, 6)?;
-        let (nc, mc) = (c.u32()? as usize, c.u32()? as usize);
-        if (nc, mc) != (n, m) {
-            return Err(c.bad(format!(
-                "the index is of {nc} nodes and {mc} edges, and the graph has {n} and {m}"
-            )));
-        }
-        parts.by_id = span(&c.column(n, 4)?);
-        parts.out_offsets = span(&c.column(n + 1, 4)?);
-        parts.out_edges = span(&c.column(m, 4)?);
-        parts.in_offsets = span(&c.column(n + 1, 4)?);
-        parts.in_edges = span(&c.column(m, 4)?);
-        parts.marks = span(&c.column(fmt::marks(n) + 2 * fmt::marks(m), 8)?);
-        c.end()?;
-        Ok((parts, [n, m, derived]))
-    }
-
-    /// A cursor at the start of a section, given the body.
-    fn cursor_in<'a>(
-        body: &'a [u8],
+    fn with(
+        source: Source,
+        writer: String,
         start: usize,
-        sections: &[Span; SECTIONS.len()],
-        section: usize,
-    ) -> R<Cursor<'a>> {
-        let span = sections.get(section).copied().unwrap_or_default();
-        let bytes = span
-            .at
-            .checked_sub(start)
-            .and_then(|from| body.get(from..from.checked_add(span.len)?));
-        match bytes {
-            Some(bytes) => Ok(Cursor {
-                bytes,
-                pos: 0,
-                base: span.at,
-                section,
-            }),
-            None => Err(Bad {
-                section,
-                offset: span.at,
-                what: "the section is out of the file".into(),
-            }),
-        }
+        size: u64,
+    ) -> Result<View, SnapshotError> {
+        let mut view = View {
+            source,
+            writer,
+            parts: Parts::default(),
+            nodes: 0,
+            edges: 0,
+            derived: 0,
+        };
+        view.measure(start, size).map_err(|b| view.error(b))?;
+        Ok(view)
     }
 
-    /// A cursor at `offset` of a section.
-    fn cursor(&self, section: usize, offset: usize) -> R<Cursor<'_>> {
+    /// Finds the sections and, in them, the columns, checking that each
+    /// holds what its counts announce.
+    fn measure(&mut self, start: usize, size: u64) -> R<()> {
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        let mut at = start;
+        for section in 0..SECTIONS.len() {
+            let bad = |what: String| Bad {
+                section,
+                offset: at,
+                what,
+            };
+            let len = self
+                .source
+                .read_at(at, 8)
+                .and_then(|b| Some(u64::from_le_bytes(b.get(..8)?.try_into().ok()?)))
+                .ok_or_else(|| {
+                    bad(format!(
+                        "8 bytes are wanted where {} are left",
+                        size.saturating_sub(at)
+                    ))
+                })?;
+            let len = usize::try_from(len).unwrap_or(usize::MAX);
+            let left = size.saturating_sub(at + 8);
+            if len > left {
+                return Err(bad(format!("{len} bytes are wanted where {left} are left")));
+            }
+            if let Some(span) = self.parts.sections.get_mut(section) {
+                *span = Span { at: at + 8, len };
+            }
+            at += 8 + len;
+        }
+        if at != size {
+            return Err(Bad {
+                section: SECTIONS.len() - 1,
+                offset: at,
+                what: format!("{} bytes are left over", size - at),
+            });
+        }
+        // The counts and fixed-width parts of each section, read as a
+        // cursor over their first bytes.
+        let n = self.count(2, 0, 11)?;
+        let mut at = 4;
+        let ids = self.span_in(2, &mut at, n, 4)?;
+        let names = self.span_in(2, &mut at, n, 4)?;
+        let kinds = self.span_in(2, &mut at, n, 2)?;
+        let node_flags = self.span_in(2, &mut at, n, 1)?;
+        let p = &mut self.parts;
+        (p.ids, p.names, p.kinds, p.node_flags) = (ids, names, kinds, node_flags);
+        let m = self.count(3, 0, 12)?;
+        let mut at = 4;
+        let froms = self.span_in(3, &mut at, m, 4)?;
+        let tos = self.span_in(3, &mut at, m, 4)?;
+        let rels = self.span_in(3, &mut at, m, 2)?;
+        let bases = self.span_in(3, &mut at, m, 1)?;
+        let flags = self.span_in(3, &mut at, m, 1)?;
+        let p = &mut self.parts;
+        (p.froms, p.tos, p.rels, p.bases, p.edge_flags) = (froms, tos, rels, bases, flags);
+        self.derived = self.count(5, 0, 8)?;
+        let (nc, mc) = (self.count(6, 0, 0)?, self.count(6, 4, 0)?);
+        if (nc, mc) != (n, m) {
+            return Err(self.bad_index(
+                self.parts.sections[6].at,
+                format!("the index is of {nc} nodes and {mc} edges, and the graph has {n} and {m}"),
+            ));
+        }
+        let marks = fmt::marks(n) + 2 * fmt::marks(m);
+        let mut at = 8;
+        let mut col = |count: usize, width: usize| self.span_in(6, &mut at, count, width);
+        let by_id = col(n, 4)?;
+        let out_offsets = col(n + 1, 4)?;
+        let out_edges = col(m, 4)?;
+        let in_offsets = col(n + 1, 4)?;
+        let in_edges = col(m, 4)?;
+        let mark_span = col(marks, 8)?;
+        if at != self.parts.sections[6].len {
+            let left = self.parts.sections[6].len.saturating_sub(at);
+            return Err(self.bad_index(
+                self.parts.sections[6].at + at,
+                format!("{left} bytes are left over"),
+            ));
+        }
+        let p = &mut self.parts;
+        (p.by_id, p.out_offsets, p.out_edges) = (by_id, out_offsets, out_edges);
+        (p.in_offsets, p.in_edges, p.marks) = (in_offsets, in_edges, mark_span);
+        let (nodes_len, edges_len) = (self.parts.sections[2].len, self.parts.sections[3].len);
+        if nodes_len != 4 + 11 * n || edges_len != 4 + 12 * m {
+            return Err(Bad {
+                section: 2,
+                offset: self.parts.sections[2].at,
+                what: "the node or edge columns are not as long as their counts say".into(),
+            });
+        }
+        self.nodes = n;
+        self.edges = m;
+        Ok(())
+    }
+
+    /// The u32 at `offset` of a section, as a count of items at least
+    /// `width` bytes long that must fit in what is left of it.
+    fn count(&self, section: usize, offset: usize, width: usize) -> R<usize> {
         let span = self
             .parts
             .sections
             .get(section)
             .copied()
             .unwrap_or_default();
-        let bytes = self.bytes.get(span.at..).and_then(|b| b.get(..span.len));
-        match bytes {
-            Some(bytes) if offset <= bytes.len() => Ok(Cursor {
-                bytes,
-                pos: offset,
-                base: span.at,
-                section,
-            }),
-            _ => Err(Bad {
-                section,
-                offset: span.at,
-                what: format!("offset {offset} is out of the section"),
-            }),
+        let bad = |what: String| Bad {
+            section,
+            offset: span.at + offset,
+            what,
+        };
+        if offset + 4 > span.len {
+            return Err(bad(format!(
+                "4 bytes are wanted where {} are left",
+                span.len.saturating_sub(offset)
+            )));
         }
+        let n = self
+            .source
+            .read_at(span.at + offset, 4)
+            .as_deref()
+            .and_then(u32_of)
+            .ok_or_else(|| bad("the count cannot be read".into()))? as usize;
+        let left = span.len - offset - 4;
+        if n.saturating_mul(width) > left {
+            return Err(bad(format!(
+                "a count of {n} needs {} bytes, and {left} are left",
+                n.saturating_mul(width)
+            )));
+        }
+        Ok(n)
     }
 
-    /// A column of the file.
-    fn column(&self, span: Span) -> Column<'_> {
-        let bytes = self
-            .bytes
-            .get(span.at..)
-            .and_then(|b| b.get(..span.len))
+    fn span_in(&self, section: usize, at: &mut usize, count: usize, width: usize) -> R<Span> {
+        let span = self
+            .parts
+            .sections
+            .get(section)
+            .copied()
             .unwrap_or_default();
-        Column { bytes, at: span.at }
+        let len = count.saturating_mul(width);
+        let left = span.len.saturating_sub(*at);
+        if len > left {
+            return Err(Bad {
+                section,
+                offset: span.at + *at,
+                what: format!("{len} bytes are wanted where {left} are left"),
+            });
+        }
+        let out = Span {
+            at: span.at + *at,
+            len,
+        };
+        *at += len;
+        Ok(out)
+    }
+
+    /// `count` items of `width` bytes from item `i` of a column.
+    fn items(&self, column: Span, i: usize, count: usize, width: usize) -> Option<Vec<u8>> {
+        let from = i.checked_mul(width)?;
+        let len = count.checked_mul(width)?;
+        if from.checked_add(len)? > column.len {
+            return None;
+        }
+        self.source.read_at(column.at + from, len)
+    }
+
+    fn u32_at(&self, column: Span, i: usize) -> Option<u32> {
+        u32_of(&self.items(column, i, 1, 4)?)
+    }
+
+    fn u16_at(&self, column: Span, i: usize) -> Option<u16> {
+        let b = self.items(column, i, 1, 2)?;
+        Some(u16::from_le_bytes(b.get(..2)?.try_into().ok()?))
+    }
+
+    fn u8_at(&self, column: Span, i: usize) -> Option<u8> {
+        self.items(column, i, 1, 1)?.first().copied()
     }
 
     /// A problem at a byte of the index.
@@ -286,8 +444,54 @@ impl View {
         }
     }
 
-    fn strings(&self) -> R<Strings<'_>> {
-        Strings::lazy(&mut self.cursor(0, 0)?)
+    /// The string table, read where it lies.
+    fn strings(&self) -> Strings<'_> {
+        let span = self.parts.sections[0];
+        let count = self
+            .source
+            .read_at(span.at, 4)
+            .as_deref()
+            .and_then(u32_of)
+            .unwrap_or(0) as usize;
+        // A count larger than the section leaves every string out of it.
+        let count = count.min(span.len.saturating_sub(4) / 4);
+        Strings::in_file(&self.source, count, span.at + 4, span.at + span.len)
+    }
+
+    /// A cursor over `len` bytes at `offset` of a section (to its end when
+    /// `len` is `None`), read into `buf`.
+    fn cursor<'b>(
+        &self,
+        section: usize,
+        offset: usize,
+        len: Option<usize>,
+        buf: &'b mut Vec<u8>,
+    ) -> R<Cursor<'b>> {
+        let span = self
+            .parts
+            .sections
+            .get(section)
+            .copied()
+            .unwrap_or_default();
+        let bad = |what: String| Bad {
+            section,
+            offset: span.at,
+            what,
+        };
+        if offset > span.len {
+            return Err(bad(format!("offset {offset} is out of the section")));
+        }
+        let len = len.unwrap_or(span.len - offset).min(span.len - offset);
+        *buf = self
+            .source
+            .read_at(span.at + offset, len)
+            .ok_or_else(|| bad("the section cannot be read".into()))?;
+        Ok(Cursor {
+            bytes: buf,
+            pos: 0,
+            base: span.at + offset,
+            section,
+        })
     }
 
     fn error(&self, bad: Bad) -> SnapshotError {
@@ -320,10 +524,14 @@ impl View {
     }
 
     fn find_in(&self, id: &str) -> R<Option<u32>> {
-        let strings = self.strings()?;
-        let by_id = self.column(self.parts.by_id);
-        let ids = self.column(self.parts.ids);
-        let c = self.cursor(6, 0)?;
+        let strings = self.strings();
+        let (by_id, ids) = (self.parts.by_id, self.parts.ids);
+        let c = Cursor {
+            bytes: &[],
+            pos: 0,
+            base: by_id.at,
+            section: 6,
+        };
         let (mut lo, mut hi) = (0, self.nodes);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
@@ -333,10 +541,10 @@ impl View {
                     format!("index entry {mid} names no node"),
                 )
             };
-            let pos = by_id.u32_at(mid).ok_or_else(bad)?;
-            let string = ids.u32_at(pos as usize).ok_or_else(bad)?;
+            let pos = self.u32_at(by_id, mid).ok_or_else(bad)?;
+            let string = self.u32_at(ids, pos as usize).ok_or_else(bad)?;
             let here = strings.get(string, &c)?;
-            match here.cmp(id) {
+            match (*here).cmp(id) {
                 std::cmp::Ordering::Equal => return Ok(Some(pos)),
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
@@ -365,6 +573,11 @@ impl View {
     }
 
     fn neighbourhood_in(&self, seeds: &[u32], radius: usize, derived: bool) -> R<Graph> {
+        let mut rows = Rows {
+            view: self,
+            rows: HashMap::new(),
+        };
+        let derived_code = fmt::basis_code(Basis::Derived);
         let mut nodes: BTreeSet<u32> = BTreeSet::new();
         let mut edges: BTreeSet<u32> = BTreeSet::new();
         for &s in seeds {
@@ -380,9 +593,9 @@ impl View {
             let mut next = Vec::new();
             for &v in &frontier {
                 for out in [true, false] {
-                    for e in self.adjacent(v, out)? {
-                        let row = self.edge_row(e)?;
-                        if !derived && row.basis == fmt::basis_code(Basis::Derived) {
+                    for e in self.adjacent(v, out, &mut rows)? {
+                        let row = rows.get(e)?;
+                        if !derived && row.basis == derived_code {
                             continue;
                         }
                         edges.insert(e);
@@ -399,10 +612,10 @@ impl View {
         let mut proofs: BTreeMap<u32, (usize, Vec<u32>)> = BTreeMap::new();
         let mut work: Vec<u32> = edges.iter().copied().collect();
         while let Some(e) = work.pop() {
-            let row = self.edge_row(e)?;
+            let row = rows.get(e)?;
             nodes.insert(row.from);
             nodes.insert(row.to);
-            if row.basis != fmt::basis_code(Basis::Derived) || proofs.contains_key(&e) {
+            if row.basis != derived_code || proofs.contains_key(&e) {
                 continue;
             }
             let proof = self.proof(e)?;
@@ -413,25 +626,24 @@ impl View {
             }
             proofs.insert(e, proof);
         }
-        self.build(&nodes, &edges, &proofs)
+        self.build(&nodes, &edges, &proofs, &mut rows)
     }
 
     /// The edges out of (or into) node `v`, as the index lists them, each
     /// checked to be one of `v`'s.
-    fn adjacent(&self, v: u32, out: bool) -> R<Vec<u32>> {
-        let (offsets, list, ends) = if out {
-            (
-                self.parts.out_offsets,
-                self.parts.out_edges,
-                self.parts.froms,
-            )
+    fn adjacent(&self, v: u32, out: bool, rows: &mut Rows<'_>) -> R<Vec<u32>> {
+        let (offsets, list) = if out {
+            (self.parts.out_offsets, self.parts.out_edges)
         } else {
-            (self.parts.in_offsets, self.parts.in_edges, self.parts.tos)
+            (self.parts.in_offsets, self.parts.in_edges)
         };
-        let (offsets, list, ends) = (self.column(offsets), self.column(list), self.column(ends));
         let v = v as usize;
         let bad = |what: String| self.bad_index(offsets.at + 4 * v, what);
-        let (Some(a), Some(b)) = (offsets.u32_at(v), offsets.u32_at(v + 1)) else {
+        let pair = self.items(offsets, v, 2, 4);
+        let (Some(a), Some(b)) = (
+            pair.as_deref().and_then(u32_of),
+            pair.as_deref().and_then(|p| u32_of(p.get(4..)?)),
+        ) else {
             return Err(bad(format!("node {v} has no offsets")));
         };
         let (a, b) = (a as usize, b as usize);
@@ -440,20 +652,27 @@ impl View {
                 "node {v}'s edges run from {a} to {b}, out of order"
             )));
         }
-        let mut found = Vec::with_capacity(b - a);
-        for i in a..b {
-            let e = list
-                .u32_at(i)
-                .ok_or_else(|| bad(format!("edge list entry {i} is missing")))?;
-            if ends.u32_at(e as usize) != Some(v as u32) {
+        let found = self
+            .items(list, a, b - a, 4)
+            .ok_or_else(|| bad(format!("node {v}'s edges are out of the list")))?;
+        let mut edges = Vec::with_capacity(b - a);
+        for (k, e) in found.chunks_exact(4).enumerate() {
+            let e = u32_of(e).unwrap_or(u32::MAX);
+            let row = rows.get(e).map_err(|_| {
+                self.bad_index(
+                    list.at + 4 * (a + k),
+                    format!("the index lists edge {e}, which is not one of its edges"),
+                )
+            })?;
+            if (if out { row.from } else { row.to }) as usize != v {
                 return Err(self.bad_index(
-                    list.at + 4 * i,
+                    list.at + 4 * (a + k),
                     format!("the index lists edge {e} at node {v}, and it is not one of its edges"),
                 ));
             }
-            found.push(e);
+            edges.push(e);
         }
-        Ok(found)
+        Ok(edges)
     }
 
     fn edge_row(&self, e: u32) -> R<EdgeRow> {
@@ -461,11 +680,11 @@ impl View {
         let p = &self.parts;
         let row = (|| {
             Some(EdgeRow {
-                from: self.column(p.froms).u32_at(i)?,
-                to: self.column(p.tos).u32_at(i)?,
-                rel: self.column(p.rels).u16_at(i)?,
-                basis: *self.column(p.bases).bytes.get(i)?,
-                flags: *self.column(p.edge_flags).bytes.get(i)?,
+                from: self.u32_at(p.froms, i)?,
+                to: self.u32_at(p.tos, i)?,
+                rel: self.u16_at(p.rels, i)?,
+                basis: self.u8_at(p.bases, i)?,
+                flags: self.u8_at(p.edge_flags, i)?,
             })
         })();
         let row = row.ok_or_else(|| Bad {
@@ -486,30 +705,60 @@ impl View {
         Ok(row)
     }
 
-    /// The mark of the stride holding item `i`: `which` is 0 for nodes'
-    /// extras, 1 for edges' extras, 2 for edges' proofs.
-    fn mark(&self, which: usize, i: usize) -> R<usize> {
-        let first = match which {
-            0 => 0,
-            1 => fmt::marks(self.nodes),
-            _ => fmt::marks(self.nodes) + fmt::marks(self.edges),
+    /// The records of the stride holding item `i`, as a cursor: `which` is
+    /// 0 for nodes' extras, 1 for edges' extras, 2 for edges' proofs. They
+    /// run from the stride's mark to the next mark, or else to the end of
+    /// the section.
+    fn stride<'b>(&self, which: usize, i: usize, buf: &'b mut Vec<u8>) -> R<Cursor<'b>> {
+        let (first, count) = match which {
+            0 => (0, fmt::marks(self.nodes)),
+            1 => (fmt::marks(self.nodes), fmt::marks(self.edges)),
+            _ => (
+                fmt::marks(self.nodes) + fmt::marks(self.edges),
+                fmt::marks(self.edges),
+            ),
         };
-        let marks = self.column(self.parts.marks);
         let k = first + i / STRIDE;
-        let mark = marks
-            .u64_at(k)
-            .ok_or_else(|| self.bad_index(marks.at, format!("mark {k} is missing")))?;
-        usize::try_from(mark)
-            .map_err(|_| self.bad_index(marks.at + 8 * k, format!("mark {k} is out of the file")))
+        let marks = self.parts.marks;
+        let mark = |k: usize| {
+            self.items(marks, k, 1, 8)
+                .and_then(|b| Some(u64::from_le_bytes(b.get(..8)?.try_into().ok()?)))
+                .and_then(|m| usize::try_from(m).ok())
+        };
+        let at = mark(k).ok_or_else(|| {
+            self.bad_index(
+                marks.at + 8 * k,
+                format!("the index's mark {k} is out of the file"),
+            )
+        })?;
+        // Node extras run on into edge extras, whose first mark ends them.
+        let next = if k + 1 < first + count || which == 0 {
+            mark(k + 1)
+        } else {
+            None
+        };
+        let len = next.and_then(|n| n.checked_sub(at));
+        let section = if which == 2 { 5 } else { 4 };
+        self.cursor(section, at, len, buf).map_err(|_| {
+            self.bad_index(
+                marks.at + 8 * k,
+                format!("the index's mark {k} is out of the file"),
+            )
+        })
     }
 
     /// The proof of derived edge `e`: its rule and premises, checked.
     fn proof(&self, e: u32) -> R<(usize, Vec<u32>)> {
         let i = e as usize;
-        let mut c = self.cursor(5, self.mark(2, i)?)?;
+        let mut buf = Vec::new();
+        let mut c = self.stride(2, i, &mut buf)?;
         let derived = fmt::basis_code(Basis::Derived);
-        for q in i - i % STRIDE..i {
-            if self.edge_row(q as u32)?.basis == derived {
+        let from = i - i % STRIDE;
+        let bases = self
+            .items(self.parts.bases, from, i - from, 1)
+            .unwrap_or_default();
+        for &basis in &bases {
+            if basis == derived {
                 c.u32()?;
                 let k = c.count(4)?;
                 c.take(4 * k)?;
@@ -538,18 +787,20 @@ impl View {
         i: usize,
         flags: u8,
         t: &Strings<'_>,
-    ) -> R<(crate::model::Properties, Vec<crate::model::Provenance>)> {
+    ) -> R<(Properties, Vec<Provenance>)> {
         if flags == 0 {
             return Ok(Default::default());
         }
-        let mut c = self.cursor(4, self.mark(usize::from(edge), i)?)?;
-        let column = self.column(if edge {
+        let mut buf = Vec::new();
+        let mut c = self.stride(usize::from(edge), i, &mut buf)?;
+        let column = if edge {
             self.parts.edge_flags
         } else {
             self.parts.node_flags
-        });
-        for q in i - i % STRIDE..i {
-            let f = column.bytes.get(q).copied().unwrap_or(0);
+        };
+        let from = i - i % STRIDE;
+        let before = self.items(column, from, i - from, 1).unwrap_or_default();
+        for &f in &before {
             if f != 0 {
                 super::extras(f, &mut c, t)?;
             }
@@ -563,17 +814,23 @@ impl View {
         nodes: &BTreeSet<u32>,
         edges: &BTreeSet<u32>,
         proofs: &BTreeMap<u32, (usize, Vec<u32>)>,
+        rows: &mut Rows<'_>,
     ) -> R<Graph> {
-        let t = self.strings()?;
-        let mut g = super::graph_section(&mut self.cursor(1, 0)?, &t, Trust::File)?;
-        let declared: std::collections::HashSet<&str> =
-            g.sources().iter().map(|s| s.id.as_str()).collect();
-        if declared.len() != g.sources().len() {
-            return Err(self.cursor(1, 0)?.bad("a source is declared twice"));
-        }
+        let t = self.strings();
+        let mut buf = Vec::new();
+        let mut g = super::graph_section(&mut self.cursor(1, 0, None, &mut buf)?, &t, Trust::File)?;
+        let c = Cursor {
+            bytes: &[],
+            pos: 0,
+            base: self.parts.sections[1].at,
+            section: 1,
+        };
         let declared: std::collections::HashSet<String> =
-            declared.into_iter().map(str::to_string).collect();
-        let check_sources = |provenance: &[crate::model::Provenance], c: &Cursor<'_>| -> R<()> {
+            g.sources().iter().map(|s| s.id.clone()).collect();
+        if declared.len() != g.sources().len() {
+            return Err(c.bad("a source is declared twice"));
+        }
+        let check_sources = |provenance: &[Provenance], c: &Cursor<'_>| -> R<()> {
             match provenance.iter().find(|p| !declared.contains(&p.source)) {
                 Some(p) => Err(c.bad(format!(
                     "a provenance names the source `{}`, which the snapshot does not declare",
@@ -582,10 +839,14 @@ impl View {
                 None => Ok(()),
             }
         };
-        let c = self.cursor(2, 0)?;
+        let c = Cursor {
+            base: self.parts.sections[2].at,
+            section: 2,
+            ..c
+        };
         let p = &self.parts;
         let kinds = g.schema().kinds().len();
-        let mut at: BTreeMap<u32, NodeIndex> = BTreeMap::new();
+        let mut at: HashMap<u32, NodeIndex> = HashMap::new();
         for &v in nodes {
             let i = v as usize;
             let missing = || {
@@ -594,10 +855,10 @@ impl View {
                     self.nodes
                 ))
             };
-            let id = self.column(p.ids).u32_at(i).ok_or_else(missing)?;
-            let name = self.column(p.names).u32_at(i).ok_or_else(missing)?;
-            let kind = self.column(p.kinds).u16_at(i).ok_or_else(missing)?;
-            let flags = *self.column(p.node_flags).bytes.get(i).ok_or_else(missing)?;
+            let id = self.u32_at(p.ids, i).ok_or_else(missing)?;
+            let name = self.u32_at(p.names, i).ok_or_else(missing)?;
+            let kind = self.u16_at(p.kinds, i).ok_or_else(missing)?;
+            let flags = self.u8_at(p.node_flags, i).ok_or_else(missing)?;
             let id = t.name(id, &c, "a node id")?;
             let name = t.name(name, &c, "a node name")?;
             if usize::from(kind) >= kinds {
@@ -607,18 +868,22 @@ impl View {
             }
             let (properties, provenance) = self.extras(false, i, flags, &t)?;
             check_sources(&provenance, &c)?;
-            let node = Node::with(id, KindId(kind), name, properties, provenance);
+            let node = Node::with(&*id, KindId(kind), &*name, properties, provenance);
             let ix = g
                 .add_node(node)
                 .map_err(|_| c.bad(format!("node `{id}` is given twice")))?;
             at.insert(v, ix);
         }
-        let c = self.cursor(3, 0)?;
+        let c = Cursor {
+            base: self.parts.sections[3].at,
+            section: 3,
+            ..c
+        };
         let rule_heads: Vec<RelId> = g.schema().rules().iter().map(|r| r.head).collect();
-        let mut edge_at: BTreeMap<u32, EdgeIndex> = BTreeMap::new();
+        let mut edge_at: HashMap<u32, EdgeIndex> = HashMap::new();
         let mut premises = Vec::new();
         for &e in edges {
-            let row = self.edge_row(e)?;
+            let row = rows.get(e)?;
             let (Some(&from), Some(&to)) = (at.get(&row.from), at.get(&row.to)) else {
                 return Err(c.bad(format!("edge {e}'s ends were not read")));
             };
@@ -660,5 +925,22 @@ impl View {
             edge_at.insert(e, ix);
         }
         Ok(g)
+    }
+}
+
+/// The edges read so far, each read from the columns once.
+struct Rows<'v> {
+    view: &'v View,
+    rows: HashMap<u32, EdgeRow>,
+}
+
+impl Rows<'_> {
+    fn get(&mut self, e: u32) -> R<EdgeRow> {
+        if let Some(row) = self.rows.get(&e) {
+            return Ok(*row);
+        }
+        let row = self.view.edge_row(e)?;
+        self.rows.insert(e, row);
+        Ok(row)
     }
 }
