@@ -1,9 +1,10 @@
-//! A snapshot opened in place: `related` on a snapshot reads only NODE's
-//! neighbourhood, and prints exactly what the whole graph, loaded as every
-//! other command loads it (`SECCOOP_WHOLE_GRAPH`), prints: stdout, stderr
-//! and exit code, in every format `related` offers that is text, with and
-//! without reasoning, for every node of the curated graph and a sample of
-//! a generated one. Hostile index sections are refused, never a panic.
+//! A snapshot opened in place: `related`, `show` and `explain` on a
+//! snapshot read only their nodes' neighbourhood, and print exactly what
+//! the whole graph, loaded as every other command loads it
+//! (`SECCOOP_WHOLE_GRAPH`), prints: stdout, stderr and exit code, in every
+//! format `related` offers that is text, with and without reasoning, for
+//! every node of the curated graph and a sample of a generated one.
+//! Hostile index sections are refused, never a panic.
 
 use crate::harness::{Run, Scratch, command, finish};
 
@@ -75,14 +76,33 @@ fn every_option(s: &Scratch, node: &str) -> usize {
     runs
 }
 
-/// Every node in JSON and as a table, with and without reasoning.
-fn every_node(s: &Scratch, ids: &[String]) -> usize {
+/// Every node in JSON and as a table, with and without reasoning, by
+/// `related` and `show`; and `explain` for every edge out of the first
+/// `explained` nodes, and for an edge that does not hold.
+fn every_node(s: &Scratch, ids: &[String], explained: usize) -> usize {
     let mut runs = 0;
     for id in ids {
-        for format in ["json", "table"] {
-            runs += same(s, &["-g", "g.sccp", "related", id, "--format", format]);
-            let asserted = ["--no-reasoning", "-g", "g.sccp", "related", id];
-            runs += same(s, &[&asserted[..], &["--format", format]].concat());
+        for command in ["related", "show"] {
+            for format in ["json", "table"] {
+                runs += same(s, &["-g", "g.sccp", command, id, "--format", format]);
+                let asserted = ["--no-reasoning", "-g", "g.sccp", command, id];
+                runs += same(s, &[&asserted[..], &["--format", format]].concat());
+            }
+        }
+    }
+    for id in ids.iter().take(explained) {
+        let args = [
+            "-g", "g.sccp", "related", id, "--dir", "out", "--format", "json",
+        ];
+        let edges = run(s, &args, true);
+        for row in edges.success().json().as_array().expect("rows") {
+            let (rel, to) = (row["rel"].as_str().unwrap(), row["id"].as_str().unwrap());
+            for format in ["json", "table"] {
+                let args = ["-g", "g.sccp", "explain", id, rel, to, "--format", format];
+                runs += same(s, &args);
+                runs += same(s, &[&["--no-reasoning"][..], &args].concat());
+            }
+            runs += same(s, &["-g", "g.sccp", "explain", to, rel, id]);
         }
     }
     runs
@@ -94,7 +114,7 @@ fn related_in_place_prints_what_the_whole_curated_graph_prints() {
     s.run(&["convert", "g.sccp"]).success();
     let ids = ids(&s);
     assert_eq!(ids.len(), 78);
-    let mut runs = every_node(&s, &ids);
+    let mut runs = every_node(&s, &ids, 20);
     for node in [
         "terrorism",
         "intelligence-sharing",
@@ -131,7 +151,7 @@ fn related_in_place_prints_what_a_whole_generated_graph_prints() {
         .filter(|(i, _)| i % 25 == 0 || *i < 20)
         .map(|(_, id)| id.clone())
         .collect();
-    let mut runs = every_node(&s, &sample);
+    let mut runs = every_node(&s, &sample, 10);
     runs += every_option(&s, &ids[0]);
     assert!(runs > 300, "{runs} runs");
 }
