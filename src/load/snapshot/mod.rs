@@ -1,6 +1,8 @@
 //! Opening a snapshot (`.sccp`, laid out as [`crate::format::snapshot`]
 //! says): one read of the file, the header and checksum checked, then the
-//! graph rebuilt column by column.
+//! graph rebuilt column by column, and the index checked against it. A
+//! question about a few nodes can instead open the file in place
+//! ([`view`]), reading only what it needs through the index.
 //!
 //! A snapshot is a file anyone can hand over, so nothing in it is trusted:
 //! the header is checked before the body is looked at, every length is

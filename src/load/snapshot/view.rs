@@ -944,3 +944,136 @@ impl Rows<'_> {
         Ok(row)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! A forged index met in place: each fault is an error naming the
+    //! index, never a panic. (Through the command line, such a fault sends
+    //! the command to the whole graph, which refuses the file.)
+
+    use super::View;
+    use crate::format::snapshot as fmt;
+
+    /// The curated graph's snapshot and where its index parts start:
+    /// by id, out offsets, out edges, in offsets, in edges, marks.
+    fn snapshot() -> (Vec<u8>, [usize; 6], usize, usize) {
+        let graph = crate::load::embedded_with_derived().unwrap().unwrap();
+        let bytes = crate::write::snapshot::to_bytes(&graph).unwrap();
+        let (n, m) = (graph.node_count(), graph.edge_count());
+        let mut at = fmt::header_prefix_len(fmt::WRITER) + 16;
+        for _ in 0..6 {
+            let len = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap());
+            at += 8 + len as usize;
+        }
+        let by_id = at + 8 + 8;
+        let out_offsets = by_id + 4 * n;
+        let out_edges = out_offsets + 4 * (n + 1);
+        let in_offsets = out_edges + 4 * m;
+        let in_edges = in_offsets + 4 * (n + 1);
+        let marks = in_edges + 4 * m;
+        let parts = [by_id, out_offsets, out_edges, in_offsets, in_edges, marks];
+        (bytes, parts, n, m)
+    }
+
+    fn reseal(bytes: &mut [u8]) {
+        let start = fmt::header_prefix_len(fmt::WRITER) + 16;
+        let sum = fmt::checksum(&bytes[start..]);
+        bytes[start - 8..start].copy_from_slice(&sum.to_le_bytes());
+    }
+
+    fn fill(bytes: &mut [u8], from: usize, count: usize, value: &[u8]) {
+        for i in 0..count {
+            let at = from + i * value.len();
+            bytes[at..at + value.len()].copy_from_slice(value);
+        }
+        reseal(bytes);
+    }
+
+    /// The error of asking for terrorism's neighbourhood in `bytes`.
+    fn asked(bytes: Vec<u8>) -> String {
+        let view = match View::new(bytes) {
+            Ok(view) => view,
+            Err(e) => return e.to_string(),
+        };
+        let found = match view.find("terrorism") {
+            Ok(Some(found)) => found,
+            Ok(None) => return "not found".into(),
+            Err(e) => return e.to_string(),
+        };
+        match view.neighbourhood(&[found], 1, true) {
+            Ok(_) => "answered".into(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn the_untouched_snapshot_answers() {
+        assert_eq!(asked(snapshot().0), "answered");
+    }
+
+    #[test]
+    fn node_positions_out_of_range_are_refused() {
+        let (mut bytes, [by_id, ..], n, _) = snapshot();
+        fill(&mut bytes, by_id, n, &9999u32.to_le_bytes());
+        let e = asked(bytes);
+        assert!(e.contains("its index section is malformed"), "{e}");
+        assert!(e.contains("names no node"), "{e}");
+    }
+
+    #[test]
+    fn offsets_not_monotonic_are_refused() {
+        let (mut bytes, [_, out_offsets, _, in_offsets, ..], n, _) = snapshot();
+        fill(&mut bytes, out_offsets + 4, n, &500u32.to_le_bytes());
+        fill(&mut bytes, in_offsets + 4, n, &3u32.to_le_bytes());
+        let e = asked(bytes);
+        assert!(e.contains("out of order"), "{e}");
+    }
+
+    #[test]
+    fn edge_positions_out_of_range_or_of_another_node_are_refused() {
+        let (good, [_, _, out_edges, _, in_edges, _], _, m) = snapshot();
+        for value in [u32::MAX, 0] {
+            let mut bytes = good.clone();
+            fill(&mut bytes, out_edges, m, &value.to_le_bytes());
+            fill(&mut bytes, in_edges, m, &value.to_le_bytes());
+            let e = asked(bytes);
+            assert!(e.contains("not one of its edges"), "{e}");
+        }
+    }
+
+    #[test]
+    fn marks_out_of_the_file_are_refused() {
+        let (mut bytes, [.., marks], _, _) = snapshot();
+        let count = (bytes.len() - marks) / 8;
+        fill(&mut bytes, marks, count, &u64::MAX.to_le_bytes());
+        let e = asked(bytes);
+        assert!(e.contains("mark"), "{e}");
+    }
+
+    #[test]
+    fn a_truncated_index_is_refused() {
+        let (good, [.., marks], _, _) = snapshot();
+        for cut in [1, 12, good.len() - marks + 40] {
+            let mut bytes = good.clone();
+            bytes.truncate(bytes.len() - cut);
+            // The header and the index's own length made to fit the cut.
+            let start = fmt::header_prefix_len(fmt::WRITER) + 16;
+            let body = (bytes.len() - start) as u64;
+            bytes[start - 16..start - 8].copy_from_slice(&body.to_le_bytes());
+            reseal(&mut bytes);
+            let e = asked(bytes);
+            assert!(e.contains("malformed"), "{cut}: {e}");
+        }
+    }
+
+    #[test]
+    fn every_cut_and_every_flipped_byte_of_the_index_is_no_panic() {
+        let (good, [by_id, ..], _, _) = snapshot();
+        for at in (by_id - 16..good.len()).step_by(7) {
+            let mut bytes = good.clone();
+            bytes[at] ^= 0x5a;
+            reseal(&mut bytes);
+            let _ = asked(bytes);
+        }
+    }
+}
