@@ -34,7 +34,9 @@
 //! - **Snapshot** ([`load_snapshot`]): the bytes as a snapshot, as they
 //!   are and resealed with a fitting checksum so the body's decoder is
 //!   reached; refused with a printable error, or accepted as a well-formed
-//!   graph that writes back the same.
+//!   graph that writes back the same. Opened in place, the same bytes
+//!   never panic, and a snapshot that opens whole gives every node's edges
+//!   in place as the whole graph gives them.
 //! - **Cypher** ([`cypher_parse`], [`cypher_eval`]): errors carry spans
 //!   inside the query and render; every result row is as wide as the
 //!   columns and every cell renders as text and JSON. The evaluator runs on
@@ -125,6 +127,7 @@ pub fn load_csv(data: &[u8]) {
 pub fn load_snapshot(data: &[u8]) {
     use seccoop::load::snapshot::read;
     for bytes in [data.to_vec(), reseal(data)] {
+        view_snapshot(&bytes, read(&bytes).ok().as_ref());
         match read(&bytes) {
             Ok(mut graph) => {
                 let again = seccoop::write::snapshot::to_bytes(&graph)
@@ -166,6 +169,79 @@ pub fn load_snapshot(data: &[u8]) {
 
 /// The bytes with the header's body length and checksum set to fit the
 /// rest, when they start like a snapshot of this version; else unchanged.
+/// The bytes opened in place ([`seccoop::load::snapshot::view`]): never a
+/// panic; and for a snapshot that opens whole (`whole`), every node found
+/// by its id, and its neighbourhood holding the node's edges, in the same
+/// order and with the same proofs, with and without derived edges.
+pub fn view_snapshot(bytes: &[u8], whole: Option<&Graph>) {
+    use seccoop::load::snapshot::view::View;
+    use seccoop::model::Direction;
+    let view = match (View::new(bytes.to_vec()), whole) {
+        (Ok(view), _) => view,
+        (Err(e), None) => {
+            assert!(!e.to_string().is_empty(), "an empty message");
+            return;
+        }
+        (Err(e), Some(_)) => panic!("a snapshot that opens whole is refused in place: {e}"),
+    };
+    let Some(graph) = whole else {
+        // Whatever it says, it says it without a panic.
+        for pos in 0..view.node_count().min(8) as u32 {
+            let _ = view.neighbourhood(&[pos], 2, true);
+        }
+        let _ = view.find("a");
+        return;
+    };
+    assert_eq!(view.node_count(), graph.node_count());
+    assert_eq!(view.derived_count(), graph.derived_count());
+    let edges = |g: &Graph, id: &str, derived: bool| -> Vec<String> {
+        let Some(ix) = g.node_index(id) else {
+            return vec!["no such node".into()];
+        };
+        g.edges_of(ix, Direction::Both)
+            .filter(|e| derived || g.proof(e.index).is_none())
+            .map(|e| {
+                let end = |ix| g.node(ix).map_or("?".into(), |n| n.id.to_string());
+                let proof = g.proof(e.index).map(|p| {
+                    let rule = p.rule;
+                    let premises: Vec<String> = p
+                        .edges
+                        .iter()
+                        .filter_map(|&x| g.edge(x))
+                        .map(|x| format!("{}-{}->{}", end(x.from), x.edge.rel.0, end(x.to)))
+                        .collect();
+                    format!("{rule}: {}", premises.join(", "))
+                });
+                format!(
+                    "{}-{}->{} {:?} {proof:?}",
+                    end(e.from),
+                    e.edge.rel.0,
+                    end(e.to),
+                    e.edge
+                )
+            })
+            .collect()
+    };
+    for (_, node) in graph.nodes().take(16) {
+        let pos = view
+            .find(&node.id)
+            .unwrap_or_else(|e| panic!("a node is not found in place: {e}"))
+            .unwrap_or_else(|| panic!("node {} is not found in place", node.id));
+        for derived in [true, false] {
+            let around = view
+                .neighbourhood(&[pos], 1, derived)
+                .unwrap_or_else(|e| panic!("a neighbourhood is refused in place: {e}"));
+            assert_eq!(
+                edges(&around, &node.id, derived),
+                edges(graph, &node.id, derived),
+                "node {}'s edges in place",
+                node.id
+            );
+        }
+    }
+    assert_eq!(view.find("\u{0}no such id").ok(), Some(None));
+}
+
 pub fn reseal(data: &[u8]) -> Vec<u8> {
     use seccoop::format::snapshot::{FORMAT_VERSION, MAGIC, checksum};
     let mut out = data.to_vec();

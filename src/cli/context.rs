@@ -90,7 +90,91 @@ pub struct Context {
     pub notes: std::rc::Rc<std::cell::RefCell<String>>,
 }
 
+/// How much of the graph a command needs.
+///
+/// A command whose answer depends only on a few nodes and what lies near
+/// them says so, and a snapshot given alone to `-g` is then opened in
+/// place ([`crate::load::snapshot::view`]): only that neighbourhood is
+/// read into the context's graph, and the command runs on it unchanged.
+/// Whenever the neighbourhood could answer otherwise than the whole graph
+/// (a NODE that is not an exact id, an id the snapshot lacks, a snapshot
+/// without the edges its rules derive, any fault in the file) the whole
+/// graph is loaded instead, so the answer and its errors are the full
+/// load's.
+#[derive(Debug, Clone)]
+pub enum Scope<'a> {
+    /// The whole graph.
+    Whole,
+    /// The nodes these NODE arguments name, and everything within
+    /// `radius` edges of them, in either direction.
+    Around {
+        /// The NODE arguments as typed.
+        nodes: Vec<&'a str>,
+        /// How many edges out the command looks.
+        radius: usize,
+    },
+}
+
+/// Setting this variable (to anything) makes every command load the whole
+/// graph, as it does for every format but a snapshot: the tests compare
+/// both ways of opening a snapshot with it, and it is a way out should
+/// the in-place path ever be in doubt.
+pub const WHOLE_GRAPH_ENV: &str = "SECCOOP_WHOLE_GRAPH";
+
 impl Context {
+    /// [`Context::resolve`] for a command that needs only `scope`: the
+    /// neighbourhood alone when a snapshot can give it (see [`Scope`]),
+    /// else the whole graph.
+    pub fn resolve_scope(
+        graph_files: &[PathBuf],
+        printing: &Printing,
+        reasoning: bool,
+        scope: Scope<'_>,
+    ) -> Result<Self, CliError> {
+        if let Some(graph) = Self::neighbourhood(graph_files, reasoning, scope) {
+            return Ok(Context {
+                reasoning,
+                notes: Default::default(),
+                graph,
+                format: printing.format,
+                style: printing.style,
+                printing: printing.clone(),
+            });
+        }
+        Self::resolve(graph_files, printing, reasoning)
+    }
+
+    /// The neighbourhood `scope` names, read in place from a snapshot given
+    /// alone; `None` whenever the whole graph must be loaded instead.
+    fn neighbourhood(graph_files: &[PathBuf], reasoning: bool, scope: Scope<'_>) -> Option<Graph> {
+        use crate::load::snapshot::{is_snapshot, view::View};
+        let Scope::Around { nodes, radius } = scope else {
+            return None;
+        };
+        let [path] = graph_files else {
+            return None;
+        };
+        if std::env::var_os(WHOLE_GRAPH_ENV).is_some()
+            || !is_snapshot(path)
+            || !path.is_file()
+            || crate::load::special_file(path).is_some()
+        {
+            return None;
+        }
+        let view = View::open(path).ok()?;
+        let seeds = nodes
+            .into_iter()
+            .map(|id| view.find(id).ok().flatten())
+            .collect::<Option<Vec<u32>>>()?;
+        let graph = view.neighbourhood(&seeds, radius, reasoning).ok()?;
+        // A snapshot written without its derived edges has them derived at
+        // load, over the whole graph.
+        if reasoning && view.derived_count() == 0 && !graph.schema().rules().is_empty() {
+            return None;
+        }
+        Some(graph)
+    }
+
     /// Loads the graph named on the command line, or the embedded one, and
     /// adds the edges its schema's rules derive unless `reasoning` is off.
     pub fn resolve(

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
 
+use super::context::Scope;
 use super::{CliError, Context, Output};
 use crate::model::{Basis, Direction, Provenance, RelId};
 use crate::output::{Format, safe};
@@ -55,6 +56,16 @@ struct StepProof<'g> {
     rule: String,
     meaning: String,
     edges: Vec<Step<'g>>,
+}
+
+/// What `explain` reads of the graph: both ends and their direct
+/// neighbours, where the edge, its proof (read whole, however deep) and
+/// the near misses an error names all lie.
+pub fn scope(args: &Args) -> Scope<'_> {
+    Scope::Around {
+        nodes: vec![&args.from, &args.to],
+        radius: 1,
+    }
 }
 
 /// Runs `explain`.

@@ -12,7 +12,9 @@
 //! Parsing runs in two steps. clap checks what was typed ([`Cli`]); then
 //! the chosen `--format` is checked against the subcommand's list (a usage
 //! error, exit 2, before any graph is read), [`Context::resolve`] loads the
-//! graph, and each command resolves its own arguments (node names,
+//! graph (or, for a command that says it needs only the neighbourhood of
+//! its nodes, [`Context::resolve_scope`] may read just that from a
+//! snapshot), and each command resolves its own arguments (node names,
 //! relations, kinds) into graph values before it runs. Commands return an
 //! [`Output`]; only [`run()`] writes to the terminal or to `--output`.
 
@@ -46,6 +48,6 @@ mod stats;
 mod whatif;
 
 pub use args::{Cli, Command, EXIT_CODES, command};
-pub use context::{Context, EdgeJson, NodeRef, Output, Printing};
+pub use context::{Context, EdgeJson, NodeRef, Output, Printing, Scope, WHOLE_GRAPH_ENV};
 pub use error::CliError;
 pub use run::{EMPTY_GRAPH_WARNING, run};

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::context::Scope;
 use super::{CliError, Context, NodeRef, Output};
 use crate::analysis::{NeighborFilter, related};
 use crate::export::Diagram;
@@ -57,6 +58,14 @@ struct Row {
     proof: Option<super::proof::ProofJson>,
     #[serde(skip)]
     via: String,
+}
+
+/// What `related` reads of the graph: NODE and its direct neighbours.
+pub fn scope(args: &Args) -> Scope<'_> {
+    Scope::Around {
+        nodes: vec![&args.node],
+        radius: 1,
+    }
 }
 
 /// Runs `related`.

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use super::args::{Cli, Command, command};
-use super::context::{Context, Output, Printing};
+use super::context::{Context, Output, Printing, Scope};
 use super::{
     CliError, check, completions, convert, explain, export, gaps, generate, impact, list, man,
     matrix, path, prioritize, progress, query, rank, related, schema, search, show, stats, whatif,
@@ -157,8 +157,8 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
     // it would change no answer and, for a big graph, take a good share of
     // the time of a quick question (millions of strings and maps, one by
     // one), and a tenth of a command's work on the built-in graph.
-    let mut ctx = || {
-        let mut ctx = Context::resolve(&graph, printing, !no_reasoning)?;
+    let mut ctx = |scope: Scope<'_>| {
+        let mut ctx = Context::resolve_scope(&graph, printing, !no_reasoning, scope)?;
         if !graph.is_empty() && ctx.graph.node_count() == 0 {
             warning = EMPTY_GRAPH_WARNING.to_string();
         }
@@ -167,23 +167,23 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
     };
     let result = match command {
         Command::Check(args) => check::run(&args, &graph, printing, stderr_color),
-        Command::List(args) => list::run(&args, ctx()?),
-        Command::Show(args) => show::run(&args, ctx()?),
-        Command::Search(args) => search::run(&args, ctx()?),
-        Command::Related(args) => related::run(&args, ctx()?),
-        Command::Stats(args) => stats::run(&args, ctx()?),
-        Command::Impact(args) => impact::run(&args, ctx()?),
-        Command::Path(args) => path::run(&args, ctx()?),
-        Command::Explain(args) => explain::run(&args, ctx()?),
-        Command::Gaps(args) => gaps::run(&args, ctx()?),
-        Command::Matrix(args) => matrix::run(&args, ctx()?),
-        Command::Prioritize(args) => prioritize::run(&args, ctx()?),
-        Command::Rank(args) => rank::run(&args, ctx()?),
-        Command::Whatif(args) => whatif::run(&args, ctx()?),
-        Command::Export(args) => export::run(&args, ctx()?),
+        Command::List(args) => list::run(&args, ctx(Scope::Whole)?),
+        Command::Show(args) => show::run(&args, ctx(show::scope(&args))?),
+        Command::Search(args) => search::run(&args, ctx(Scope::Whole)?),
+        Command::Related(args) => related::run(&args, ctx(related::scope(&args))?),
+        Command::Stats(args) => stats::run(&args, ctx(Scope::Whole)?),
+        Command::Impact(args) => impact::run(&args, ctx(Scope::Whole)?),
+        Command::Path(args) => path::run(&args, ctx(Scope::Whole)?),
+        Command::Explain(args) => explain::run(&args, ctx(explain::scope(&args))?),
+        Command::Gaps(args) => gaps::run(&args, ctx(Scope::Whole)?),
+        Command::Matrix(args) => matrix::run(&args, ctx(Scope::Whole)?),
+        Command::Prioritize(args) => prioritize::run(&args, ctx(Scope::Whole)?),
+        Command::Rank(args) => rank::run(&args, ctx(Scope::Whole)?),
+        Command::Whatif(args) => whatif::run(&args, ctx(Scope::Whole)?),
+        Command::Export(args) => export::run(&args, ctx(Scope::Whole)?),
         Command::Generate(args) => generate::run(&args, &graph, printing),
         Command::Convert(args) => convert::run(&args, &graph, printing, &progress_bar()),
-        Command::Query(args) => query::run(&args, ctx()?),
+        Command::Query(args) => query::run(&args, ctx(Scope::Whole)?),
         Command::Schema(args) => schema::run(&args),
         Command::Completions(args) => completions::run(&args),
         Command::Man(args) => man::run(&args),

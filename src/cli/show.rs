@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::context::Scope;
 use super::{CliError, Context, NodeRef, Output};
 use crate::analysis::{NeighborFilter, related};
 use crate::export::Diagram;
@@ -53,6 +54,14 @@ struct ShownEdge<'g> {
     rel_id: RelId,
     #[serde(skip)]
     via: String,
+}
+
+/// What `show` reads of the graph: NODE and its direct neighbours.
+pub fn scope(args: &Args) -> Scope<'_> {
+    Scope::Around {
+        nodes: vec![&args.node],
+        radius: 1,
+    }
 }
 
 /// Runs `show`.

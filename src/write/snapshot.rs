@@ -324,7 +324,11 @@ pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
     for (_, node) in &nodes {
         w.nodes.u8(flags(node.properties(), node.provenance()));
     }
-    for (_, node) in &nodes {
+    let mut marks = Vec::with_capacity(fmt::marks(n) + 2 * fmt::marks(m));
+    for (pos, (_, node)) in nodes.iter().enumerate() {
+        if pos % fmt::STRIDE == 0 {
+            marks.push(w.extras.0.len() as u64);
+        }
         w.extras(node.properties(), node.provenance())?;
     }
 
@@ -352,15 +356,16 @@ pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
     for e in &edges {
         w.edges.u8(flags(e.edge.properties(), e.edge.provenance()));
     }
-    for e in &edges {
+    for (pos, e) in edges.iter().enumerate() {
+        if pos % fmt::STRIDE == 0 {
+            marks.push(w.extras.0.len() as u64);
+        }
         w.extras(e.edge.properties(), e.edge.provenance())?;
     }
 
-    let derived: Vec<_> = edges
-        .iter()
-        .filter(|e| e.edge.basis == crate::model::Basis::Derived)
-        .collect();
-    w.proofs.u32(count(derived.len(), "derived edges")?);
+    let is_derived = |e: &crate::model::EdgeRef<'_>| e.edge.basis == crate::model::Basis::Derived;
+    let derived = edges.iter().filter(|e| is_derived(e)).count();
+    w.proofs.u32(count(derived, "derived edges")?);
     // A proof that names no edge of the graph would make a snapshot no
     // seccoop opens: refused here, where the cause is known.
     let unproven = |e: &crate::model::EdgeRef<'_>| WriteError::Unrepresentable {
@@ -373,7 +378,13 @@ pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
         ),
         format: GraphFormat::Snapshot,
     };
-    for e in derived {
+    for (pos, e) in edges.iter().enumerate() {
+        if pos % fmt::STRIDE == 0 {
+            marks.push(w.proofs.0.len() as u64);
+        }
+        if !is_derived(e) {
+            continue;
+        }
         let proof = graph.proof(e.index).ok_or_else(|| unproven(e))?;
         w.proofs
             .u32(u32::try_from(proof.rule).map_err(|_| unproven(e))?);
@@ -386,6 +397,8 @@ pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
         }
     }
 
+    let index = index_section(&nodes, &edges, &node_pos, &marks);
+
     let mut strings = Out(Vec::with_capacity(4 + 4 * w.strings.ends.len()));
     strings.u32(count(w.strings.ends.len(), "strings")?);
     for &end in &w.strings.ends {
@@ -394,7 +407,9 @@ pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
     strings.0.extend_from_slice(&w.strings.bytes);
     drop(w.strings);
 
-    let sections = [strings, w.graph, w.nodes, w.edges, w.extras, w.proofs];
+    let sections = [
+        strings, w.graph, w.nodes, w.edges, w.extras, w.proofs, index,
+    ];
     let body_len: usize = sections.iter().map(|s| 8 + s.0.len()).sum();
     let mut body = Vec::with_capacity(body_len);
     for s in &sections {
@@ -411,6 +426,68 @@ pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
     out.extend_from_slice(&fmt::checksum(&body).to_le_bytes());
     out.extend_from_slice(&body);
     Ok(out)
+}
+
+/// The index section: nodes in the order of their ids, each node's edges
+/// out and in, and the marks into the extras and proofs sections (laid
+/// out in [`crate::format::snapshot`]). Counts were checked to fit in u32
+/// when the node and edge columns were written.
+fn index_section(
+    nodes: &[(petgraph::stable_graph::NodeIndex, &crate::model::Node)],
+    edges: &[crate::model::EdgeRef<'_>],
+    node_pos: &[u32],
+    marks: &[u64],
+) -> Out {
+    let (n, m) = (nodes.len(), edges.len());
+    let mut out = Out(Vec::with_capacity(8 + 12 * n + 8 * m + 8 * marks.len() + 8));
+    out.u32(n as u32);
+    out.u32(m as u32);
+    let mut by_id: Vec<u32> = (0..n as u32).collect();
+    by_id.sort_unstable_by(|&a, &b| {
+        let id = |p: u32| nodes.get(p as usize).map_or("", |(_, node)| &*node.id);
+        id(a).cmp(id(b))
+    });
+    for p in by_id {
+        out.u32(p);
+    }
+    let pos_of =
+        |ix: petgraph::stable_graph::NodeIndex| node_pos.get(ix.index()).map_or(0, |&p| p as usize);
+    for end in [
+        |e: &crate::model::EdgeRef<'_>| e.from,
+        |e: &crate::model::EdgeRef<'_>| e.to,
+    ] {
+        // A counting sort: offsets from the degrees, then each edge in
+        // ascending position at its node's next free place.
+        let mut offsets = vec![0u32; n + 1];
+        for e in edges {
+            if let Some(o) = offsets.get_mut(pos_of(end(e)) + 1) {
+                *o += 1;
+            }
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut list = vec![0u32; m];
+        for (pos, e) in edges.iter().enumerate() {
+            if let Some(at) = next.get_mut(pos_of(end(e))) {
+                if let Some(slot) = list.get_mut(*at as usize) {
+                    *slot = pos as u32;
+                }
+                *at += 1;
+            }
+        }
+        for o in offsets {
+            out.u32(o);
+        }
+        for e in list {
+            out.u32(e);
+        }
+    }
+    for &mark in marks {
+        out.u64(mark);
+    }
+    out
 }
 
 #[cfg(test)]

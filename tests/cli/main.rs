@@ -32,6 +32,7 @@ mod help;
 mod hostile;
 mod hostile_input;
 mod impact;
+mod in_place;
 mod interchange;
 mod list;
 mod man;

@@ -1,6 +1,8 @@
 //! Opening a snapshot (`.sccp`, laid out as [`crate::format::snapshot`]
 //! says): one read of the file, the header and checksum checked, then the
-//! graph rebuilt column by column.
+//! graph rebuilt column by column, and the index checked against it. A
+//! question about a few nodes can instead open the file in place
+//! ([`view`]), reading only what it needs through the index.
 //!
 //! A snapshot is a file anyone can hand over, so nothing in it is trusted:
 //! the header is checked before the body is looked at, every length is
@@ -16,8 +18,11 @@
 //! of opening a million-node snapshot (BENCHMARKS.md), most of the rest
 //! being the graph's own construction.
 
+pub mod view;
+
 use super::decode::{is_colour, is_graphviz_word};
 use crate::format::graph_file::MAX_GENERATED_EDGES;
+use std::borrow::Cow;
 use std::path::Path;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
@@ -160,6 +165,31 @@ struct Header<'a> {
 }
 
 fn header(bytes: &[u8]) -> Result<Header<'_>, SnapshotError> {
+    let h = head(bytes, bytes.len() as u64)?;
+    let body = bytes.get(h.start..).unwrap_or_default();
+    if fmt::checksum(body) != h.sum {
+        return Err(SnapshotError::Checksum { writer: h.writer });
+    }
+    Ok(Header {
+        writer: h.writer,
+        body,
+        start: h.start,
+    })
+}
+
+/// The header's fields, checked as far as they can be without the body.
+struct Head {
+    writer: String,
+    /// Where the body starts in the file.
+    start: usize,
+    /// The body's checksum, as the header gives it.
+    sum: u64,
+}
+
+/// Reads the header from the first bytes of a file of `size` bytes (the
+/// whole file, or at least as much as the longest header takes), and
+/// checks everything in it but the checksum.
+fn head(bytes: &[u8], size: u64) -> Result<Head, SnapshotError> {
     if bytes.is_empty() {
         return Err(SnapshotError::Empty);
     }
@@ -202,22 +232,14 @@ fn header(bytes: &[u8]) -> Result<Header<'_>, SnapshotError> {
     let sum = field(at + 8).ok_or_else(|| cut.clone())?;
     let start = at + 16;
     let expected = (start as u64).saturating_add(body_len);
-    if bytes.len() as u64 != expected {
+    if size != expected {
         return Err(SnapshotError::Length {
-            size: bytes.len() as u64,
+            size,
             expected,
             writer,
         });
     }
-    let body = bytes.get(start..).unwrap_or_default();
-    if fmt::checksum(body) != sum {
-        return Err(SnapshotError::Checksum { writer });
-    }
-    Ok(Header {
-        writer,
-        body,
-        start,
-    })
+    Ok(Head { writer, start, sum })
 }
 
 /// A problem inside the body: a message and the byte of the file.
@@ -312,6 +334,15 @@ impl<'a> Cursor<'a> {
         Ok(Column { bytes, at })
     }
 
+    /// A problem at a byte of the file other than the cursor's.
+    fn bad_at(&self, offset: usize, what: impl Into<String>) -> Bad {
+        Bad {
+            section: self.section,
+            offset,
+            what: what.into(),
+        }
+    }
+
     fn end(&self) -> R<()> {
         if self.left() == 0 {
             Ok(())
@@ -333,6 +364,16 @@ impl<'a> Column<'a> {
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
     }
+    fn u64s(&self) -> impl Iterator<Item = u64> + 'a {
+        self.bytes
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
+    }
+    /// The value at `i`, if the column has one there.
+    fn u32_at(&self, i: usize) -> Option<u32> {
+        let b = self.bytes.get(i.checked_mul(4)?..)?.get(..4)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
     fn u16s(&self) -> impl Iterator<Item = u16> + 'a {
         self.bytes
             .chunks_exact(2)
@@ -340,9 +381,33 @@ impl<'a> Column<'a> {
     }
 }
 
+/// Reads bytes at a position of a snapshot file: how a reader that keeps
+/// the file rather than its bytes ([`view`]) reaches the string table.
+trait ReadAt {
+    /// The `len` bytes at `at`, or `None` past the end of the file.
+    fn read_at(&self, at: usize, len: usize) -> Option<Vec<u8>>;
+}
+
+/// The text of the string table.
+enum Text<'a> {
+    /// In memory, checked whole as UTF-8 with every end between characters
+    /// ([`Strings::read`]).
+    Checked(&'a str),
+    /// In the file, each string read and checked when it is asked for
+    /// ([`Strings::in_file`]), for a reader that reads a few of millions.
+    InFile {
+        source: &'a dyn ReadAt,
+        /// Where the column of ends starts in the file.
+        ends_at: usize,
+        /// Where the text starts in the file, and its length.
+        text_at: usize,
+        text_len: usize,
+    },
+}
+
 /// The string table.
 struct Strings<'a> {
-    text: &'a str,
+    text: Text<'a>,
     ends: Column<'a>,
     count: usize,
 }
@@ -372,17 +437,45 @@ impl<'a> Strings<'a> {
             }
             last = end;
         }
-        Ok(Strings { text, ends, count })
+        Ok(Strings {
+            text: Text::Checked(text),
+            ends,
+            count,
+        })
+    }
+
+    /// The table of a file read through `source`: `count` (read from the
+    /// section's first bytes) strings whose ends start at `at`, the text
+    /// running to `end`. Nothing is checked until a string is read.
+    fn in_file(source: &'a dyn ReadAt, count: usize, at: usize, end: usize) -> Self {
+        let ends_at = at;
+        let text_at = at.saturating_add(count.saturating_mul(4));
+        Strings {
+            text: Text::InFile {
+                source,
+                ends_at,
+                text_at,
+                text_len: end.saturating_sub(text_at),
+            },
+            ends: Column { bytes: &[], at },
+            count,
+        }
     }
 
     fn end(&self, i: usize) -> usize {
-        self.ends
-            .bytes
-            .get(4 * i..4 * i + 4)
-            .map_or(0, |c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize)
+        let four = |c: &[u8]| u32::from_le_bytes([c[0], c[1], c[2], c[3]]) as usize;
+        match self.text {
+            Text::Checked(_) => self.ends.bytes.get(4 * i..4 * i + 4).map_or(0, four),
+            Text::InFile {
+                source, ends_at, ..
+            } => source
+                .read_at(ends_at.saturating_add(4 * i), 4)
+                .filter(|b| b.len() == 4)
+                .map_or(0, |b| four(&b)),
+        }
     }
 
-    fn get(&self, i: u32, c: &Cursor<'_>) -> R<&'a str> {
+    fn get(&self, i: u32, c: &Cursor<'_>) -> R<Cow<'a, str>> {
         let i = i as usize;
         if i >= self.count {
             return Err(c.bad(format!(
@@ -391,17 +484,35 @@ impl<'a> Strings<'a> {
             )));
         }
         let start = if i == 0 { 0 } else { self.end(i - 1) };
-        self.text
-            .get(start..self.end(i))
-            .ok_or_else(|| c.bad(format!("string {i} is out of the text")))
+        let end = self.end(i);
+        let out = || c.bad(format!("string {i} is out of the text"));
+        match self.text {
+            Text::Checked(text) => text.get(start..end).map(Cow::Borrowed).ok_or_else(out),
+            Text::InFile {
+                source,
+                text_at,
+                text_len,
+                ..
+            } => {
+                if start > end || end > text_len {
+                    return Err(out());
+                }
+                let bytes = source
+                    .read_at(text_at + start, end - start)
+                    .ok_or_else(out)?;
+                String::from_utf8(bytes)
+                    .map(Cow::Owned)
+                    .map_err(|_| c.bad(format!("string {i} is not UTF-8")))
+            }
+        }
     }
 
     /// A string that names something (an id, a kind, a relation …), held
     /// to the rule every reader applies ([`super::decode::text_problem`]),
     /// so what a snapshot holds converts to every text format.
-    fn name(&self, i: u32, c: &Cursor<'_>, what: &str) -> R<&'a str> {
+    fn name(&self, i: u32, c: &Cursor<'_>, what: &str) -> R<Cow<'a, str>> {
         let text = self.get(i, c)?;
-        match super::decode::text_problem(text) {
+        match super::decode::text_problem(&text) {
             None => Ok(text),
             Some(problem) => Err(c.bad(format!("{what} {text:?} {problem}"))),
         }
@@ -409,18 +520,18 @@ impl<'a> Strings<'a> {
 
     fn named(&self, c: &mut Cursor<'_>, what: &str) -> R<String> {
         let i = c.u32()?;
-        self.name(i, c, what).map(str::to_string)
+        self.name(i, c, what).map(Cow::into_owned)
     }
 
     fn string(&self, c: &mut Cursor<'_>) -> R<String> {
         let i = c.u32()?;
-        self.get(i, c).map(str::to_string)
+        self.get(i, c).map(Cow::into_owned)
     }
 
     fn opt(&self, c: &mut Cursor<'_>) -> R<Option<String>> {
         match c.u32()? {
             NONE => Ok(None),
-            i => self.get(i, c).map(|s| Some(s.to_string())),
+            i => self.get(i, c).map(|s| Some(s.into_owned())),
         }
     }
 
@@ -477,12 +588,19 @@ pub(crate) enum Trust {
 /// [`read`], trusting the bytes as far as `trust` says.
 pub(crate) fn read_with(bytes: &[u8], trust: Trust) -> Result<Graph, SnapshotError> {
     let h = header(bytes)?;
-    body(&h, trust).map_err(|b| SnapshotError::Malformed {
-        section: SECTIONS.get(b.section).copied().unwrap_or("body"),
-        offset: b.offset,
-        what: b.what,
-        writer: h.writer.clone(),
-    })
+    body(&h, trust).map_err(|b| b.into_error(&h.writer))
+}
+
+impl Bad {
+    /// The error a reader returns for this problem.
+    fn into_error(self, writer: &str) -> SnapshotError {
+        SnapshotError::Malformed {
+            section: SECTIONS.get(self.section).copied().unwrap_or("body"),
+            offset: self.offset,
+            what: self.what,
+            writer: writer.to_string(),
+        }
+    }
 }
 
 fn body(h: &Header<'_>, trust: Trust) -> R<Graph> {
@@ -514,18 +632,29 @@ fn body(h: &Header<'_>, trust: Trust) -> R<Graph> {
         mut edges,
         mut extras,
         mut proofs,
-    ]: [Cursor; 6] = sections
+        mut index,
+    ]: [Cursor; 7] = sections
         .try_into()
-        .map_err(|_| outer.bad("six sections are wanted"))?;
+        .map_err(|_| outer.bad("seven sections are wanted"))?;
     let table = Strings::read(&mut strings)?;
     let mut g = graph_section(&mut graph, &table, trust)?;
     graph.end()?;
-    nodes_section(&mut g, &mut nodes, &mut extras, &table)?;
+    let mut marks = Vec::new();
+    nodes_section(&mut g, &mut nodes, &mut extras, &table, &mut marks)?;
     nodes.end()?;
-    edges_section(&mut g, &mut edges, &mut extras, &mut proofs, &table)?;
+    let ends = edges_section(
+        &mut g,
+        &mut edges,
+        &mut extras,
+        &mut proofs,
+        &table,
+        &mut marks,
+    )?;
     edges.end()?;
     extras.end()?;
     proofs.end()?;
+    index_section(&g, &mut index, &ends, &marks)?;
+    index.end()?;
     // Every provenance names a declared source, as the text readers require.
     let declared: std::collections::HashSet<&str> =
         g.sources().iter().map(|s| s.id.as_str()).collect();
@@ -780,7 +909,13 @@ fn extras(flags: u8, c: &mut Cursor<'_>, t: &Strings<'_>) -> R<(Properties, Vec<
     Ok((properties, provenance))
 }
 
-fn nodes_section(g: &mut Graph, c: &mut Cursor<'_>, x: &mut Cursor<'_>, t: &Strings<'_>) -> R<()> {
+fn nodes_section(
+    g: &mut Graph,
+    c: &mut Cursor<'_>,
+    x: &mut Cursor<'_>,
+    t: &Strings<'_>,
+    marks: &mut Vec<u64>,
+) -> R<()> {
     let n = c.count(11)?;
     let ids = c.column(n, 4)?;
     let names = c.column(n, 4)?;
@@ -789,7 +924,10 @@ fn nodes_section(g: &mut Graph, c: &mut Cursor<'_>, x: &mut Cursor<'_>, t: &Stri
     let kind_count = g.schema().kinds().len();
     g.reserve(n, 0);
     let rows = ids.u32s().zip(names.u32s()).zip(kinds.u16s());
-    for (((id, name), kind), &flags) in rows.zip(flags.bytes) {
+    for (pos, (((id, name), kind), &flags)) in rows.zip(flags.bytes).enumerate() {
+        if pos % fmt::STRIDE == 0 {
+            marks.push(x.pos as u64);
+        }
         let id = t.name(id, c, "a node id")?;
         let name = t.name(name, c, "a node name")?;
         if usize::from(kind) >= kind_count {
@@ -802,7 +940,7 @@ fn nodes_section(g: &mut Graph, c: &mut Cursor<'_>, x: &mut Cursor<'_>, t: &Stri
         } else {
             extras(flags, x, t)?
         };
-        let node = Node::with(id, KindId(kind), name, properties, provenance);
+        let node = Node::with(&*id, KindId(kind), &*name, properties, provenance);
         if g.add_node(node).is_err() {
             return Err(c.bad(format!("node `{id}` is given twice")));
         }
@@ -810,13 +948,14 @@ fn nodes_section(g: &mut Graph, c: &mut Cursor<'_>, x: &mut Cursor<'_>, t: &Stri
     Ok(())
 }
 
-fn edges_section(
+fn edges_section<'a>(
     g: &mut Graph,
-    c: &mut Cursor<'_>,
+    c: &mut Cursor<'a>,
     x: &mut Cursor<'_>,
     p: &mut Cursor<'_>,
     t: &Strings<'_>,
-) -> R<()> {
+    marks: &mut Vec<u64>,
+) -> R<[Column<'a>; 2]> {
     let m = c.count(12)?;
     let froms = c.column(m, 4)?;
     let tos = c.column(m, 4)?;
@@ -847,7 +986,12 @@ fn edges_section(
     g.reserve_derived(derived.min(m), p.left() / 4);
     let rows = froms.u32s().zip(tos.u32s()).zip(rels.u16s());
     let rows = rows.zip(bases.bytes.iter().zip(flags.bytes));
+    let mut proof_marks = Vec::with_capacity(fmt::marks(m));
     for (pos, (((from, to), rel), (&basis, &flags))) in rows.enumerate() {
+        if pos % fmt::STRIDE == 0 {
+            marks.push(x.pos as u64);
+            proof_marks.push(p.pos as u64);
+        }
         let (from, to) = (from as usize, to as usize);
         let (Some(&kf), Some(&kt)) = (node_kinds.get(from), node_kinds.get(to)) else {
             return Err(c.bad(format!(
@@ -902,6 +1046,90 @@ fn edges_section(
     }
     if proofs_left != 0 {
         return Err(p.bad(format!("{proofs_left} proofs are left over")));
+    }
+    marks.extend(proof_marks);
+    Ok([froms, tos])
+}
+
+/// Checks that the index is exactly what the other sections imply: the
+/// nodes in the order of their ids, each node's edges out and in, the
+/// marks where the extras and proofs records start. A full load does not
+/// use the index, but [`view`] answers from it alone, so a file whose
+/// index disagrees is refused here: every file that opens answers the
+/// same both ways.
+fn index_section(g: &Graph, c: &mut Cursor<'_>, ends: &[Column<'_>; 2], marks: &[u64]) -> R<()> {
+    let (n, m) = (g.node_count(), g.edge_count());
+    let (nc, mc) = (c.u32()? as usize, c.u32()? as usize);
+    if (nc, mc) != (n, m) {
+        return Err(c.bad(format!(
+            "the index is of {nc} nodes and {mc} edges, and the graph has {n} and {m}"
+        )));
+    }
+    let by_id = c.column(n, 4)?;
+    let id = |p: u32| g.node(NodeIndex::new(p as usize)).map(|node| &*node.id);
+    let mut last: Option<&str> = None;
+    for (i, p) in by_id.u32s().enumerate() {
+        let here = id(p);
+        // Ids are distinct, so strictly rising ids are every node once.
+        if here.is_none() || (last.is_some() && here <= last) {
+            return Err(c.bad_at(
+                by_id.at + 4 * i,
+                format!("the index's node {i} is out of the order of ids"),
+            ));
+        }
+        last = here;
+    }
+    for (end, column) in ends.iter().enumerate() {
+        let offsets = c.column(n + 1, 4)?;
+        let list = c.column(m, 4)?;
+        let mut starts = offsets.u32s();
+        let mut at = starts.next().unwrap_or(0) as usize;
+        if at != 0 {
+            return Err(c.bad_at(offsets.at, "the index's first offset is not 0"));
+        }
+        for (node, next) in starts.enumerate() {
+            let next = next as usize;
+            let Some(edges) = list
+                .bytes
+                .get(4 * at..)
+                .and_then(|b| b.get(..4 * next.checked_sub(at)?))
+            else {
+                return Err(c.bad_at(
+                    offsets.at + 4 * (node + 1),
+                    format!("the index's offset {next} is out of order"),
+                ));
+            };
+            let mut before = None;
+            for (k, e) in edges.chunks_exact(4).enumerate() {
+                let e = u32::from_le_bytes([e[0], e[1], e[2], e[3]]);
+                let ok =
+                    before.is_none_or(|b| e > b) && column.u32_at(e as usize) == Some(node as u32);
+                if !ok {
+                    let dir = if end == 0 { "out" } else { "in" };
+                    return Err(c.bad_at(
+                        list.at + 4 * (at + k),
+                        format!("the index lists edge {e} {dir} of node {node}, which is not one of its edges in order"),
+                    ));
+                }
+                before = Some(e);
+            }
+            at = next;
+        }
+        if at != m {
+            return Err(c.bad_at(
+                offsets.at + 4 * n,
+                format!("the index's offsets end at {at}, and the graph has {m} edges"),
+            ));
+        }
+    }
+    let found = c.column(marks.len(), 8)?;
+    for (i, (mark, &want)) in found.u64s().zip(marks).enumerate() {
+        if mark != want {
+            return Err(c.bad_at(
+                found.at + 8 * i,
+                format!("the index's mark {i} is {mark}, and its record starts at {want}"),
+            ));
+        }
     }
     Ok(())
 }

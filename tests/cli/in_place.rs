@@ -1,0 +1,286 @@
+//! A snapshot opened in place: `related`, `show` and `explain` on a
+//! snapshot read only their nodes' neighbourhood, and print exactly what
+//! the whole graph, loaded as every other command loads it
+//! (`SECCOOP_WHOLE_GRAPH`), prints: stdout, stderr and exit code, in every
+//! format `related` offers that is text, with and without reasoning, for
+//! every node of the curated graph and a sample of a generated one.
+//! Hostile index sections are refused, never a panic.
+
+use crate::harness::{Run, Scratch, command, finish};
+
+/// Runs `args` in `s` with the whole graph loaded (`whole`) or not.
+fn run(s: &Scratch, args: &[&str], whole: bool) -> Run {
+    let mut cmd = command(s.path(), args);
+    if whole {
+        cmd.env("SECCOOP_WHOLE_GRAPH", "1");
+    } else {
+        cmd.env_remove("SECCOOP_WHOLE_GRAPH");
+    }
+    finish(cmd, args)
+}
+
+/// Asserts `args` print the same both ways; gives the number of runs.
+#[track_caller]
+fn same(s: &Scratch, args: &[&str]) -> usize {
+    let (fast, full) = (run(s, args, false), run(s, args, true));
+    fast.no_panic();
+    assert_eq!(
+        (&fast.stdout, &fast.stderr, fast.code),
+        (&full.stdout, &full.stderr, full.code),
+        "in place:\n{fast}\nwhole:\n{full}"
+    );
+    1
+}
+
+/// The ids of every node of the snapshot, as the whole graph lists them.
+fn ids(s: &Scratch) -> Vec<String> {
+    let listed = run(s, &["-g", "g.sccp", "list", "--format", "json"], true);
+    listed.success();
+    listed
+        .json()
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|n| n["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
+/// Every option of `related` for `node`, in every text format.
+fn every_option(s: &Scratch, node: &str) -> usize {
+    let mut runs = 0;
+    for reasoning in [true, false] {
+        for format in ["table", "json", "jsonl", "csv", "dot", "mermaid", "html"] {
+            for dir in ["both", "in", "out"] {
+                let mut args = vec!["-g", "g.sccp", "related", node, "--dir", dir];
+                args.extend(["--format", format]);
+                if !reasoning {
+                    args.insert(0, "--no-reasoning");
+                }
+                runs += same(s, &args);
+            }
+        }
+        for filter in [
+            &["--rel", "addresses"][..],
+            &["--rel", "drives", "--rel", "addresses", "--dir", "in"],
+            &["--kind", "threats"],
+            &["--rel", "no-such-relation"],
+        ] {
+            let mut args = vec!["-g", "g.sccp", "related", node];
+            args.extend_from_slice(filter);
+            if !reasoning {
+                args.insert(0, "--no-reasoning");
+            }
+            runs += same(s, &args);
+        }
+    }
+    runs
+}
+
+/// Every node in JSON and as a table, with and without reasoning, by
+/// `related` and `show`; and `explain` for every edge out of the first
+/// `explained` nodes, and for an edge that does not hold.
+fn every_node(s: &Scratch, ids: &[String], explained: usize) -> usize {
+    let mut runs = 0;
+    for id in ids {
+        for command in ["related", "show"] {
+            for format in ["json", "table"] {
+                runs += same(s, &["-g", "g.sccp", command, id, "--format", format]);
+                let asserted = ["--no-reasoning", "-g", "g.sccp", command, id];
+                runs += same(s, &[&asserted[..], &["--format", format]].concat());
+            }
+        }
+    }
+    for id in ids.iter().take(explained) {
+        let args = [
+            "-g", "g.sccp", "related", id, "--dir", "out", "--format", "json",
+        ];
+        let edges = run(s, &args, true);
+        for row in edges.success().json().as_array().expect("rows") {
+            let (rel, to) = (row["rel"].as_str().unwrap(), row["id"].as_str().unwrap());
+            for format in ["json", "table"] {
+                let args = ["-g", "g.sccp", "explain", id, rel, to, "--format", format];
+                runs += same(s, &args);
+                runs += same(s, &[&["--no-reasoning"][..], &args].concat());
+            }
+            runs += same(s, &["-g", "g.sccp", "explain", to, rel, id]);
+        }
+    }
+    runs
+}
+
+#[test]
+fn related_in_place_prints_what_the_whole_curated_graph_prints() {
+    let s = Scratch::new();
+    s.run(&["convert", "g.sccp"]).success();
+    let ids = ids(&s);
+    assert_eq!(ids.len(), 78);
+    let mut runs = every_node(&s, &ids, 20);
+    for node in [
+        "terrorism",
+        "intelligence-sharing",
+        "border-security-cooperation",
+    ] {
+        runs += every_option(&s, node);
+    }
+    // What is not an exact id goes the whole graph's way: a name, another
+    // case, a search match, an unknown node.
+    for node in [
+        "Terrorism",
+        "TERRORISM",
+        "terror",
+        "terorism",
+        "no such node",
+    ] {
+        runs += same(&s, &["-g", "g.sccp", "related", node]);
+    }
+    assert!(runs > 400, "{runs} runs");
+}
+
+#[test]
+fn related_in_place_prints_what_a_whole_generated_graph_prints() {
+    let s = Scratch::new();
+    s.run(&["generate", "--nodes", "2000", "--seed", "3", "gen"])
+        .success();
+    s.run(&["convert", "gen", "g.sccp"]).success();
+    let ids = ids(&s);
+    assert_eq!(ids.len(), 2000);
+    // Every 25th node, and the first ones, which the generator links most.
+    let sample: Vec<String> = ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 25 == 0 || *i < 20)
+        .map(|(_, id)| id.clone())
+        .collect();
+    let mut runs = every_node(&s, &sample, 10);
+    runs += every_option(&s, &ids[0]);
+    assert!(runs > 300, "{runs} runs");
+}
+
+/// Where the header ends in this build's snapshots.
+fn body_start() -> usize {
+    seccoop::format::snapshot::header_prefix_len(seccoop::format::snapshot::WRITER) + 16
+}
+
+/// The position and length of each section's contents in `bytes`.
+fn sections(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let mut at = body_start();
+    let mut out = Vec::new();
+    while at < bytes.len() {
+        let len = u64::from_le_bytes(bytes[at..at + 8].try_into().unwrap()) as usize;
+        out.push((at + 8, len));
+        at += 8 + len;
+    }
+    out
+}
+
+/// Sets the header's checksum to fit the body.
+fn reseal(bytes: &mut [u8]) {
+    let start = body_start();
+    let sum = seccoop::format::snapshot::checksum(&bytes[start..]);
+    bytes[start - 8..start].copy_from_slice(&sum.to_le_bytes());
+}
+
+/// A change made to a snapshot's bytes.
+type Forgery<'a> = Box<dyn Fn(&mut Vec<u8>) + 'a>;
+
+#[test]
+fn a_forged_index_is_refused_in_place_and_whole() {
+    let s = Scratch::new();
+    s.run(&["convert", "g.sccp"]).success();
+    let good = std::fs::read(s.path().join("g.sccp")).unwrap();
+    let (index, len) = sections(&good)[6];
+    let (n, m) = (78usize, 237usize);
+    let by_id = index + 8;
+    let out_offsets = by_id + 4 * n;
+    let out_edges = out_offsets + 4 * (n + 1);
+    let in_offsets = out_edges + 4 * m;
+    let in_edges = in_offsets + 4 * (n + 1);
+    let marks = in_edges + 4 * m;
+    assert_eq!(
+        marks + 8 * (2 + 4 + 4),
+        index + len,
+        "the layout as documented"
+    );
+    let put = |b: &mut Vec<u8>, at: usize, v: &[u8]| b[at..at + v.len()].copy_from_slice(v);
+    let fill = |b: &mut Vec<u8>, from: usize, count: usize, v: &[u8]| {
+        for i in 0..count {
+            put(b, from + i * v.len(), v);
+        }
+    };
+    // Each forgery spoils a whole part of the index, so the in-place path
+    // meets it whatever node it reads; it then loads the whole graph,
+    // which refuses the file and says why.
+    let forgeries: Vec<(&str, Forgery<'_>, &str)> = vec![
+        (
+            "node positions out of range",
+            Box::new(|b| fill(b, by_id, n, &9999u32.to_le_bytes())),
+            "out of the order of ids",
+        ),
+        (
+            "offsets not monotonic",
+            Box::new(|b| {
+                fill(b, out_offsets + 4, n, &500u32.to_le_bytes());
+                fill(b, in_offsets + 4, n, &500u32.to_le_bytes());
+            }),
+            "out of order",
+        ),
+        (
+            "edge positions out of range",
+            Box::new(|b| {
+                fill(b, out_edges, m, &u32::MAX.to_le_bytes());
+                fill(b, in_edges, m, &u32::MAX.to_le_bytes());
+            }),
+            "not one of its edges",
+        ),
+        (
+            "marks out of the sections",
+            Box::new(|b| fill(b, marks + 8, 9, &u64::MAX.to_le_bytes())),
+            "the index's mark 1",
+        ),
+        (
+            "a truncated index",
+            Box::new(move |b| {
+                put(b, index - 8, &((len - 12) as u64).to_le_bytes());
+                b.truncate(b.len() - 12);
+                let body = (b.len() - body_start()) as u64;
+                put(b, body_start() - 16, &body.to_le_bytes());
+            }),
+            "its index section is malformed",
+        ),
+    ];
+    for (what, forge, message) in &forgeries {
+        let mut bytes = good.clone();
+        forge(&mut bytes);
+        reseal(&mut bytes);
+        s.write("forged.sccp", &bytes);
+        for node in ["terrorism", "intelligence-sharing", "united-nations"] {
+            let args = ["-g", "forged.sccp", "related", node, "--format", "json"];
+            let whole = run(&s, &args, true);
+            whole.error().stdout_is("");
+            let text = whole.stderr.replace("\n  │ ", " ");
+            assert!(text.contains(message), "{what}: {whole}");
+            assert!(
+                text.contains("convert again from the source"),
+                "{what}: {whole}"
+            );
+            same(&s, &args);
+        }
+    }
+    // Ids out of order may go unnoticed in place, where the search does
+    // not pass them; the answer is then the graph's, and it never panics.
+    let mut bytes = good.clone();
+    let (x, y) = (
+        bytes[by_id..by_id + 4].to_vec(),
+        bytes[by_id + 4..by_id + 8].to_vec(),
+    );
+    put(&mut bytes, by_id, &y);
+    put(&mut bytes, by_id + 4, &x);
+    reseal(&mut bytes);
+    s.write("forged.sccp", &bytes);
+    let args = ["-g", "forged.sccp", "related", "terrorism"];
+    let whole = run(&s, &args, true);
+    whole.error();
+    let text = whole.stderr.replace("\n  │ ", " ");
+    assert!(text.contains("out of the order of ids"), "{whole}");
+    run(&s, &args, false).no_panic();
+}
