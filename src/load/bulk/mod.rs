@@ -14,17 +14,21 @@
 //! 1. the preamble (`preamble`): each input's schema, graph description
 //!    and sources;
 //! 2. the nodes of every input, added to the graph on the main thread
-//!    (`nodes`), while a second thread parses every `edges.csv` into
-//!    `EdgeBatch`es whose endpoints are interned as small numbers;
-//! 3. the edges (`edges`), their endpoints resolved once per distinct id,
-//!    checked against the schema and for duplicates, and added.
+//!    (`nodes`), while a second thread reads every `edges.csv` into memory
+//!    (a JSON Lines file's edges are parsed with its nodes, their ends
+//!    interned as small numbers of their `EdgeBatch`);
+//! 3. the `edges.csv` files parsed into `EdgeBatch`es on two threads, each
+//!    end looked up in the finished graph as it is read;
+//! 4. the edges (`edges`): interned ends resolved once per distinct id,
+//!    then every edge checked against the schema and for duplicates, and
+//!    added.
 //!
 //! What a row's fields mean (kinds and relations by name, JSON values,
 //! provenance) is shared by both readers (`values`); `load` runs the
 //! phases.
 //!
-//! Indexing here cannot fail on file contents: edge endpoints are interned
-//! as positions of their batch's name table (`resolved`, `names`), batches and
+//! Indexing here cannot fail on file contents: interned edge endpoints are
+//! positions of their batch's name table (`resolved`), batches and
 //! files are indexed by the positions they were stored at, the radix sort's
 //! counts have one slot per byte value, and `starts` lookups are clamped to
 //! the table by the binary search that finds them.
@@ -146,41 +150,25 @@ pub(crate) fn load(
     progress.begin(total);
     let mut graph = start_graph(&pre, &mut errors);
     let rels = Names::relations(graph.schema());
-    let schema = graph.schema().clone();
-    let sources = graph.sources().to_vec();
     let mut problems = Problems::default();
     let mut batches: Vec<EdgeBatch> = Vec::new();
     let mut rejected = HashSet::new();
     let mut node_kinds = Vec::new();
-    let shared: std::sync::OnceLock<c::EdgeWork> = std::sync::OnceLock::new();
     std::thread::scope(|scope| {
-        // edges.csv files are parsed on a second thread while the nodes
-        // load; then the main thread helps from the other end.
-        // The ids an edges.csv names are about the nodes of its folder:
-        // their count, guessed as read_nodes does, sizes its id table.
-        let ids_hint = |n: &Option<usize>| {
-            n.and_then(|n| std::fs::metadata(&files[n].path).ok())
-                .map_or(0, |m| usize::try_from(m.len() / 32).unwrap_or(0))
-        };
+        // edges.csv files are read on a second thread while the nodes load;
+        // then both threads parse them, each end looked up as it is read.
         let csv_edges: Vec<c::EdgesInput> = opened
             .iter()
             .filter_map(|o| match o {
-                Opened::Csv(n, Some(e)) => Some(c::EdgesInput {
+                Opened::Csv(_, Some(e)) => Some(c::EdgesInput {
                     file: *e,
                     path: files[*e].path.clone(),
                     name: files[*e].name.clone(),
-                    ids_hint: ids_hint(n),
                 }),
                 _ => None,
             })
             .collect();
-        let (rels, schema, sources, shared) = (&rels, &schema, &sources, &shared);
-        let edge_thread = scope.spawn(move || {
-            let (work, io_errors, mut batches) = c::EdgeWork::open(&csv_edges);
-            let work = shared.get_or_init(|| work);
-            batches.extend(work.run(true, rels, schema, sources, progress));
-            (batches, io_errors)
-        });
+        let reading = scope.spawn(move || c::EdgeWork::open(&csv_edges));
         let mut sink = NodeSink::new(&mut graph);
         let mut jsonl_batches = Vec::new();
         for o in opened {
@@ -196,7 +184,7 @@ pub(crate) fn load(
                 Opened::Csv(None, _) => {}
                 Opened::Jsonl(reader) => {
                     let path = files[reader.file()].path.clone();
-                    match reader.body(&mut sink, rels, &mut problems, progress) {
+                    match reader.body(&mut sink, &rels, &mut problems, progress) {
                         Ok(batch) => jsonl_batches.extend(batch),
                         Err(e) => errors.push(read_error(&path, e)),
                     }
@@ -205,21 +193,27 @@ pub(crate) fn load(
         }
         rejected = std::mem::take(&mut sink.rejected);
         node_kinds = std::mem::take(&mut sink.node_kinds);
-        let helped = match shared.get() {
-            Some(work) => work.run(false, rels, schema, sources, progress),
-            None => Vec::new(),
-        };
-        let (front, io_errors) = edge_thread
+        drop(sink);
+        let (work, io_errors, header_batches) = reading
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         errors.extend(io_errors);
+        batches.extend(header_batches);
+        let (graph, rels) = (&graph, &rels);
+        let (front, back) = std::thread::scope(|inner| {
+            let work = &work;
+            let back = inner.spawn(move || work.run(false, graph, rels, progress));
+            let front = work.run(true, graph, rels, progress);
+            (front, back.join())
+        });
+        let back = back.unwrap_or_else(|p| std::panic::resume_unwind(p));
+        // The text of every edges.csv is parsed by now: nothing below reads
+        // it, and freeing it before the graph takes its edges lowers the peak.
+        drop(work);
         batches.extend(front);
-        batches.extend(helped);
+        batches.extend(back);
         batches.extend(jsonl_batches);
     });
-    // The text of every edges.csv is parsed by now: nothing below reads it,
-    // and freeing it before the graph takes its edges lowers the peak.
-    drop(shared);
     // Edges in file order, whichever thread read them (the sort is stable:
     // the front thread's part of a file comes first).
     batches.sort_by_key(|b| b.file);

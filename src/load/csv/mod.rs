@@ -11,7 +11,7 @@ use std::path::Path;
 use records::{Next, Records};
 
 use crate::format::csv::{ColumnType, EDGE_COLUMNS, NODE_COLUMNS, split_header};
-use crate::model::{Basis, Node, Properties, Value};
+use crate::model::{Basis, Graph, Node, Properties, Value};
 use crate::suggest::nearest_one;
 
 use super::bulk::{
@@ -412,10 +412,15 @@ pub(crate) fn read_nodes(
     Ok(())
 }
 
-/// The `edges.csv` files of a load, read into memory and cut into chunks
-/// that two threads share: the edge thread takes chunks from the front
-/// while the main thread loads the nodes, and the main thread, once done,
-/// takes them from the back. A row never spans two chunks.
+/// The `edges.csv` files of a load, read into memory (on a second thread,
+/// while the main thread loads the nodes) and cut into chunks that two
+/// threads share once the nodes are in the graph: one takes chunks from the
+/// front, the other from the back. A row never spans two chunks.
+///
+/// Parsing waits for the nodes so that each end is looked up in the
+/// graph's id map as it is read, on both threads at once: interning the
+/// ends first and resolving them afterwards cost twice the lookups, and
+/// the interning ran on one thread.
 pub(crate) struct EdgeWork {
     files: Vec<EdgesCsv>,
     /// (position in `files`, byte range of the data), in file order.
@@ -431,9 +436,6 @@ pub(crate) struct EdgesInput {
     pub path: std::path::PathBuf,
     /// The name problems show.
     pub name: String,
-    /// About how many distinct ids it names, to size its id table once
-    /// rather than grow it through a dozen rehashes.
-    pub ids_hint: usize,
 }
 
 /// One `edges.csv`, read.
@@ -442,7 +444,6 @@ struct EdgesCsv {
     data: Vec<u8>,
     base: u64,
     header: Option<Header>,
-    ids_hint: usize,
 }
 
 /// Chunks of about this many bytes: small enough for the main thread to
@@ -457,13 +458,7 @@ impl EdgeWork {
         let mut errors = Vec::new();
         let mut header_problems = Vec::new();
         let mut chunks = Vec::new();
-        for EdgesInput {
-            file,
-            path,
-            name,
-            ids_hint,
-        } in files
-        {
+        for EdgesInput { file, path, name } in files {
             let csv = match open(path) {
                 Ok(csv) => csv,
                 Err(e) => {
@@ -516,7 +511,6 @@ impl EdgeWork {
                 data: csv.data,
                 base: csv.base,
                 header,
-                ids_hint: *ids_hint,
             });
         }
         let n = chunks.len();
@@ -544,15 +538,16 @@ impl EdgeWork {
     }
 
     /// Parses chunks until none is left, from the front or the back, into
-    /// batches in file order (one per file touched).
+    /// batches in file order (one per file touched), looking the ends up in
+    /// `graph`.
     pub fn run(
         &self,
         from_front: bool,
+        graph: &Graph,
         rels: &Names<RelId>,
-        schema: &crate::model::Schema,
-        sources: &[Source],
         progress: &dyn super::Progress,
     ) -> Vec<EdgeBatch> {
+        let (schema, sources) = (graph.schema(), graph.sources());
         let mut batches: Vec<EdgeBatch> = Vec::new();
         // Where each chunk's edges start in its batch, to put chunks taken
         // from the back into file order.
@@ -568,7 +563,8 @@ impl EdgeWork {
             if batches.last().is_none_or(|b| b.file != f.file) {
                 let parts = (Part::Field(h.fixed(0)), Part::Field(h.fixed(2)));
                 let mut batch = EdgeBatch::new(f.file, parts);
-                batch.reserve_ends(f.ids_hint);
+                // Rows are about 38 bytes in generated graphs.
+                batch.reserve(range.len() / 32);
                 batches.push(batch);
                 starts.push(Vec::new());
             }
@@ -576,7 +572,7 @@ impl EdgeWork {
                 continue;
             };
             starts.push(batch.edges.len());
-            parse_chunk(f, h, range.clone(), batch, rels, schema, sources);
+            parse_chunk(f, h, range.clone(), batch, graph, rels, schema, sources);
             progress.advance(range.len() as u64);
         }
         if !from_front {
@@ -589,12 +585,15 @@ impl EdgeWork {
     }
 }
 
-/// Parses the rows of one chunk of `edges.csv` into `batch`.
+/// Parses the rows of one chunk of `edges.csv` into `batch`, looking the
+/// ends up in `graph`.
+#[allow(clippy::too_many_arguments)]
 fn parse_chunk(
     f: &EdgesCsv,
     h: &Header,
     range: std::ops::Range<usize>,
     batch: &mut EdgeBatch,
+    graph: &Graph,
     rels: &Names<RelId>,
     schema: &crate::model::Schema,
     sources: &[Source],
@@ -665,17 +664,21 @@ fn parse_chunk(
         let (Some(rel), Some(basis), Some(extra)) = (rel, basis, extra) else {
             continue;
         };
+        let mut end = |id: &str| match graph.node_index(id) {
+            Some(ix) => ix.index() as u32,
+            None => batch.unknown_end(id),
+        };
         let from_text = records.get(c_from);
         let from = if last_from.1 != u32::MAX && last_from.0 == from_text {
             last_from.1
         } else {
-            let n = batch.end(from_text);
+            let n = end(from_text);
             last_from.0.clear();
             last_from.0.push_str(from_text);
             last_from.1 = n;
             n
         };
-        let to = batch.end(records.get(c_to));
+        let to = end(records.get(c_to));
         batch.push(from, rel, to, basis, extra, at);
     }
     batch.problems.append(std::mem::take(problems));
