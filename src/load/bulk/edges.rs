@@ -2,12 +2,13 @@
 //! resolved to nodes, then checked against the schema and for duplicates,
 //! and added, the checks running on a second thread.
 //!
-//! A CSV folder's edges are parsed once its nodes are in the graph, so each
-//! end is looked up in the graph's id map as it is read, on two threads
-//! ([`EdgeBatch::unknown_end`] keeps the text of an end that names no
-//! node). A JSON Lines file mixes nodes and edges, so its edge ends are
-//! first interned as numbers of the batch ([`EdgeBatch::end`]) and resolved
-//! once per distinct id when every node is known ([`add_edges`]).
+//! A CSV folder's edges are parsed while its nodes load, each end kept as
+//! the offset of its text in its row; once the nodes are in the graph,
+//! [`EdgeBatch::resolve_ends`] looks every end up in the graph's id map, on
+//! two threads, in a loop tight enough for the processor to overlap the
+//! cache misses of several lookups. A JSON Lines file's edge ends are
+//! interned as numbers of the batch ([`EdgeBatch::end`]) and resolved once
+//! per distinct id when every node is known ([`add_edges`]).
 
 use std::collections::HashSet;
 
@@ -30,8 +31,9 @@ const MAX_NODE_SUGGESTIONS: usize = 50;
 /// An edge read but not yet added.
 ///
 /// Its ends are node indices, or [`UNKNOWN`] plus the position of the end's
-/// text in the batch's unknown ends; in a batch with interned ends (JSON
-/// Lines), numbers of those until [`add_edges`] resolves them.
+/// text in the batch's texts. Until they are resolved, they may also be
+/// offsets of their text in the row (CSV) or numbers of the batch's
+/// interned ids (JSON Lines).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pending {
     /// The `from` end.
@@ -51,9 +53,10 @@ pub(crate) struct Pending {
 /// [`Pending::extra`] of an edge with no properties or provenance.
 pub(crate) const NO_EXTRA: u32 = u32::MAX;
 
-/// The bit that marks an end naming no node; the bits below it are the
-/// position of the end's text in [`EdgeBatch::unknown`]. Node indices stay
-/// below it: a graph of 2³¹ nodes would not fit in memory.
+/// The bit that marks an end held as text: one that names no node, or
+/// (before the ends are resolved) one read from a quoted field. The bits
+/// below it are the position of the text in the batch's texts. Node
+/// indices stay below it: a graph of 2³¹ nodes would not fit in memory.
 pub(crate) const UNKNOWN: u32 = 1 << 31;
 
 /// The node index of an end, `None` for one that names no node.
@@ -76,8 +79,8 @@ pub(crate) struct EdgeBatch {
     /// Every distinct endpoint id, numbered in order of appearance, while
     /// the ends are interned ([`EdgeBatch::end`]); empty once resolved.
     ends: IdMap,
-    /// The text of each end that names no node.
-    unknown: Vec<Box<str>>,
+    /// The text of each end marked [`UNKNOWN`].
+    texts: Vec<Box<str>>,
     /// The edges, in file order.
     pub edges: Vec<Pending>,
     /// Properties and provenance of the edges that have any.
@@ -94,7 +97,7 @@ impl EdgeBatch {
         EdgeBatch {
             file,
             ends: IdMap::new(),
-            unknown: Vec::new(),
+            texts: Vec::new(),
             edges: Vec::new(),
             extras: Vec::new(),
             parts,
@@ -109,18 +112,90 @@ impl EdgeBatch {
         self.ends.get_or_insert(id, || next).0
     }
 
-    /// The end for an id that names no node of the graph, for a reader
-    /// that resolves ends as it reads; the id is kept for the problem.
-    pub fn unknown_end(&mut self, id: &str) -> u32 {
-        self.unknown.push(id.into());
-        UNKNOWN | u32::try_from(self.unknown.len() - 1).unwrap_or(UNKNOWN - 1)
+    /// An end held as text: one whose text is not a slice of its row.
+    pub fn text_end(&mut self, id: &str) -> u32 {
+        self.texts.push(id.into());
+        UNKNOWN | u32::try_from(self.texts.len() - 1).unwrap_or(UNKNOWN - 1)
     }
 
-    /// The text of an end that names no node.
-    fn unknown_text(&self, end: u32) -> &str {
-        self.unknown
-            .get((end & !UNKNOWN) as usize)
-            .map_or("", |t| t)
+    /// The text of an end marked [`UNKNOWN`].
+    fn end_text(&self, end: u32) -> &str {
+        self.texts.get((end & !UNKNOWN) as usize).map_or("", |t| t)
+    }
+
+    /// Resolves ends read as offsets into their rows to node indices, on
+    /// two threads (half the edges each): `text(edge, offset)` is the text
+    /// of an end. Ends held as text are looked up too; an end that names
+    /// no node is left (or becomes) one held as text, for its problem.
+    ///
+    /// A `from` equal to the previous edge's is not looked up again: bulk
+    /// files list a node's edges together.
+    pub fn resolve_ends<'t>(
+        &mut self,
+        graph: &Graph,
+        text: impl Fn(&Pending, u32) -> &'t str + Sync,
+    ) {
+        let texts = &self.texts;
+        let pass = |edges: &mut [Pending]| -> Vec<(usize, bool, &'t str)> {
+            let mut unknown = Vec::new();
+            let mut last_from: Option<(&str, u32)> = None;
+            for (i, p) in edges.iter_mut().enumerate() {
+                let held = |end: u32| texts.get((end & !UNKNOWN) as usize).map_or("", |t| &**t);
+                if p.from & UNKNOWN != 0 {
+                    if let Some(ix) = graph.node_index(held(p.from)) {
+                        p.from = ix.index() as u32;
+                    }
+                    last_from = None;
+                } else {
+                    let t = text(p, p.from);
+                    match last_from {
+                        Some((last, ix)) if last == t => p.from = ix,
+                        _ => match graph.node_index(t) {
+                            Some(ix) => {
+                                p.from = ix.index() as u32;
+                                last_from = Some((t, p.from));
+                            }
+                            None => {
+                                unknown.push((i, false, t));
+                                last_from = None;
+                            }
+                        },
+                    }
+                }
+                if p.to & UNKNOWN != 0 {
+                    if let Some(ix) = graph.node_index(held(p.to)) {
+                        p.to = ix.index() as u32;
+                    }
+                } else {
+                    let t = text(p, p.to);
+                    match graph.node_index(t) {
+                        Some(ix) => p.to = ix.index() as u32,
+                        None => unknown.push((i, true, t)),
+                    }
+                }
+            }
+            unknown
+        };
+        let mid = self.edges.len() / 2;
+        let (left, right) = self.edges.split_at_mut(mid);
+        let (mine, theirs) = std::thread::scope(|s| {
+            let other = s.spawn(|| pass(right));
+            (pass(left), other.join())
+        });
+        let theirs = theirs.unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let found = mine
+            .into_iter()
+            .chain(theirs.into_iter().map(|(i, to, t)| (i + mid, to, t)));
+        for (i, to, t) in found {
+            let end = self.text_end(t);
+            if let Some(p) = self.edges.get_mut(i) {
+                if to {
+                    p.to = end;
+                } else {
+                    p.from = end;
+                }
+            }
+        }
     }
 
     /// Makes room for `n` more edges.
@@ -272,7 +347,7 @@ fn check_edges(
         for (i, p) in batch.edges.iter().enumerate() {
             let (Some(from), Some(to)) = (known(p.from), known(p.to)) else {
                 for (end, n) in [(0u8, p.from), (1, p.to)] {
-                    if known(n).is_none() && !rejected.contains(batch.unknown_text(n)) {
+                    if known(n).is_none() && !rejected.contains(batch.end_text(n)) {
                         found.push(Finding::Unknown {
                             batch: b,
                             edge: i,
@@ -427,7 +502,7 @@ fn resolve_interned(graph: &Graph, batch: &mut EdgeBatch) {
         p.from = end(p.from);
         p.to = end(p.to);
     }
-    batch.unknown = unknown;
+    batch.texts = unknown;
     batch.ends = IdMap::new();
 }
 
@@ -509,7 +584,7 @@ pub(crate) fn add_edges(
                 } else {
                     ("to", p.to, b.parts.1)
                 };
-                let id = b.unknown_text(n);
+                let id = b.end_text(n);
                 let suggest = suggestions_left > 0;
                 suggestions_left = suggestions_left.saturating_sub(1);
                 problems.row(b.file, p.at, part, || K::UnknownNode {

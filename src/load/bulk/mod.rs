@@ -14,14 +14,13 @@
 //! 1. the preamble (`preamble`): each input's schema, graph description
 //!    and sources;
 //! 2. the nodes of every input, added to the graph on the main thread
-//!    (`nodes`), while a second thread reads every `edges.csv` into memory
-//!    (a JSON Lines file's edges are parsed with its nodes, their ends
-//!    interned as small numbers of their `EdgeBatch`);
-//! 3. the `edges.csv` files parsed into `EdgeBatch`es on two threads, each
-//!    end looked up in the finished graph as it is read;
-//! 4. the edges (`edges`): interned ends resolved once per distinct id,
-//!    then every edge checked against the schema and for duplicates, and
-//!    added.
+//!    (`nodes`), while a second thread parses every `edges.csv` into
+//!    `EdgeBatch`es whose ends are the offsets of their text in the row (a
+//!    JSON Lines file's edges are parsed with its nodes, their ends
+//!    interned as small numbers of their batch);
+//! 3. the ends looked up in the finished graph, on two threads;
+//! 4. the edges (`edges`): every edge checked against the schema and for
+//!    duplicates, and added.
 //!
 //! What a row's fields mean (kinds and relations by name, JSON values,
 //! provenance) is shared by both readers (`values`); `load` runs the
@@ -46,7 +45,7 @@ use crate::model::Graph;
 
 use super::error::{LoadError, LoadErrorKind as K};
 
-pub(crate) use edges::{EdgeBatch, Extra, add_edges};
+pub(crate) use edges::{EdgeBatch, Extra, Pending, UNKNOWN, add_edges};
 pub(crate) use nodes::NodeSink;
 use preamble::folder_preamble;
 pub(crate) use preamble::{Preamble, start_graph};
@@ -154,9 +153,11 @@ pub(crate) fn load(
     let mut batches: Vec<EdgeBatch> = Vec::new();
     let mut rejected = HashSet::new();
     let mut node_kinds = Vec::new();
+    let (schema, sources) = (graph.schema().clone(), graph.sources().to_vec());
+    let shared: std::sync::OnceLock<c::EdgeWork> = std::sync::OnceLock::new();
     std::thread::scope(|scope| {
-        // edges.csv files are read on a second thread while the nodes load;
-        // then both threads parse them, each end looked up as it is read.
+        // edges.csv files are parsed on a second thread while the nodes
+        // load; then the main thread helps from the other end.
         let csv_edges: Vec<c::EdgesInput> = opened
             .iter()
             .filter_map(|o| match o {
@@ -168,7 +169,13 @@ pub(crate) fn load(
                 _ => None,
             })
             .collect();
-        let reading = scope.spawn(move || c::EdgeWork::open(&csv_edges));
+        let (rels, schema, sources, shared) = (&rels, &schema, &sources, &shared);
+        let edge_thread = scope.spawn(move || {
+            let (work, io_errors, mut batches) = c::EdgeWork::open(&csv_edges);
+            let work = shared.get_or_init(|| work);
+            batches.extend(work.run(true, rels, schema, sources, progress));
+            (batches, io_errors)
+        });
         let mut sink = NodeSink::new(&mut graph);
         let mut jsonl_batches = Vec::new();
         for o in opened {
@@ -184,7 +191,7 @@ pub(crate) fn load(
                 Opened::Csv(None, _) => {}
                 Opened::Jsonl(reader) => {
                     let path = files[reader.file()].path.clone();
-                    match reader.body(&mut sink, &rels, &mut problems, progress) {
+                    match reader.body(&mut sink, rels, &mut problems, progress) {
                         Ok(batch) => jsonl_batches.extend(batch),
                         Err(e) => errors.push(read_error(&path, e)),
                     }
@@ -193,27 +200,27 @@ pub(crate) fn load(
         }
         rejected = std::mem::take(&mut sink.rejected);
         node_kinds = std::mem::take(&mut sink.node_kinds);
-        drop(sink);
-        let (work, io_errors, header_batches) = reading
+        let helped = match shared.get() {
+            Some(work) => work.run(false, rels, schema, sources, progress),
+            None => Vec::new(),
+        };
+        let (front, io_errors) = edge_thread
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         errors.extend(io_errors);
-        batches.extend(header_batches);
-        let (graph, rels) = (&graph, &rels);
-        let (front, back) = std::thread::scope(|inner| {
-            let work = &work;
-            let back = inner.spawn(move || work.run(false, graph, rels, progress));
-            let front = work.run(true, graph, rels, progress);
-            (front, back.join())
-        });
-        let back = back.unwrap_or_else(|p| std::panic::resume_unwind(p));
-        // The text of every edges.csv is parsed by now: nothing below reads
-        // it, and freeing it before the graph takes its edges lowers the peak.
-        drop(work);
-        batches.extend(front);
-        batches.extend(back);
+        // Every node is in the graph: the ends of the CSV edges can be looked up.
+        let mut csv_batches: Vec<EdgeBatch> = front.into_iter().chain(helped).collect();
+        if let Some(work) = shared.get() {
+            for batch in &mut csv_batches {
+                work.resolve(batch, &graph);
+            }
+        }
+        batches.extend(csv_batches);
         batches.extend(jsonl_batches);
     });
+    // The text of every edges.csv is parsed by now: nothing below reads it,
+    // and freeing it before the graph takes its edges lowers the peak.
+    drop(shared);
     // Edges in file order, whichever thread read them (the sort is stable:
     // the front thread's part of a file comes first).
     batches.sort_by_key(|b| b.file);

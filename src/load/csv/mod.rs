@@ -15,8 +15,8 @@ use crate::model::{Basis, Graph, Node, Properties, Value};
 use crate::suggest::nearest_one;
 
 use super::bulk::{
-    EdgeBatch, Extra, Names, NodeSink, Part, Problems, ProvenanceProblem, json_provenance,
-    json_value, provenance_problem, shorten, unknown_source,
+    EdgeBatch, Extra, Names, NodeSink, Part, Pending, Problems, ProvenanceProblem, UNKNOWN,
+    json_provenance, json_value, provenance_problem, shorten, unknown_source,
 };
 use super::error::{LoadError, LoadErrorKind as K};
 use crate::model::{RelId, Source};
@@ -412,15 +412,15 @@ pub(crate) fn read_nodes(
     Ok(())
 }
 
-/// The `edges.csv` files of a load, read into memory (on a second thread,
-/// while the main thread loads the nodes) and cut into chunks that two
-/// threads share once the nodes are in the graph: one takes chunks from the
-/// front, the other from the back. A row never spans two chunks.
+/// The `edges.csv` files of a load, read into memory and cut into chunks
+/// that two threads share: the edge thread takes chunks from the front
+/// while the main thread loads the nodes, and the main thread, once done,
+/// takes them from the back. A row never spans two chunks.
 ///
-/// Parsing waits for the nodes so that each end is looked up in the
-/// graph's id map as it is read, on both threads at once: interning the
-/// ends first and resolving them afterwards cost twice the lookups, and
-/// the interning ran on one thread.
+/// An edge's ends are kept as the offsets of their text in its row, and
+/// looked up once every node is in the graph ([`EdgeWork::resolve`]):
+/// interning them as they were read, then resolving each distinct id,
+/// cost twice the lookups, and the interning ran on one thread.
 pub(crate) struct EdgeWork {
     files: Vec<EdgesCsv>,
     /// (position in `files`, byte range of the data), in file order.
@@ -538,16 +538,15 @@ impl EdgeWork {
     }
 
     /// Parses chunks until none is left, from the front or the back, into
-    /// batches in file order (one per file touched), looking the ends up in
-    /// `graph`.
+    /// batches in file order (one per file touched).
     pub fn run(
         &self,
         from_front: bool,
-        graph: &Graph,
         rels: &Names<RelId>,
+        schema: &crate::model::Schema,
+        sources: &[Source],
         progress: &dyn super::Progress,
     ) -> Vec<EdgeBatch> {
-        let (schema, sources) = (graph.schema(), graph.sources());
         let mut batches: Vec<EdgeBatch> = Vec::new();
         // Where each chunk's edges start in its batch, to put chunks taken
         // from the back into file order.
@@ -572,7 +571,7 @@ impl EdgeWork {
                 continue;
             };
             starts.push(batch.edges.len());
-            parse_chunk(f, h, range.clone(), batch, graph, rels, schema, sources);
+            parse_chunk(f, h, range.clone(), batch, rels, schema, sources);
             progress.advance(range.len() as u64);
         }
         if !from_front {
@@ -583,17 +582,30 @@ impl EdgeWork {
         }
         batches
     }
+
+    /// Looks up the ends of a batch this work parsed, once every node is
+    /// in `graph` ([`EdgeBatch::resolve_ends`]).
+    pub fn resolve(&self, batch: &mut EdgeBatch, graph: &Graph) {
+        let Some(f) = self.files.iter().find(|f| f.file == batch.file) else {
+            return;
+        };
+        batch.resolve_ends(graph, |p: &Pending, offset| {
+            let row = usize::try_from(p.at - f.base).unwrap_or(usize::MAX);
+            let field = records::field_at(&f.data, row.saturating_add(offset as usize));
+            // The row was checked as UTF-8 when it was parsed.
+            std::str::from_utf8(field).unwrap_or("")
+        });
+    }
 }
 
-/// Parses the rows of one chunk of `edges.csv` into `batch`, looking the
-/// ends up in `graph`.
-#[allow(clippy::too_many_arguments)]
+/// Parses the rows of one chunk of `edges.csv` into `batch`; the ends are
+/// kept as the offsets of their text in the row, or as text when the row
+/// has quotes ([`EdgeBatch::text_end`]).
 fn parse_chunk(
     f: &EdgesCsv,
     h: &Header,
     range: std::ops::Range<usize>,
     batch: &mut EdgeBatch,
-    graph: &Graph,
     rels: &Names<RelId>,
     schema: &crate::model::Schema,
     sources: &[Source],
@@ -607,9 +619,6 @@ fn parse_chunk(
     let (c_basis, c_prov) = (h.fixed[3], h.fixed[4]);
     let mut problems = Problems::default();
     let problems = &mut problems;
-    // Bulk files list a node's edges together: the last `from` is usually
-    // the next one too.
-    let mut last_from: (String, u32) = (String::new(), u32::MAX);
     loop {
         let at = match next(&mut records, base, file, problems) {
             Step::Record(at) => at,
@@ -664,21 +673,15 @@ fn parse_chunk(
         let (Some(rel), Some(basis), Some(extra)) = (rel, basis, extra) else {
             continue;
         };
-        let mut end = |id: &str| match graph.node_index(id) {
-            Some(ix) => ix.index() as u32,
-            None => batch.unknown_end(id),
+        let mut end = |column: usize| match records
+            .field_offset(column)
+            .and_then(|o| u32::try_from(o).ok())
+        {
+            Some(offset) if offset < UNKNOWN => offset,
+            _ => batch.text_end(records.get(column)),
         };
-        let from_text = records.get(c_from);
-        let from = if last_from.1 != u32::MAX && last_from.0 == from_text {
-            last_from.1
-        } else {
-            let n = end(from_text);
-            last_from.0.clear();
-            last_from.0.push_str(from_text);
-            last_from.1 = n;
-            n
-        };
-        let to = end(records.get(c_to));
+        let from = end(c_from);
+        let to = end(c_to);
         batch.push(from, rel, to, basis, extra, at);
     }
     batch.problems.append(std::mem::take(problems));
