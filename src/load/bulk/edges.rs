@@ -59,6 +59,10 @@ pub(crate) const NO_EXTRA: u32 = u32::MAX;
 /// indices stay below it: a graph of 2³¹ nodes would not fit in memory.
 pub(crate) const UNKNOWN: u32 = 1 << 31;
 
+/// How many edges [`EdgeBatch::resolve_ends`] finds the texts of before it
+/// looks them up.
+const BLOCK: usize = 64;
+
 /// The node index of an end, `None` for one that names no node.
 fn known(end: u32) -> Option<u32> {
     (end & UNKNOWN == 0).then_some(end)
@@ -139,38 +143,48 @@ impl EdgeBatch {
         let pass = |edges: &mut [Pending]| -> Vec<(usize, bool, &'t str)> {
             let mut unknown = Vec::new();
             let mut last_from: Option<(&str, u32)> = None;
-            for (i, p) in edges.iter_mut().enumerate() {
-                let held = |end: u32| texts.get((end & !UNKNOWN) as usize).map_or("", |t| &**t);
-                if p.from & UNKNOWN != 0 {
-                    if let Some(ix) = graph.node_index(held(p.from)) {
-                        p.from = ix.index() as u32;
-                    }
-                    last_from = None;
-                } else {
-                    let t = text(p, p.from);
-                    match last_from {
-                        Some((last, ix)) if last == t => p.from = ix,
-                        _ => match graph.node_index(t) {
-                            Some(ix) => {
+            // The texts of a block of edges are found first, so that the
+            // lookups, each a cache miss, follow one another closely enough
+            // for the processor to wait for several at once.
+            let mut block: Vec<(Option<&'t str>, Option<&'t str>)> = Vec::with_capacity(BLOCK);
+            let offset = |p: &Pending, end: u32| (end & UNKNOWN == 0).then(|| text(p, end));
+            for (b, chunk) in edges.chunks_mut(BLOCK).enumerate() {
+                block.clear();
+                block.extend(chunk.iter().map(|p| (offset(p, p.from), offset(p, p.to))));
+                for (k, (p, &(from, to))) in chunk.iter_mut().zip(&block).enumerate() {
+                    let i = b * BLOCK + k;
+                    let held = |end: u32| texts.get((end & !UNKNOWN) as usize).map_or("", |t| &**t);
+                    match from {
+                        None => {
+                            if let Some(ix) = graph.node_index(held(p.from)) {
                                 p.from = ix.index() as u32;
-                                last_from = Some((t, p.from));
                             }
-                            None => {
-                                unknown.push((i, false, t));
-                                last_from = None;
-                            }
+                            last_from = None;
+                        }
+                        Some(t) => match last_from {
+                            Some((last, ix)) if last == t => p.from = ix,
+                            _ => match graph.node_index(t) {
+                                Some(ix) => {
+                                    p.from = ix.index() as u32;
+                                    last_from = Some((t, p.from));
+                                }
+                                None => {
+                                    unknown.push((i, false, t));
+                                    last_from = None;
+                                }
+                            },
                         },
                     }
-                }
-                if p.to & UNKNOWN != 0 {
-                    if let Some(ix) = graph.node_index(held(p.to)) {
-                        p.to = ix.index() as u32;
-                    }
-                } else {
-                    let t = text(p, p.to);
-                    match graph.node_index(t) {
-                        Some(ix) => p.to = ix.index() as u32,
-                        None => unknown.push((i, true, t)),
+                    match to {
+                        None => {
+                            if let Some(ix) = graph.node_index(held(p.to)) {
+                                p.to = ix.index() as u32;
+                            }
+                        }
+                        Some(t) => match graph.node_index(t) {
+                            Some(ix) => p.to = ix.index() as u32,
+                            None => unknown.push((i, true, t)),
+                        },
                     }
                 }
             }
