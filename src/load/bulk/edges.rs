@@ -12,6 +12,7 @@
 
 use std::collections::HashSet;
 
+use petgraph::Direction as PgDirection;
 use petgraph::stable_graph::NodeIndex;
 
 use crate::load::error::LoadErrorKind as K;
@@ -553,23 +554,36 @@ pub(crate) fn add_edges(
         // so they are worked out while this thread fills the graph.
         let derivation = derive.then(|| s.spawn(|| derive_from(&views, &schema)));
         for (batch, extras) in views.iter().zip(&mut extras) {
-            for p in &batch.edges {
-                let (Some(from), Some(to)) = (known(p.from), known(p.to)) else {
-                    continue;
-                };
-                let extra = if p.extra == NO_EXTRA {
-                    Extra::default()
-                } else {
-                    extras
-                        .get_mut(p.extra as usize)
-                        .map(std::mem::take)
-                        .unwrap_or_default()
-                };
-                graph.add_edge(
-                    NodeIndex::new(from as usize),
-                    NodeIndex::new(to as usize),
-                    Edge::with(p.rel, p.basis, extra.properties, extra.provenance),
-                );
+            for block in batch.edges.chunks(BLOCK) {
+                // Each edge updates its `to` node, at a random place: reading
+                // the block's `to` nodes first has their cache misses overlap
+                // rather than come one edge at a time.
+                for p in block {
+                    if let Some(to) = known(p.to) {
+                        let ix = NodeIndex::new(to as usize);
+                        std::hint::black_box(
+                            graph.petgraph().edges_directed(ix, PgDirection::Incoming),
+                        );
+                    }
+                }
+                for p in block {
+                    let (Some(from), Some(to)) = (known(p.from), known(p.to)) else {
+                        continue;
+                    };
+                    let extra = if p.extra == NO_EXTRA {
+                        Extra::default()
+                    } else {
+                        extras
+                            .get_mut(p.extra as usize)
+                            .map(std::mem::take)
+                            .unwrap_or_default()
+                    };
+                    graph.add_edge(
+                        NodeIndex::new(from as usize),
+                        NodeIndex::new(to as usize),
+                        Edge::with(p.rel, p.basis, extra.properties, extra.provenance),
+                    );
+                }
             }
         }
         let derived = derivation.map(|d| d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
