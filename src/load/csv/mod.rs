@@ -321,6 +321,9 @@ impl Ticker<'_> {
     }
 }
 
+/// How many checked nodes `read_nodes` gathers before adding them.
+const NODE_BLOCK: usize = 64;
+
 /// Reads `nodes.csv` into the graph.
 pub(crate) fn read_nodes(
     path: &Path,
@@ -356,6 +359,9 @@ pub(crate) fn read_nodes(
         progress,
         reported: 0,
     };
+    // Nodes read but not yet added: adding a block of them one after the
+    // other lets the cache misses of their id lookups overlap.
+    let mut ready: Vec<(Node, u64)> = Vec::with_capacity(NODE_BLOCK);
     loop {
         let at = match next(&mut records, base, file, problems) {
             Step::Record(at) => at,
@@ -396,17 +402,23 @@ pub(crate) fn read_nodes(
             properties(&records, &h.props, file, at, problems)
         };
         match (ok, kind, properties, provenance) {
-            (true, Some(kind), Some(properties), Some(provenance)) => nodes.add(
-                Node::with(id, kind, name, properties, provenance),
-                file,
-                at,
-                Part::Field(c_id),
-                problems,
-            ),
+            (true, Some(kind), Some(properties), Some(provenance)) => {
+                ready.push((Node::with(id, kind, name, properties, provenance), at));
+            }
             _ => {
                 nodes.rejected.insert(id.to_string());
             }
         }
+        // Once a problem is found, each node is added at once, so that
+        // problems are found in row order (which decides the listed ones).
+        if ready.len() >= NODE_BLOCK || !problems.is_empty() {
+            for (node, at) in ready.drain(..) {
+                nodes.add(node, file, at, Part::Field(c_id), problems);
+            }
+        }
+    }
+    for (node, at) in ready.drain(..) {
+        nodes.add(node, file, at, Part::Field(c_id), problems);
     }
     ticker.done(size);
     Ok(())
