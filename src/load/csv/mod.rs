@@ -324,6 +324,15 @@ impl Ticker<'_> {
 /// How many checked nodes `read_nodes` gathers before adding them.
 const NODE_BLOCK: usize = 64;
 
+/// Looks up the ids of nodes about to be added, which cannot find them:
+/// the lookups, one after the other, bring the id table's lines for them
+/// into the cache at once, and the adds that follow find them there.
+fn touch_ids(graph: &Graph, ready: &[(Node, u64)]) {
+    for (node, _) in ready {
+        std::hint::black_box(graph.node_index(&node.id));
+    }
+}
+
 /// Reads `nodes.csv` into the graph.
 pub(crate) fn read_nodes(
     path: &Path,
@@ -412,6 +421,7 @@ pub(crate) fn read_nodes(
         // Once a problem is found, each node is added at once, so that
         // problems are found in row order (which decides the listed ones).
         if ready.len() >= NODE_BLOCK || !problems.is_empty() {
+            touch_ids(nodes.graph, &ready);
             for (node, at) in ready.drain(..) {
                 nodes.add(node, file, at, Part::Field(c_id), problems);
             }
