@@ -666,6 +666,7 @@ impl Graph {
     }
 
     /// The index of the node with this exact id.
+    #[inline]
     pub fn node_index(&self, id: &str) -> Option<NodeIndex> {
         self.index.get(id).map(|i| NodeIndex::new(i as usize))
     }

@@ -66,6 +66,7 @@ impl IdMap {
             .reserve(n, |s| hasher.hash_one(Self::slot_bytes(long, s)));
     }
 
+    #[inline]
     fn slot_bytes<'a>(long: &'a [Box<str>], s: &'a Slot) -> &'a [u8] {
         if s.len == LONG {
             long.get(long_index(&s.bytes))
@@ -76,12 +77,14 @@ impl IdMap {
         }
     }
 
+    #[inline]
     fn find(&self, hash: u64, id: &[u8]) -> Option<&Slot> {
         let long = &self.long;
         self.table.find(hash, |s| Self::slot_bytes(long, s) == id)
     }
 
     /// The value of `id`.
+    #[inline]
     pub fn get(&self, id: &str) -> Option<u32> {
         let hash = self.hasher.hash_one(id.as_bytes());
         self.find(hash, id.as_bytes()).map(|s| s.value)

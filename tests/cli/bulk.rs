@@ -152,6 +152,47 @@ fn a_dangling_edge_names_the_missing_node() {
 }
 
 #[test]
+fn every_dangling_end_is_named_at_its_cell_quoted_or_repeated() {
+    // Ends are looked up after the rows are parsed: an unquoted end by its
+    // place in the row, a quoted one by its unescaped text, and a `from`
+    // that repeats is reported on each of its rows.
+    let s = folder(
+        b"id,kind,name\na,activity,A\nt,threat,T\n",
+        Some(
+            b"from,rel,to\na,addresses,ghost\nzed,addresses,t\nzed,addresses,t\n\
+              a,addresses,\"gh,ost\"\n\"zed\",addresses,t\na,addresses,t\n",
+        ),
+    );
+    let run = s.run(&["check", "g", "--format", "json"]);
+    run.exits(1);
+    let json = run.json();
+    let found: Vec<(u64, u64, String)> = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["line"].as_u64().unwrap(),
+                p["column"].as_u64().unwrap(),
+                p["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        (2, 13, "edge to `ghost` is not a node of the graph"),
+        (3, 1, "edge from `zed` is not a node of the graph"),
+        (4, 1, "edge from `zed` is not a node of the graph"),
+        (5, 13, "edge to `gh,ost` is not a node of the graph"),
+        (6, 1, "edge from `zed` is not a node of the graph"),
+    ];
+    let want: Vec<(u64, u64, String)> = want
+        .iter()
+        .map(|&(l, c, m)| (l, c, m.to_string()))
+        .collect();
+    assert_eq!(found, want, "{json:#}");
+}
+
+#[test]
 fn a_duplicate_id_names_the_first_definition() {
     let s = folder(
         b"id,kind,name\na,threat,A\nb,threat,B\na,threat,Again\n",

@@ -1,9 +1,18 @@
-//! The edges of bulk inputs: parsed into [`EdgeBatch`]es while the nodes
-//! load, then resolved, checked against the schema and for duplicates, and
-//! added, the checks running on a second thread.
+//! The edges of bulk inputs: parsed into [`EdgeBatch`]es, their ends
+//! resolved to nodes, then checked against the schema and for duplicates,
+//! and added, the checks running on a second thread.
+//!
+//! A CSV folder's edges are parsed while its nodes load, each end kept as
+//! the offset of its text in its row; once the nodes are in the graph,
+//! [`EdgeBatch::resolve_ends`] looks every end up in the graph's id map, on
+//! two threads, in a loop tight enough for the processor to overlap the
+//! cache misses of several lookups. A JSON Lines file's edge ends are
+//! interned as numbers of the batch ([`EdgeBatch::end`]) and resolved once
+//! per distinct id when every node is known ([`add_edges`]).
 
 use std::collections::HashSet;
 
+use petgraph::Direction as PgDirection;
 use petgraph::stable_graph::NodeIndex;
 
 use crate::load::error::LoadErrorKind as K;
@@ -20,13 +29,17 @@ use super::{FastMap, MAX_LISTED};
 const SUGGEST_UP_TO_NODES: usize = 100_000;
 const MAX_NODE_SUGGESTIONS: usize = 50;
 
-/// An edge read but not yet added: its ends are numbers into its batch's
-/// interned ids.
+/// An edge read but not yet added.
+///
+/// Its ends are node indices, or [`UNKNOWN`] plus the position of the end's
+/// text in the batch's texts. Until they are resolved, they may also be
+/// offsets of their text in the row (CSV) or numbers of the batch's
+/// interned ids (JSON Lines).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pending {
-    /// The interned `from` id.
+    /// The `from` end.
     pub from: u32,
-    /// The interned `to` id.
+    /// The `to` end.
     pub to: u32,
     /// Index into the batch's extras, or `NO_EXTRA`.
     pub extra: u32,
@@ -41,6 +54,21 @@ pub(crate) struct Pending {
 /// [`Pending::extra`] of an edge with no properties or provenance.
 pub(crate) const NO_EXTRA: u32 = u32::MAX;
 
+/// The bit that marks an end held as text: one that names no node, or
+/// (before the ends are resolved) one read from a quoted field. The bits
+/// below it are the position of the text in the batch's texts. Node
+/// indices stay below it: a graph of 2³¹ nodes would not fit in memory.
+pub(crate) const UNKNOWN: u32 = 1 << 31;
+
+/// How many edges [`EdgeBatch::resolve_ends`] finds the texts of before it
+/// looks them up.
+const BLOCK: usize = 64;
+
+/// The node index of an end, `None` for one that names no node.
+fn known(end: u32) -> Option<u32> {
+    (end & UNKNOWN == 0).then_some(end)
+}
+
 /// The properties and provenance of an edge that has any.
 #[derive(Debug, Default)]
 pub(crate) struct Extra {
@@ -53,8 +81,11 @@ pub(crate) struct Extra {
 pub(crate) struct EdgeBatch {
     /// Index of the file in the load's file list.
     pub file: usize,
-    /// Every distinct endpoint id, numbered in order of appearance.
+    /// Every distinct endpoint id, numbered in order of appearance, while
+    /// the ends are interned ([`EdgeBatch::end`]); empty once resolved.
     ends: IdMap,
+    /// The text of each end marked [`UNKNOWN`].
+    texts: Vec<Box<str>>,
     /// The edges, in file order.
     pub edges: Vec<Pending>,
     /// Properties and provenance of the edges that have any.
@@ -71,6 +102,7 @@ impl EdgeBatch {
         EdgeBatch {
             file,
             ends: IdMap::new(),
+            texts: Vec::new(),
             edges: Vec::new(),
             extras: Vec::new(),
             parts,
@@ -78,15 +110,112 @@ impl EdgeBatch {
         }
     }
 
-    /// Makes room for `n` distinct endpoint ids.
-    pub fn reserve_ends(&mut self, n: usize) {
-        self.ends.reserve(n);
-    }
-
-    /// The number of an endpoint id, interning it on first sight.
+    /// The number of an endpoint id, interning it on first sight, for a
+    /// reader that sees edges before every node is known.
     pub fn end(&mut self, id: &str) -> u32 {
         let next = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
         self.ends.get_or_insert(id, || next).0
+    }
+
+    /// An end held as text: one whose text is not a slice of its row.
+    pub fn text_end(&mut self, id: &str) -> u32 {
+        self.texts.push(id.into());
+        UNKNOWN | u32::try_from(self.texts.len() - 1).unwrap_or(UNKNOWN - 1)
+    }
+
+    /// The text of an end marked [`UNKNOWN`].
+    fn end_text(&self, end: u32) -> &str {
+        self.texts.get((end & !UNKNOWN) as usize).map_or("", |t| t)
+    }
+
+    /// Resolves ends read as offsets into their rows to node indices, on
+    /// two threads (half the edges each): `text(edge, offset)` is the text
+    /// of an end. Ends held as text are looked up too; an end that names
+    /// no node is left (or becomes) one held as text, for its problem.
+    ///
+    /// A `from` equal to the previous edge's is not looked up again: bulk
+    /// files list a node's edges together.
+    pub fn resolve_ends<'t>(
+        &mut self,
+        graph: &Graph,
+        text: impl Fn(&Pending, u32) -> &'t str + Sync,
+    ) {
+        let texts = &self.texts;
+        let pass = |edges: &mut [Pending]| -> Vec<(usize, bool, &'t str)> {
+            let mut unknown = Vec::new();
+            let mut last_from: Option<(&str, u32)> = None;
+            // The texts of a block of edges are found first, so that the
+            // lookups, each a cache miss, follow one another closely enough
+            // for the processor to wait for several at once.
+            let mut block: Vec<(Option<&'t str>, Option<&'t str>)> = Vec::with_capacity(BLOCK);
+            let offset = |p: &Pending, end: u32| (end & UNKNOWN == 0).then(|| text(p, end));
+            for (b, chunk) in edges.chunks_mut(BLOCK).enumerate() {
+                block.clear();
+                block.extend(chunk.iter().map(|p| (offset(p, p.from), offset(p, p.to))));
+                for (k, (p, &(from, to))) in chunk.iter_mut().zip(&block).enumerate() {
+                    let i = b * BLOCK + k;
+                    let held = |end: u32| texts.get((end & !UNKNOWN) as usize).map_or("", |t| &**t);
+                    match from {
+                        None => {
+                            if let Some(ix) = graph.node_index(held(p.from)) {
+                                p.from = ix.index() as u32;
+                            }
+                            last_from = None;
+                        }
+                        Some(t) => match last_from {
+                            Some((last, ix)) if last == t => p.from = ix,
+                            _ => match graph.node_index(t) {
+                                Some(ix) => {
+                                    p.from = ix.index() as u32;
+                                    last_from = Some((t, p.from));
+                                }
+                                None => {
+                                    unknown.push((i, false, t));
+                                    last_from = None;
+                                }
+                            },
+                        },
+                    }
+                    match to {
+                        None => {
+                            if let Some(ix) = graph.node_index(held(p.to)) {
+                                p.to = ix.index() as u32;
+                            }
+                        }
+                        Some(t) => match graph.node_index(t) {
+                            Some(ix) => p.to = ix.index() as u32,
+                            None => unknown.push((i, true, t)),
+                        },
+                    }
+                }
+            }
+            unknown
+        };
+        let mid = self.edges.len() / 2;
+        let (left, right) = self.edges.split_at_mut(mid);
+        let (mine, theirs) = std::thread::scope(|s| {
+            let other = s.spawn(|| pass(right));
+            (pass(left), other.join())
+        });
+        let theirs = theirs.unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let found = mine
+            .into_iter()
+            .chain(theirs.into_iter().map(|(i, to, t)| (i + mid, to, t)));
+        for (i, to, t) in found {
+            let end = self.text_end(t);
+            if let Some(p) = self.edges.get_mut(i) {
+                if to {
+                    p.to = end;
+                } else {
+                    p.from = end;
+                }
+            }
+        }
+    }
+
+    /// Makes room for `n` more edges.
+    pub fn reserve(&mut self, n: usize) {
+        self.edges.reserve(n);
     }
 
     /// Puts edges appended in segments back to front (chunks taken from
@@ -164,9 +293,6 @@ fn radix_sort(keys: &mut Vec<u64>) {
     }
 }
 
-/// An endpoint that resolved to no node.
-const UNRESOLVED: u32 = u32::MAX;
-
 /// A problem found by [`check_edges`], described by position only: the
 /// graph is being written to while the checks run, so the messages are
 /// written afterwards.
@@ -192,7 +318,7 @@ enum Finding {
 /// some `from` comes back after a run of another, one sort of every edge's
 /// key settles it.
 fn check_edges(
-    batches: &[(&[Pending], &IdMap, &[u32])],
+    batches: &[&EdgeBatch],
     kinds: &[KindId],
     schema: &Schema,
     rejected: &HashSet<String>,
@@ -209,14 +335,13 @@ fn check_edges(
     }
     let kind = |ix: u32| kinds.get(ix as usize).copied().unwrap_or(KindId(0));
     let mut found = Vec::new();
-    let mut names: Vec<Vec<&str>> = Vec::new();
     // The run each `from` was last seen in; a second run means the file is
     // not grouped by `from`.
     let mut last_run: Vec<u32> = vec![u32::MAX; kinds.len()];
     let mut run_number = 0u32;
     let mut scattered = false;
     let mut run: Vec<(u64, usize)> = Vec::new();
-    let mut run_from = UNRESOLVED;
+    let mut run_from = UNKNOWN;
     let mut run_batch = 0;
     let flush = |run: &mut Vec<(u64, usize)>, batch: usize, found: &mut Vec<Finding>| {
         if run.len() > 1 {
@@ -233,33 +358,20 @@ fn check_edges(
         }
         run.clear();
     };
-    for (b, (edges, ends, resolved)) in batches.iter().enumerate() {
-        for (i, p) in edges.iter().enumerate() {
-            let (from, to) = (resolved[p.from as usize], resolved[p.to as usize]);
-            if from == UNRESOLVED || to == UNRESOLVED {
-                for (end, n, ix) in [(0u8, p.from, from), (1, p.to, to)] {
-                    if ix == UNRESOLVED {
-                        if names.len() <= b {
-                            names.resize(b + 1, Vec::new());
-                        }
-                        if names[b].is_empty() {
-                            names[b] = vec![""; ends.len()];
-                            for (id, m) in ends.iter() {
-                                names[b][m as usize] = id;
-                            }
-                        }
-                        let id = names[b][n as usize];
-                        if !rejected.contains(id) {
-                            found.push(Finding::Unknown {
-                                batch: b,
-                                edge: i,
-                                end,
-                            });
-                        }
+    for (b, batch) in batches.iter().enumerate() {
+        for (i, p) in batch.edges.iter().enumerate() {
+            let (Some(from), Some(to)) = (known(p.from), known(p.to)) else {
+                for (end, n) in [(0u8, p.from), (1, p.to)] {
+                    if known(n).is_none() && !rejected.contains(batch.end_text(n)) {
+                        found.push(Finding::Unknown {
+                            batch: b,
+                            edge: i,
+                            end,
+                        });
                     }
                 }
                 continue;
-            }
+            };
             let cell = (usize::from(p.rel.0) * n_kinds + usize::from(kind(from).0)) * n_kinds
                 + usize::from(kind(to).0);
             if !allowed.get(cell).copied().unwrap_or(false) {
@@ -286,17 +398,16 @@ fn check_edges(
     // Some `from` has edges in several runs: sort every key to know whether
     // any repeats, and only then find which.
     found.retain(|f| !matches!(f, Finding::Duplicate { .. }));
-    let good = |p: &Pending, resolved: &[u32]| {
-        let (from, to) = (resolved[p.from as usize], resolved[p.to as usize]);
-        (from != UNRESOLVED && to != UNRESOLVED)
-            .then(|| u128::from(from) << 48 | u128::from(p.rel.0) << 32 | u128::from(to))
+    let good = |p: &Pending| {
+        let (from, to) = (known(p.from)?, known(p.to)?);
+        Some(u128::from(from) << 48 | u128::from(p.rel.0) << 32 | u128::from(to))
     };
     let mut keys: Vec<u64> = Vec::new();
     let mut wide: Vec<u128> = Vec::new();
     let packed = kinds.len() < (1 << 24);
-    for (edges, _, resolved) in batches {
-        for p in edges.iter() {
-            if let Some(k) = good(p, resolved) {
+    for batch in batches {
+        for p in &batch.edges {
+            if let Some(k) = good(p) {
                 if packed {
                     keys.push(
                         ((k >> 48) as u64) << 40
@@ -320,9 +431,9 @@ fn check_edges(
         return capped(found);
     }
     let mut first: FastMap<u128, (usize, usize)> = FastMap::default();
-    for (b, (edges, _, resolved)) in batches.iter().enumerate() {
-        for (i, p) in edges.iter().enumerate() {
-            let Some(k) = good(p, resolved) else { continue };
+    for (b, batch) in batches.iter().enumerate() {
+        for (i, p) in batch.edges.iter().enumerate() {
+            let Some(k) = good(p) else { continue };
             let cell = (usize::from(p.rel.0) * n_kinds + usize::from(kind((k >> 48) as u32).0))
                 * n_kinds
                 + usize::from(kind(k as u32).0);
@@ -351,6 +462,65 @@ fn capped(mut found: Vec<Finding>) -> (Vec<Finding>, usize) {
     (found, more)
 }
 
+/// Resolves the interned ends of a batch ([`EdgeBatch::end`]) to node
+/// indices, each distinct id looked up once, on two threads; the ids that
+/// name no node become unknown ends. The id table is freed: a million ids
+/// hold about a hundred MB, which the graph's edges can use.
+fn resolve_interned(graph: &Graph, batch: &mut EdgeBatch) {
+    if batch.ends.is_empty() {
+        return;
+    }
+    let ids: Vec<(&str, u32)> = batch.ends.iter().collect();
+    let (left, right) = ids.split_at(ids.len() / 2);
+    let look = |part: &[(&str, u32)]| -> Vec<(u32, u32)> {
+        part.iter()
+            .map(|&(id, n)| {
+                let ix = graph.node_index(id).map_or(UNKNOWN, |ix| ix.index() as u32);
+                (n, ix)
+            })
+            .collect()
+    };
+    let (mine, theirs) = std::thread::scope(|s| {
+        let other = s.spawn(|| look(right));
+        (look(left), other.join())
+    });
+    let theirs = theirs.unwrap_or_else(|p| std::panic::resume_unwind(p));
+    let mut resolved = vec![UNKNOWN; batch.ends.len()];
+    for (n, ix) in mine.into_iter().chain(theirs) {
+        resolved[n as usize] = ix;
+    }
+    // Each id that names no node is kept once, as an unknown end.
+    let mut unknown_of: Vec<u32> = vec![
+        UNKNOWN;
+        if resolved.contains(&UNKNOWN) {
+            ids.len()
+        } else {
+            0
+        }
+    ];
+    let mut unknown = Vec::new();
+    if !unknown_of.is_empty() {
+        for &(id, n) in &ids {
+            if resolved[n as usize] == UNKNOWN {
+                unknown_of[n as usize] =
+                    UNKNOWN | u32::try_from(unknown.len()).unwrap_or(UNKNOWN - 1);
+                unknown.push(Box::<str>::from(id));
+            }
+        }
+    }
+    drop(ids);
+    let end = |n: u32| match resolved.get(n as usize) {
+        Some(&UNKNOWN) | None => unknown_of.get(n as usize).copied().unwrap_or(UNKNOWN),
+        Some(&ix) => ix,
+    };
+    for p in &mut batch.edges {
+        p.from = end(p.from);
+        p.to = end(p.to);
+    }
+    batch.texts = unknown;
+    batch.ends = IdMap::new();
+}
+
 /// Adds the edges of every batch to the graph, in order, checking their
 /// ends, the schema and duplicates.
 ///
@@ -365,89 +535,55 @@ pub(crate) fn add_edges(
     problems: &mut Problems,
     derive: bool,
 ) -> Option<Result<Derived, ReasonError>> {
-    // Each distinct endpoint id is looked up once, on two threads.
-    let resolved: Vec<Vec<u32>> = batches
-        .iter()
-        .map(|b| {
-            let ids: Vec<(&str, u32)> = b.ends.iter().collect();
-            let (left, right) = ids.split_at(ids.len() / 2);
-            let graph = &*graph;
-            let look = |part: &[(&str, u32)]| -> Vec<(u32, u32)> {
-                part.iter()
-                    .map(|&(id, n)| {
-                        let ix = graph
-                            .node_index(id)
-                            .map_or(UNRESOLVED, |ix| ix.index() as u32);
-                        (n, ix)
-                    })
-                    .collect()
-            };
-            let (mine, theirs) = std::thread::scope(|s| {
-                let other = s.spawn(|| look(right));
-                (look(left), other.join())
-            });
-            let theirs = theirs.unwrap_or_else(|p| std::panic::resume_unwind(p));
-            let mut r = vec![UNRESOLVED; b.ends.len()];
-            for (n, ix) in mine.into_iter().chain(theirs) {
-                r[n as usize] = ix;
-            }
-            r
-        })
-        .collect();
-    // The id texts are needed again only to name an end that resolved to no
-    // node; a batch whose ends all resolved frees them before the graph
-    // takes its edges (a million ids hold about a hundred MB).
-    for (b, r) in batches.iter_mut().zip(&resolved) {
-        if !r.contains(&UNRESOLVED) {
-            b.ends = IdMap::new();
-        }
+    for batch in &mut batches {
+        resolve_interned(graph, batch);
     }
-
     let total: usize = batches.iter().map(|b| b.edges.len()).sum();
     graph.reserve(0, total);
     let schema = graph.schema().clone();
-    let mut parts: Vec<(&[Pending], &IdMap, &mut Vec<Extra>)> = batches
+    // The extras are taken out as the edges are added; the checks read the rest.
+    let mut extras: Vec<Vec<Extra>> = batches
         .iter_mut()
-        .map(|b| {
-            let EdgeBatch {
-                edges,
-                ends,
-                extras,
-                ..
-            } = b;
-            (&edges[..], &*ends, extras)
-        })
+        .map(|b| std::mem::take(&mut b.extras))
         .collect();
-    let views: Vec<(&[Pending], &IdMap, &[u32])> = parts
-        .iter()
-        .zip(&resolved)
-        .map(|((edges, ends, _), r)| (*edges, *ends, &r[..]))
-        .collect();
+    let views: Vec<&EdgeBatch> = batches.iter().collect();
     let derive = derive && !schema.rules().is_empty();
     let (findings, more, derived) = std::thread::scope(|s| {
         let checks = s.spawn(|| check_edges(&views, kinds, &schema, rejected));
         // The rules' derivations need only the edges' ends and relations,
         // so they are worked out while this thread fills the graph.
         let derivation = derive.then(|| s.spawn(|| derive_from(&views, &schema)));
-        for ((edges, _, extras), resolved) in parts.iter_mut().zip(&resolved) {
-            for p in edges.iter() {
-                let (from, to) = (resolved[p.from as usize], resolved[p.to as usize]);
-                if from == UNRESOLVED || to == UNRESOLVED {
-                    continue;
+        for (batch, extras) in views.iter().zip(&mut extras) {
+            for block in batch.edges.chunks(BLOCK) {
+                // Each edge updates its `to` node, at a random place: reading
+                // the block's `to` nodes first has their cache misses overlap
+                // rather than come one edge at a time.
+                for p in block {
+                    if let Some(to) = known(p.to) {
+                        let ix = NodeIndex::new(to as usize);
+                        std::hint::black_box(
+                            graph.petgraph().edges_directed(ix, PgDirection::Incoming),
+                        );
+                    }
                 }
-                let extra = if p.extra == NO_EXTRA {
-                    Extra::default()
-                } else {
-                    extras
-                        .get_mut(p.extra as usize)
-                        .map(std::mem::take)
-                        .unwrap_or_default()
-                };
-                graph.add_edge(
-                    NodeIndex::new(from as usize),
-                    NodeIndex::new(to as usize),
-                    Edge::with(p.rel, p.basis, extra.properties, extra.provenance),
-                );
+                for p in block {
+                    let (Some(from), Some(to)) = (known(p.from), known(p.to)) else {
+                        continue;
+                    };
+                    let extra = if p.extra == NO_EXTRA {
+                        Extra::default()
+                    } else {
+                        extras
+                            .get_mut(p.extra as usize)
+                            .map(std::mem::take)
+                            .unwrap_or_default()
+                    };
+                    graph.add_edge(
+                        NodeIndex::new(from as usize),
+                        NodeIndex::new(to as usize),
+                        Edge::with(p.rel, p.basis, extra.properties, extra.provenance),
+                    );
+                }
             }
         }
         let derived = derivation.map(|d| d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
@@ -456,8 +592,7 @@ pub(crate) fn add_edges(
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         (findings, more, derived)
     });
-    drop(views);
-    drop(parts);
+    drop(extras);
     problems.more += more;
 
     // The findings as problems, now that the graph can be read.
@@ -466,25 +601,18 @@ pub(crate) fn add_edges(
     } else {
         0
     };
-    let mut names: Vec<Vec<&str>> = vec![Vec::new(); batches.len()];
     let node = |ix: u32| graph.node(NodeIndex::new(ix as usize));
     for f in findings {
         match f {
             Finding::Unknown { batch, edge, end } => {
                 let b = &batches[batch];
                 let p = b.edges[edge];
-                if names[batch].is_empty() {
-                    names[batch] = vec![""; b.ends.len()];
-                    for (id, n) in b.ends.iter() {
-                        names[batch][n as usize] = id;
-                    }
-                }
                 let (end, n, part) = if end == 0 {
                     ("from", p.from, b.parts.0)
                 } else {
                     ("to", p.to, b.parts.1)
                 };
-                let id = names[batch][n as usize];
+                let id = b.end_text(n);
                 let suggest = suggestions_left > 0;
                 suggestions_left = suggestions_left.saturating_sub(1);
                 problems.row(b.file, p.at, part, || K::UnknownNode {
@@ -498,8 +626,7 @@ pub(crate) fn add_edges(
             Finding::Forbidden { batch, edge } => {
                 let b = &batches[batch];
                 let p = b.edges[edge];
-                let r = &resolved[batch];
-                if let (Some(f), Some(t)) = (node(r[p.from as usize]), node(r[p.to as usize])) {
+                if let (Some(f), Some(t)) = (node(p.from), node(p.to)) {
                     problems.row(b.file, p.at, Part::Row, || {
                         crate::load::assemble::forbidden_endpoints(graph, p.rel, f, t)
                     });
@@ -508,7 +635,6 @@ pub(crate) fn add_edges(
             Finding::Duplicate { batch, edge, first } => {
                 let b = &batches[batch];
                 let p = b.edges[edge];
-                let r = &resolved[batch];
                 let id = |ix: u32| node(ix).map(|n| String::from(&*n.id)).unwrap_or_default();
                 let origin = batches
                     .get(first.0)
@@ -518,9 +644,9 @@ pub(crate) fn add_edges(
                     at: p.at,
                     part: Part::Row,
                     kind: K::DuplicateEdge {
-                        from: id(r[p.from as usize]),
+                        from: id(p.from),
                         rel: graph.rel_name(p.rel).to_string(),
-                        to: id(r[p.to as usize]),
+                        to: id(p.to),
                         first: None,
                     },
                     first: origin,
@@ -537,17 +663,12 @@ pub(crate) fn add_edges(
 /// What the schema's rules derive from the edges, as the graph will hold
 /// them: in the order they are added, skipping those with an unknown end
 /// (which fail the load anyway).
-fn derive_from(
-    views: &[(&[Pending], &IdMap, &[u32])],
-    schema: &Schema,
-) -> Result<Derived, ReasonError> {
-    let total = views.iter().map(|(edges, _, _)| edges.len()).sum();
+fn derive_from(batches: &[&EdgeBatch], schema: &Schema) -> Result<Derived, ReasonError> {
+    let total = batches.iter().map(|b| b.edges.len()).sum();
     let mut facts = Vec::with_capacity(total);
-    for (edges, _, resolved) in views {
-        for p in edges.iter() {
-            let end = |n: u32| resolved.get(n as usize).copied().unwrap_or(UNRESOLVED);
-            let (from, to) = (end(p.from), end(p.to));
-            if from != UNRESOLVED && to != UNRESOLVED {
+    for batch in batches {
+        for p in &batch.edges {
+            if let (Some(from), Some(to)) = (known(p.from), known(p.to)) {
                 facts.push(Fact {
                     from,
                     rel: p.rel.0,

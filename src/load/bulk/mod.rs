@@ -15,16 +15,19 @@
 //!    and sources;
 //! 2. the nodes of every input, added to the graph on the main thread
 //!    (`nodes`), while a second thread parses every `edges.csv` into
-//!    `EdgeBatch`es whose endpoints are interned as small numbers;
-//! 3. the edges (`edges`), their endpoints resolved once per distinct id,
-//!    checked against the schema and for duplicates, and added.
+//!    `EdgeBatch`es whose ends are the offsets of their text in the row (a
+//!    JSON Lines file's edges are parsed with its nodes, their ends
+//!    interned as small numbers of their batch);
+//! 3. the ends looked up in the finished graph, on two threads;
+//! 4. the edges (`edges`): every edge checked against the schema and for
+//!    duplicates, and added.
 //!
 //! What a row's fields mean (kinds and relations by name, JSON values,
 //! provenance) is shared by both readers (`values`); `load` runs the
 //! phases.
 //!
-//! Indexing here cannot fail on file contents: edge endpoints are interned
-//! as positions of their batch's name table (`resolved`, `names`), batches and
+//! Indexing here cannot fail on file contents: interned edge endpoints are
+//! positions of their batch's name table (`resolved`), batches and
 //! files are indexed by the positions they were stored at, the radix sort's
 //! counts have one slot per byte value, and `starts` lookups are clamped to
 //! the table by the binary search that finds them.
@@ -42,7 +45,7 @@ use crate::model::Graph;
 
 use super::error::{LoadError, LoadErrorKind as K};
 
-pub(crate) use edges::{EdgeBatch, Extra, add_edges};
+pub(crate) use edges::{EdgeBatch, Extra, Pending, UNKNOWN, add_edges};
 pub(crate) use nodes::NodeSink;
 use preamble::folder_preamble;
 pub(crate) use preamble::{Preamble, start_graph};
@@ -146,30 +149,22 @@ pub(crate) fn load(
     progress.begin(total);
     let mut graph = start_graph(&pre, &mut errors);
     let rels = Names::relations(graph.schema());
-    let schema = graph.schema().clone();
-    let sources = graph.sources().to_vec();
     let mut problems = Problems::default();
     let mut batches: Vec<EdgeBatch> = Vec::new();
     let mut rejected = HashSet::new();
     let mut node_kinds = Vec::new();
+    let (schema, sources) = (graph.schema().clone(), graph.sources().to_vec());
     let shared: std::sync::OnceLock<c::EdgeWork> = std::sync::OnceLock::new();
     std::thread::scope(|scope| {
         // edges.csv files are parsed on a second thread while the nodes
         // load; then the main thread helps from the other end.
-        // The ids an edges.csv names are about the nodes of its folder:
-        // their count, guessed as read_nodes does, sizes its id table.
-        let ids_hint = |n: &Option<usize>| {
-            n.and_then(|n| std::fs::metadata(&files[n].path).ok())
-                .map_or(0, |m| usize::try_from(m.len() / 32).unwrap_or(0))
-        };
         let csv_edges: Vec<c::EdgesInput> = opened
             .iter()
             .filter_map(|o| match o {
-                Opened::Csv(n, Some(e)) => Some(c::EdgesInput {
+                Opened::Csv(_, Some(e)) => Some(c::EdgesInput {
                     file: *e,
                     path: files[*e].path.clone(),
                     name: files[*e].name.clone(),
-                    ids_hint: ids_hint(n),
                 }),
                 _ => None,
             })
@@ -213,8 +208,14 @@ pub(crate) fn load(
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         errors.extend(io_errors);
-        batches.extend(front);
-        batches.extend(helped);
+        // Every node is in the graph: the ends of the CSV edges can be looked up.
+        let mut csv_batches: Vec<EdgeBatch> = front.into_iter().chain(helped).collect();
+        if let Some(work) = shared.get() {
+            for batch in &mut csv_batches {
+                work.resolve(batch, &graph);
+            }
+        }
+        batches.extend(csv_batches);
         batches.extend(jsonl_batches);
     });
     // The text of every edges.csv is parsed by now: nothing below reads it,

@@ -11,12 +11,12 @@ use std::path::Path;
 use records::{Next, Records};
 
 use crate::format::csv::{ColumnType, EDGE_COLUMNS, NODE_COLUMNS, split_header};
-use crate::model::{Basis, Node, Properties, Value};
+use crate::model::{Basis, Graph, Node, Properties, Value};
 use crate::suggest::nearest_one;
 
 use super::bulk::{
-    EdgeBatch, Extra, Names, NodeSink, Part, Problems, ProvenanceProblem, json_provenance,
-    json_value, provenance_problem, shorten, unknown_source,
+    EdgeBatch, Extra, Names, NodeSink, Part, Pending, Problems, ProvenanceProblem, UNKNOWN,
+    json_provenance, json_value, provenance_problem, shorten, unknown_source,
 };
 use super::error::{LoadError, LoadErrorKind as K};
 use crate::model::{RelId, Source};
@@ -321,6 +321,20 @@ impl Ticker<'_> {
     }
 }
 
+/// How many checked nodes `read_nodes` gathers before adding them.
+const NODE_BLOCK: usize = 64;
+
+/// Looks up the ids of nodes about to be added (which finds them only when
+/// they are duplicates): the lookups, one after the other, bring the id
+/// table's lines for them into the cache at once, and the adds that follow
+/// find them there. Worth it once the table outgrows the cache (ten
+/// million nodes); about free below.
+fn touch_ids(graph: &Graph, ready: &[(Node, u64)]) {
+    for (node, _) in ready {
+        std::hint::black_box(graph.node_index(&node.id));
+    }
+}
+
 /// Reads `nodes.csv` into the graph.
 pub(crate) fn read_nodes(
     path: &Path,
@@ -356,6 +370,9 @@ pub(crate) fn read_nodes(
         progress,
         reported: 0,
     };
+    // Nodes read but not yet added: adding a block of them one after the
+    // other lets the cache misses of their id lookups overlap.
+    let mut ready: Vec<(Node, u64)> = Vec::with_capacity(NODE_BLOCK);
     loop {
         let at = match next(&mut records, base, file, problems) {
             Step::Record(at) => at,
@@ -396,17 +413,24 @@ pub(crate) fn read_nodes(
             properties(&records, &h.props, file, at, problems)
         };
         match (ok, kind, properties, provenance) {
-            (true, Some(kind), Some(properties), Some(provenance)) => nodes.add(
-                Node::with(id, kind, name, properties, provenance),
-                file,
-                at,
-                Part::Field(c_id),
-                problems,
-            ),
+            (true, Some(kind), Some(properties), Some(provenance)) => {
+                ready.push((Node::with(id, kind, name, properties, provenance), at));
+            }
             _ => {
                 nodes.rejected.insert(id.to_string());
             }
         }
+        // Once a problem is found, each node is added at once, so that
+        // problems are found in row order (which decides the listed ones).
+        if ready.len() >= NODE_BLOCK || !problems.is_empty() {
+            touch_ids(nodes.graph, &ready);
+            for (node, at) in ready.drain(..) {
+                nodes.add(node, file, at, Part::Field(c_id), problems);
+            }
+        }
+    }
+    for (node, at) in ready.drain(..) {
+        nodes.add(node, file, at, Part::Field(c_id), problems);
     }
     ticker.done(size);
     Ok(())
@@ -416,6 +440,11 @@ pub(crate) fn read_nodes(
 /// that two threads share: the edge thread takes chunks from the front
 /// while the main thread loads the nodes, and the main thread, once done,
 /// takes them from the back. A row never spans two chunks.
+///
+/// An edge's ends are kept as the offsets of their text in its row, and
+/// looked up once every node is in the graph ([`EdgeWork::resolve`]):
+/// interning them as they were read, then resolving each distinct id,
+/// cost twice the lookups, and the interning ran on one thread.
 pub(crate) struct EdgeWork {
     files: Vec<EdgesCsv>,
     /// (position in `files`, byte range of the data), in file order.
@@ -431,9 +460,6 @@ pub(crate) struct EdgesInput {
     pub path: std::path::PathBuf,
     /// The name problems show.
     pub name: String,
-    /// About how many distinct ids it names, to size its id table once
-    /// rather than grow it through a dozen rehashes.
-    pub ids_hint: usize,
 }
 
 /// One `edges.csv`, read.
@@ -442,7 +468,6 @@ struct EdgesCsv {
     data: Vec<u8>,
     base: u64,
     header: Option<Header>,
-    ids_hint: usize,
 }
 
 /// Chunks of about this many bytes: small enough for the main thread to
@@ -457,13 +482,7 @@ impl EdgeWork {
         let mut errors = Vec::new();
         let mut header_problems = Vec::new();
         let mut chunks = Vec::new();
-        for EdgesInput {
-            file,
-            path,
-            name,
-            ids_hint,
-        } in files
-        {
+        for EdgesInput { file, path, name } in files {
             let csv = match open(path) {
                 Ok(csv) => csv,
                 Err(e) => {
@@ -516,7 +535,6 @@ impl EdgeWork {
                 data: csv.data,
                 base: csv.base,
                 header,
-                ids_hint: *ids_hint,
             });
         }
         let n = chunks.len();
@@ -568,7 +586,8 @@ impl EdgeWork {
             if batches.last().is_none_or(|b| b.file != f.file) {
                 let parts = (Part::Field(h.fixed(0)), Part::Field(h.fixed(2)));
                 let mut batch = EdgeBatch::new(f.file, parts);
-                batch.reserve_ends(f.ids_hint);
+                // Rows are about 38 bytes in generated graphs.
+                batch.reserve(range.len() / 32);
                 batches.push(batch);
                 starts.push(Vec::new());
             }
@@ -587,9 +606,25 @@ impl EdgeWork {
         }
         batches
     }
+
+    /// Looks up the ends of a batch this work parsed, once every node is
+    /// in `graph` ([`EdgeBatch::resolve_ends`]).
+    pub fn resolve(&self, batch: &mut EdgeBatch, graph: &Graph) {
+        let Some(f) = self.files.iter().find(|f| f.file == batch.file) else {
+            return;
+        };
+        batch.resolve_ends(graph, |p: &Pending, offset| {
+            let row = usize::try_from(p.at - f.base).unwrap_or(usize::MAX);
+            let field = records::field_at(&f.data, row.saturating_add(offset as usize));
+            // The row was checked as UTF-8 when it was parsed.
+            std::str::from_utf8(field).unwrap_or("")
+        });
+    }
 }
 
-/// Parses the rows of one chunk of `edges.csv` into `batch`.
+/// Parses the rows of one chunk of `edges.csv` into `batch`; the ends are
+/// kept as the offsets of their text in the row, or as text when the row
+/// has quotes ([`EdgeBatch::text_end`]).
 fn parse_chunk(
     f: &EdgesCsv,
     h: &Header,
@@ -608,9 +643,6 @@ fn parse_chunk(
     let (c_basis, c_prov) = (h.fixed[3], h.fixed[4]);
     let mut problems = Problems::default();
     let problems = &mut problems;
-    // Bulk files list a node's edges together: the last `from` is usually
-    // the next one too.
-    let mut last_from: (String, u32) = (String::new(), u32::MAX);
     loop {
         let at = match next(&mut records, base, file, problems) {
             Step::Record(at) => at,
@@ -665,17 +697,15 @@ fn parse_chunk(
         let (Some(rel), Some(basis), Some(extra)) = (rel, basis, extra) else {
             continue;
         };
-        let from_text = records.get(c_from);
-        let from = if last_from.1 != u32::MAX && last_from.0 == from_text {
-            last_from.1
-        } else {
-            let n = batch.end(from_text);
-            last_from.0.clear();
-            last_from.0.push_str(from_text);
-            last_from.1 = n;
-            n
+        let mut end = |column: usize| match records
+            .field_offset(column)
+            .and_then(|o| u32::try_from(o).ok())
+        {
+            Some(offset) if offset < UNKNOWN => offset,
+            _ => batch.text_end(records.get(column)),
         };
-        let to = batch.end(records.get(c_to));
+        let from = end(c_from);
+        let to = end(c_to);
         batch.push(from, rel, to, basis, extra, at);
     }
     batch.problems.append(std::mem::take(problems));

@@ -9,7 +9,7 @@
 //! validated as UTF-8 once, as a whole; when that fails, each record is
 //! validated on its own so the bad rows can be reported.
 
-use memchr::{memchr, memchr_iter};
+use memchr::{memchr, memchr_iter, memchr2};
 
 /// A CSV text and the position of the next record.
 pub(crate) struct Records<'a> {
@@ -194,6 +194,16 @@ impl<'a> Records<'a> {
         }
     }
 
+    /// Where field `i` of the current record starts, counted from the
+    /// record's start; `None` when the record has quotes (its fields are
+    /// unescaped copies, not slices of the text) or no field `i`.
+    pub fn field_offset(&self, i: usize) -> Option<usize> {
+        if self.in_scratch {
+            return None;
+        }
+        self.fields.get(i).map(|&(a, _)| a - self.start)
+    }
+
     /// Every field of the current record.
     pub fn iter(&self) -> impl Iterator<Item = &str> {
         (0..self.len()).map(|i| self.get(i))
@@ -202,6 +212,23 @@ impl<'a> Records<'a> {
     /// Byte offset of the next record.
     pub fn position(&self) -> usize {
         self.pos.min(self.data.len())
+    }
+}
+
+/// The field of a record without quotes that starts at `start` of `data`:
+/// up to the next comma or the end of its line, split as
+/// [`Records::next_record`] splits it.
+pub(crate) fn field_at(data: &[u8], start: usize) -> &[u8] {
+    let rest = data.get(start..).unwrap_or_default();
+    match memchr2(b',', b'\n', rest) {
+        // cannot fail: memchr2 gives a position inside `rest`.
+        Some(i) if rest[i] == b',' => &rest[..i],
+        found => {
+            let end = found.unwrap_or(rest.len());
+            // cannot fail: `end` is at most `rest.len()`.
+            let line = &rest[..end];
+            line.strip_suffix(b"\r").unwrap_or(line)
+        }
     }
 }
 
@@ -235,6 +262,21 @@ mod tests {
                 vec!["next", "", "end"]
             ]
         );
+    }
+
+    #[test]
+    fn a_field_found_by_its_offset_is_the_field_split() {
+        let text = "a,b\r\nc\r,dd\r\ne,\r\r\nlast,f\r";
+        let mut r = Records::new(text.as_bytes());
+        while let Next::Record(at) = r.next_record() {
+            for i in 0..r.len() {
+                let offset = r.field_offset(i).expect("no quotes");
+                assert_eq!(field_at(text.as_bytes(), at + offset), r.get(i).as_bytes());
+            }
+        }
+        let mut quoted = Records::new(b"\"a\",b\n");
+        assert_eq!(quoted.next_record(), Next::Record(0));
+        assert_eq!(quoted.field_offset(1), None);
     }
 
     #[test]
