@@ -132,14 +132,7 @@ impl Context {
         scope: Scope<'_>,
     ) -> Result<Self, CliError> {
         if let Some(graph) = Self::neighbourhood(graph_files, reasoning, scope) {
-            return Ok(Context {
-                reasoning,
-                notes: Default::default(),
-                graph,
-                format: printing.format,
-                style: printing.style,
-                printing: printing.clone(),
-            });
+            return Ok(Self::with_graph(graph, printing, reasoning));
         }
         Self::resolve(graph_files, printing, reasoning)
     }
@@ -198,14 +191,19 @@ impl Context {
             graph.remove_derived();
             graph
         };
-        Ok(Context {
+        Ok(Self::with_graph(graph, printing, reasoning))
+    }
+
+    /// A context answering from `graph`, printed as `printing` says.
+    fn with_graph(graph: Graph, printing: &Printing, reasoning: bool) -> Self {
+        Context {
             reasoning,
             notes: Default::default(),
             graph,
             format: printing.format,
             style: printing.style,
             printing: printing.clone(),
-        })
+        }
     }
 
     /// The usage error for a `--format` the command does not offer.

@@ -169,6 +169,37 @@ pub struct Node {
     extra: Option<Box<Extras>>,
 }
 
+/// The accessors of a node's or an edge's properties and provenance, which
+/// both keep them in an `extra: Option<Box<Extras>>` field.
+macro_rules! extras_accessors {
+    ($what:literal) => {
+        /// Every other property (`description`, a node's `aliases`, …).
+        pub fn properties(&self) -> &Properties {
+            Extras::properties(&self.extra)
+        }
+
+        #[doc = concat!("Where the ", $what, " comes from.")]
+        pub fn provenance(&self) -> &[Provenance] {
+            Extras::provenance(&self.extra)
+        }
+
+        /// The properties, to change them.
+        pub fn properties_mut(&mut self) -> &mut Properties {
+            &mut self.extra.get_or_insert_default().properties
+        }
+
+        /// The provenance, to change it.
+        pub fn provenance_mut(&mut self) -> &mut Vec<Provenance> {
+            &mut self.extra.get_or_insert_default().provenance
+        }
+
+        /// Takes the properties and provenance out, leaving none.
+        pub fn take_extras(&mut self) -> (Properties, Vec<Provenance>) {
+            Extras::take(&mut self.extra)
+        }
+    };
+}
+
 impl Node {
     /// A node without properties or provenance.
     pub fn new(id: impl Into<Box<str>>, kind: KindId, name: impl Into<Box<str>>) -> Self {
@@ -196,30 +227,7 @@ impl Node {
         }
     }
 
-    /// Every other property (`description`, `aliases`, …).
-    pub fn properties(&self) -> &Properties {
-        Extras::properties(&self.extra)
-    }
-
-    /// Where the node comes from.
-    pub fn provenance(&self) -> &[Provenance] {
-        Extras::provenance(&self.extra)
-    }
-
-    /// The properties, to change them.
-    pub fn properties_mut(&mut self) -> &mut Properties {
-        &mut self.extra.get_or_insert_default().properties
-    }
-
-    /// The provenance, to change it.
-    pub fn provenance_mut(&mut self) -> &mut Vec<Provenance> {
-        &mut self.extra.get_or_insert_default().provenance
-    }
-
-    /// Takes the properties and provenance out, leaving none.
-    pub fn take_extras(&mut self) -> (Properties, Vec<Provenance>) {
-        Extras::take(&mut self.extra)
-    }
+    extras_accessors!("node");
 
     /// The node's aliases: the strings of its `aliases` property.
     pub fn aliases(&self) -> impl Iterator<Item = &str> {
@@ -299,30 +307,7 @@ impl Edge {
         }
     }
 
-    /// Every other property.
-    pub fn properties(&self) -> &Properties {
-        Extras::properties(&self.extra)
-    }
-
-    /// Where the edge comes from.
-    pub fn provenance(&self) -> &[Provenance] {
-        Extras::provenance(&self.extra)
-    }
-
-    /// The properties, to change them.
-    pub fn properties_mut(&mut self) -> &mut Properties {
-        &mut self.extra.get_or_insert_default().properties
-    }
-
-    /// The provenance, to change it.
-    pub fn provenance_mut(&mut self) -> &mut Vec<Provenance> {
-        &mut self.extra.get_or_insert_default().provenance
-    }
-
-    /// Takes the properties and provenance out, leaving none.
-    pub fn take_extras(&mut self) -> (Properties, Vec<Provenance>) {
-        Extras::take(&mut self.extra)
-    }
+    extras_accessors!("edge");
 }
 
 /// Shown field by field, as if properties and provenance were fields.

@@ -352,15 +352,20 @@ impl View {
         Ok(())
     }
 
-    /// The u32 at `offset` of a section, as a count of items at least
-    /// `width` bytes long that must fit in what is left of it.
-    fn count(&self, section: usize, offset: usize, width: usize) -> R<usize> {
-        let span = self
-            .parts
+    /// Where a section lies in the file; an unknown section is empty, so
+    /// every read from it is refused as too short.
+    fn section_span(&self, section: usize) -> Span {
+        self.parts
             .sections
             .get(section)
             .copied()
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    /// The u32 at `offset` of a section, as a count of items at least
+    /// `width` bytes long that must fit in what is left of it.
+    fn count(&self, section: usize, offset: usize, width: usize) -> R<usize> {
+        let span = self.section_span(section);
         let bad = |what: String| Bad {
             section,
             offset: span.at + offset,
@@ -389,12 +394,7 @@ impl View {
     }
 
     fn span_in(&self, section: usize, at: &mut usize, count: usize, width: usize) -> R<Span> {
-        let span = self
-            .parts
-            .sections
-            .get(section)
-            .copied()
-            .unwrap_or_default();
+        let span = self.section_span(section);
         let len = count.saturating_mul(width);
         let left = span.len.saturating_sub(*at);
         if len > left {
@@ -467,12 +467,7 @@ impl View {
         len: Option<usize>,
         buf: &'b mut Vec<u8>,
     ) -> R<Cursor<'b>> {
-        let span = self
-            .parts
-            .sections
-            .get(section)
-            .copied()
-            .unwrap_or_default();
+        let span = self.section_span(section);
         let bad = |what: String| Bad {
             section,
             offset: span.at,
