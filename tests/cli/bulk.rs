@@ -453,3 +453,55 @@ fn generate_is_deterministic_and_loads() {
     assert_eq!(stats["nodes"], 1000, "{stats:#}");
     s.run(&["generate", "--nodes", "5", "x"]).exits(2);
 }
+
+/// A `nodes.csv` of `rows` rows `n0` … (megabytes of them),
+/// with `row(i)` replacing row `i` where it gives one.
+fn many_nodes(rows: usize, row: impl Fn(usize) -> Option<String>) -> Vec<u8> {
+    let mut text = b"id,kind,name\n".to_vec();
+    for i in 0..rows {
+        let line = row(i).unwrap_or_else(|| format!("n{i},threat,Threat number {i}\n"));
+        text.extend_from_slice(line.as_bytes());
+    }
+    text
+}
+
+#[test]
+fn an_error_late_in_a_large_nodes_csv_names_its_line_and_column() {
+    // Over four megabytes of rows: the position is counted for the row
+    // alone, without the file held as a document.
+    let s = folder(
+        &many_nodes(120_000, |i| {
+            (i == 110_000).then(|| "n110000,threat,Bad\u{7}name\n".to_string())
+        }),
+        Some(b"from,rel,to\n"),
+    );
+    assert_load_error(
+        &s.run(&["-g", "g", "list"]),
+        "g/nodes.csv:110002:16",
+        "`name` holds control characters",
+        "write plain text without control characters",
+    );
+}
+
+#[test]
+fn quoted_newlines_in_a_large_nodes_csv_count_as_lines() {
+    // Three thousand rows around the first megabyte hold notes over two
+    // lines: each is one record, and the duplicate after them is on the
+    // line that counts every one.
+    let mut nodes = b"id,kind,name,note\n".to_vec();
+    for i in 0..60_000 {
+        let row = match i {
+            29_000..=32_000 => format!("n{i},threat,Threat {i},\"Two\nlines\"\n"),
+            50_000 => "n7,threat,Again,\n".into(),
+            _ => format!("n{i},threat,Threat number {i},\n"),
+        };
+        nodes.extend_from_slice(row.as_bytes());
+    }
+    let s = folder(&nodes, Some(b"from,rel,to\n"));
+    assert_load_error(
+        &s.run(&["-g", "g", "list"]),
+        "g/nodes.csv:53003:1",
+        "duplicate node id `n7`",
+        "first defined at g/nodes.csv:9:1",
+    );
+}
