@@ -89,12 +89,13 @@ pub fn run(
     if args.base.is_some() && rdf.is_none() {
         return Err(CliError::BaseWithoutRdf { format: to.name() });
     }
+    // The built-in graph comes from the snapshot compiled into the binary,
+    // which a test holds equal to its text, so no TOML is parsed for it.
     let mut graph = if inputs.is_empty() {
-        crate::load::embedded()
+        crate::load::embedded_with_derived().map_err(CliError::Load)??
     } else {
-        crate::load::load_paths_with(&inputs, progress)
-    }
-    .map_err(CliError::Load)?;
+        crate::load::load_paths_with(&inputs, progress).map_err(CliError::Load)?
+    };
     // A snapshot holds the derived edges, so opening it skips the
     // derivation; the text formats hold what the sources assert.
     if to == GraphFormat::Snapshot {
