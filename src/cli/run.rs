@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use super::args::{Cli, Command, command};
+use super::args::{Cli, Command, command_for};
 use super::context::{Context, Output, Printing, Scope};
 use super::{
     CliError, check, completions, convert, explain, export, gaps, generate, impact, list, man,
@@ -34,7 +34,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     use clap::FromArgMatches as _;
     // Kept, not freed, like the graph (see `dispatch`): freeing the
     // command's tree of arguments costs more than a fifth of parsing it.
-    let parsed = Box::leak(Box::new(command()))
+    let parsed = Box::leak(Box::new(command_for(&args)))
         .try_get_matches_from_mut(args)
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {

@@ -108,7 +108,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         .provenance()
         .iter()
         .chain(edges.iter().flat_map(|e| e.provenance))
-        .map(|p| p.source.as_str())
+        .map(|p| &*p.source)
         .collect();
     source_ids.sort_unstable();
     source_ids.dedup();

@@ -471,10 +471,10 @@ fn provenance(
                 return None;
             }
             Some(Provenance {
-                source: p.source.value.clone(),
-                section: p.section.clone(),
-                item: p.item.clone(),
-                note: p.note.clone(),
+                source: p.source.value.clone().into(),
+                section: p.section.clone().map(Into::into),
+                item: p.item.clone().map(Into::into),
+                note: p.note.clone().map(Into::into),
             })
         })
         .collect()

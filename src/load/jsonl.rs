@@ -946,10 +946,10 @@ fn checked(decls: Vec<ProvDecl>, sources: &[Source]) -> Result<Vec<Provenance>, 
         .map(|p| {
             if sources.iter().any(|s| s.id == p.source.value) {
                 Ok(Provenance {
-                    source: p.source.value,
-                    section: p.section,
-                    item: p.item,
-                    note: p.note,
+                    source: p.source.value.into(),
+                    section: p.section.map(Into::into),
+                    item: p.item.map(Into::into),
+                    note: p.note.map(Into::into),
                 })
             } else {
                 Err(p.source.value)

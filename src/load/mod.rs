@@ -480,7 +480,7 @@ pub fn embedded() -> Result<Graph, LoadErrors> {
 /// assert_eq!(graph.dump(), again.dump());
 /// ```
 pub fn embedded_with_derived() -> Result<Result<Graph, crate::reason::ReasonError>, LoadErrors> {
-    if let Ok(graph) = snapshot::read_with(EMBEDDED_SNAPSHOT, snapshot::Trust::Embedded) {
+    if let Ok(graph) = snapshot::read_static(EMBEDDED_SNAPSHOT, snapshot::Trust::Embedded) {
         return Ok(Ok(graph));
     }
     let mut graph = embedded()?;

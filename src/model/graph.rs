@@ -33,21 +33,26 @@ use super::Properties;
 use super::ids::IdMap;
 use super::schema::{KindId, RelId, Schema};
 
+/// A string of a [`Provenance`]: borrowed from the built-in snapshot, which
+/// lives as long as the program, or owned when read from a file. Opening
+/// the built-in graph so allocates none of its thousand provenance strings.
+pub type Text = std::borrow::Cow<'static, str>;
+
 /// Where a node or an edge comes from: a declared source, the section and
 /// item of it, and a note saying why the statement holds.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Provenance {
     /// The id of a [`Source`] declared in the graph.
-    pub source: String,
+    pub source: Text,
     /// The section of the source.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub section: Option<String>,
+    pub section: Option<Text>,
     /// The item within the section.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<String>,
+    pub item: Option<Text>,
     /// One line on why the node or edge holds.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 /// A document a graph's statements come from, declared once per graph.
@@ -771,7 +776,7 @@ mod tests {
 
     fn provenance(source: &str) -> Provenance {
         Provenance {
-            source: source.into(),
+            source: source.to_string().into(),
             section: None,
             item: None,
             note: None,

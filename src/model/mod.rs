@@ -21,6 +21,7 @@ mod value;
 
 pub use graph::{
     Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, Node, Proof, Provenance, Source,
+    Text,
 };
 pub use schema::{
     EdgeMix, ImpactFlow, KindDef, KindId, KindLook, LineStyle, RelId, RelationDef, RelationLook,

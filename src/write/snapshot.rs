@@ -247,9 +247,9 @@ impl<'g> Writer<'g> {
             for p in provenance {
                 for v in [
                     self.s(&p.source)?,
-                    self.opt(&p.section)?,
-                    self.opt(&p.item)?,
-                    self.opt(&p.note)?,
+                    self.strings.put_opt(p.section.as_deref())?,
+                    self.strings.put_opt(p.item.as_deref())?,
+                    self.strings.put_opt(p.note.as_deref())?,
                 ] {
                     self.extras.u32(v);
                 }
@@ -623,9 +623,9 @@ mod tests {
         )
             .prop_map(|(section, item, note)| Provenance {
                 source: "src".into(),
-                section,
-                item,
-                note,
+                section: section.map(Into::into),
+                item: item.map(Into::into),
+                note: note.map(Into::into),
             });
         prop::collection::vec(one, 0..3)
     }

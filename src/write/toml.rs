@@ -49,14 +49,14 @@ fn provenance(entries: &[Provenance]) -> toml::Value {
             .iter()
             .map(|p| {
                 let mut t = toml::map::Map::new();
-                t.insert("source".into(), toml::Value::String(p.source.clone()));
+                t.insert("source".into(), toml::Value::String(p.source.to_string()));
                 for (k, v) in [
                     ("section", &p.section),
                     ("item", &p.item),
                     ("note", &p.note),
                 ] {
                     if let Some(v) = v {
-                        t.insert(k.into(), toml::Value::String(v.clone()));
+                        t.insert(k.into(), toml::Value::String(v.to_string()));
                     }
                 }
                 toml::Value::Table(t)

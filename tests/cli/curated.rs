@@ -57,8 +57,8 @@ fn provenance_problems(
             problems.push(format!("undeclared source `{}`", p.source));
         }
         let pair = (
-            p.section.clone().unwrap_or_default(),
-            p.item.clone().unwrap_or_default(),
+            p.section.as_deref().unwrap_or_default().to_string(),
+            p.item.as_deref().unwrap_or_default().to_string(),
         );
         if !outline.contains(&pair) {
             problems.push(format!(

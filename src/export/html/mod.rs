@@ -311,10 +311,10 @@ struct HeadingJson {
 fn prov(list: &[Provenance]) -> Vec<ProvJson> {
     list.iter()
         .map(|p| ProvJson {
-            source: p.source.clone(),
-            section: p.section.clone(),
-            item: p.item.clone(),
-            note: p.note.clone(),
+            source: p.source.to_string(),
+            section: p.section.as_deref().map(str::to_string),
+            item: p.item.as_deref().map(str::to_string),
+            note: p.note.as_deref().map(str::to_string),
         })
         .collect()
 }

@@ -99,7 +99,7 @@ pub(crate) fn json_provenance(
             return Err(ProvenanceProblem::Shape);
         };
         let mut p = Provenance {
-            source: String::new(),
+            source: Default::default(),
             section: None,
             item: None,
             note: None,
@@ -111,12 +111,12 @@ pub(crate) fn json_provenance(
             };
             match key.as_str() {
                 "source" if crate::load::decode::text_problem(&text).is_none() => {
-                    p.source = text;
+                    p.source = text.into();
                     has_source = true;
                 }
-                "section" => p.section = Some(text),
-                "item" => p.item = Some(text),
-                "note" => p.note = Some(text),
+                "section" => p.section = Some(text.into()),
+                "item" => p.item = Some(text.into()),
+                "note" => p.note = Some(text.into()),
                 _ => return Err(ProvenanceProblem::Shape),
             }
         }
@@ -124,7 +124,7 @@ pub(crate) fn json_provenance(
             return Err(ProvenanceProblem::Shape);
         }
         if !sources.iter().any(|s| s.id == p.source) {
-            return Err(ProvenanceProblem::UnknownSource(p.source));
+            return Err(ProvenanceProblem::UnknownSource(p.source.into_owned()));
         }
         out.push(p);
     }

@@ -25,6 +25,7 @@ use crate::format::graph_file::MAX_GENERATED_EDGES;
 use std::borrow::Cow;
 use std::path::Path;
 
+use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::{LoadError, LoadErrorKind, LoadErrors};
@@ -33,7 +34,7 @@ use crate::format::snapshot::{
     WRITER, value_tag,
 };
 use crate::model::{
-    Basis, Edge, EdgeMix, Graph, GraphMeta, KindDef, KindId, KindLook, Node, Properties,
+    self, Basis, Edge, EdgeMix, Graph, GraphMeta, KindDef, KindId, KindLook, Node, Properties,
     Provenance, RelId, RelationDef, RelationLook, Roles, RuleDef, Schema, Source, Value,
 };
 
@@ -410,6 +411,15 @@ struct Strings<'a> {
     text: Text<'a>,
     ends: Column<'a>,
     count: usize,
+    /// How a string read from the table is kept in a [`Provenance`]: a
+    /// copy ([`owned`]), or the string itself when the table lives as long
+    /// as the program (the built-in snapshot, [`read_static`]).
+    keep: fn(Cow<'a, str>) -> model::Text,
+}
+
+/// A copy of a string of the table, to keep.
+fn owned(s: Cow<'_, str>) -> model::Text {
+    Cow::Owned(s.into_owned())
 }
 
 impl<'a> Strings<'a> {
@@ -441,6 +451,7 @@ impl<'a> Strings<'a> {
             text: Text::Checked(text),
             ends,
             count,
+            keep: owned,
         })
     }
 
@@ -459,6 +470,7 @@ impl<'a> Strings<'a> {
             },
             ends: Column { bytes: &[], at },
             count,
+            keep: owned,
         }
     }
 
@@ -528,6 +540,14 @@ impl<'a> Strings<'a> {
         self.get(i, c).map(Cow::into_owned)
     }
 
+    /// A provenance's string, kept as [`Strings::keep`] says.
+    fn kept(&self, c: &mut Cursor<'_>) -> R<Option<model::Text>> {
+        match c.u32()? {
+            NONE => Ok(None),
+            i => self.get(i, c).map(|s| Some((self.keep)(s))),
+        }
+    }
+
     fn opt(&self, c: &mut Cursor<'_>) -> R<Option<String>> {
         match c.u32()? {
             NONE => Ok(None),
@@ -588,7 +608,14 @@ pub(crate) enum Trust {
 /// [`read`], trusting the bytes as far as `trust` says.
 pub(crate) fn read_with(bytes: &[u8], trust: Trust) -> Result<Graph, SnapshotError> {
     let h = header(bytes)?;
-    body(&h, trust).map_err(|b| b.into_error(&h.writer))
+    body(&h, trust, owned).map_err(|b| b.into_error(&h.writer))
+}
+
+/// [`read_with`] for bytes that live as long as the program: the graph's
+/// provenance strings are the snapshot's own, not copies.
+pub(crate) fn read_static(bytes: &'static [u8], trust: Trust) -> Result<Graph, SnapshotError> {
+    let h = header(bytes)?;
+    body(&h, trust, |s| s).map_err(|b| b.into_error(&h.writer))
 }
 
 impl Bad {
@@ -603,7 +630,7 @@ impl Bad {
     }
 }
 
-fn body(h: &Header<'_>, trust: Trust) -> R<Graph> {
+fn body<'a>(h: &Header<'a>, trust: Trust, keep: fn(Cow<'a, str>) -> model::Text) -> R<Graph> {
     let mut outer = Cursor {
         bytes: h.body,
         pos: 0,
@@ -636,7 +663,10 @@ fn body(h: &Header<'_>, trust: Trust) -> R<Graph> {
     ]: [Cursor; 7] = sections
         .try_into()
         .map_err(|_| outer.bad("seven sections are wanted"))?;
-    let table = Strings::read(&mut strings)?;
+    let table = Strings {
+        keep,
+        ..Strings::read(&mut strings)?
+    };
     let mut g = graph_section(&mut graph, &table, trust)?;
     graph.end()?;
     let mut marks = Vec::new();
@@ -666,7 +696,7 @@ fn body(h: &Header<'_>, trust: Trust) -> R<Graph> {
         .flat_map(|(_, n)| n.provenance().iter())
         .chain(g.edges().flat_map(|e| e.edge.provenance().iter()));
     for p in named {
-        if !declared.contains(p.source.as_str()) {
+        if !declared.contains(&*p.source) {
             return Err(extras.bad(format!(
                 "a provenance names the source `{}`, which the snapshot does not declare",
                 p.source
@@ -899,15 +929,19 @@ fn extras(flags: u8, c: &mut Cursor<'_>, t: &Strings<'_>) -> R<(Properties, Vec<
         provenance.reserve(n);
         for _ in 0..n {
             provenance.push(Provenance {
-                source: t.named(c, "a provenance source")?,
-                section: t.opt(c)?,
-                item: t.opt(c)?,
-                note: t.opt(c)?,
+                source: (t.keep)(t.name(c.u32()?, c, "a provenance source")?),
+                section: t.kept(c)?,
+                item: t.kept(c)?,
+                note: t.kept(c)?,
             });
         }
     }
     Ok((properties, provenance))
 }
+
+/// How many rows ahead the node and edge sections look up what the rows
+/// will touch, so the cache misses of a block overlap.
+const AHEAD: usize = 64;
 
 fn nodes_section(
     g: &mut Graph,
@@ -927,6 +961,16 @@ fn nodes_section(
     for (pos, (((id, name), kind), &flags)) in rows.zip(flags.bytes).enumerate() {
         if pos % fmt::STRIDE == 0 {
             marks.push(x.pos as u64);
+        }
+        if pos % AHEAD == 0 {
+            // Each id goes to a random place of the id table: looking the
+            // next ids up first has their cache misses overlap rather than
+            // come one node at a time (as the CSV loader does).
+            for i in pos..(pos + AHEAD).min(n) {
+                if let Some(Ok(id)) = ids.u32_at(i).map(|s| t.get(s, c)) {
+                    std::hint::black_box(g.node_index(&id));
+                }
+            }
         }
         let id = t.name(id, c, "a node id")?;
         let name = t.name(name, c, "a node name")?;
@@ -991,6 +1035,19 @@ fn edges_section<'a>(
         if pos % fmt::STRIDE == 0 {
             marks.push(x.pos as u64);
             proof_marks.push(p.pos as u64);
+        }
+        if pos % AHEAD == 0 {
+            // Each edge updates both its nodes, at random places: reading
+            // the next edges' nodes first has their cache misses overlap.
+            for i in pos..(pos + AHEAD).min(m) {
+                for (column, dir) in [(&froms, Outgoing), (&tos, Incoming)] {
+                    let node = column.u32_at(i).map_or(n, |v| v as usize);
+                    if node < n {
+                        let ix = NodeIndex::new(node);
+                        std::hint::black_box(g.petgraph().edges_directed(ix, dir));
+                    }
+                }
+            }
         }
         let (from, to) = (from as usize, to as usize);
         let (Some(&kf), Some(&kt)) = (node_kinds.get(from), node_kinds.get(to)) else {

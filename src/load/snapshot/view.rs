@@ -826,7 +826,7 @@ impl View {
             return Err(c.bad("a source is declared twice"));
         }
         let check_sources = |provenance: &[Provenance], c: &Cursor<'_>| -> R<()> {
-            match provenance.iter().find(|p| !declared.contains(&p.source)) {
+            match provenance.iter().find(|p| !declared.contains(&*p.source)) {
                 Some(p) => Err(c.bad(format!(
                     "a provenance names the source `{}`, which the snapshot does not declare",
                     p.source
