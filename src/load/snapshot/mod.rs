@@ -25,7 +25,6 @@ use crate::format::graph_file::MAX_GENERATED_EDGES;
 use std::borrow::Cow;
 use std::path::Path;
 
-use petgraph::Direction::{Incoming, Outgoing};
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::{LoadError, LoadErrorKind, LoadErrors};
@@ -939,10 +938,6 @@ fn extras(flags: u8, c: &mut Cursor<'_>, t: &Strings<'_>) -> R<(Properties, Vec<
     Ok((properties, provenance))
 }
 
-/// How many rows ahead the node and edge sections look up what the rows
-/// will touch, so the cache misses of a block overlap.
-const AHEAD: usize = 64;
-
 fn nodes_section(
     g: &mut Graph,
     c: &mut Cursor<'_>,
@@ -961,16 +956,6 @@ fn nodes_section(
     for (pos, (((id, name), kind), &flags)) in rows.zip(flags.bytes).enumerate() {
         if pos % fmt::STRIDE == 0 {
             marks.push(x.pos as u64);
-        }
-        if pos % AHEAD == 0 {
-            // Each id goes to a random place of the id table: looking the
-            // next ids up first has their cache misses overlap rather than
-            // come one node at a time (as the CSV loader does).
-            for i in pos..(pos + AHEAD).min(n) {
-                if let Some(Ok(id)) = ids.u32_at(i).map(|s| t.get(s, c)) {
-                    std::hint::black_box(g.node_index(&id));
-                }
-            }
         }
         let id = t.name(id, c, "a node id")?;
         let name = t.name(name, c, "a node name")?;
@@ -1035,19 +1020,6 @@ fn edges_section<'a>(
         if pos % fmt::STRIDE == 0 {
             marks.push(x.pos as u64);
             proof_marks.push(p.pos as u64);
-        }
-        if pos % AHEAD == 0 {
-            // Each edge updates both its nodes, at random places: reading
-            // the next edges' nodes first has their cache misses overlap.
-            for i in pos..(pos + AHEAD).min(m) {
-                for (column, dir) in [(&froms, Outgoing), (&tos, Incoming)] {
-                    let node = column.u32_at(i).map_or(n, |v| v as usize);
-                    if node < n {
-                        let ix = NodeIndex::new(node);
-                        std::hint::black_box(g.petgraph().edges_directed(ix, dir));
-                    }
-                }
-            }
         }
         let (from, to) = (from as usize, to as usize);
         let (Some(&kf), Some(&kt)) = (node_kinds.get(from), node_kinds.get(to)) else {
