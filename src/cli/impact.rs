@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use serde::Serialize;
 
-use super::{CliError, Context, EdgeJson, NodeRef, Output};
+use super::{CliError, Context, EdgeJson, NodeRef, Output, Scope};
 use crate::analysis::impact as trace;
 use crate::analysis::impact::{Impact, MAX_DEPTH};
 use crate::export::Diagram;
@@ -63,6 +63,15 @@ struct Mitigator {
     #[serde(flatten)]
     node: NodeRef,
     rel: String,
+}
+
+/// What `impact` reads: the walk's reach from the node, which a snapshot
+/// gives in place.
+pub fn scope(args: &Args) -> Scope<'_> {
+    Scope::Impact {
+        node: &args.node,
+        depth: args.depth as usize,
+    }
 }
 
 /// Runs `impact`.

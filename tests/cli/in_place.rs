@@ -1,5 +1,5 @@
-//! A snapshot opened in place: `related`, `show` and `explain` on a
-//! snapshot read only their nodes' neighbourhood, and print exactly what
+//! A snapshot opened in place: `related`, `show`, `explain` and `impact`
+//! on a snapshot read only their nodes' neighbourhood, and print exactly what
 //! the whole graph, loaded as every other command loads it
 //! (`SECCOOP_WHOLE_GRAPH`), prints: stdout, stderr and exit code, in every
 //! format `related` offers that is text, with and without reasoning, for
@@ -154,6 +154,57 @@ fn related_in_place_prints_what_a_whole_generated_graph_prints() {
     let mut runs = every_node(&s, &sample, 10);
     runs += every_option(&s, &ids[0]);
     assert!(runs > 300, "{runs} runs");
+}
+
+/// `impact` from every one of `ids` at depths 1 and 3 in JSON and as a
+/// table; at depth 3 as DOT, and without reasoning.
+fn every_impact(s: &Scratch, ids: &[String]) -> usize {
+    let mut runs = 0;
+    for id in ids {
+        for depth in ["1", "3"] {
+            for format in ["json", "table"] {
+                runs += same(
+                    s,
+                    &[
+                        "-g", "g.sccp", "impact", id, "--depth", depth, "--format", format,
+                    ],
+                );
+            }
+        }
+        let args = ["-g", "g.sccp", "impact", id, "--format", "dot"];
+        runs += same(s, &args);
+        runs += same(s, &[&["--no-reasoning"][..], &args[..4]].concat());
+    }
+    runs
+}
+
+#[test]
+fn impact_in_place_prints_what_the_whole_curated_graph_prints() {
+    let s = Scratch::new();
+    s.run(&["convert", "g.sccp"]).success();
+    let ids = ids(&s);
+    let mut runs = every_impact(&s, &ids);
+    for node in ["Lack of Trust and Transparency", "terror", "no such node"] {
+        runs += same(&s, &["-g", "g.sccp", "impact", node]);
+    }
+    assert!(runs > 400, "{runs} runs");
+}
+
+#[test]
+fn impact_in_place_prints_what_a_whole_generated_graph_prints() {
+    let s = Scratch::new();
+    s.run(&["generate", "--nodes", "2000", "--seed", "3", "gen"])
+        .success();
+    s.run(&["convert", "gen", "g.sccp"]).success();
+    let ids = ids(&s);
+    let sample: Vec<String> = ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 50 == 0 || *i < 10)
+        .map(|(_, id)| id.clone())
+        .collect();
+    let runs = every_impact(&s, &sample);
+    assert!(runs > 250, "{runs} runs");
 }
 
 /// Where the header ends in this build's snapshots.

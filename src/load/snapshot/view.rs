@@ -64,7 +64,9 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 use super::{Bad, Cursor, R, ReadAt, SnapshotError, Strings, Trust};
 use crate::format::snapshot::{self as fmt, SECTIONS, STRIDE};
 use crate::load::{LoadError, LoadErrorKind, LoadErrors};
-use crate::model::{Basis, Edge, Graph, KindId, Node, Properties, Provenance, RelId};
+use crate::model::{
+    Basis, Edge, Graph, ImpactFlow, KindId, Node, Properties, Provenance, RelId, Schema,
+};
 
 /// How many bytes of the file are hashed at a time when it is opened.
 pub const PIECE: usize = 1 << 20;
@@ -139,6 +141,15 @@ pub struct View {
     nodes: usize,
     edges: usize,
     derived: usize,
+}
+
+/// Which edges a neighbourhood follows.
+#[derive(Clone, Copy)]
+enum Walk<'s> {
+    /// Every edge.
+    All,
+    /// Those an impact walk may take, up to `limit` edges.
+    Impact { schema: &'s Schema, limit: usize },
 }
 
 /// One edge as the columns give it.
@@ -563,11 +574,57 @@ impl View {
         radius: usize,
         derived: bool,
     ) -> Result<Graph, SnapshotError> {
-        self.neighbourhood_in(seeds, radius, derived)
+        match self.neighbourhood_in(seeds, radius, derived, Walk::All) {
+            Ok(Some(graph)) => Ok(graph),
+            // Only an impact walk has a limit.
+            Ok(None) => Err(self.error(self.bad_index(0, "the neighbourhood is too big".into()))),
+            Err(b) => Err(self.error(b)),
+        }
+    }
+
+    /// The graph an impact walk from `seeds` needs ([`crate::analysis::impact`]):
+    /// every node such a walk can reach within `radius` edges, following
+    /// only edges along which the schema lets impact flow (the walk's rule
+    /// against turning back is not applied, so this is a superset); the
+    /// edges of those nodes closer than `radius` along which impact flows;
+    /// the edges into the seeds whose relation mitigates; and, as for
+    /// [`View::neighbourhood`], what derived edges rest on.
+    ///
+    /// `None` when the walk would take more than `limit` edges: reading so
+    /// many in place costs more than loading the whole graph.
+    ///
+    /// # Errors
+    /// A [`SnapshotError`] for a fault in what it reads.
+    pub fn impact_neighbourhood(
+        &self,
+        seeds: &[u32],
+        radius: usize,
+        derived: bool,
+        limit: usize,
+    ) -> Result<Option<Graph>, SnapshotError> {
+        let t = self.strings();
+        let mut buf = Vec::new();
+        let schema = self
+            .cursor(1, 0, None, &mut buf)
+            .and_then(|mut c| super::graph_section(&mut c, &t, Trust::File))
+            .map_err(|b| self.error(b))?
+            .schema()
+            .clone();
+        let walk = Walk::Impact {
+            schema: &schema,
+            limit,
+        };
+        self.neighbourhood_in(seeds, radius, derived, walk)
             .map_err(|b| self.error(b))
     }
 
-    fn neighbourhood_in(&self, seeds: &[u32], radius: usize, derived: bool) -> R<Graph> {
+    fn neighbourhood_in(
+        &self,
+        seeds: &[u32],
+        radius: usize,
+        derived: bool,
+        walk: Walk<'_>,
+    ) -> R<Option<Graph>> {
         let mut rows = Rows {
             view: self,
             rows: HashMap::new(),
@@ -583,8 +640,12 @@ impl View {
             }
             nodes.insert(s);
         }
+        // The nodes the walk goes on from: every node reached, for the
+        // whole neighbourhood; for an impact walk, only those reached
+        // along edges impact flows on.
+        let mut walked = nodes.clone();
         let mut frontier: Vec<u32> = nodes.iter().copied().collect();
-        for _ in 0..radius {
+        for level in 0..radius {
             let mut next = Vec::new();
             for &v in &frontier {
                 for out in [true, false] {
@@ -593,9 +654,30 @@ impl View {
                         if !derived && row.basis == derived_code {
                             continue;
                         }
+                        let goes_on = match walk {
+                            Walk::All => true,
+                            Walk::Impact { schema, limit } => {
+                                let def = schema.relation(RelId(row.rel));
+                                let flows = match def.impact {
+                                    ImpactFlow::Forward => out,
+                                    ImpactFlow::Backward => !out,
+                                    ImpactFlow::Both => true,
+                                    ImpactFlow::None => false,
+                                };
+                                let mitigates = level == 0 && !out && def.mitigation;
+                                if !flows && !mitigates {
+                                    continue;
+                                }
+                                if edges.len() >= limit {
+                                    return Ok(None);
+                                }
+                                flows
+                            }
+                        };
                         edges.insert(e);
                         let other = if out { row.to } else { row.from };
-                        if nodes.insert(other) {
+                        nodes.insert(other);
+                        if goes_on && walked.insert(other) {
                             next.push(other);
                         }
                     }
@@ -621,7 +703,7 @@ impl View {
             }
             proofs.insert(e, proof);
         }
-        self.build(&nodes, &edges, &proofs, &mut rows)
+        self.build(&nodes, &edges, &proofs, &mut rows).map(Some)
     }
 
     /// The edges out of (or into) node `v`, as the index lists them, each
@@ -1070,5 +1152,41 @@ mod tests {
             reseal(&mut bytes);
             let _ = asked(bytes);
         }
+    }
+
+    /// An impact walk read in place takes less than the whole graph, and
+    /// the impact traced on it is the whole graph's; past its limit it
+    /// gives way (the command then loads the whole graph).
+    #[test]
+    fn an_impact_walk_in_place_answers_as_the_whole_graph() {
+        let whole = crate::load::embedded_with_derived().unwrap().unwrap();
+        let view = View::new(snapshot().0).unwrap();
+        let answer = |g: &crate::model::Graph, depth| {
+            let root = g.node_index("lack-of-trust-and-transparency").unwrap();
+            let found = crate::analysis::impact(g, root, depth);
+            let id = |n| g.node(n).map(|n| n.id.to_string());
+            let reached: Vec<_> = found
+                .reached
+                .iter()
+                .map(|r| (id(r.node), r.depth, r.chains, r.via.len()))
+                .collect();
+            let mitigated: Vec<_> = found.mitigated_by.iter().map(|m| id(m.node)).collect();
+            (reached, mitigated)
+        };
+        let seed = view
+            .find("lack-of-trust-and-transparency")
+            .unwrap()
+            .unwrap();
+        for depth in 1..=4 {
+            let part = view
+                .impact_neighbourhood(&[seed], depth, true, usize::MAX)
+                .unwrap()
+                .unwrap();
+            assert!(part.edge_count() < whole.edge_count(), "depth {depth}");
+            assert_eq!(answer(&part, depth), answer(&whole, depth), "depth {depth}");
+            assert!(!answer(&part, depth).0.is_empty());
+        }
+        let cut = view.impact_neighbourhood(&[seed], 3, true, 2).unwrap();
+        assert!(cut.is_none(), "a walk past its limit gives way");
     }
 }
