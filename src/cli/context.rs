@@ -115,7 +115,7 @@ pub enum Scope<'a> {
     },
     /// What an impact walk from this NODE argument can reach within
     /// `depth` edges ([`crate::load::snapshot::view::View::impact_neighbourhood`]);
-    /// the whole graph when that is more than [`IMPACT_IN_PLACE_EDGES`] edges.
+    /// the whole graph when that is more than `IMPACT_IN_PLACE_EDGES` edges.
     Impact {
         /// The NODE argument as typed.
         node: &'a str,
@@ -124,9 +124,10 @@ pub enum Scope<'a> {
     },
 }
 
-/// The most edges an impact walk reads in place from a snapshot: beyond
-/// this many, reading them one by one costs more than loading the whole
-/// graph (about 2 s at a million nodes).
+/// The most edges an impact walk reads in place from a snapshot (taken or
+/// looked at): each costs a few reads of the file, so beyond this many the
+/// walk costs about as much as loading the whole graph (1.6–2 s at a
+/// million nodes) and gives way to it.
 pub const IMPACT_IN_PLACE_EDGES: usize = 50_000;
 
 /// Setting this variable (to anything) makes every command load the whole

@@ -23,6 +23,12 @@
 //!   every asserted one: what `--no-reasoning` leaves), and every edge a
 //!   derived edge's proof names, recursively, with its ends: a proof, and
 //!   the nodes it went through, read as in the whole graph.
+//! - An impact walk ([`View::impact_neighbourhood`]) reads, of each node
+//!   it reaches closer than its depth, every edge along which the schema
+//!   lets impact flow (and, at the roots, the edges into them that
+//!   mitigate): every edge the walk of [`crate::analysis::impact()`] can
+//!   take, since that walk follows only those, and more (it also refuses
+//!   to turn back along the relation it came by).
 //! - The index says nothing the other sections do not, and a full load
 //!   refuses a file whose index disagrees with them
 //!   ([`super::read`]): for every snapshot that opens, the index leads to
@@ -582,7 +588,7 @@ impl View {
         }
     }
 
-    /// The graph an impact walk from `seeds` needs ([`crate::analysis::impact`]):
+    /// The graph an impact walk from `seeds` needs ([`crate::analysis::impact()`]):
     /// every node such a walk can reach within `radius` edges, following
     /// only edges along which the schema lets impact flow (the walk's rule
     /// against turning back is not applied, so this is a superset); the
@@ -590,8 +596,9 @@ impl View {
     /// the edges into the seeds whose relation mitigates; and, as for
     /// [`View::neighbourhood`], what derived edges rest on.
     ///
-    /// `None` when the walk would take more than `limit` edges: reading so
-    /// many in place costs more than loading the whole graph.
+    /// `None` when the walk would read more than `limit` edges (those it
+    /// takes and those it looks at and leaves): reading so many in place
+    /// costs more than loading the whole graph.
     ///
     /// # Errors
     /// A [`SnapshotError`] for a fault in what it reads.
@@ -644,6 +651,7 @@ impl View {
         // whole neighbourhood; for an impact walk, only those reached
         // along edges impact flows on.
         let mut walked = nodes.clone();
+        let mut read = 0usize;
         let mut frontier: Vec<u32> = nodes.iter().copied().collect();
         for level in 0..radius {
             let mut next = Vec::new();
@@ -657,6 +665,10 @@ impl View {
                         let goes_on = match walk {
                             Walk::All => true,
                             Walk::Impact { schema, limit } => {
+                                read += 1;
+                                if read > limit {
+                                    return Ok(None);
+                                }
                                 let def = schema.relation(RelId(row.rel));
                                 let flows = match def.impact {
                                     ImpactFlow::Forward => out,
@@ -667,9 +679,6 @@ impl View {
                                 let mitigates = level == 0 && !out && def.mitigation;
                                 if !flows && !mitigates {
                                     continue;
-                                }
-                                if edges.len() >= limit {
-                                    return Ok(None);
                                 }
                                 flows
                             }
