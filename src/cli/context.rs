@@ -114,8 +114,7 @@ pub enum Scope<'a> {
         radius: usize,
     },
     /// What an impact walk from this NODE argument can reach within
-    /// `depth` edges ([`crate::load::snapshot::view::View::impact_neighbourhood`]);
-    /// the whole graph when that is more than `IMPACT_IN_PLACE_EDGES` edges.
+    /// `depth` edges ([`crate::load::snapshot::view::View::impact_neighbourhood`]).
     Impact {
         /// The NODE argument as typed.
         node: &'a str,
@@ -124,11 +123,16 @@ pub enum Scope<'a> {
     },
 }
 
-/// The most edges an impact walk reads in place from a snapshot (taken or
-/// looked at): each costs a few reads of the file, so beyond this many the
-/// walk costs about as much as loading the whole graph (1.6–2 s at a
-/// million nodes) and gives way to it.
-pub const IMPACT_IN_PLACE_EDGES: usize = 50_000;
+/// The most edges a neighbourhood reads in place from a snapshot of
+/// `edges` edges (taken or looked at) before it gives way to loading the
+/// whole graph: a twenty-fifth of them, and at least 10,000. An edge read
+/// in place costs about 10 µs (a few reads of the file); a whole load
+/// about 0.4 µs an edge (1.9 s for the 4.85 million edges of the generated
+/// million-node graph, BENCHMARKS.md), so past this many the whole load is
+/// the cheaper.
+pub fn in_place_limit(edges: usize) -> usize {
+    (edges / 25).max(10_000)
+}
 
 /// Setting this variable (to anything) makes every command load the whole
 /// graph, as it does for every format but a snapshot: the tests compare
@@ -176,12 +180,13 @@ impl Context {
             .into_iter()
             .map(|id| view.find(id).ok().flatten())
             .collect::<Option<Vec<u32>>>()?;
+        let limit = in_place_limit(view.edge_count());
         let graph = if impact {
-            view.impact_neighbourhood(&seeds, radius, reasoning, IMPACT_IN_PLACE_EDGES)
-                .ok()??
+            view.impact_neighbourhood(&seeds, radius, reasoning, limit)
         } else {
-            view.neighbourhood(&seeds, radius, reasoning).ok()?
-        };
+            view.neighbourhood(&seeds, radius, reasoning, limit)
+        }
+        .ok()??;
         // A snapshot written without its derived edges has them derived at
         // load, over the whole graph.
         if reasoning && view.derived_count() == 0 && !graph.schema().rules().is_empty() {

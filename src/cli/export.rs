@@ -1,7 +1,7 @@
 //! `seccoop export`: diagrams of the whole graph, a filtered view, or a
 //! node's neighbourhood.
 
-use super::{CliError, Context, Output};
+use super::{CliError, Context, Output, Scope};
 use crate::export::{Diagram, ViewFilter};
 use crate::output::{Format, Shape};
 
@@ -42,6 +42,19 @@ pub struct Args {
 /// The formats `export` prints, its default first: it draws, where other
 /// commands print a table by default.
 pub const FORMATS: &[Format] = Format::DIAGRAMS;
+
+/// What `export` reads: with --focus, everything within --depth edges of
+/// the node and the edges among those nodes (so one edge further out),
+/// which a snapshot gives in place; else the whole graph.
+pub fn scope(args: &Args) -> Scope<'_> {
+    match &args.focus {
+        Some(focus) => Scope::Around {
+            nodes: vec![focus],
+            radius: args.depth.saturating_add(1),
+        },
+        None => Scope::Whole,
+    }
+}
 
 /// Runs `export`.
 pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {

@@ -1,6 +1,7 @@
-//! A snapshot opened in place: `related`, `show`, `explain` and `impact`
-//! on a snapshot read only their nodes' neighbourhood, and print exactly what
-//! the whole graph, loaded as every other command loads it
+//! A snapshot opened in place: `related`, `show`, `explain`, `impact` and
+//! `export --focus` on a snapshot read only their nodes' neighbourhood,
+//! and print exactly what the whole graph, loaded as every other command
+//! loads it
 //! (`SECCOOP_WHOLE_GRAPH`), prints: stdout, stderr and exit code, in every
 //! format `related` offers that is text, with and without reasoning, for
 //! every node of the curated graph and a sample of a generated one.
@@ -176,6 +177,72 @@ fn every_impact(s: &Scratch, ids: &[String]) -> usize {
         runs += same(s, &[&["--no-reasoning"][..], &args[..4]].concat());
     }
     runs
+}
+
+/// `export --focus` on every one of `ids` at depths 1 and 2, as DOT and
+/// Mermaid; at depth 1 without reasoning too.
+fn every_export(s: &Scratch, ids: &[String]) -> usize {
+    let mut runs = 0;
+    for id in ids {
+        for depth in ["1", "2"] {
+            for format in ["dot", "mermaid"] {
+                let args = [
+                    "-g", "g.sccp", "export", "--focus", id, "--depth", depth, "--format", format,
+                ];
+                runs += same(s, &args);
+            }
+        }
+        runs += same(
+            s,
+            &["--no-reasoning", "-g", "g.sccp", "export", "--focus", id],
+        );
+    }
+    runs
+}
+
+#[test]
+fn export_focus_in_place_draws_what_the_whole_curated_graph_draws() {
+    let s = Scratch::new();
+    s.run(&["convert", "g.sccp"]).success();
+    let ids = ids(&s);
+    let mut runs = every_export(&s, &ids);
+    for filter in [
+        &["--kind", "activity"][..],
+        &["--rel", "addresses", "--rel", "hindered_by"],
+        &["--legend", "--title", "Around terrorism"],
+    ] {
+        let args = [
+            "-g",
+            "g.sccp",
+            "export",
+            "--focus",
+            "terrorism",
+            "--depth",
+            "2",
+        ];
+        runs += same(&s, &[&args[..], filter].concat());
+    }
+    for node in ["Terrorism", "no such node"] {
+        runs += same(&s, &["-g", "g.sccp", "export", "--focus", node]);
+    }
+    assert!(runs > 350, "{runs} runs");
+}
+
+#[test]
+fn export_focus_in_place_draws_what_a_whole_generated_graph_draws() {
+    let s = Scratch::new();
+    s.run(&["generate", "--nodes", "2000", "--seed", "3", "gen"])
+        .success();
+    s.run(&["convert", "gen", "g.sccp"]).success();
+    let ids = ids(&s);
+    let sample: Vec<String> = ids
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 50 == 0 || *i < 10)
+        .map(|(_, id)| id.clone())
+        .collect();
+    let runs = every_export(&s, &sample);
+    assert!(runs > 200, "{runs} runs");
 }
 
 #[test]

@@ -23,6 +23,11 @@
 //!   every asserted one: what `--no-reasoning` leaves), and every edge a
 //!   derived edge's proof names, recursively, with its ends: a proof, and
 //!   the nodes it went through, read as in the whole graph.
+//! - A neighbourhood of radius r + 1 holds every edge between two nodes
+//!   within r, since one of the two is closer than r + 1: what
+//!   `export --focus NODE --depth r` draws.
+//! - Reading more than a set number of edges gives way (`None`): the
+//!   caller loads the whole graph, and the answer is the whole graph's.
 //! - An impact walk ([`View::impact_neighbourhood`]) reads, of each node
 //!   it reaches closer than its depth, every edge along which the schema
 //!   lets impact flow (and, at the roots, the edges into them that
@@ -152,8 +157,8 @@ pub struct View {
 /// Which edges a neighbourhood follows.
 #[derive(Clone, Copy)]
 enum Walk<'s> {
-    /// Every edge.
-    All,
+    /// Every edge, up to `limit` edges read.
+    All { limit: usize },
     /// Those an impact walk may take, up to `limit` edges.
     Impact { schema: &'s Schema, limit: usize },
 }
@@ -243,7 +248,7 @@ impl View {
     /// let bytes = seccoop::write::snapshot::to_bytes(&graph).unwrap();
     /// let view = View::new(bytes).unwrap();
     /// let terrorism = view.find("terrorism").unwrap().unwrap();
-    /// let around = view.neighbourhood(&[terrorism], 1, true).unwrap();
+    /// let around = view.neighbourhood(&[terrorism], 1, true, usize::MAX).unwrap().unwrap();
     /// assert!(around.node_count() < graph.node_count());
     /// assert!(around.node_index("terrorism").is_some());
     /// ```
@@ -572,6 +577,9 @@ impl View {
     /// ends; and the snapshot's schema, meta and sources. With `derived`
     /// off, derived edges are left out, as `--no-reasoning` leaves them.
     ///
+    /// `None` when that means reading more than `limit` edges: reading so
+    /// many in place costs more than loading the whole graph.
+    ///
     /// # Errors
     /// A [`SnapshotError`] for a fault in what it reads.
     pub fn neighbourhood(
@@ -579,13 +587,10 @@ impl View {
         seeds: &[u32],
         radius: usize,
         derived: bool,
-    ) -> Result<Graph, SnapshotError> {
-        match self.neighbourhood_in(seeds, radius, derived, Walk::All) {
-            Ok(Some(graph)) => Ok(graph),
-            // Only an impact walk has a limit.
-            Ok(None) => Err(self.error(self.bad_index(0, "the neighbourhood is too big".into()))),
-            Err(b) => Err(self.error(b)),
-        }
+        limit: usize,
+    ) -> Result<Option<Graph>, SnapshotError> {
+        self.neighbourhood_in(seeds, radius, derived, Walk::All { limit })
+            .map_err(|b| self.error(b))
     }
 
     /// The graph an impact walk from `seeds` needs ([`crate::analysis::impact()`]):
@@ -662,13 +667,12 @@ impl View {
                         if !derived && row.basis == derived_code {
                             continue;
                         }
+                        read += 1;
                         let goes_on = match walk {
-                            Walk::All => true,
-                            Walk::Impact { schema, limit } => {
-                                read += 1;
-                                if read > limit {
-                                    return Ok(None);
-                                }
+                            Walk::All { limit } if read > limit => return Ok(None),
+                            Walk::All { .. } => true,
+                            Walk::Impact { limit, .. } if read > limit => return Ok(None),
+                            Walk::Impact { schema, .. } => {
                                 let def = schema.relation(RelId(row.rel));
                                 let flows = match def.impact {
                                     ImpactFlow::Forward => out,
@@ -1086,7 +1090,7 @@ mod tests {
             Ok(None) => return "not found".into(),
             Err(e) => return e.to_string(),
         };
-        match view.neighbourhood(&[found], 1, true) {
+        match view.neighbourhood(&[found], 1, true, usize::MAX) {
             Ok(_) => "answered".into(),
             Err(e) => e.to_string(),
         }
@@ -1197,5 +1201,9 @@ mod tests {
         }
         let cut = view.impact_neighbourhood(&[seed], 3, true, 2).unwrap();
         assert!(cut.is_none(), "a walk past its limit gives way");
+        let around = view.neighbourhood(&[seed], 2, true, 2).unwrap();
+        assert!(around.is_none(), "so does a neighbourhood");
+        let around = view.neighbourhood(&[seed], 2, true, 10_000).unwrap();
+        assert!(around.is_some_and(|g| g.edge_count() > 2));
     }
 }
