@@ -187,7 +187,8 @@ pub fn view_snapshot(bytes: &[u8], whole: Option<&Graph>) {
     let Some(graph) = whole else {
         // Whatever it says, it says it without a panic.
         for pos in 0..view.node_count().min(8) as u32 {
-            let _ = view.neighbourhood(&[pos], 2, true);
+            let _ = view.neighbourhood(&[pos], 2, true, usize::MAX);
+            let _ = view.impact_neighbourhood(&[pos], 3, true, usize::MAX);
         }
         let _ = view.find("a");
         return;
@@ -229,8 +230,9 @@ pub fn view_snapshot(bytes: &[u8], whole: Option<&Graph>) {
             .unwrap_or_else(|| panic!("node {} is not found in place", node.id));
         for derived in [true, false] {
             let around = view
-                .neighbourhood(&[pos], 1, derived)
-                .unwrap_or_else(|e| panic!("a neighbourhood is refused in place: {e}"));
+                .neighbourhood(&[pos], 1, derived, usize::MAX)
+                .unwrap_or_else(|e| panic!("a neighbourhood is refused in place: {e}"))
+                .unwrap_or_else(|| panic!("a neighbourhood without a limit gave way"));
             assert_eq!(
                 edges(&around, &node.id, derived),
                 edges(graph, &node.id, derived),
