@@ -111,9 +111,7 @@ fn every_node(s: &Scratch, ids: &[String], explained: usize) -> usize {
 
 #[test]
 fn related_in_place_prints_what_the_whole_curated_graph_prints() {
-    let s = Scratch::new();
-    s.run(&["convert", "g.sccp"]).success();
-    let ids = ids(&s);
+    let (s, ids) = curated();
     assert_eq!(ids.len(), 78);
     let mut runs = every_node(&s, &ids, 20);
     for node in [
@@ -137,21 +135,36 @@ fn related_in_place_prints_what_the_whole_curated_graph_prints() {
     assert!(runs > 400, "{runs} runs");
 }
 
-#[test]
-fn related_in_place_prints_what_a_whole_generated_graph_prints() {
+/// The built-in graph as `g.sccp`, and its ids.
+fn curated() -> (Scratch, Vec<String>) {
+    let s = Scratch::new();
+    s.run(&["convert", "g.sccp"]).success();
+    let ids = ids(&s);
+    (s, ids)
+}
+
+/// A generated graph of 2,000 nodes as `g.sccp`, its ids, and a sample of
+/// them: every `every`th, and the first `first`, which the generator links
+/// most.
+fn generated(every: usize, first: usize) -> (Scratch, Vec<String>, Vec<String>) {
     let s = Scratch::new();
     s.run(&["generate", "--nodes", "2000", "--seed", "3", "gen"])
         .success();
     s.run(&["convert", "gen", "g.sccp"]).success();
     let ids = ids(&s);
-    assert_eq!(ids.len(), 2000);
-    // Every 25th node, and the first ones, which the generator links most.
-    let sample: Vec<String> = ids
+    let sample = ids
         .iter()
         .enumerate()
-        .filter(|(i, _)| i % 25 == 0 || *i < 20)
+        .filter(|(i, _)| i % every == 0 || *i < first)
         .map(|(_, id)| id.clone())
         .collect();
+    (s, ids, sample)
+}
+
+#[test]
+fn related_in_place_prints_what_a_whole_generated_graph_prints() {
+    let (s, ids, sample) = generated(25, 20);
+    assert_eq!(ids.len(), 2000);
     let mut runs = every_node(&s, &sample, 10);
     runs += every_option(&s, &ids[0]);
     assert!(runs > 300, "{runs} runs");
@@ -202,9 +215,7 @@ fn every_export(s: &Scratch, ids: &[String]) -> usize {
 
 #[test]
 fn export_focus_in_place_draws_what_the_whole_curated_graph_draws() {
-    let s = Scratch::new();
-    s.run(&["convert", "g.sccp"]).success();
-    let ids = ids(&s);
+    let (s, ids) = curated();
     let mut runs = every_export(&s, &ids);
     for filter in [
         &["--kind", "activity"][..],
@@ -230,26 +241,14 @@ fn export_focus_in_place_draws_what_the_whole_curated_graph_draws() {
 
 #[test]
 fn export_focus_in_place_draws_what_a_whole_generated_graph_draws() {
-    let s = Scratch::new();
-    s.run(&["generate", "--nodes", "2000", "--seed", "3", "gen"])
-        .success();
-    s.run(&["convert", "gen", "g.sccp"]).success();
-    let ids = ids(&s);
-    let sample: Vec<String> = ids
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % 50 == 0 || *i < 10)
-        .map(|(_, id)| id.clone())
-        .collect();
+    let (s, _, sample) = generated(50, 10);
     let runs = every_export(&s, &sample);
     assert!(runs > 200, "{runs} runs");
 }
 
 #[test]
 fn impact_in_place_prints_what_the_whole_curated_graph_prints() {
-    let s = Scratch::new();
-    s.run(&["convert", "g.sccp"]).success();
-    let ids = ids(&s);
+    let (s, ids) = curated();
     let mut runs = every_impact(&s, &ids);
     for node in ["Lack of Trust and Transparency", "terror", "no such node"] {
         runs += same(&s, &["-g", "g.sccp", "impact", node]);
@@ -259,17 +258,7 @@ fn impact_in_place_prints_what_the_whole_curated_graph_prints() {
 
 #[test]
 fn impact_in_place_prints_what_a_whole_generated_graph_prints() {
-    let s = Scratch::new();
-    s.run(&["generate", "--nodes", "2000", "--seed", "3", "gen"])
-        .success();
-    s.run(&["convert", "gen", "g.sccp"]).success();
-    let ids = ids(&s);
-    let sample: Vec<String> = ids
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| i % 50 == 0 || *i < 10)
-        .map(|(_, id)| id.clone())
-        .collect();
+    let (s, _, sample) = generated(50, 10);
     let runs = every_impact(&s, &sample);
     assert!(runs > 250, "{runs} runs");
 }
