@@ -673,6 +673,17 @@ impl View {
                             Walk::All { .. } => true,
                             Walk::Impact { limit, .. } if read > limit => return Ok(None),
                             Walk::Impact { schema, .. } => {
+                                // The row is not checked against the schema
+                                // until the graph is built: check it here.
+                                if usize::from(row.rel) >= schema.relations().len() {
+                                    return Err(self.bad_index(
+                                        self.parts.rels.at,
+                                        format!(
+                                            "edge {e}'s relation {} is not in the schema",
+                                            row.rel
+                                        ),
+                                    ));
+                                }
                                 let def = schema.relation(RelId(row.rel));
                                 let flows = match def.impact {
                                     ImpactFlow::Forward => out,
