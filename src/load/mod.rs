@@ -361,16 +361,15 @@ pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Gra
 
 /// [`load_paths_with`], then the edges the schema's rules derive added
 /// ([`crate::reason::materialise`]), or why they could not be. A bulk load
-/// derives on a second thread while it adds the asserted edges, so the
-/// rules cost little more than adding what they derive.
+/// derives on a second thread while it adds the asserted edges, and adds
+/// the derived ones as they come ([`crate::reason::derive_in_chunks`]).
 pub fn load_paths_reasoning(
     paths: &[PathBuf],
     progress: &dyn Progress,
 ) -> Result<Result<Graph, crate::reason::ReasonError>, LoadErrors> {
     let (mut graph, derived) = load_paths_deriving(paths, progress, true)?;
     let added = match derived {
-        Some(Ok(derived)) => crate::reason::materialise_derived(&mut graph, derived),
-        Some(Err(e)) => Err(e),
+        Some(added) => added,
         // A snapshot brings its derived edges.
         None if graph.derived_count() > 0 => Ok(0),
         None => crate::reason::materialise(&mut graph),

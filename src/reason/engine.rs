@@ -25,6 +25,10 @@
 //! of every fact; a start with many such edges (a hub) is checked through a
 //! set of its facts instead. Only relations that occur in a rule are
 //! indexed, and a rule one of whose relations has no fact at all is skipped.
+//! Beside the rows, one bit per node and relation says whether the node has
+//! any fact of it: most joins reach a node that has none, and that bit
+//! (128 KiB for a million nodes) answers from cache where the row's offset
+//! would cost a miss.
 //!
 //! A join allocates nothing per chain: it fills one buffer of premise ids
 //! and hands finished chains to a buffer reused for every delta fact; the
@@ -126,8 +130,16 @@ impl Derivations {
         &self.facts
     }
 
+    /// The proofs recorded so far with their facts, as a chunk of its own;
+    /// leaves these empty for the next.
+    fn finish(&mut self, facts: Vec<Fact>) -> Derivations {
+        let mut out = std::mem::take(self);
+        out.facts = facts;
+        out
+    }
+
     /// Records the proof of the next derived fact (the facts themselves
-    /// are the store's, taken at the end).
+    /// are the store's, taken when a chunk is finished).
     fn push(&mut self, rule: u32, premises: &[u32]) {
         if self.starts.is_empty() {
             self.starts.push(0);
@@ -189,6 +201,32 @@ pub fn materialise(
     rules: &[ChainRule],
     limit: usize,
 ) -> Result<Derivations, EngineError> {
+    let mut all = Derivations::default();
+    materialise_in_chunks(facts, rules, limit, usize::MAX, &mut |d| {
+        all = d;
+        true
+    })?;
+    Ok(all)
+}
+
+/// [`materialise`], handing the derived facts to `emit` as they are found,
+/// `chunk` at a time (the last chunk may be shorter, or empty), so a caller
+/// can use the first while the rest are worked out. Each chunk is a
+/// [`Derivations`] of its own; premise ids are ids of the whole run.
+///
+/// `emit` returns whether to go on: `false` stops the evaluation (what was
+/// emitted is then a prefix of the answer).
+///
+/// # Returns
+/// How many facts were derived, or [`materialise`]'s error; chunks emitted
+/// before an error stay emitted.
+pub fn materialise_in_chunks(
+    facts: &[Fact],
+    rules: &[ChainRule],
+    limit: usize,
+    chunk: usize,
+    emit: &mut dyn FnMut(Derivations) -> bool,
+) -> Result<usize, EngineError> {
     let limit = limit.min(MAX_FACTS.saturating_sub(facts.len()));
     if facts.len() > MAX_FACTS {
         return Err(EngineError::TooMany { limit });
@@ -224,7 +262,8 @@ pub fn materialise(
         }
     }
     if !live.contains(&true) {
-        return Ok(Derivations::default());
+        emit(Derivations::default());
+        return Ok(0);
     }
     let mut store = Store::new(facts, rules, &live);
     // For each relation, the (rule, position) pairs of live rules that follow it.
@@ -239,7 +278,9 @@ pub fn materialise(
             }
         }
     }
+    // The proofs since the last chunk; their facts are the store's.
     let mut derived = Derivations::default();
+    let mut emitted = 0;
     let asserted = facts.len();
     let mut pending = Pending::default();
     let mut chain: Vec<u32> = Vec::new();
@@ -285,14 +326,27 @@ pub fn materialise(
                 }
                 store.add_derived(fact);
                 derived.push(rule, premises);
+                if derived.rules.len() >= chunk {
+                    let facts = store.derived.get(emitted..).unwrap_or_default().to_vec();
+                    emitted = store.derived.len();
+                    if !emit(derived.finish(facts)) {
+                        return Ok(emitted);
+                    }
+                }
             }
             pending.clear();
         }
         delta_start = delta_end;
         delta_end = asserted + store.derived.len();
     }
-    derived.facts = std::mem::take(&mut store.derived);
-    Ok(derived)
+    let count = store.derived.len();
+    let facts = if emitted == 0 {
+        std::mem::take(&mut store.derived)
+    } else {
+        store.derived.get(emitted..).unwrap_or_default().to_vec()
+    };
+    emit(derived.finish(facts));
+    Ok(count)
 }
 
 /// Chains found through one delta fact, waiting to be checked: each head
@@ -331,13 +385,13 @@ impl Pending {
 /// "No fact": the end of a list of derived facts.
 const NONE: u32 = u32::MAX;
 
-/// Compressed rows: the fact ids of one relation grouped by node, with each
-/// fact's other end beside its id.
+/// Compressed rows: the fact ids of one relation grouped by node, each
+/// beside the fact's other end (one pair, so reading a row touches one
+/// place in memory, not two).
 #[derive(Default)]
 struct Rows {
     offsets: Vec<u32>,
-    ids: Vec<u32>,
-    ends: Vec<NodeId>,
+    facts: Vec<(u32, NodeId)>,
 }
 
 impl Rows {
@@ -356,35 +410,51 @@ impl Rows {
             }
         }
         let total = offsets.last().copied().unwrap_or(0) as usize;
-        let mut ids = vec![0u32; total];
-        let mut ends = vec![0u32; total];
+        let mut facts = vec![(0u32, 0u32); total];
         let mut next = offsets.clone();
         for &(n, end, id) in triples {
             if let Some(slot) = next.get_mut(n as usize) {
-                let at = *slot as usize;
-                if let (Some(i), Some(e)) = (ids.get_mut(at), ends.get_mut(at)) {
-                    *i = id;
-                    *e = end;
+                if let Some(f) = facts.get_mut(*slot as usize) {
+                    *f = (id, end);
                 }
                 *slot += 1;
             }
         }
-        Rows { offsets, ids, ends }
+        Rows { offsets, facts }
     }
 
     /// The ids and other ends of the facts at `node`.
-    fn get(&self, node: NodeId) -> (&[u32], &[NodeId]) {
+    fn get(&self, node: NodeId) -> &[(u32, NodeId)] {
         let n = node as usize;
         match (self.offsets.get(n), self.offsets.get(n + 1)) {
-            (Some(&a), Some(&b)) => {
-                let r = a as usize..b as usize;
-                (
-                    self.ids.get(r.clone()).unwrap_or_default(),
-                    self.ends.get(r).unwrap_or_default(),
-                )
-            }
-            _ => (&[], &[]),
+            (Some(&a), Some(&b)) => self.facts.get(a as usize..b as usize).unwrap_or_default(),
+            _ => &[],
         }
+    }
+}
+
+/// One bit per node: whether it has a fact of a relation, asserted or
+/// derived, in one direction. Most joins reach a node that has none, and
+/// this table (an eighth of a byte per node) answers that from cache where
+/// the rows' offsets (four bytes per node) would cost a miss.
+#[derive(Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(nodes: usize) -> Bits {
+        Bits(vec![0; nodes.div_ceil(64)])
+    }
+
+    fn set(&mut self, node: NodeId) {
+        if let Some(w) = self.0.get_mut(node as usize / 64) {
+            *w |= 1 << (node % 64);
+        }
+    }
+
+    fn get(&self, node: NodeId) -> bool {
+        self.0
+            .get(node as usize / 64)
+            .is_some_and(|w| w & (1 << (node % 64)) != 0)
     }
 }
 
@@ -401,6 +471,9 @@ struct Lists {
 struct Relation {
     out: Rows,
     inc: Rows,
+    /// The nodes with a fact of the relation starting, and ending, there.
+    has_out: Bits,
+    has_inc: Bits,
     out_derived: Lists,
     inc_derived: Lists,
 }
@@ -460,6 +533,11 @@ impl<'f> Store<'f> {
         }
         let mut relations = Vec::with_capacity(used.len());
         for mut list in by_rel {
+            let (mut has_out, mut has_inc) = (Bits::new(nodes), Bits::new(nodes));
+            for &(from, to, _) in &list {
+                has_out.set(from);
+                has_inc.set(to);
+            }
             let out = Rows::build(nodes, &list);
             for t in &mut list {
                 *t = (t.1, t.0, t.2);
@@ -468,6 +546,8 @@ impl<'f> Store<'f> {
             relations.push(Relation {
                 out,
                 inc,
+                has_out,
+                has_inc,
                 ..Relation::default()
             });
         }
@@ -572,6 +652,8 @@ impl<'f> Store<'f> {
         };
         link(&mut rel.out_derived, &mut self.next_out, f.from);
         link(&mut rel.inc_derived, &mut self.next_inc, f.to);
+        rel.has_out.set(f.from);
+        rel.has_inc.set(f.to);
     }
 
     /// The facts of `rel` at `node`, outgoing or incoming, asserted first,
@@ -580,15 +662,16 @@ impl<'f> Store<'f> {
         let Some(r) = self.relation(rel) else {
             return At::default();
         };
-        let (rows, lists, next) = if outgoing {
-            (&r.out, &r.out_derived, &self.next_out)
+        let (rows, lists, next, has) = if outgoing {
+            (&r.out, &r.out_derived, &self.next_out, &r.has_out)
         } else {
-            (&r.inc, &r.inc_derived, &self.next_inc)
+            (&r.inc, &r.inc_derived, &self.next_inc, &r.has_inc)
         };
-        let (ids, ends) = rows.get(node);
+        if !has.get(node) {
+            return At::default();
+        }
         At {
-            ids,
-            ends,
+            rows: rows.get(node),
             next: lists.first.get(node as usize).copied().unwrap_or(NONE),
             links: next,
             derived: &self.derived,
@@ -602,8 +685,7 @@ impl<'f> Store<'f> {
 /// rows, then the derived ones along their list.
 #[derive(Default)]
 struct At<'s> {
-    ids: &'s [u32],
-    ends: &'s [NodeId],
+    rows: &'s [(u32, NodeId)],
     next: u32,
     links: &'s [u32],
     derived: &'s [Fact],
@@ -615,11 +697,8 @@ impl Iterator for At<'_> {
     type Item = (usize, NodeId);
 
     fn next(&mut self) -> Option<(usize, NodeId)> {
-        if let (Some((&id, ids)), Some((&end, ends))) =
-            (self.ids.split_first(), self.ends.split_first())
-        {
-            self.ids = ids;
-            self.ends = ends;
+        if let Some((&(id, end), rest)) = self.rows.split_first() {
+            self.rows = rest;
             return Some((id as usize, end));
         }
         if self.next == NONE || self.links.is_empty() {

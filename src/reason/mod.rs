@@ -35,10 +35,13 @@
 //! Materialisation is meant to add little to a load. A bulk load (CSV
 //! folders, JSON Lines) hands the engine its edges as `(from, rel, to)`
 //! numbers on a second thread while the first adds the asserted edges to the
-//! graph ([`derive`], then [`materialise_derived`]), so what remains on the
-//! critical path is adding the derived edges. Those keep their proofs in
-//! three flat arrays of the graph, not an allocation each, and the engine
-//! itself allocates nothing per chain it tries. Graph files read whole are
+//! graph ([`derive_in_chunks`]). The engine hands its derivations over as it
+//! finds them, [`CHUNK`] at a time, and the first thread adds each chunk
+//! ([`add_chunk`]) while the engine works on; what remains on the critical
+//! path is the engine's own time after the asserted edges are in, and the
+//! last chunk. Derived edges keep their proofs in three flat arrays of the
+//! graph, not an allocation each, and the engine itself allocates nothing
+//! per chain it tries. Graph files read whole are
 //! small, and derive after they load ([`materialise`]). BENCHMARKS.md has
 //! the figures.
 //!
@@ -289,86 +292,146 @@ pub fn materialise(graph: &mut Graph) -> Result<usize, ReasonError> {
         });
         edges.push(e.index);
     }
-    let derived = derive(graph.schema(), &facts)?;
-    Ok(add(graph, derived, edges))
+    let mut derived = engine::Derivations::default();
+    derive_with(graph.schema(), &facts, usize::MAX, &mut |d| {
+        derived = d;
+        true
+    })?;
+    Ok(add(graph, &derived, Some(&mut edges)))
 }
 
-/// What the rules derive from a graph's asserted edges, worked out apart
-/// from the graph: a bulk load derives on its second thread while it adds
-/// the asserted edges, then [`materialise_derived`] adds these.
-#[derive(Debug)]
-pub struct Derived {
-    derivations: engine::Derivations,
-    /// How many facts they were derived from.
-    asserted: usize,
-}
-
-/// Derives what `schema`'s rules give from `facts`, the asserted edges
-/// (`from` and `to` as node indices, `rel` as the relation's number).
-///
-/// # Complexity
-/// As [`engine::materialise`]; nothing is allocated per derived fact.
-pub fn derive(schema: &Schema, facts: &[Fact]) -> Result<Derived, ReasonError> {
-    let rules: Vec<ChainRule> = schema
+/// The engine's rules for a schema's.
+fn chain_rules(schema: &Schema) -> Vec<ChainRule> {
+    schema
         .rules()
         .iter()
         .map(|r| ChainRule {
             chain: r.chain.iter().map(|c| c.0).collect(),
             head: r.head.0,
         })
-        .collect();
+        .collect()
+}
+
+/// How many derived edges [`derive_in_chunks`] hands over at a time: small
+/// enough that adding them starts soon, large enough that handing them over
+/// costs nothing next to finding them. Unit tests use small chunks, so that
+/// their graphs are handed over in many.
+#[cfg(not(test))]
+pub const CHUNK: usize = 1 << 16;
+/// How many derived edges [`derive_in_chunks`] hands over at a time.
+#[cfg(test)]
+pub const CHUNK: usize = 1 << 9;
+
+/// Derives what `schema`'s rules give from `facts`, the asserted edges
+/// (`from` and `to` as node indices, `rel` as the relation's number),
+/// handing the derivations to `emit` [`CHUNK`] at a time as they are found:
+/// a bulk load derives on a second thread and adds each chunk
+/// ([`add_chunk`]) while the next is being worked out. `emit` returns
+/// whether to go on.
+///
+/// # Returns
+/// How many edges were derived, or that the rules derive more than
+/// [`derivation_limit`] allows.
+///
+/// # Complexity
+/// As [`engine::materialise`]; nothing is allocated per derived fact.
+pub fn derive_in_chunks(
+    schema: &Schema,
+    facts: &[Fact],
+    emit: &mut dyn FnMut(engine::Derivations) -> bool,
+) -> Result<usize, ReasonError> {
+    derive_with(schema, facts, CHUNK, emit)
+}
+
+/// [`engine::materialise_in_chunks`] with a schema's rules and limit.
+fn derive_with(
+    schema: &Schema,
+    facts: &[Fact],
+    chunk: usize,
+    emit: &mut dyn FnMut(engine::Derivations) -> bool,
+) -> Result<usize, ReasonError> {
+    let rules = chain_rules(schema);
     let asserted = facts.len();
     let limit = derivation_limit(asserted);
-    let derivations = engine::materialise(facts, &rules, limit).map_err(
-        |engine::EngineError::TooMany { limit }| ReasonError::TooMany { limit, asserted },
-    )?;
-    Ok(Derived {
-        derivations,
-        asserted,
-    })
+    engine::materialise_in_chunks(facts, &rules, limit, chunk, emit)
+        .map_err(|engine::EngineError::TooMany { limit }| ReasonError::TooMany { limit, asserted })
 }
 
-/// Adds edges [`derive`]d beforehand to `graph`, whose edges must be the
-/// facts they were derived from, fact `i` at edge index `i` (a fresh bulk
-/// load's). Where the graph does not match that (other edges, or derived
-/// ones already), it derives again instead, so the answer is always
-/// [`materialise`]'s.
-pub fn materialise_derived(graph: &mut Graph, derived: Derived) -> Result<usize, ReasonError> {
+/// Adds one chunk of [`derive_in_chunks`] to `graph`, whose edges must be
+/// exactly the facts they were derived from, fact `i` at edge index `i`,
+/// followed by the chunks before this one (a fresh bulk load's: see
+/// [`is_fresh`]). Returns how many edges it added.
+pub fn add_chunk(graph: &mut Graph, chunk: &engine::Derivations) -> usize {
+    add(graph, chunk, None)
+}
+
+/// Whether `graph` holds `asserted` edges at indices `0..asserted` and no
+/// derived one: what [`add_chunk`] needs, since premises are edge indices.
+pub fn is_fresh(graph: &Graph, asserted: usize) -> bool {
     use petgraph::visit::EdgeIndexable as _;
-    let fresh = graph.derived_count() == 0
-        && graph.edge_count() == derived.asserted
-        && graph.petgraph().edge_bound() == derived.asserted;
-    if !fresh {
-        return materialise(graph);
-    }
-    let edges = (0..derived.asserted).map(EdgeIndex::new).collect();
-    Ok(add(graph, derived, edges))
+    graph.derived_count() == 0
+        && graph.edge_count() == asserted
+        && graph.petgraph().edge_bound() == asserted
 }
 
-/// Adds derived edges with their proofs; `edges` holds the edge of each
-/// asserted fact, by fact id.
-fn add(graph: &mut Graph, derived: Derived, mut edges: Vec<EdgeIndex>) -> usize {
-    let derived = derived.derivations;
+/// Adds derived edges with their proofs. `edges` holds the edge of each
+/// fact by id, asserted ones first, and gains the edges added; `None` when
+/// a fact's id is its edge's index.
+fn add(
+    graph: &mut Graph,
+    derived: &engine::Derivations,
+    mut edges: Option<&mut Vec<EdgeIndex>>,
+) -> usize {
     let count = derived.len();
     let premises: usize = derived.iter().map(|d| d.premises.len()).sum();
     graph.reserve_derived(count, premises);
-    edges.reserve(count);
+    if let Some(e) = edges.as_deref_mut() {
+        e.reserve(count);
+    }
     let mut proof: Vec<EdgeIndex> = Vec::new();
-    for d in derived.iter() {
-        proof.clear();
-        // Premises are older facts, so their edges are already in `edges`.
-        proof.extend(
-            d.premises
+    for (i, d) in derived.iter().enumerate() {
+        // Each edge updates its `to` node, at a random place: reading a
+        // block's `to` nodes first has their cache misses overlap rather
+        // than come one edge at a time.
+        if i % TOUCH_BLOCK == 0 {
+            for ahead in derived
+                .facts()
+                .get(i..)
+                .unwrap_or_default()
                 .iter()
-                .filter_map(|&p| edges.get(p as usize).copied()),
-        );
+                .take(TOUCH_BLOCK)
+            {
+                let to = NodeIndex::new(ahead.to as usize);
+                std::hint::black_box(
+                    graph
+                        .petgraph()
+                        .edges_directed(to, petgraph::Direction::Incoming),
+                );
+            }
+        }
+        proof.clear();
+        // Premises are older facts, so their edges are already in the graph.
+        match edges.as_deref() {
+            Some(e) => proof.extend(
+                d.premises
+                    .iter()
+                    .filter_map(|&p| e.get(p as usize).copied()),
+            ),
+            None => proof.extend(d.premises.iter().map(|&p| EdgeIndex::new(p as usize))),
+        }
         let edge = Edge::new(RelId(d.fact.rel), Basis::Derived);
         let from = NodeIndex::new(d.fact.from as usize);
         let to = NodeIndex::new(d.fact.to as usize);
-        edges.push(graph.add_derived_edge(from, to, edge, d.rule, &proof));
+        let ix = graph.add_derived_edge(from, to, edge, d.rule, &proof);
+        if let Some(e) = edges.as_deref_mut() {
+            e.push(ix);
+        }
     }
     count
 }
+
+/// How many derived edges [`add`] reads the `to` nodes of before adding them.
+const TOUCH_BLOCK: usize = 64;
 
 /// Drops every derived edge and derives again: what a what-if analysis runs
 /// after it removes nodes, so no edge rests on a removed one.

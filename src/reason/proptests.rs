@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use proptest::prelude::*;
 
-use super::engine::{ChainRule, Derivations, Fact, fact_of, materialise};
+use super::engine::{ChainRule, Derivations, Fact, fact_of, materialise, materialise_in_chunks};
 
 fn facts() -> impl Strategy<Value = Vec<Fact>> {
     proptest::collection::vec((0u32..7, 0u16..3, 0u32..7), 0..24).prop_map(|v| {
@@ -125,6 +125,41 @@ proptest! {
         let mut all = facts.clone();
         all.extend(derived.iter().map(|d| d.fact));
         prop_assert!(materialise(&all, &rules, 10_000).unwrap().is_empty());
+    }
+
+    #[test]
+    fn chunks_are_the_whole_answer_cut_in_order(
+        facts in facts(),
+        rules in rules(),
+        chunk in 1usize..5,
+    ) {
+        let whole = materialise(&facts, &rules, 10_000).unwrap();
+        let flat = |d: &Derivations| -> Vec<(Fact, usize, Vec<u32>)> {
+            d.iter().map(|x| (x.fact, x.rule, x.premises.to_vec())).collect()
+        };
+        let mut chunks = Vec::new();
+        let count = materialise_in_chunks(&facts, &rules, 10_000, chunk, &mut |d| {
+            chunks.push(d);
+            true
+        })
+        .unwrap();
+        prop_assert_eq!(count, whole.len());
+        // Every chunk but the last is full; the last is shorter, maybe empty.
+        let (last, full) = chunks.split_last().unwrap();
+        prop_assert!(full.iter().all(|c| c.len() == chunk));
+        prop_assert!(last.len() < chunk);
+        let joined: Vec<_> = chunks.iter().flat_map(flat).collect();
+        prop_assert_eq!(joined, flat(&whole));
+        // Stopping after the first chunk leaves that chunk, and says so.
+        let mut first = Vec::new();
+        let stopped = materialise_in_chunks(&facts, &rules, 10_000, chunk, &mut |d| {
+            first.push(d);
+            false
+        })
+        .unwrap();
+        prop_assert_eq!(first.len(), 1);
+        prop_assert_eq!(stopped, first[0].len());
+        prop_assert_eq!(flat(&first[0]), flat(&chunks[0]));
     }
 
     #[test]

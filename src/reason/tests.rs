@@ -248,7 +248,11 @@ fn a_bulk_load_derives_on_its_second_thread_what_materialise_derives() {
         let paths = [path];
         let mut expected = crate::load::load_paths(&paths).unwrap();
         let added = materialise(&mut expected).unwrap();
-        assert!(added > 1000, "the generated graph derives {added} edges");
+        // Many times the chunk a load's derivations are handed over in.
+        assert!(
+            added > 20 * super::CHUNK,
+            "the generated graph derives {added} edges"
+        );
         let got = crate::load::load_paths_reasoning(&paths, &crate::load::NoProgress)
             .unwrap()
             .unwrap();

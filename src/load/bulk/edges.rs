@@ -18,7 +18,7 @@ use petgraph::stable_graph::NodeIndex;
 use crate::load::error::LoadErrorKind as K;
 use crate::model::ids::IdMap;
 use crate::model::{Basis, Edge, Graph, KindId, Properties, Provenance, RelId, Schema};
-use crate::reason::{Derived, Fact, ReasonError};
+use crate::reason::{Fact, ReasonError};
 use crate::suggest::nearest_one;
 
 use super::problems::{Part, Problems, RowError};
@@ -534,7 +534,7 @@ pub(crate) fn add_edges(
     rejected: &HashSet<String>,
     problems: &mut Problems,
     derive: bool,
-) -> Option<Result<Derived, ReasonError>> {
+) -> Option<Result<usize, ReasonError>> {
     for batch in &mut batches {
         resolve_interned(graph, batch);
     }
@@ -551,8 +551,12 @@ pub(crate) fn add_edges(
     let (findings, more, derived) = std::thread::scope(|s| {
         let checks = s.spawn(|| check_edges(&views, kinds, &schema, rejected));
         // The rules' derivations need only the edges' ends and relations,
-        // so they are worked out while this thread fills the graph.
-        let derivation = derive.then(|| s.spawn(|| derive_from(&views, &schema)));
+        // so they are worked out while this thread fills the graph, and
+        // handed over a chunk at a time, to be added while the rest are.
+        let (chunks_out, chunks) = std::sync::mpsc::channel();
+        let (v, sc) = (&views, &schema);
+        let derivation = derive.then(|| s.spawn(move || derive_from(v, sc, chunks_out)));
+        let mut added = 0;
         for (batch, extras) in views.iter().zip(&mut extras) {
             for block in batch.edges.chunks(BLOCK) {
                 // Each edge updates its `to` node, at a random place: reading
@@ -583,10 +587,27 @@ pub(crate) fn add_edges(
                         NodeIndex::new(to as usize),
                         Edge::with(p.rel, p.basis, extra.properties, extra.provenance),
                     );
+                    added += 1;
                 }
             }
         }
-        let derived = derivation.map(|d| d.join().unwrap_or_else(|p| std::panic::resume_unwind(p)));
+        let derived = derivation.map(|d| {
+            // The derivations' premises are fact ids, which are the edges'
+            // indices in a graph that holds the facts alone, in order.
+            let fresh = crate::reason::is_fresh(graph, added);
+            if fresh {
+                for chunk in chunks.iter() {
+                    crate::reason::add_chunk(graph, &chunk);
+                }
+            }
+            // Stops the derivation at its next chunk if they are not taken.
+            drop(chunks);
+            let result = d.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            match result {
+                Ok(_) if !fresh => crate::reason::materialise(graph),
+                other => other,
+            }
+        });
         let (findings, more) = checks
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -662,8 +683,13 @@ pub(crate) fn add_edges(
 
 /// What the schema's rules derive from the edges, as the graph will hold
 /// them: in the order they are added, skipping those with an unknown end
-/// (which fail the load anyway).
-fn derive_from(batches: &[&EdgeBatch], schema: &Schema) -> Result<Derived, ReasonError> {
+/// (which fail the load anyway). The derivations are sent to `out` a chunk
+/// at a time; returns how many there are.
+fn derive_from(
+    batches: &[&EdgeBatch],
+    schema: &Schema,
+    out: std::sync::mpsc::Sender<crate::reason::engine::Derivations>,
+) -> Result<usize, ReasonError> {
     let total = batches.iter().map(|b| b.edges.len()).sum();
     let mut facts = Vec::with_capacity(total);
     for batch in batches {
@@ -677,5 +703,5 @@ fn derive_from(batches: &[&EdgeBatch], schema: &Schema) -> Result<Derived, Reaso
             }
         }
     }
-    crate::reason::derive(schema, &facts)
+    crate::reason::derive_in_chunks(schema, &facts, &mut |chunk| out.send(chunk).is_ok())
 }

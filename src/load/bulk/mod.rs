@@ -61,11 +61,9 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 /// How many problems a load lists; the rest are counted.
 pub const MAX_LISTED: usize = 1000;
 
-/// A loaded graph, and what the rules derive from it when that was asked.
-pub(crate) type Loaded = (
-    Graph,
-    Option<Result<crate::reason::Derived, crate::reason::ReasonError>>,
-);
+/// A loaded graph, and when that was asked, how many edges the rules
+/// derived into it (or why they could not).
+pub(crate) type Loaded = (Graph, Option<Result<usize, crate::reason::ReasonError>>);
 
 /// A bulk input: a CSV folder or a JSON Lines file.
 #[derive(Debug, Clone)]
@@ -77,9 +75,8 @@ pub(crate) enum BulkInput {
 }
 
 /// Loads bulk inputs into one graph, reporting every problem (up to
-/// [`MAX_LISTED`]). With `derive`, it also works out what the schema's rules
-/// derive from the edges, on a second thread while the edges are added, for
-/// [`crate::reason::materialise_derived`].
+/// [`MAX_LISTED`]). With `derive`, it also adds the edges the schema's rules
+/// derive, worked out on a second thread while the edges are added.
 pub(crate) fn load(
     inputs: &[BulkInput],
     progress: &dyn super::Progress,
