@@ -286,6 +286,24 @@ pub fn materialise_in_chunks(
     let mut chain: Vec<u32> = Vec::new();
     let (mut delta_start, mut delta_end) = (0usize, asserted);
     while delta_start < delta_end {
+        if delta_start > 0 {
+            // Joins backwards from a delta fact read the facts of the
+            // relations before it in the chain by their ends: index those.
+            let mut in_delta = vec![false; uses.len()];
+            for id in delta_start..delta_end {
+                if let Some(seen) = in_delta.get_mut(store.fact(id).rel as usize) {
+                    *seen = true;
+                }
+            }
+            for (rel, _) in in_delta.iter().enumerate().filter(|(_, seen)| **seen) {
+                for &(rule_no, pos) in uses.get(rel).map_or(&[][..], Vec::as_slice) {
+                    let chain = rules.get(rule_no).map_or(&[][..], |r| r.chain.as_slice());
+                    for &before in chain.get(..pos).unwrap_or_default() {
+                        store.index_ends(before);
+                    }
+                }
+            }
+        }
         for id in delta_start..delta_end {
             let fact = store.fact(id);
             let Some(uses) = uses.get(fact.rel as usize) else {
@@ -466,11 +484,41 @@ struct Lists {
     last: Vec<u32>,
 }
 
+/// A derived fact's id, with what linking it into a [`Lists`] needs.
+struct Place {
+    id: u32,
+    nodes: usize,
+    asserted: usize,
+}
+
+impl Place {
+    /// Appends the fact to `node`'s list (`next` links each derived fact to
+    /// the next of the same list).
+    fn link(&self, lists: &mut Lists, next: &mut [u32], node: NodeId) {
+        if lists.first.is_empty() {
+            lists.first = vec![NONE; self.nodes];
+            lists.last = vec![NONE; self.nodes];
+        }
+        let n = node as usize;
+        let (Some(first), Some(last)) = (lists.first.get_mut(n), lists.last.get_mut(n)) else {
+            return;
+        };
+        if *last == NONE {
+            *first = self.id;
+        } else if let Some(prev) = next.get_mut(*last as usize - self.asserted) {
+            *prev = self.id;
+        }
+        *last = self.id;
+    }
+}
+
 /// One relation's facts, asserted and derived, by start and by end.
 #[derive(Default)]
 struct Relation {
     out: Rows,
-    inc: Rows,
+    /// The facts by end, built the first time a round needs them (see
+    /// [`Store::index_ends`]); until then `inc_derived` is not kept either.
+    inc: Option<Rows>,
     /// The nodes with a fact of the relation starting, and ending, there.
     has_out: Bits,
     has_inc: Bits,
@@ -532,20 +580,14 @@ impl<'f> Store<'f> {
             }
         }
         let mut relations = Vec::with_capacity(used.len());
-        for mut list in by_rel {
+        for list in &by_rel {
             let (mut has_out, mut has_inc) = (Bits::new(nodes), Bits::new(nodes));
-            for &(from, to, _) in &list {
+            for &(from, to, _) in list {
                 has_out.set(from);
                 has_inc.set(to);
             }
-            let out = Rows::build(nodes, &list);
-            for t in &mut list {
-                *t = (t.1, t.0, t.2);
-            }
-            let inc = Rows::build(nodes, &list);
             relations.push(Relation {
-                out,
-                inc,
+                out: Rows::build(nodes, list),
                 has_out,
                 has_inc,
                 ..Relation::default()
@@ -634,26 +676,54 @@ impl<'f> Store<'f> {
         let Some(rel) = self.relations.get_mut(s) else {
             return;
         };
-        let link = |lists: &mut Lists, next: &mut Vec<u32>, node: NodeId| {
-            if lists.first.is_empty() {
-                lists.first = vec![NONE; nodes];
-                lists.last = vec![NONE; nodes];
-            }
-            let n = node as usize;
-            let (Some(first), Some(last)) = (lists.first.get_mut(n), lists.last.get_mut(n)) else {
-                return;
-            };
-            if *last == NONE {
-                *first = id;
-            } else if let Some(prev) = next.get_mut(*last as usize - asserted) {
-                *prev = id;
-            }
-            *last = id;
+        let place = Place {
+            id,
+            nodes,
+            asserted,
         };
-        link(&mut rel.out_derived, &mut self.next_out, f.from);
-        link(&mut rel.inc_derived, &mut self.next_inc, f.to);
+        place.link(&mut rel.out_derived, &mut self.next_out, f.from);
+        if rel.inc.is_some() {
+            place.link(&mut rel.inc_derived, &mut self.next_inc, f.to);
+        }
         rel.has_out.set(f.from);
         rel.has_inc.set(f.to);
+    }
+
+    /// Indexes the facts of `rel` by their end, asserted and derived so
+    /// far, if that is not done yet; [`Store::add_derived`] keeps it up to
+    /// date from then on. Only a round that joins backwards reads this index
+    /// (the first never does), so a load whose later rounds never do saves
+    /// building it.
+    fn index_ends(&mut self, rel: RelNo) {
+        let Some(s) = self.slot.get(rel as usize).copied().flatten() else {
+            return;
+        };
+        if self.relations.get(s).is_none_or(|r| r.inc.is_some()) {
+            return;
+        }
+        let list: Vec<(NodeId, NodeId, u32)> = (self.asserted.iter().enumerate())
+            .filter(|(_, f)| f.rel == rel)
+            .map(|(i, f)| (f.to, f.from, i as u32))
+            .collect();
+        let (nodes, asserted) = (self.nodes, self.asserted.len());
+        if let Some(r) = self.relations.get_mut(s) {
+            r.inc = Some(Rows::build(nodes, &list));
+        }
+        // The derived facts so far, linked in id order as `add_derived` would.
+        let derived: Vec<(usize, Fact)> = (self.derived.iter().enumerate())
+            .filter(|(_, f)| f.rel == rel)
+            .map(|(i, f)| (asserted + i, *f))
+            .collect();
+        if let Some(r) = self.relations.get_mut(s) {
+            for (id, f) in derived {
+                let place = Place {
+                    id: id as u32,
+                    nodes,
+                    asserted,
+                };
+                place.link(&mut r.inc_derived, &mut self.next_inc, f.to);
+            }
+        }
     }
 
     /// The facts of `rel` at `node`, outgoing or incoming, asserted first,
@@ -665,7 +735,11 @@ impl<'f> Store<'f> {
         let (rows, lists, next, has) = if outgoing {
             (&r.out, &r.out_derived, &self.next_out, &r.has_out)
         } else {
-            (&r.inc, &r.inc_derived, &self.next_inc, &r.has_inc)
+            // Indexed before any round that reads it (`index_ends`).
+            let Some(inc) = &r.inc else {
+                return At::default();
+            };
+            (inc, &r.inc_derived, &self.next_inc, &r.has_inc)
         };
         if !has.get(node) {
             return At::default();
