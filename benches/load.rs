@@ -1,6 +1,6 @@
 //! Load and query benchmarks on generated graphs (`seccoop generate`).
 //!
-//! Loading a CSV folder, and `related`, `impact`, `path`, a one-hop and a
+//! Loading a CSV folder, the reasoning engine on its asserted edges, and `related`, `impact`, `path`, a one-hop and a
 //! three-hop Cypher pattern on the loaded graph (with the edges its rules
 //! derive, as the command line holds it), at 1k and 100k nodes; at 1M
 //! nodes too with `SECCOOP_BENCH_1M=1` (a few minutes).
@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use seccoop::analysis::{NeighborFilter, PathQuery, connections, impact, related};
 use seccoop::model::Direction;
+use seccoop::reason::engine::{ChainRule, Fact, materialise};
 
 fn sizes() -> Vec<u64> {
     let mut sizes = vec![1_000, 100_000];
@@ -36,6 +37,32 @@ fn benches(c: &mut Criterion) {
         group.sample_size(samples);
         group.bench_with_input(BenchmarkId::from_parameter(n), &paths, |b, p| {
             b.iter_with_large_drop(|| seccoop::load::load_paths(p).expect("the graph loads"));
+        });
+        group.finish();
+
+        // The reasoning engine alone, on the asserted edges as numbers.
+        let asserted = seccoop::load::load_paths(&paths).expect("the graph loads");
+        let facts: Vec<Fact> = asserted
+            .edges()
+            .map(|e| Fact {
+                from: e.from.index() as u32,
+                rel: e.edge.rel.0,
+                to: e.to.index() as u32,
+            })
+            .collect();
+        let rules: Vec<ChainRule> = (asserted.schema().rules().iter())
+            .map(|r| ChainRule {
+                chain: r.chain.iter().map(|c| c.0).collect(),
+                head: r.head.0,
+            })
+            .collect();
+        drop(asserted);
+        let mut group = c.benchmark_group("derive");
+        group.sample_size(samples);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &facts, |b, f| {
+            b.iter_with_large_drop(|| {
+                materialise(f, &rules, usize::MAX).expect("a bounded derivation")
+            });
         });
         group.finish();
 
