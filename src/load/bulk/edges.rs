@@ -12,7 +12,6 @@
 
 use std::collections::HashSet;
 
-use petgraph::Direction as PgDirection;
 use petgraph::stable_graph::NodeIndex;
 
 use crate::load::error::LoadErrorKind as K;
@@ -559,17 +558,9 @@ pub(crate) fn add_edges(
         let mut added = 0;
         for (batch, extras) in views.iter().zip(&mut extras) {
             for block in batch.edges.chunks(BLOCK) {
-                // Each edge updates its `to` node, at a random place: reading
-                // the block's `to` nodes first has their cache misses overlap
-                // rather than come one edge at a time.
-                for p in block {
-                    if let Some(to) = known(p.to) {
-                        let ix = NodeIndex::new(to as usize);
-                        std::hint::black_box(
-                            graph.petgraph().edges_directed(ix, PgDirection::Incoming),
-                        );
-                    }
-                }
+                graph.touch_incoming(
+                    (block.iter()).filter_map(|p| known(p.to).map(|t| NodeIndex::new(t as usize))),
+                );
                 for p in block {
                     let (Some(from), Some(to)) = (known(p.from), known(p.to)) else {
                         continue;
