@@ -234,11 +234,32 @@ pub fn view_snapshot(bytes: &[u8], whole: Option<&Graph>) {
                 .unwrap_or_else(|e| panic!("a neighbourhood is refused in place: {e}"))
                 .unwrap_or_else(|| panic!("a neighbourhood without a limit gave way"));
             assert_eq!(
-                edges(&around, &node.id, derived),
+                edges(&around.graph, &node.id, derived),
                 edges(graph, &node.id, derived),
                 "node {}'s edges in place",
                 node.id
             );
+            // Each edge read in place names its own place in the whole graph.
+            assert_eq!(around.whole_edges.len(), around.graph.edge_count());
+            for (part, &whole) in around.graph.edges().zip(&around.whole_edges) {
+                let whole = graph
+                    .edges()
+                    .find(|e| e.index.index() == whole as usize)
+                    .unwrap_or_else(|| panic!("edge {whole} is not in the whole graph"));
+                let ends = |g: &seccoop::model::Graph, e: &seccoop::model::EdgeRef<'_>| {
+                    (
+                        g.node(e.from).map(|n| n.id.to_string()),
+                        g.node(e.to).map(|n| n.id.to_string()),
+                    )
+                };
+                assert_eq!(ends(&around.graph, &part), ends(graph, &whole));
+                assert_eq!(
+                    part.edge,
+                    whole.edge,
+                    "edge {} in place",
+                    whole.index.index()
+                );
+            }
         }
     }
     assert_eq!(view.find("\u{0}no such id").ok(), Some(None));

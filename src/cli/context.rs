@@ -11,6 +11,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::CliError;
 use crate::export::{Diagram, DiagramOptions};
+use crate::load::snapshot::view::Neighbourhood;
 use crate::model::Graph;
 use crate::output::{DiagramFormat, Format, RecordFormat, ReportFormat, Shape, Style};
 
@@ -76,6 +77,9 @@ impl Printing {
 pub struct Context {
     /// The graph of `--graph`, or the built-in one.
     pub graph: Graph,
+    /// When `graph` is a neighbourhood read in place from a snapshot (see
+    /// [`Scope`]): each of its edges' index in the whole graph.
+    pub whole_edges: Option<Vec<u32>>,
     /// The chosen format (as in `printing`).
     pub format: Format,
     /// The terminal's style (as in `printing`).
@@ -150,15 +154,21 @@ impl Context {
         reasoning: bool,
         scope: Scope<'_>,
     ) -> Result<Self, CliError> {
-        if let Some(graph) = Self::neighbourhood(graph_files, reasoning, scope) {
-            return Ok(Self::with_graph(graph, printing, reasoning));
+        if let Some(part) = Self::neighbourhood(graph_files, reasoning, scope) {
+            let mut ctx = Self::with_graph(part.graph, printing, reasoning);
+            ctx.whole_edges = Some(part.whole_edges);
+            return Ok(ctx);
         }
         Self::resolve(graph_files, printing, reasoning)
     }
 
     /// The neighbourhood `scope` names, read in place from a snapshot given
     /// alone; `None` whenever the whole graph must be loaded instead.
-    fn neighbourhood(graph_files: &[PathBuf], reasoning: bool, scope: Scope<'_>) -> Option<Graph> {
+    fn neighbourhood(
+        graph_files: &[PathBuf],
+        reasoning: bool,
+        scope: Scope<'_>,
+    ) -> Option<Neighbourhood> {
         use crate::load::snapshot::{is_snapshot, view::View};
         let (nodes, radius, impact) = match scope {
             Scope::Whole => return None,
@@ -181,7 +191,7 @@ impl Context {
             .map(|id| view.find(id).ok().flatten())
             .collect::<Option<Vec<u32>>>()?;
         let limit = in_place_limit(view.edge_count());
-        let graph = if impact {
+        let part = if impact {
             view.impact_neighbourhood(&seeds, radius, reasoning, limit)
         } else {
             view.neighbourhood(&seeds, radius, reasoning, limit)
@@ -189,10 +199,10 @@ impl Context {
         .ok()??;
         // A snapshot written without its derived edges has them derived at
         // load, over the whole graph.
-        if reasoning && view.derived_count() == 0 && !graph.schema().rules().is_empty() {
+        if reasoning && view.derived_count() == 0 && !part.graph.schema().rules().is_empty() {
             return None;
         }
-        Some(graph)
+        Some(part)
     }
 
     /// Loads the graph named on the command line, or the embedded one, and
@@ -224,6 +234,7 @@ impl Context {
     /// A context answering from `graph`, printed as `printing` says.
     fn with_graph(graph: Graph, printing: &Printing, reasoning: bool) -> Self {
         Context {
+            whole_edges: None,
             reasoning,
             notes: Default::default(),
             graph,

@@ -14,7 +14,9 @@
 //! error, exit 2, before any graph is read), [`Context::resolve`] loads the
 //! graph (or, for a command that says it needs only the neighbourhood of
 //! its nodes, [`Context::resolve_scope`] may read just that from a
-//! snapshot), and each command resolves its own arguments (node names,
+//! snapshot; `query` asks for the graph only once it has read the query,
+//! since the query says how far it reaches), and each command resolves its
+//! own arguments (node names,
 //! relations, kinds) into graph values before it runs. Commands return an
 //! [`Output`]; only [`run()`] writes to the terminal or to `--output`.
 

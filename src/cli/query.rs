@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
+use super::context::Scope;
 use super::{CliError, Context, Output};
 use crate::export::Diagram;
 use crate::output::{self, Format, RecordFormat, Records, Shape};
@@ -91,8 +92,19 @@ fn parse_param(text: &str) -> Result<(String, Value), String> {
 /// The formats `query` prints in, its default first: every one.
 pub const FORMATS: &[Format] = Format::RECORDS_OR_DIAGRAM;
 
-/// Runs `query`.
-pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
+/// Runs `query`, asking `ctx` for the graph once it knows what the query
+/// needs of it.
+///
+/// A query whose answer lies near nodes it names by id
+/// ([`query::reach`]) asks for that neighbourhood alone: a snapshot then
+/// reads just that in place, as for `related`. When the answer from the
+/// neighbourhood could differ from the whole graph's (a warning about a
+/// property no node there has; an error), the query runs again on the
+/// whole graph, whose answer is printed.
+pub fn run(
+    args: &Args,
+    ctx: &mut dyn FnMut(Scope<'_>) -> Result<&'static Context, CliError>,
+) -> Result<Output, CliError> {
     let params: Params = args.params.iter().cloned().collect();
     let options = Options {
         max_hops: args.max_hops,
@@ -102,7 +114,35 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             .flatten(),
         ..Options::default()
     };
-    let (name, text) = match (&args.query, &args.file) {
+    let Some((name, text)) = source(args)? else {
+        return shell(ctx(Scope::Whole)?, &params, &options);
+    };
+    if text.trim().is_empty() {
+        return Err(CliError::EmptyQuery);
+    }
+    if let Some(reach) = query::reach_of(&text, &params) {
+        let near = ctx(Scope::Around {
+            nodes: reach.anchors.iter().map(String::as_str).collect(),
+            radius: reach.radius,
+        })?;
+        let Some(ids) = &near.whole_edges else {
+            // The whole graph was loaded after all.
+            return answer(near, &name, &text, &params, &options);
+        };
+        let graph = SeccoopGraph::with_edge_ids(&near.graph, ids);
+        if let Ok(result) = query::run(&text, &graph, &params, &options)
+            && result.warnings.is_empty()
+        {
+            return render(near, &graph, &result, &name, &text);
+        }
+    }
+    answer(ctx(Scope::Whole)?, &name, &text, &params, &options)
+}
+
+/// Where the query is read from, and its text: `None` for the interactive
+/// shell (no QUERY, no --file, and stdin a terminal).
+fn source(args: &Args) -> Result<Option<(String, String)>, CliError> {
+    Ok(Some(match (&args.query, &args.file) {
         (Some(q), _) => ("<query>".to_string(), q.clone()),
         (None, Some(path)) => match std::fs::read_to_string(path) {
             Ok(text) => (path.display().to_string(), text),
@@ -113,9 +153,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
                 });
             }
         },
-        (None, None) if std::io::stdin().is_terminal() => {
-            return shell(ctx, &params, &options);
-        }
+        (None, None) if std::io::stdin().is_terminal() => return Ok(None),
         (None, None) => {
             let mut text = String::new();
             if let Err(source) = std::io::stdin().read_to_string(&mut text) {
@@ -123,11 +161,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
             }
             ("<stdin>".to_string(), text)
         }
-    };
-    if text.trim().is_empty() {
-        return Err(CliError::EmptyQuery);
-    }
-    answer(ctx, &name, &text, &params, &options)
+    }))
 }
 
 /// Runs one query and renders its answer in the chosen format.
@@ -139,14 +173,25 @@ fn answer(
     options: &Options,
 ) -> Result<Output, CliError> {
     let graph = SeccoopGraph::new(&ctx.graph);
-    let color = ctx.printing.style.color;
     let result = query::run(text, &graph, params, options)
         .map_err(|e| CliError::Query(Box::new(e.report(name, text))))?;
-    let mut stderr = notes(&result, name, text, color);
+    render(ctx, &graph, &result, name, text)
+}
+
+/// Renders a query's answer in the chosen format.
+fn render(
+    ctx: &Context,
+    graph: &SeccoopGraph<'_>,
+    result: &QueryResult,
+    name: &str,
+    text: &str,
+) -> Result<Output, CliError> {
+    let color = ctx.printing.style.color;
+    let mut stderr = notes(result, name, text, color);
     let format = match ctx.format.shape() {
         Shape::Records(format) => format,
         Shape::Diagram(format) => {
-            let (nodes, edges) = elements(&result);
+            let (nodes, edges) = elements(result);
             if nodes.is_empty() {
                 return Err(CliError::NothingToDraw { warnings: stderr });
             }
@@ -160,7 +205,7 @@ fn answer(
         .rows
         .iter()
         .map(|values| QueryRow {
-            graph: &graph,
+            graph,
             columns: &result.columns,
             values,
         })

@@ -503,7 +503,10 @@ pub(crate) fn call(
         },
         Func::ElementId => match a {
             V::Node(n) => V::String(format!("{:?}", graph.node_identity(n))),
-            V::Rel(r) => V::String(format!("r{}", r.0)),
+            V::Rel(r) => match graph.edge_identity(r) {
+                V::Int(i) => V::String(format!("r{i}")),
+                _ => V::Null,
+            },
             V::Null => V::Null,
             other => return Err(type_err(span, name, &other)),
         },

@@ -136,12 +136,14 @@ fn eix(e: EdgeId) -> EdgeIndex {
 /// - node properties are `id`, `name` and every property of the node;
 ///   relationship properties are `basis` and every property of the edge;
 /// - `id(n)` is the node's string id (seccoop ids are strings and stable
-///   across loads); `id(r)` is the edge's integer index in this load;
+///   across loads); `id(r)` is the edge's integer index in this load (in
+///   the whole graph, for a part read with [`SeccoopGraph::with_edge_ids`]);
 /// - `{id: '…'}` in a pattern is an index lookup.
 pub struct SeccoopGraph<'g> {
     graph: &'g Graph,
     by_kind: OnceCell<Vec<Vec<NodeId>>>,
     keys: OnceCell<Vec<String>>,
+    edge_ids: Option<&'g [u32]>,
 }
 
 impl<'g> SeccoopGraph<'g> {
@@ -151,6 +153,17 @@ impl<'g> SeccoopGraph<'g> {
             graph,
             by_kind: OnceCell::new(),
             keys: OnceCell::new(),
+            edge_ids: None,
+        }
+    }
+
+    /// Wraps a part of a graph read on its own (a neighbourhood read in
+    /// place from a snapshot): `ids[i]` is the index in the whole graph of
+    /// the part's edge `i`, so `id(r)` gives what the whole graph gives.
+    pub fn with_edge_ids(graph: &'g Graph, ids: &'g [u32]) -> Self {
+        SeccoopGraph {
+            edge_ids: Some(ids),
+            ..SeccoopGraph::new(graph)
         }
     }
 
@@ -303,7 +316,10 @@ impl QueryGraph for SeccoopGraph<'_> {
     }
 
     fn edge_identity(&self, edge: EdgeId) -> Value {
-        Value::Int(i64::from(edge.0))
+        let whole = self
+            .edge_ids
+            .map_or(Some(edge.0), |ids| ids.get(edge.0 as usize).copied());
+        whole.map_or(Value::Null, |e| Value::Int(i64::from(e)))
     }
 
     fn expand(&self, node: NodeId, dir: Expand, out: &mut Vec<Adjacent>) {

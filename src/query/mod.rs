@@ -78,6 +78,7 @@ mod memory;
 pub mod parser;
 mod plan;
 mod procedures;
+mod reach;
 mod render;
 mod value;
 
@@ -87,6 +88,7 @@ pub use functions::{AggFunc, Func, float_to_string};
 pub use graph::{Adjacent, Expand, LabelId, QueryGraph, SeccoopGraph, TypeId};
 pub use memory::MemoryGraph;
 pub use procedures::{ProcParam, Procedure};
+pub use reach::{Reach, reach, reach_of};
 pub use render::{cell_text, to_json};
 pub use value::{EdgeId, Key, NodeId, Path, Value};
 

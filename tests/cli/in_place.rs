@@ -1,5 +1,6 @@
-//! A snapshot opened in place: `related`, `show`, `explain`, `impact` and
-//! `export --focus` on a snapshot read only their nodes' neighbourhood,
+//! A snapshot opened in place: `related`, `show`, `explain`, `impact`,
+//! `export --focus` and `query` on a snapshot read only their nodes'
+//! neighbourhood,
 //! and print exactly what the whole graph, loaded as every other command
 //! loads it
 //! (`SECCOOP_WHOLE_GRAPH`), prints: stdout, stderr and exit code, in every
@@ -390,4 +391,74 @@ fn a_forged_index_is_refused_in_place_and_whole() {
     let text = whole.stderr.replace("\n  │ ", " ");
     assert!(text.contains("out of the order of ids"), "{whole}");
     run(&s, &args, false).no_panic();
+}
+
+/// Queries that name a node by id (`{id}`), in the shapes `query` answers
+/// from a neighbourhood read in place: one to three hops, variable length,
+/// `WHERE n.id = …`, a parameter, a pattern predicate, `OPTIONAL MATCH`,
+/// shortest paths, relationships and paths returned whole (their `id`s
+/// are the whole graph's). `t.aliases` warns where no node near has
+/// aliases, and `t.name / 2` fails: both are answered by the whole graph
+/// instead, so they print what it prints.
+const QUERIES: &[&str] = &[
+    "MATCH (t {id: '{id}'}) RETURN t",
+    "MATCH (t {id: '{id}'})<-[r]-(a) RETURN a.id, type(r), r.basis, id(r), elementId(r)",
+    "MATCH (t {id: '{id}'})-[r]->(a) RETURN r, a",
+    "MATCH (t) WHERE t.id = '{id}' MATCH p = (t)-[*1..2]-(x) RETURN p LIMIT 40",
+    "MATCH (t {id: '{id}'})--(a)--(b) RETURN b.id, count(*) AS n ORDER BY n DESC, b.id LIMIT 10",
+    "MATCH (t {id: '{id}'})<--(a) WHERE (a)-[:involves]->() RETURN DISTINCT a.name",
+    "MATCH (t {id: '{id}'}) OPTIONAL MATCH (t)<-[:addresses]-(a) RETURN t.id, collect(a.id) AS by",
+    "MATCH (t {id: $node})<-[:addresses]-(a) WITH a MATCH (a)-[i:involves]->(x) RETURN a.id, i, x.id",
+    "MATCH p = shortestPath((t {id: '{id}'})-[*..3]-(x:threat)) RETURN p LIMIT 5",
+    "MATCH (t {id: '{id}'}) RETURN t.aliases",
+    "MATCH (t {id: '{id}'}) RETURN t.name / 2",
+];
+
+/// Every query of [`QUERIES`] about each of `ids` in JSON, and for the first
+/// `more` ids as a table, as CSV, without reasoning, and the paths as DOT.
+fn every_query(s: &Scratch, ids: &[String], more: usize) -> usize {
+    let mut runs = 0;
+    for (i, id) in ids.iter().enumerate() {
+        for q in QUERIES {
+            let q = q.replace("{id}", id);
+            let param = format!("node={id}");
+            let args = ["-g", "g.sccp", "query", &q, "--param", &param];
+            runs += same(s, &[&args[..], &["--format", "json"]].concat());
+            if i < more {
+                for format in ["table", "csv"] {
+                    runs += same(s, &[&args[..], &["--format", format]].concat());
+                }
+                runs += same(s, &[&["--no-reasoning"][..], &args].concat());
+            }
+        }
+        if i < more {
+            let q = QUERIES[3].replace("{id}", id);
+            runs += same(s, &["-g", "g.sccp", "query", &q, "--format", "dot"]);
+        }
+    }
+    runs
+}
+
+#[test]
+fn query_in_place_prints_what_the_whole_curated_graph_prints() {
+    let (s, ids) = curated();
+    let mut runs = every_query(&s, &ids, 6);
+    // What reaches past a neighbourhood goes the whole graph's way.
+    for q in [
+        "MATCH (a:activity) RETURN a.id",
+        "MATCH (t {id: 'no-such-node'})--(a) RETURN a",
+        "EXPLAIN MATCH (t {id: 'terrorism'})--(a) RETURN a",
+        "MATCH (t {id: 'terrorism'})<-[*]-(a) RETURN count(*)",
+        "CALL db.labels()",
+    ] {
+        runs += same(&s, &["-g", "g.sccp", "query", q]);
+    }
+    assert!(runs > 1000, "{runs} runs");
+}
+
+#[test]
+fn query_in_place_prints_what_a_whole_generated_graph_prints() {
+    let (s, _, sample) = generated(40, 10);
+    let runs = every_query(&s, &sample, 6);
+    assert!(runs > 800, "{runs} runs");
 }

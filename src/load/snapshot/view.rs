@@ -143,6 +143,18 @@ impl ReadAt for Source {
     }
 }
 
+/// A part of the graph read in place: what [`View::neighbourhood`] and
+/// [`View::impact_neighbourhood`] give.
+#[derive(Debug)]
+pub struct Neighbourhood {
+    /// The nodes and edges read, as a graph of their own.
+    pub graph: Graph,
+    /// For each of the part's edges, by index, its index in the whole
+    /// graph: its position in the file, which is where a full load puts it
+    /// (and where it stays when `--no-reasoning` drops the derived edges).
+    pub whole_edges: Vec<u32>,
+}
+
 /// A snapshot opened in place. See the module docs.
 #[derive(Debug)]
 pub struct View {
@@ -249,8 +261,9 @@ impl View {
     /// let view = View::new(bytes).unwrap();
     /// let terrorism = view.find("terrorism").unwrap().unwrap();
     /// let around = view.neighbourhood(&[terrorism], 1, true, usize::MAX).unwrap().unwrap();
-    /// assert!(around.node_count() < graph.node_count());
-    /// assert!(around.node_index("terrorism").is_some());
+    /// assert!(around.graph.node_count() < graph.node_count());
+    /// assert!(around.graph.node_index("terrorism").is_some());
+    /// assert_eq!(around.whole_edges.len(), around.graph.edge_count());
     /// ```
     pub fn new(bytes: Vec<u8>) -> Result<View, SnapshotError> {
         let h = super::header(&bytes)?;
@@ -588,7 +601,7 @@ impl View {
         radius: usize,
         derived: bool,
         limit: usize,
-    ) -> Result<Option<Graph>, SnapshotError> {
+    ) -> Result<Option<Neighbourhood>, SnapshotError> {
         self.neighbourhood_in(seeds, radius, derived, Walk::All { limit })
             .map_err(|b| self.error(b))
     }
@@ -613,7 +626,7 @@ impl View {
         radius: usize,
         derived: bool,
         limit: usize,
-    ) -> Result<Option<Graph>, SnapshotError> {
+    ) -> Result<Option<Neighbourhood>, SnapshotError> {
         let t = self.strings();
         let mut buf = Vec::new();
         let schema = self
@@ -636,7 +649,7 @@ impl View {
         radius: usize,
         derived: bool,
         walk: Walk<'_>,
-    ) -> R<Option<Graph>> {
+    ) -> R<Option<Neighbourhood>> {
         let mut rows = Rows {
             view: self,
             rows: HashMap::new(),
@@ -727,7 +740,11 @@ impl View {
             }
             proofs.insert(e, proof);
         }
-        self.build(&nodes, &edges, &proofs, &mut rows).map(Some)
+        let graph = self.build(&nodes, &edges, &proofs, &mut rows)?;
+        Ok(Some(Neighbourhood {
+            graph,
+            whole_edges: edges.into_iter().collect(),
+        }))
     }
 
     /// The edges out of (or into) node `v`, as the index lists them, each
@@ -909,7 +926,8 @@ impl View {
         super::extras(flags, &mut c, t)
     }
 
-    /// Builds the subgraph of `nodes` and `edges`, in file order.
+    /// Builds the subgraph of `nodes` and `edges`, in file order: the
+    /// `i`-th of `edges` becomes edge `i`.
     fn build(
         &self,
         nodes: &BTreeSet<u32>,
@@ -1023,6 +1041,7 @@ impl View {
             } else {
                 g.add_edge(from, to, edge)
             };
+            debug_assert_eq!(ix.index(), edge_at.len(), "edges numbered in order");
             edge_at.insert(e, ix);
         }
         Ok(g)
@@ -1205,7 +1224,8 @@ mod tests {
             let part = view
                 .impact_neighbourhood(&[seed], depth, true, usize::MAX)
                 .unwrap()
-                .unwrap();
+                .unwrap()
+                .graph;
             assert!(part.edge_count() < whole.edge_count(), "depth {depth}");
             assert_eq!(answer(&part, depth), answer(&whole, depth), "depth {depth}");
             assert!(!answer(&part, depth).0.is_empty());
@@ -1215,6 +1235,6 @@ mod tests {
         let around = view.neighbourhood(&[seed], 2, true, 2).unwrap();
         assert!(around.is_none(), "so does a neighbourhood");
         let around = view.neighbourhood(&[seed], 2, true, 10_000).unwrap();
-        assert!(around.is_some_and(|g| g.edge_count() > 2));
+        assert!(around.is_some_and(|p| p.graph.edge_count() > 2));
     }
 }
