@@ -6,16 +6,20 @@
 //! the offset of its text in its row; once the nodes are in the graph,
 //! [`EdgeBatch::resolve_ends`] looks every end up in the graph's id map, on
 //! two threads, in a loop tight enough for the processor to overlap the
-//! cache misses of several lookups. A JSON Lines file's edge ends are
-//! interned as numbers of the batch ([`EdgeBatch::end`]) and resolved once
-//! per distinct id when every node is known ([`add_edges`]).
+//! cache misses of several lookups. A JSON Lines file's lines are not kept,
+//! so its edge ends are copied as they are parsed into the batch's arena of
+//! end texts ([`EdgeBatch::end`]), each end the position of its text there,
+//! and looked up the same way once every node is known ([`add_edges`]).
+//! Interning them instead (a number per distinct id, each id looked up
+//! once) cost more than it saved: the table of a million ids grew by
+//! rehashing while the lines were parsed, and its probes missed the cache,
+//! 37% of the load's time in `perf`.
 
 use std::collections::HashSet;
 
 use petgraph::stable_graph::NodeIndex;
 
 use crate::load::error::LoadErrorKind as K;
-use crate::model::ids::IdMap;
 use crate::model::{Basis, Edge, Graph, KindId, Properties, Provenance, RelId, Schema};
 use crate::reason::{Fact, ReasonError};
 use crate::suggest::nearest_one;
@@ -32,8 +36,8 @@ const MAX_NODE_SUGGESTIONS: usize = 50;
 ///
 /// Its ends are node indices, or [`UNKNOWN`] plus the position of the end's
 /// text in the batch's texts. Until they are resolved, they may also be
-/// offsets of their text in the row (CSV) or numbers of the batch's
-/// interned ids (JSON Lines).
+/// offsets of their text in the row (CSV) or in the batch's arena of end
+/// texts (JSON Lines).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pending {
     /// The `from` end.
@@ -80,9 +84,9 @@ pub(crate) struct Extra {
 pub(crate) struct EdgeBatch {
     /// Index of the file in the load's file list.
     pub file: usize,
-    /// Every distinct endpoint id, numbered in order of appearance, while
-    /// the ends are interned ([`EdgeBatch::end`]); empty once resolved.
-    ends: IdMap,
+    /// The texts of ends copied as they are read ([`EdgeBatch::end`]),
+    /// each a 4-byte length and its bytes; empty once resolved.
+    arena: Vec<u8>,
     /// The text of each end marked [`UNKNOWN`].
     texts: Vec<Box<str>>,
     /// The edges, in file order.
@@ -100,7 +104,7 @@ impl EdgeBatch {
     pub fn new(file: usize, parts: (Part, Part)) -> Self {
         EdgeBatch {
             file,
-            ends: IdMap::new(),
+            arena: Vec::new(),
             texts: Vec::new(),
             edges: Vec::new(),
             extras: Vec::new(),
@@ -109,11 +113,39 @@ impl EdgeBatch {
         }
     }
 
-    /// The number of an endpoint id, interning it on first sight, for a
-    /// reader that sees edges before every node is known.
+    /// An end for a reader that keeps no copy of its lines: the position
+    /// of the id's text, copied into the batch's arena (or, past 2 GB of
+    /// them, an end held as text).
     pub fn end(&mut self, id: &str) -> u32 {
-        let next = u32::try_from(self.ends.len()).unwrap_or(u32::MAX);
-        self.ends.get_or_insert(id, || next).0
+        let at = self.arena.len();
+        match (u32::try_from(at), u32::try_from(id.len())) {
+            (Ok(pos), Ok(len)) if pos < UNKNOWN && at + 4 + id.len() <= UNKNOWN as usize => {
+                self.arena.extend_from_slice(&len.to_le_bytes());
+                self.arena.extend_from_slice(id.as_bytes());
+                pos
+            }
+            _ => self.text_end(id),
+        }
+    }
+
+    /// Resolves the ends [`EdgeBatch::end`] copied to node indices
+    /// ([`EdgeBatch::resolve_ends`]) and frees their texts.
+    fn resolve_copied(&mut self, graph: &Graph) {
+        if self.arena.is_empty() {
+            return;
+        }
+        let arena = std::mem::take(&mut self.arena);
+        self.resolve_ends(graph, |_, at| {
+            let at = at as usize;
+            let len = arena
+                .get(at..at + 4)
+                .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
+            // Only whole `&str`s were copied in.
+            arena
+                .get(at + 4..at + 4 + len)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or("")
+        });
     }
 
     /// An end held as text: one whose text is not a slice of its row.
@@ -461,65 +493,6 @@ fn capped(mut found: Vec<Finding>) -> (Vec<Finding>, usize) {
     (found, more)
 }
 
-/// Resolves the interned ends of a batch ([`EdgeBatch::end`]) to node
-/// indices, each distinct id looked up once, on two threads; the ids that
-/// name no node become unknown ends. The id table is freed: a million ids
-/// hold about a hundred MB, which the graph's edges can use.
-fn resolve_interned(graph: &Graph, batch: &mut EdgeBatch) {
-    if batch.ends.is_empty() {
-        return;
-    }
-    let ids: Vec<(&str, u32)> = batch.ends.iter().collect();
-    let (left, right) = ids.split_at(ids.len() / 2);
-    let look = |part: &[(&str, u32)]| -> Vec<(u32, u32)> {
-        part.iter()
-            .map(|&(id, n)| {
-                let ix = graph.node_index(id).map_or(UNKNOWN, |ix| ix.index() as u32);
-                (n, ix)
-            })
-            .collect()
-    };
-    let (mine, theirs) = std::thread::scope(|s| {
-        let other = s.spawn(|| look(right));
-        (look(left), other.join())
-    });
-    let theirs = theirs.unwrap_or_else(|p| std::panic::resume_unwind(p));
-    let mut resolved = vec![UNKNOWN; batch.ends.len()];
-    for (n, ix) in mine.into_iter().chain(theirs) {
-        resolved[n as usize] = ix;
-    }
-    // Each id that names no node is kept once, as an unknown end.
-    let mut unknown_of: Vec<u32> = vec![
-        UNKNOWN;
-        if resolved.contains(&UNKNOWN) {
-            ids.len()
-        } else {
-            0
-        }
-    ];
-    let mut unknown = Vec::new();
-    if !unknown_of.is_empty() {
-        for &(id, n) in &ids {
-            if resolved[n as usize] == UNKNOWN {
-                unknown_of[n as usize] =
-                    UNKNOWN | u32::try_from(unknown.len()).unwrap_or(UNKNOWN - 1);
-                unknown.push(Box::<str>::from(id));
-            }
-        }
-    }
-    drop(ids);
-    let end = |n: u32| match resolved.get(n as usize) {
-        Some(&UNKNOWN) | None => unknown_of.get(n as usize).copied().unwrap_or(UNKNOWN),
-        Some(&ix) => ix,
-    };
-    for p in &mut batch.edges {
-        p.from = end(p.from);
-        p.to = end(p.to);
-    }
-    batch.texts = unknown;
-    batch.ends = IdMap::new();
-}
-
 /// Adds the edges of every batch to the graph, in order, checking their
 /// ends, the schema and duplicates.
 ///
@@ -535,7 +508,7 @@ pub(crate) fn add_edges(
     derive: bool,
 ) -> Option<Result<usize, ReasonError>> {
     for batch in &mut batches {
-        resolve_interned(graph, batch);
+        batch.resolve_copied(graph);
     }
     let total: usize = batches.iter().map(|b| b.edges.len()).sum();
     graph.reserve(0, total);

@@ -17,7 +17,7 @@
 //!    (`nodes`), while a second thread parses every `edges.csv` into
 //!    `EdgeBatch`es whose ends are the offsets of their text in the row (a
 //!    JSON Lines file's edges are parsed with its nodes, their ends
-//!    interned as small numbers of their batch);
+//!    copied into an arena of their batch, each end its text's position);
 //! 3. the ends looked up in the finished graph, on two threads;
 //! 4. the edges (`edges`): every edge checked against the schema and for
 //!    duplicates, and added.
@@ -26,8 +26,8 @@
 //! provenance) is shared by both readers (`values`); `load` runs the
 //! phases.
 //!
-//! Indexing here cannot fail on file contents: interned edge endpoints are
-//! positions of their batch's name table (`resolved`), batches and
+//! Indexing here cannot fail on file contents: copied edge endpoints are
+//! read back with checked slicing (`resolve_copied`), batches and
 //! files are indexed by the positions they were stored at, the radix sort's
 //! counts have one slot per byte value, and `starts` lookups are clamped to
 //! the table by the binary search that finds them.
