@@ -724,19 +724,48 @@ mod tests {
         }
     }
 
+    /// The graphs the property runs on, each with its derived edges and a
+    /// snapshot of it: the curated graph, and a generated one of 2,000
+    /// nodes, where a neighbourhood of radius 2 or 3 is a small part.
+    fn graphs() -> &'static [(crate::model::Graph, Vec<u8>)] {
+        static GRAPHS: std::sync::OnceLock<Vec<(crate::model::Graph, Vec<u8>)>> =
+            std::sync::OnceLock::new();
+        GRAPHS.get_or_init(|| {
+            let curated = crate::load::embedded_with_derived().unwrap().unwrap();
+            let dir = tempfile::tempdir().unwrap();
+            crate::generate::generate(dir.path(), 2000, 7).unwrap();
+            let paths = [dir.path().to_path_buf()];
+            let generated = crate::load::load_paths_reasoning(&paths, &crate::load::NoProgress)
+                .unwrap()
+                .unwrap();
+            [curated, generated]
+                .into_iter()
+                .map(|g| {
+                    let bytes = crate::write::snapshot::to_bytes(&g).unwrap();
+                    (g, bytes)
+                })
+                .collect()
+        })
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config::with_cases(400))]
 
         /// The neighbourhood [`reach`] names, read in place from a snapshot
-        /// of the curated graph, answers every query built here exactly as
-        /// the whole graph does: the same rows in the same order, the same
-        /// relationship ids; unless it warns, when the command asks the
-        /// whole graph instead.
+        /// of the curated graph or a generated one, answers every query
+        /// built here exactly as the whole graph does: the same rows in the
+        /// same order, the same relationship ids; unless it warns, when the
+        /// command asks the whole graph instead.
         #[test]
-        fn the_neighbourhood_answers_as_the_whole_graph(d in drawn(), reasoning in proptest::bool::ANY) {
+        fn the_neighbourhood_answers_as_the_whole_graph(
+            d in drawn(),
+            reasoning in proptest::bool::ANY,
+            generated in proptest::bool::ANY,
+        ) {
             use crate::load::snapshot::view::View;
-            let mut whole = crate::load::embedded_with_derived().unwrap().unwrap();
-            let view = View::new(crate::write::snapshot::to_bytes(&whole).unwrap()).unwrap();
+            let (graph, bytes) = &graphs()[usize::from(generated)];
+            let mut whole = graph.clone();
+            let view = View::new(bytes.clone()).unwrap();
             if !reasoning {
                 whole.remove_derived();
             }
