@@ -28,6 +28,11 @@ With no QUERY and no --file, the query is read from stdin; on a terminal an
 interactive shell opens instead: end each query with `;`, Tab completes keywords,
 labels, relationship types, property names, node ids and procedures, Ctrl-D quits.
 
+On a snapshot (-g graph.sccp), a query whose patterns start at nodes named by id
+({id: '...'}, a --param, or n.id = '...' in the WHERE) and walk a bounded number
+of hops reads only the part of the file it can reach, and answers as the whole
+graph would; any other query loads the whole graph.
+
 Examples:
   seccoop query 'MATCH (a:activity)-[:addresses]->(:threat {id: \"terrorism\"})
                  RETURN a.id, a.name ORDER BY a.name'
