@@ -19,7 +19,7 @@ mod proptests;
 pub use coverage::{Coverage, coverage};
 pub use impact::{Impact, Mitigation, Reached, impact};
 pub use neighbors::{Neighbor, NeighborFilter, related};
-pub use paths::{Connection, PathQuery, connections};
+pub use paths::{Connection, PathQuery, connections, connections_within};
 pub use prioritize::{Plan, PlanError, Portfolio, prioritize};
 pub use resolve::{ResolveError, resolve_node, resolve_node_or_search};
 pub use search::{Hit, MatchField, search};

@@ -5,7 +5,7 @@ use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use crate::model::{Graph, RelId};
 
-use super::traverse::{Path, PathLimits, shortest_path, simple_paths};
+use super::traverse::{Path, PathLimits, shortest_path, shortest_path_within, simple_paths};
 
 /// The default `--max-hops` of `path --all`.
 pub const DEFAULT_MAX_HOPS: usize = 4;
@@ -48,6 +48,46 @@ pub struct Connection {
     pub hops_capped: bool,
 }
 
+/// [`connections`], answered from `graph` only when `graph` need hold no
+/// more than every edge of every node closer than `reach` edges to `from`
+/// or `to` for the answer to be the same as on a graph it is part of:
+/// `None` when the search would have to look further.
+///
+/// With `all`, the search walks from `from` and follows the edges of nodes
+/// fewer than `max_hops` edges from it, so it needs `max_hops <= reach`
+/// (its budget of [`MAX_STEPS`] edge visits then counts the same visits);
+/// without, see [`shortest_path_within`].
+///
+/// # Complexity
+/// As [`connections`].
+pub fn connections_within(
+    graph: &Graph,
+    from: NodeIndex,
+    to: NodeIndex,
+    query: &PathQuery,
+    reach: usize,
+) -> Option<Connection> {
+    if query.all {
+        return (query.max_hops.min(MAX_HOPS) <= reach)
+            .then(|| connections(graph, from, to, query));
+    }
+    let g = graph.petgraph();
+    let allow = follows(query);
+    let found = shortest_path_within(g, from, to, allow, reach).ok()?;
+    Some(Connection {
+        paths: found.into_iter().collect(),
+        truncated: false,
+        hops_capped: false,
+    })
+}
+
+/// Whether a search for `query` follows an edge: one of its relations.
+fn follows(
+    query: &PathQuery,
+) -> impl Fn(petgraph::stable_graph::EdgeReference<'_, crate::model::Edge>) -> bool + '_ {
+    |e| query.rels.is_empty() || query.rels.contains(&e.weight().rel)
+}
+
 /// Connections from `from` to `to`.
 ///
 /// Without `all`: one shortest path (no length limit), or none. With `all`:
@@ -68,9 +108,7 @@ pub struct Connection {
 /// ```
 pub fn connections(graph: &Graph, from: NodeIndex, to: NodeIndex, query: &PathQuery) -> Connection {
     let g = graph.petgraph();
-    let allow = |e: petgraph::stable_graph::EdgeReference<'_, crate::model::Edge>| {
-        query.rels.is_empty() || query.rels.contains(&e.weight().rel)
-    };
+    let allow = follows(query);
     if !query.all {
         return Connection {
             paths: shortest_path(g, from, to, allow).into_iter().collect(),

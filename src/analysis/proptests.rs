@@ -9,7 +9,7 @@ use proptest::prelude::*;
 
 use super::coverage::{coverage, whatif};
 use super::impact::{flows, impact};
-use super::paths::{PathQuery, connections};
+use super::paths::{MAX_HOPS, PathQuery, connections, connections_within};
 use crate::model::{
     Basis, Edge, Graph, ImpactFlow, KindDef, Node, RelId, RelationDef, Roles, Schema,
 };
@@ -123,6 +123,41 @@ fn distance(g: &Graph, from: NodeIndex, to: NodeIndex) -> Option<usize> {
     dist.get(&to).copied()
 }
 
+/// The part of `g` a snapshot read in place around `ends` with radius
+/// `radius` holds: every node within `radius` edges of one of them (either
+/// direction), the edges of every node closer than that, in `g`'s order.
+fn part_around(g: &Graph, ends: &[NodeIndex], radius: usize) -> Graph {
+    let mut dist: std::collections::HashMap<NodeIndex, usize> =
+        ends.iter().map(|&n| (n, 0)).collect();
+    let mut frontier: Vec<NodeIndex> = ends.to_vec();
+    for level in 0..radius {
+        let mut next = Vec::new();
+        for &n in &frontier {
+            for other in g.petgraph().neighbors_undirected(n) {
+                if let std::collections::hash_map::Entry::Vacant(v) = dist.entry(other) {
+                    v.insert(level + 1);
+                    next.push(other);
+                }
+            }
+        }
+        frontier = next;
+    }
+    let mut part = Graph::new(schema());
+    let mut at = std::collections::HashMap::new();
+    for (ix, node) in g.nodes() {
+        if dist.contains_key(&ix) {
+            at.insert(ix, part.add_node(node.clone()).unwrap());
+        }
+    }
+    let inner = |n: &NodeIndex| dist.get(n).is_some_and(|&d| d < radius);
+    for e in g.edges() {
+        if inner(&e.from) || inner(&e.to) {
+            part.add_edge(at[&e.from], at[&e.to], e.edge.clone());
+        }
+    }
+    part
+}
+
 proptest! {
     #[test]
     fn every_reported_path_exists_edge_by_edge(g in graphs(), a in 0usize..14, b in 0usize..14, hops in 1usize..5) {
@@ -143,6 +178,31 @@ proptest! {
                     prop_assert!(p.edges.len() <= hops);
                 }
             }
+        }
+    }
+
+    /// A search that stays within its reach answers from the part of the
+    /// graph around its ends as from the whole graph, path for path; and
+    /// with a reach as large as the graph it always does.
+    #[test]
+    fn a_search_within_its_reach_answers_as_the_whole_graph(
+        g in graphs(), a in 0usize..14, b in 0usize..14, reach in 1usize..5, hops in 1usize..5, all in proptest::bool::ANY,
+    ) {
+        let nodes: Vec<NodeIndex> = g.nodes().map(|(ix, _)| ix).collect();
+        let (from, to) = (nodes[a % nodes.len()], nodes[b % nodes.len()]);
+        let q = PathQuery { rels: Vec::new(), all, max_hops: hops };
+        let id = |g: &Graph, n: NodeIndex| g.node(n).map(|x| x.id.to_string());
+        let named = |g: &Graph, c: &super::paths::Connection| -> Vec<Vec<Option<String>>> {
+            c.paths.iter().map(|p| p.nodes.iter().map(|&n| id(g, n)).collect()).collect()
+        };
+        let whole = connections(&g, from, to, &q);
+        let wide = connections_within(&g, from, to, &q, g.node_count().max(MAX_HOPS));
+        prop_assert_eq!(wide, Some(whole.clone()));
+        let part = part_around(&g, &[from, to], reach);
+        let (pf, pt) = (part.node_index(&id(&g, from).unwrap()).unwrap(), part.node_index(&id(&g, to).unwrap()).unwrap());
+        if let Some(found) = connections_within(&part, pf, pt, &q, reach) {
+            prop_assert_eq!(named(&part, &found), named(&g, &whole));
+            prop_assert_eq!(found.truncated, whole.truncated);
         }
     }
 

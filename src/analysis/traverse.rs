@@ -254,7 +254,7 @@ pub fn shortest_path<G, F>(
     g: G,
     from: G::NodeId,
     to: G::NodeId,
-    mut allow: F,
+    allow: F,
 ) -> Option<Path<G::NodeId, G::EdgeId>>
 where
     G: IntoEdgesDirected + NodeIndexable,
@@ -262,11 +262,63 @@ where
     G::EdgeId: Copy,
     F: FnMut(G::EdgeRef) -> bool,
 {
+    shortest_path_within(g, from, to, allow, usize::MAX).unwrap_or(None)
+}
+
+/// What [`shortest_path_within`] gives when the search would have to go
+/// further than its reach.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BeyondReach;
+
+/// What [`shortest_path_within`] finds: a path, none, or that it cannot tell.
+pub type Within<N, E> = Result<Option<Path<N, E>>, BeyondReach>;
+
+/// [`shortest_path`], widening neither side past `reach` levels:
+/// [`BeyondReach`] when it would have to widen a side whose frontier lies `reach` edges
+/// from its start, else exactly what [`shortest_path`] returns.
+///
+/// Every node the search widens lies closer than `reach` to `from` or to
+/// `to`, and the search reads only those nodes' edges, so on a part of a
+/// graph that holds every edge of every node closer than `reach` to either
+/// end, an `Ok` answer is the whole graph's, path for path (the
+/// neighbourhoods a snapshot reads in place are such parts).
+///
+/// # Errors
+/// [`BeyondReach`] when the two searches have not met, nor one of them run
+/// out, within `reach` levels each.
+///
+/// # Example
+/// ```
+/// use petgraph::graph::DiGraph;
+/// use seccoop::analysis::traverse::shortest_path_within;
+///
+/// let mut g = DiGraph::<(), ()>::new();
+/// let n: Vec<_> = (0..5).map(|_| g.add_node(())).collect();
+/// g.extend_with_edges([(n[0], n[1]), (n[1], n[2]), (n[2], n[3]), (n[3], n[4])]);
+/// // Frontiers of one node each: ties widen the `from` side, so it walks
+/// // three levels alone and meets the other end on the fourth.
+/// assert!(shortest_path_within(&g, n[0], n[4], |_| true, 3).is_err());
+/// let p = shortest_path_within(&g, n[0], n[4], |_| true, 4).unwrap().unwrap();
+/// assert_eq!(p.nodes, n);
+/// ```
+pub fn shortest_path_within<G, F>(
+    g: G,
+    from: G::NodeId,
+    to: G::NodeId,
+    mut allow: F,
+    reach: usize,
+) -> Within<G::NodeId, G::EdgeId>
+where
+    G: IntoEdgesDirected + NodeIndexable,
+    G::NodeId: Copy + Eq + Hash,
+    G::EdgeId: Copy,
+    F: FnMut(G::EdgeRef) -> bool,
+{
     if from == to {
-        return Some(Path {
+        return Ok(Some(Path {
             nodes: vec![from],
             edges: Vec::new(),
-        });
+        }));
     }
     // For each side: every node it reached, with its distance from the
     // side's start and the node and edge it was reached by.
@@ -284,7 +336,10 @@ where
         // Widen the smaller frontier; an empty one means no connection.
         let side = usize::from(frontier[1].len() < frontier[0].len());
         if frontier[side].is_empty() {
-            return None;
+            return Ok(None);
+        }
+        if level[side] >= reach {
+            return Err(BeyondReach);
         }
         let other = 1 - side;
         let mut next = Vec::new();
@@ -338,10 +393,10 @@ where
                 back_nodes.reverse();
                 back_edges.reverse();
             }
-            return Some(Path {
+            return Ok(Some(Path {
                 nodes: back_nodes,
                 edges: back_edges,
-            });
+            }));
         }
         frontier[side] = next;
         level[side] += 1;

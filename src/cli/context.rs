@@ -117,6 +117,16 @@ pub enum Scope<'a> {
         /// How many edges out the command looks.
         radius: usize,
     },
+    /// As `Around`, for a command that may not be able to answer from it
+    /// and then asks for more (`path`): it gives way to the whole graph
+    /// after an eighth of the edges `Around` may read, so that a try that
+    /// fails costs little beside the whole load that follows.
+    Probe {
+        /// The NODE arguments as typed.
+        nodes: Vec<&'a str>,
+        /// How many edges out the command looks.
+        radius: usize,
+    },
     /// What an impact walk from this NODE argument can reach within
     /// `depth` edges ([`crate::load::snapshot::view::View::impact_neighbourhood`]).
     Impact {
@@ -170,10 +180,11 @@ impl Context {
         scope: Scope<'_>,
     ) -> Option<Neighbourhood> {
         use crate::load::snapshot::{is_snapshot, view::View};
-        let (nodes, radius, impact) = match scope {
+        let (nodes, radius, impact, share) = match scope {
             Scope::Whole => return None,
-            Scope::Around { nodes, radius } => (nodes, radius, false),
-            Scope::Impact { node, depth } => (vec![node], depth, true),
+            Scope::Around { nodes, radius } => (nodes, radius, false, 1),
+            Scope::Probe { nodes, radius } => (nodes, radius, false, 8),
+            Scope::Impact { node, depth } => (vec![node], depth, true, 1),
         };
         let [path] = graph_files else {
             return None;
@@ -190,7 +201,7 @@ impl Context {
             .into_iter()
             .map(|id| view.find(id).ok().flatten())
             .collect::<Option<Vec<u32>>>()?;
-        let limit = in_place_limit(view.edge_count());
+        let limit = in_place_limit(view.edge_count()) / share;
         let part = if impact {
             view.impact_neighbourhood(&seeds, radius, reasoning, limit)
         } else {

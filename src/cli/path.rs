@@ -4,8 +4,11 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use petgraph::stable_graph::NodeIndex;
+
+use super::context::Scope;
 use super::{CliError, Context, EdgeJson, Output};
-use crate::analysis::paths::{self, DEFAULT_MAX_HOPS, MAX_HOPS, MAX_PATHS, PathQuery};
+use crate::analysis::paths::{self, Connection, DEFAULT_MAX_HOPS, MAX_HOPS, MAX_PATHS, PathQuery};
 use crate::export::Diagram;
 use crate::output::{self, Format, Shape};
 
@@ -53,8 +56,43 @@ struct PathJson {
     edges: Vec<EdgeJson>,
 }
 
-/// Runs `path`.
-pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
+/// How far around its two nodes `path` reads a snapshot in place, in turn,
+/// looking for the shortest connection, before it loads the whole graph.
+/// Each try gives way early ([`Scope::Probe`]), so one that cannot answer
+/// costs little beside the whole load that follows.
+const RADII: [usize; 2] = [2, 3];
+
+/// Runs `path`, asking `ctx` for the graph.
+///
+/// Given one snapshot and exact ids, the neighbourhood of the two nodes is
+/// read in place ([`Scope::Probe`]) and answers when the search stays
+/// inside it ([`paths::connections_within`]): with `--all`, a radius of
+/// `--max-hops` does; the shortest connection is tried within 2, then 3
+/// edges of either end. Otherwise the whole graph answers.
+pub fn run(
+    args: &Args,
+    ctx: &mut dyn FnMut(Scope<'_>) -> Result<&'static Context, CliError>,
+) -> Result<Output, CliError> {
+    let all = [args.max_hops.min(MAX_HOPS)];
+    let radii: &[usize] = if args.all { &all } else { &RADII };
+    for &radius in radii {
+        let near = ctx(Scope::Probe {
+            nodes: vec![&args.from, &args.to],
+            radius,
+        })?;
+        if near.whole_edges.is_none() {
+            // The whole graph was loaded after all.
+            return whole(args, near);
+        }
+        if let Some(out) = within(args, near, radius)? {
+            return Ok(out);
+        }
+    }
+    whole(args, ctx(Scope::Whole)?)
+}
+
+/// The nodes and the search `args` name, resolved in `ctx`'s graph.
+fn resolve(args: &Args, ctx: &Context) -> Result<(NodeIndex, NodeIndex, PathQuery), CliError> {
     let from = ctx.node(&args.from)?;
     let to = ctx.node(&args.to)?;
     let query = PathQuery {
@@ -66,7 +104,34 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         all: args.all,
         max_hops: args.max_hops,
     };
+    Ok((from, to, query))
+}
+
+/// The answer from the whole graph in `ctx`.
+fn whole(args: &Args, ctx: &Context) -> Result<Output, CliError> {
+    let (from, to, query) = resolve(args, ctx)?;
     let found = paths::connections(&ctx.graph, from, to, &query);
+    print(args, ctx, from, to, &found)
+}
+
+/// The answer from a neighbourhood in `ctx`, when the search stays within
+/// `reach` edges of the two nodes.
+fn within(args: &Args, ctx: &Context, reach: usize) -> Result<Option<Output>, CliError> {
+    let (from, to, query) = resolve(args, ctx)?;
+    match paths::connections_within(&ctx.graph, from, to, &query, reach) {
+        Some(found) => print(args, ctx, from, to, &found).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// Prints what the search found.
+fn print(
+    args: &Args,
+    ctx: &Context,
+    from: NodeIndex,
+    to: NodeIndex,
+    found: &Connection,
+) -> Result<Output, CliError> {
     if let Shape::Diagram(format) = ctx.format.shape() {
         let diagram = Diagram::new(
             &ctx.graph,

@@ -1,5 +1,5 @@
 //! A snapshot opened in place: `related`, `show`, `explain`, `impact`,
-//! `export --focus` and `query` on a snapshot read only their nodes'
+//! `export --focus`, `query` and `path` on a snapshot read only their nodes'
 //! neighbourhood,
 //! and print exactly what the whole graph, loaded as every other command
 //! loads it
@@ -461,4 +461,50 @@ fn query_in_place_prints_what_a_whole_generated_graph_prints() {
     let (s, _, sample) = generated(40, 10);
     let runs = every_query(&s, &sample, 6);
     assert!(runs > 800, "{runs} runs");
+}
+
+/// `path` between each pair of `ids` (each with the next, and with one far
+/// along the list): the shortest connection in JSON and as a table, with
+/// `--all` at 2 and 3 hops, along `addresses` only, as DOT, and without
+/// reasoning.
+fn every_path(s: &Scratch, ids: &[String]) -> usize {
+    let mut runs = 0;
+    let n = ids.len();
+    for (i, from) in ids.iter().enumerate() {
+        for to in [&ids[(i + 1) % n], &ids[(i + n / 2) % n]] {
+            let args = ["-g", "g.sccp", "path", from, to];
+            for extra in [
+                &["--format", "json"][..],
+                &["--format", "table"],
+                &["--all", "--max-hops", "2", "--format", "json"],
+                &["--all", "--max-hops", "3"],
+                &["--rel", "addresses", "--format", "json"],
+            ] {
+                runs += same(s, &[&args[..], extra].concat());
+            }
+            if i % 4 == 0 {
+                runs += same(s, &[&args[..], &["--format", "dot"]].concat());
+                runs += same(s, &[&["--no-reasoning"][..], &args].concat());
+            }
+        }
+    }
+    runs
+}
+
+#[test]
+fn path_in_place_prints_what_the_whole_curated_graph_prints() {
+    let (s, ids) = curated();
+    let third: Vec<String> = ids.into_iter().step_by(3).collect();
+    let mut runs = every_path(&s, &third);
+    for (a, b) in [("terrorism", "no such node"), ("Terrorism", "states")] {
+        runs += same(&s, &["-g", "g.sccp", "path", a, b]);
+    }
+    assert!(runs > 250, "{runs} runs");
+}
+
+#[test]
+fn path_in_place_prints_what_a_whole_generated_graph_prints() {
+    let (s, _, sample) = generated(120, 6);
+    let runs = every_path(&s, &sample);
+    assert!(runs > 200, "{runs} runs");
 }
