@@ -2,9 +2,8 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
-
 use petgraph::stable_graph::NodeIndex;
+use serde::Serialize;
 
 use super::context::Scope;
 use super::{CliError, Context, EdgeJson, Output};

@@ -82,30 +82,27 @@ fn comfy(headers: &[&str], rows: Vec<Vec<String>>, style: Style) -> String {
 /// lays it out.
 fn plain(headers: &[&str], rows: &[Vec<String>]) -> String {
     use unicode_width::UnicodeWidthStr as _;
-    let columns = rows.iter().map(Vec::len).fold(headers.len(), usize::max);
+    let lines: Vec<Vec<&str>> = std::iter::once(headers.to_vec())
+        .chain(rows.iter().map(|r| r.iter().map(String::as_str).collect()))
+        .collect();
+    let columns = lines.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![1usize; columns];
-    let mut measure = |cells: &mut dyn Iterator<Item = &str>| {
-        for (w, cell) in widths.iter_mut().zip(cells) {
+    for line in &lines {
+        for (w, cell) in widths.iter_mut().zip(line) {
             *w = (*w).max(cell.width().min(usize::from(u16::MAX)));
         }
-    };
-    measure(&mut headers.iter().copied());
-    for row in rows {
-        measure(&mut row.iter().map(String::as_str));
     }
     let mut out = String::new();
-    let mut line = String::new();
-    let cells = std::iter::once(headers.to_vec())
-        .chain(rows.iter().map(|r| r.iter().map(String::as_str).collect()));
-    for row in cells {
-        line.clear();
+    let mut text = String::new();
+    for line in &lines {
+        text.clear();
         for (i, width) in widths.iter().enumerate() {
-            let cell = row.get(i).copied().unwrap_or("");
-            line.push_str(cell);
+            let cell = line.get(i).copied().unwrap_or("");
+            text.push_str(cell);
             let pad = width.saturating_sub(cell.width()) + 2;
-            line.extend(std::iter::repeat_n(' ', pad));
+            text.extend(std::iter::repeat_n(' ', pad));
         }
-        out.push_str(line.trim_end());
+        out.push_str(text.trim_end());
         out.push('\n');
     }
     out
