@@ -23,6 +23,7 @@
 mod args;
 mod context;
 mod error;
+mod huge_pages;
 mod progress;
 mod proof;
 mod run;

@@ -12,12 +12,25 @@ use std::time::Duration;
 use super::args::{Cli, Command, command_for};
 use super::context::{Context, Output, Printing, Scope};
 use super::{
-    CliError, check, completions, convert, explain, export, gaps, generate, impact, list, man,
-    matrix, path, prioritize, progress, query, rank, related, schema, search, show, stats, whatif,
+    CliError, check, completions, convert, explain, export, gaps, generate, huge_pages, impact,
+    list, man, matrix, path, prioritize, progress, query, rank, related, schema, search, show,
+    stats, whatif,
 };
 use crate::export::DiagramOptions;
 use crate::format::GraphFormat;
 use crate::output::{Format, Style};
+
+/// The graph files a command line has loaded: those given with -g, and
+/// `convert`'s IN.
+fn inputs_to_parse(cli: &Cli) -> Vec<PathBuf> {
+    let mut inputs = cli.graph.clone();
+    if let Command::Convert(c) = &cli.command
+        && let [input, _] = c.paths.as_slice()
+    {
+        inputs.push(input.clone());
+    }
+    inputs
+}
 
 /// Runs the command line and returns the process's exit code.
 pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
@@ -35,7 +48,7 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
     // Kept, not freed, like the graph (see `dispatch`): freeing the
     // command's tree of arguments costs more than a fifth of parsing it.
     let parsed = Box::leak(Box::new(command_for(&args)))
-        .try_get_matches_from_mut(args)
+        .try_get_matches_from_mut(args.iter())
         .and_then(|matches| Cli::from_arg_matches(&matches));
     let cli = match parsed {
         Ok(cli) => cli,
@@ -46,6 +59,8 @@ pub fn run(args: impl IntoIterator<Item = OsString>) -> ExitCode {
             return ExitCode::from(code);
         }
     };
+    // Before anything is read or written: a large load runs in huge pages.
+    huge_pages::run_again_if_large(&args, &inputs_to_parse(&cli));
     let stdout_tty = std::io::stdout().is_terminal();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let stderr_color = std::io::stderr().is_terminal() && !no_color;

@@ -31,6 +31,7 @@ mod gaps;
 mod help;
 mod hostile;
 mod hostile_input;
+mod huge_pages;
 mod impact;
 mod in_place;
 mod interchange;

@@ -1,0 +1,87 @@
+//! A load of large graph files runs again with glibc's huge-page tunable
+//! (`src/cli/huge_pages.rs`). What seccoop ran with is seen by a fake `dot`
+//! program, which inherits its environment and writes down
+//! `GLIBC_TUNABLES`. The large input is a small CSV folder beside a sparse
+//! file: the size counts, the parse stays quick.
+
+use std::path::Path;
+
+use crate::harness::{Scratch, command, finish};
+
+/// The curated graph as a CSV folder `g` in `scratch`, with `padding`
+/// bytes of a sparse file beside its CSV files.
+fn folder(scratch: &Scratch, padding: u64) {
+    scratch.run(&["convert", "g", "--to", "csv"]).success();
+    let file = std::fs::File::create(scratch.path().join("g/padding.bin")).expect("create");
+    file.set_len(padding).expect("set its length");
+}
+
+/// Renders `export` of folder `g` through a `dot` that records
+/// `GLIBC_TUNABLES` (or `unset`), with the variable set to `tunables`
+/// (`None`: removed); returns what `dot` saw.
+fn seen_by_dot(scratch: &Scratch, tunables: Option<&str>) -> String {
+    let bin = Scratch::new();
+    let record = bin.path().join("seen");
+    let script = format!(
+        "#!/bin/sh\nprintf '%s' \"${{GLIBC_TUNABLES-unset}}\" > '{}'\ncat > /dev/null\necho '<svg/>'\n",
+        record.display()
+    );
+    let dot = bin.write("dot", script);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let args = ["-g", "g", "export", "--format", "svg"];
+    let mut cmd = command(scratch.path(), &args);
+    cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()));
+    match tunables {
+        Some(t) => cmd.env("GLIBC_TUNABLES", t),
+        None => cmd.env_remove("GLIBC_TUNABLES"),
+    };
+    finish(cmd, &args).success().stdout_is("<svg/>\n");
+    std::fs::read_to_string(&record).expect("dot ran and wrote what it saw")
+}
+
+/// Whether this machine is one where seccoop asks for huge pages: Linux
+/// with glibc, transparent huge pages in `madvise` mode.
+fn asks_here() -> bool {
+    let mode = std::fs::read_to_string(Path::new("/sys/kernel/mm/transparent_hugepage/enabled"));
+    cfg!(all(target_os = "linux", target_env = "gnu"))
+        && mode.is_ok_and(|m| m.contains("[madvise]"))
+}
+
+#[test]
+fn a_large_load_runs_again_with_huge_pages_and_keeps_other_tunables() {
+    let scratch = Scratch::new();
+    folder(&scratch, 16 << 20);
+    let (alone, added) = if asks_here() {
+        (
+            "glibc.malloc.hugetlb=1",
+            "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1",
+        )
+    } else {
+        crate::harness::note(
+            "huge pages: this machine is not in madvise mode; checked that nothing is asked",
+        );
+        ("unset", "glibc.malloc.arena_max=2")
+    };
+    assert_eq!(seen_by_dot(&scratch, None), alone);
+    assert_eq!(
+        seen_by_dot(&scratch, Some("glibc.malloc.arena_max=2")),
+        added
+    );
+}
+
+#[test]
+fn a_small_load_or_a_users_own_setting_is_left_alone() {
+    let scratch = Scratch::new();
+    folder(&scratch, 1 << 20);
+    assert_eq!(seen_by_dot(&scratch, None), "unset");
+    let large = Scratch::new();
+    folder(&large, 16 << 20);
+    assert_eq!(
+        seen_by_dot(&large, Some("glibc.malloc.hugetlb=0")),
+        "glibc.malloc.hugetlb=0"
+    );
+}
