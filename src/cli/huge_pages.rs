@@ -104,10 +104,10 @@ fn bytes_of(path: &Path) -> u64 {
 /// says so for a load of `inputs`; `args` are the command line as given.
 /// Returns only if it does not run again (or the `exec` failed).
 pub fn run_again_if_large(args: &[OsString], inputs: &[PathBuf]) {
-    if !cfg!(all(target_os = "linux", target_env = "gnu")) || inputs.is_empty() {
+    if !cfg!(all(target_os = "linux", target_env = "gnu")) {
         return;
     }
-    // The cheap checks first: most commands name no large file.
+    // The cheap checks first: most commands name no large file (or none).
     let bytes = input_bytes(inputs);
     if bytes < THRESHOLD {
         return;

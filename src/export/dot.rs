@@ -86,8 +86,8 @@ pub fn to_dot(diagram: &Diagram, options: &DiagramOptions) -> String {
     let mut ctx = PrinterContext::default();
     // The printer prints an edge a second time "inline" when its first text
     // is short; with attributes on one line (this context's way) both texts
-    // are the same, so the second print only cost time (a quarter of
-    // `export`'s instructions on the built-in graph).
+    // are the same, so the second print only cost time (4% of `export`'s
+    // instructions on the built-in graph).
     ctx.with_inline_size(0);
     let mut text = graph.print(&mut ctx);
     text.push('\n');

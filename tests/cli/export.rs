@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::dot_roundtrip::{End, read_back};
-use crate::harness::{Run, Scratch, command, curated_toml, finish, graphviz, note, seccoop};
+use crate::harness::{
+    Run, Scratch, command, curated_toml, fake_dot, finish, graphviz, note, seccoop,
+};
 use crate::mermaid::{decode, real_ids};
 
 type Triple = (String, String, String);
@@ -392,18 +394,6 @@ fn list_and_gaps_do_not_draw() {
                 .stderr_has(&[&format!("does not print --format {format}")]);
         }
     }
-}
-
-/// A folder holding a fake `dot` program (a shell script) and nothing else.
-fn fake_dot(script: &str) -> Scratch {
-    let bin = Scratch::new();
-    let path = bin.write("dot", format!("#!/bin/sh\n{script}\n"));
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    bin
 }
 
 /// Runs `seccoop ARGS` in `dir` with PATH set to `path`.

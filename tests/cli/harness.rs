@@ -227,6 +227,18 @@ impl Scratch {
     }
 }
 
+/// A folder holding a fake `dot` program (a shell script) and nothing else.
+pub fn fake_dot(script: &str) -> Scratch {
+    let bin = Scratch::new();
+    let path = bin.write("dot", format!("#!/bin/sh\n{script}\n"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    bin
+}
+
 /// Whether Graphviz's `dot` program is on PATH, for the tests that run it.
 ///
 /// Without it those tests skip with a note on stderr, so `cargo test` works

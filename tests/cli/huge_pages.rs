@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use crate::harness::{Scratch, command, finish};
+use crate::harness::{Scratch, command, fake_dot, finish};
 
 /// The curated graph as a CSV folder `g` in `scratch`, with `padding`
 /// bytes of a sparse file beside its CSV files.
@@ -20,18 +20,12 @@ fn folder(scratch: &Scratch, padding: u64) {
 /// `GLIBC_TUNABLES` (or `unset`), with the variable set to `tunables`
 /// (`None`: removed); returns what `dot` saw.
 fn seen_by_dot(scratch: &Scratch, tunables: Option<&str>) -> String {
-    let bin = Scratch::new();
-    let record = bin.path().join("seen");
-    let script = format!(
-        "#!/bin/sh\nprintf '%s' \"${{GLIBC_TUNABLES-unset}}\" > '{}'\ncat > /dev/null\necho '<svg/>'\n",
+    let seen = Scratch::new();
+    let record = seen.path().join("seen");
+    let bin = fake_dot(&format!(
+        "printf '%s' \"${{GLIBC_TUNABLES-unset}}\" > '{}'\ncat > /dev/null\necho '<svg/>'",
         record.display()
-    );
-    let dot = bin.write("dot", script);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
+    ));
     let args = ["-g", "g", "export", "--format", "svg"];
     let mut cmd = command(scratch.path(), &args);
     cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()));
