@@ -34,6 +34,7 @@ pub mod doc;
 mod error;
 pub mod graphml;
 pub mod jsonl;
+pub mod mapped;
 pub mod node_link;
 pub mod rdf;
 pub mod snapshot;

@@ -35,6 +35,7 @@ mod huge_pages;
 mod impact;
 mod in_place;
 mod interchange;
+mod large_csv;
 mod list;
 mod man;
 mod matrix;

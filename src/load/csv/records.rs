@@ -56,6 +56,16 @@ impl<'a> Records<'a> {
         }
     }
 
+    /// Records of `data`, each checked as UTF-8 when it is read rather than
+    /// the whole text at once: for reading the header of a large file,
+    /// whose body is read (and checked) in chunks later.
+    pub fn lazy(data: &'a [u8]) -> Self {
+        let mut records = Records::new(&[]);
+        records.data = data;
+        records.text = None;
+        records
+    }
+
     /// Reads the next record, skipping blank lines.
     pub fn next_record(&mut self) -> Next {
         let data = self.data;
@@ -243,6 +253,35 @@ mod tests {
             out.push(r.iter().map(str::to_string).collect());
         }
         out
+    }
+
+    /// Every step of reading `data`, with the fields of each record.
+    fn steps(mut r: Records<'_>) -> Vec<(Next, Vec<String>)> {
+        let mut out = Vec::new();
+        loop {
+            let step = r.next_record();
+            out.push((step, r.iter().map(str::to_string).collect()));
+            if matches!(step, Next::End | Next::Unclosed(_)) {
+                return out;
+            }
+        }
+    }
+
+    #[test]
+    fn a_lazy_reader_reads_what_a_checking_one_does() {
+        let texts: [&[u8]; 4] = [
+            b"id,kind\na,b\n\nc,d",
+            b"id,kind\n\xFF,b\nc,\"q\"\"\"\n",
+            b"\"x\ny\",z\r\nlast,\xC3\xA9\n",
+            b"a,b\n\"never closed\n",
+        ];
+        for text in texts {
+            let lazy = steps(Records::lazy(text));
+            assert_eq!(lazy, steps(Records::new(text)), "{text:?}");
+            assert!(lazy.len() >= 2, "{text:?} has records");
+        }
+        let bad = steps(Records::lazy(b"id,kind\n\xFF,b\n"));
+        assert_eq!(bad.get(1).map(|s| s.0), Some(Next::NotUtf8(8)));
     }
 
     #[test]
