@@ -24,12 +24,19 @@ fn padded(scratch: &Scratch, name: &str, text: &[u8], last: &str) -> usize {
     line
 }
 
+/// A scratch folder holding a generated graph `g` of `nodes` nodes.
+fn generated(nodes: usize, seed: u64) -> Scratch {
+    let scratch = Scratch::new();
+    let (nodes, seed) = (nodes.to_string(), seed.to_string());
+    scratch
+        .run(&["generate", "--nodes", &nodes, "--seed", &seed, "g"])
+        .success();
+    scratch
+}
+
 #[test]
 fn a_mapped_file_reports_the_same_problems_at_the_same_places() {
-    let scratch = Scratch::new();
-    scratch
-        .run(&["generate", "--nodes", "300", "--seed", "3", "g"])
-        .success();
+    let scratch = generated(300, 3);
     let read = |name: &str| std::fs::read(scratch.path().join("g").join(name)).expect("written");
     let (nodes, edges) = (read("nodes.csv"), read("edges.csv"));
     let node_line = padded(&scratch, "g/nodes.csv", &nodes, "activity-7,activity,Again");
@@ -59,10 +66,7 @@ fn a_problem_in_a_middle_chunk_is_reported_in_row_order_with_the_rest() {
     // The unknown kind sits in a chunk of its own between padding: the
     // main thread then reads from that chunk on alone, and must still
     // find the duplicate after it.
-    let scratch = Scratch::new();
-    scratch
-        .run(&["generate", "--nodes", "300", "--seed", "3", "g"])
-        .success();
+    let scratch = generated(300, 3);
     let nodes = std::fs::read(scratch.path().join("g/nodes.csv")).expect("written");
     let mut text = nodes.clone();
     text.resize(text.len() + PADDING / 2, b'\n');
@@ -87,10 +91,7 @@ fn a_problem_in_a_middle_chunk_is_reported_in_row_order_with_the_rest() {
 fn nodes_parsed_in_chunks_keep_the_order_of_their_rows() {
     // 70,000 generated nodes make a nodes.csv of about 2.4 MB: three
     // chunks, parsed by both threads and added in file order.
-    let scratch = Scratch::new();
-    scratch
-        .run(&["generate", "--nodes", "70000", "--seed", "2", "g"])
-        .success();
+    let scratch = generated(70_000, 2);
     scratch.run(&["-g", "g", "convert", "out.jsonl"]).success();
     let nodes = std::fs::read_to_string(scratch.path().join("g/nodes.csv")).expect("written");
     assert!(

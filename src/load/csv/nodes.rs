@@ -325,25 +325,13 @@ pub(crate) fn read_nodes(
     };
     let data = csv.data.get(body..).unwrap_or_default();
     let parallel = help.is_some() && data.len() > 2 * CHUNK && memchr::memchr(b'"', data).is_none();
-    if !parallel {
-        rows_alone(
-            &csv,
-            body,
-            &h,
-            columns,
-            &schema,
-            &sources,
-            file,
-            nodes,
-            problems,
-            &mut ticker,
-        );
-        ticker.done(size);
-        return Ok(());
-    }
-    let chunks = cut(csv.data.len(), body, |from| {
-        memchr::memchr(b'\n', csv.data.get(from..).unwrap_or_default())
-    });
+    let chunks = if parallel {
+        cut(csv.data.len(), body, |from| {
+            memchr::memchr(b'\n', csv.data.get(from..).unwrap_or_default())
+        })
+    } else {
+        Vec::new()
+    };
     let job = Arc::new(NodeJob {
         state: Mutex::new(JobState {
             parsed: (0..chunks.len()).map(|_| None).collect(),
@@ -351,13 +339,18 @@ pub(crate) fn read_nodes(
         }),
         changed: Condvar::new(),
         kinds: nodes.kinds.clone(),
-        sources: sources.clone(),
+        sources,
         csv,
         header: h,
         columns,
         file,
         chunks,
     });
+    if !parallel {
+        rows_alone(&job, body, &schema, nodes, problems, &mut ticker);
+        ticker.done(size);
+        return Ok(());
+    }
     if let Some(help) = help {
         help.offer(Some(job.clone()));
     }
@@ -370,18 +363,7 @@ pub(crate) fn read_nodes(
                 help.offer(None);
             }
             let start = job.chunks.get(k).map_or(body, |r| r.start);
-            rows_alone(
-                &job.csv,
-                start,
-                &job.header,
-                columns,
-                &schema,
-                &sources,
-                file,
-                nodes,
-                problems,
-                &mut ticker,
-            );
+            rows_alone(&job, start, &schema, nodes, problems, &mut ticker);
             break;
         };
         for (node, at) in parsed {
@@ -407,22 +389,19 @@ pub(crate) fn read_nodes(
     Ok(())
 }
 
-/// Reads the rows of `csv` from byte `start` on, one after the other, on
-/// this thread: how every small file is read, and the rest of a large one
-/// once a problem is found.
-#[allow(clippy::too_many_arguments)]
+/// Reads the rows of `job`'s file from byte `start` on, one after the
+/// other, on this thread: how every small file is read, and the rest of a
+/// large one once a problem is found.
 fn rows_alone(
-    csv: &CsvFile,
+    job: &NodeJob,
     start: usize,
-    h: &Header,
-    c: Columns,
     schema: &Schema,
-    sources: &[Source],
-    file: usize,
     nodes: &mut NodeSink<'_>,
     problems: &mut Problems,
     ticker: &mut Ticker<'_>,
 ) {
+    let (csv, h, c, file) = (&job.csv, &job.header, job.columns, job.file);
+    let (kinds, sources) = (&job.kinds, job.sources.as_slice());
     let base = csv.base + start as u64;
     let mut records = Records::new(csv.data.get(start..).unwrap_or_default());
     // Nodes read but not yet added: adding a block of them one after the
@@ -435,7 +414,6 @@ fn rows_alone(
             Step::End => break,
         };
         ticker.at(at);
-        let kinds = &nodes.kinds;
         match row(&records, h, c, kinds, schema, sources, file, at, problems) {
             Row::Node(node) => ready.push((node, at)),
             Row::Rejected(Some(id)) => {
