@@ -35,9 +35,7 @@
 //! }
 //! ```
 
-// One module maps large input files and allows `unsafe` for that call
-// alone, with its safety argument: `load::mapped`.
-#![deny(unsafe_code)]
+#![forbid(unsafe_code)]
 
 pub mod analysis;
 pub mod atomic;

@@ -34,7 +34,6 @@ pub mod doc;
 mod error;
 pub mod graphml;
 pub mod jsonl;
-pub mod mapped;
 pub mod node_link;
 pub mod rdf;
 pub mod snapshot;

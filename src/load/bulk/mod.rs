@@ -14,9 +14,7 @@
 //! 1. the preamble (`preamble`): each input's schema, graph description
 //!    and sources;
 //! 2. the nodes of every input, added to the graph on the main thread
-//!    (`nodes`; the rows of a large `nodes.csv` are parsed on both threads,
-//!    `csv::NodeHelp`), while a second thread parses every
-//!    `edges.csv` into
+//!    (`nodes`), while a second thread parses every `edges.csv` into
 //!    `EdgeBatch`es whose ends are the offsets of their text in the row (a
 //!    JSON Lines file's edges are parsed with its nodes, their ends
 //!    copied into an arena of their batch, each end its text's position);
@@ -154,9 +152,6 @@ pub(crate) fn load(
     let mut node_kinds = Vec::new();
     let (schema, sources) = (graph.schema().clone(), graph.sources().to_vec());
     let shared: std::sync::OnceLock<c::EdgeWork> = std::sync::OnceLock::new();
-    // Where the main thread offers a large nodes.csv's chunks to the edge
-    // thread for parsing.
-    let help = c::NodeHelp::default();
     std::thread::scope(|scope| {
         // edges.csv files are parsed on a second thread while the nodes
         // load; then the main thread helps from the other end.
@@ -171,11 +166,11 @@ pub(crate) fn load(
                 _ => None,
             })
             .collect();
-        let (rels, schema, sources, shared, help) = (&rels, &schema, &sources, &shared, &help);
+        let (rels, schema, sources, shared) = (&rels, &schema, &sources, &shared);
         let edge_thread = scope.spawn(move || {
             let (work, io_errors, mut batches) = c::EdgeWork::open(&csv_edges);
             let work = shared.get_or_init(|| work);
-            batches.extend(work.run(true, rels, schema, sources, progress, Some(help)));
+            batches.extend(work.run(true, rels, schema, sources, progress));
             (batches, io_errors)
         });
         let mut sink = NodeSink::new(&mut graph);
@@ -184,15 +179,9 @@ pub(crate) fn load(
             match o {
                 Opened::Csv(Some(n), _) => {
                     let (path, name) = (files[n].path.clone(), files[n].name.clone());
-                    if let Err(e) = c::read_nodes(
-                        &path,
-                        n,
-                        &name,
-                        &mut sink,
-                        &mut problems,
-                        progress,
-                        Some(help),
-                    ) {
+                    if let Err(e) =
+                        c::read_nodes(&path, n, &name, &mut sink, &mut problems, progress)
+                    {
                         errors.push(read_error(&path, e));
                     }
                 }
@@ -209,7 +198,7 @@ pub(crate) fn load(
         rejected = std::mem::take(&mut sink.rejected);
         node_kinds = std::mem::take(&mut sink.node_kinds);
         let helped = match shared.get() {
-            Some(work) => work.run(false, rels, schema, sources, progress, None),
+            Some(work) => work.run(false, rels, schema, sources, progress),
             None => Vec::new(),
         };
         let (front, io_errors) = edge_thread

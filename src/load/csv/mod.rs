@@ -4,24 +4,19 @@
 //! Problems are reported with the file, the line and the field; a row with
 //! a problem is skipped and the rest of the file is still checked.
 
-mod nodes;
 mod records;
-
-pub(crate) use nodes::{NodeHelp, read_nodes};
 
 use std::path::Path;
 
 use records::{Next, Records};
 
-use crate::format::csv::{ColumnType, EDGE_COLUMNS, split_header};
+use crate::format::csv::{ColumnType, EDGE_COLUMNS, NODE_COLUMNS, split_header};
 use crate::model::{Basis, Graph, Node, Properties, Value};
 use crate::suggest::nearest_one;
 
-use super::mapped::FileBytes;
-
 use super::bulk::{
-    EdgeBatch, Extra, Names, Part, Pending, Problems, ProvenanceProblem, UNKNOWN, json_provenance,
-    json_value, provenance_problem, shorten, unknown_source,
+    EdgeBatch, Extra, Names, NodeSink, Part, Pending, Problems, ProvenanceProblem, UNKNOWN,
+    json_provenance, json_value, provenance_problem, shorten, unknown_source,
 };
 use super::error::{LoadError, LoadErrorKind as K};
 use crate::model::{RelId, Source};
@@ -75,19 +70,18 @@ impl Header {
     }
 }
 
-/// A CSV file's bytes (mapped or read, [`crate::load::mapped`]), without
-/// its byte-order mark.
+/// A CSV file read into memory, without its byte-order mark.
 struct CsvFile {
-    data: FileBytes,
+    data: Vec<u8>,
     /// 3 after a byte-order mark: positions in `data` plus `base` are file offsets.
     base: u64,
 }
 
 fn open(path: &Path) -> std::io::Result<CsvFile> {
     crate::load::refuse_special(path)?;
-    let mut data = crate::load::mapped::read(path)?;
-    let base = if data.bytes().starts_with(b"\xEF\xBB\xBF") {
-        data.skip(3);
+    let mut data = std::fs::read(path)?;
+    let base = if data.starts_with(b"\xEF\xBB\xBF") {
+        data.drain(..3);
         3
     } else {
         0
@@ -341,12 +335,111 @@ fn touch_ids(graph: &Graph, ready: &[(Node, u64)]) {
     }
 }
 
-/// The `edges.csv` files of a load, mapped or read ([`super::mapped`]) and
-/// cut into chunks that two threads share: the edge thread takes chunks
-/// from the front while the main thread loads the nodes (parsing node
-/// chunks for it first when it offers some, [`NodeHelp`]), and the main
-/// thread, once done, takes them from the back. A row never spans two
-/// chunks.
+/// Reads `nodes.csv` into the graph.
+pub(crate) fn read_nodes(
+    path: &Path,
+    file: usize,
+    file_name: &str,
+    nodes: &mut NodeSink<'_>,
+    problems: &mut Problems,
+    progress: &dyn super::Progress,
+) -> Result<(), std::io::Error> {
+    let csv = open(path)?;
+    let size = csv.data.len() as u64 + csv.base;
+    let mut records = Records::new(&csv.data);
+    let base = csv.base;
+    let Some(h) = header(
+        &mut records,
+        base,
+        file,
+        file_name,
+        &NODE_COLUMNS,
+        3,
+        problems,
+    ) else {
+        progress.advance(size);
+        return Ok(());
+    };
+    // Rows are about 40 bytes in generated graphs; reserving too much costs
+    // only address space.
+    nodes.reserve(csv.data.len() / 32);
+    // cannot fail: a nodes header has a slot for each of the four NODE_COLUMNS.
+    let (c_id, c_kind, c_name, c_prov) = (h.fixed(0), h.fixed(1), h.fixed(2), h.fixed[3]);
+    let sources = nodes.graph.sources().to_vec();
+    let mut ticker = Ticker {
+        progress,
+        reported: 0,
+    };
+    // Nodes read but not yet added: adding a block of them one after the
+    // other lets the cache misses of their id lookups overlap.
+    let mut ready: Vec<(Node, u64)> = Vec::with_capacity(NODE_BLOCK);
+    loop {
+        let at = match next(&mut records, base, file, problems) {
+            Step::Record(at) => at,
+            Step::Skip => continue,
+            Step::End => break,
+        };
+        ticker.at(at);
+        if records.len() != h.len {
+            problems.row(file, at, Part::Row, || K::FieldCount {
+                found: records.len(),
+                expected: h.len,
+            });
+            if c_id < records.len() {
+                nodes.rejected.insert(records.get(c_id).to_string());
+            }
+            continue;
+        }
+        let id = records.get(c_id);
+        let kind_text = records.get(c_kind);
+        let name = records.get(c_name);
+        let mut ok = check_text(id, "id", file, at, c_id, problems);
+        // A kind of the schema is good text; only an unknown one is checked.
+        let kind = nodes.kinds.get(kind_text);
+        if kind.is_none() && check_text(kind_text, "kind", file, at, c_kind, problems) {
+            let schema = nodes.graph.schema();
+            problems.row(file, at, Part::Field(c_kind), || {
+                super::assemble::unknown_kind(schema, kind_text)
+            });
+        }
+        ok &= check_text(name, "name", file, at, c_name, problems);
+        let provenance = match c_prov {
+            Some(c) => provenance(records.get(c), &sources, file, at, c, problems),
+            None => Some(Vec::new()),
+        };
+        let properties = if h.props.is_empty() {
+            Some(Properties::new())
+        } else {
+            properties(&records, &h.props, file, at, problems)
+        };
+        match (ok, kind, properties, provenance) {
+            (true, Some(kind), Some(properties), Some(provenance)) => {
+                ready.push((Node::with(id, kind, name, properties, provenance), at));
+            }
+            _ => {
+                nodes.rejected.insert(id.to_string());
+            }
+        }
+        // Once a problem is found, each node is added at once, so that
+        // problems are found in row order (which decides the listed ones).
+        if ready.len() >= NODE_BLOCK || !problems.is_empty() {
+            touch_ids(nodes.graph, &ready);
+            for (node, at) in ready.drain(..) {
+                nodes.add(node, file, at, Part::Field(c_id), problems);
+            }
+        }
+    }
+    for (node, at) in ready.drain(..) {
+        nodes.add(node, file, at, Part::Field(c_id), problems);
+    }
+    ticker.done(size);
+    Ok(())
+}
+
+/// The `edges.csv` files of a load, read into memory and cut into chunks
+/// that two threads share: the edge thread takes chunks from the front
+/// while the main thread loads the nodes, and the main thread, once done,
+/// takes them from the back. A row never spans two chunks.
 ///
 /// An edge's ends are kept as the offsets of their text in its row, and
 /// looked up once every node is in the graph ([`EdgeWork::resolve`]):
@@ -372,7 +465,7 @@ pub(crate) struct EdgesInput {
 /// One `edges.csv`, read.
 struct EdgesCsv {
     file: usize,
-    data: FileBytes,
+    data: Vec<u8>,
     base: u64,
     header: Option<Header>,
 }
@@ -398,6 +491,9 @@ impl EdgeWork {
                 }
             };
             let mut problems = Problems::default();
+            // Only the header is read here: the body is checked as UTF-8
+            // chunk by chunk when parsed, and checking the whole file here
+            // as well read it twice (71 ms of the edge thread at 1M nodes).
             let mut records = Records::lazy(&csv.data);
             let header = header(
                 &mut records,
@@ -421,9 +517,16 @@ impl EdgeWork {
                 // Quoted fields may hold newlines: one chunk, read in order.
                 chunks.push((pos, body..data.len()));
             } else {
-                let newline =
-                    |from: usize| memchr::memchr(b'\n', data.get(from..).unwrap_or_default());
-                chunks.extend(cut(data.len(), body, newline).into_iter().map(|r| (pos, r)));
+                let mut start = body;
+                while start < data.len() {
+                    let end = match memchr::memchr(b'\n', &data[(start + CHUNK).min(data.len())..])
+                    {
+                        Some(i) => (start + CHUNK).min(data.len()) + i + 1,
+                        None => data.len(),
+                    };
+                    chunks.push((pos, start..end));
+                    start = end;
+                }
             }
             if !problems.is_empty() {
                 let mut batch = EdgeBatch::new(*file, (Part::Row, Part::Row));
@@ -470,20 +573,12 @@ impl EdgeWork {
         schema: &crate::model::Schema,
         sources: &[Source],
         progress: &dyn super::Progress,
-        help: Option<&NodeHelp>,
     ) -> Vec<EdgeBatch> {
         let mut batches: Vec<EdgeBatch> = Vec::new();
         // Where each chunk's edges start in its batch, to put chunks taken
         // from the back into file order.
         let mut starts: Vec<Vec<usize>> = Vec::new();
-        loop {
-            // Node chunks first: adding nodes is the longer road.
-            if let Some(help) = help {
-                help.help(schema);
-            }
-            let Some(c) = self.claim(from_front) else {
-                break;
-            };
+        while let Some(c) = self.claim(from_front) {
             // cannot fail: `claim` returns indices of `chunks`, and each chunk's `pos`
             // is the index of the file it was cut from.
             let (pos, range) = &self.chunks[c];
@@ -505,9 +600,6 @@ impl EdgeWork {
             starts.push(batch.edges.len());
             parse_chunk(f, h, range.clone(), batch, rels, schema, sources);
             progress.advance(range.len() as u64);
-        }
-        if let Some(help) = help {
-            help.help_to_the_end(schema);
         }
         if !from_front {
             for (batch, starts) in batches.iter_mut().zip(&starts) {
@@ -531,24 +623,6 @@ impl EdgeWork {
             std::str::from_utf8(field).unwrap_or("")
         });
     }
-}
-
-/// Cuts `start..len` into ranges of about [`CHUNK`] bytes that end after a
-/// newline (`newline_from(i)`: the distance from `i` to the next one).
-fn cut(
-    len: usize,
-    start: usize,
-    newline_from: impl Fn(usize) -> Option<usize>,
-) -> Vec<std::ops::Range<usize>> {
-    let mut chunks = Vec::new();
-    let mut start = start;
-    while start < len {
-        let probe = (start + CHUNK).min(len);
-        let end = newline_from(probe).map_or(len, |i| probe + i + 1);
-        chunks.push(start..end);
-        start = end;
-    }
-    chunks
 }
 
 /// Parses the rows of one chunk of `edges.csv` into `batch`; the ends are
@@ -642,24 +716,7 @@ fn parse_chunk(
 
 #[cfg(test)]
 mod tests {
-    use super::cut;
     use crate::load::{LoadErrorKind, load_paths};
-
-    #[test]
-    fn chunks_end_after_newlines_and_cover_the_body() {
-        let text = "h\n".to_string() + &"row,of,text\n".repeat(300_000);
-        let bytes = text.as_bytes();
-        let chunks = cut(bytes.len(), 2, |from| {
-            memchr::memchr(b'\n', bytes.get(from..).unwrap_or_default())
-        });
-        assert!(chunks.len() >= 3, "{} chunks", chunks.len());
-        assert_eq!(chunks.first().map(|r| r.start), Some(2));
-        assert_eq!(chunks.last().map(|r| r.end), Some(bytes.len()));
-        for w in chunks.windows(2) {
-            assert_eq!(w[0].end, w[1].start);
-            assert_eq!(bytes[w[0].end - 1], b'\n');
-        }
-    }
 
     #[test]
     fn provenance_with_an_unknown_key_names_the_nearest() {
