@@ -42,11 +42,24 @@ pub(crate) enum Next {
 }
 
 impl<'a> Records<'a> {
-    /// Records of `data`.
+    /// Records of `data`, checked as UTF-8 once, whole.
     pub fn new(data: &'a [u8]) -> Self {
+        Self::with_text(data, std::str::from_utf8(data).ok())
+    }
+
+    /// Records of `data`, each checked as UTF-8 when it is read rather than
+    /// the whole text at once: for reading the header of a large file,
+    /// whose body is read (and checked) in chunks later.
+    pub fn lazy(data: &'a [u8]) -> Self {
+        Self::with_text(data, None)
+    }
+
+    /// `text` is `data` as text when all of it is UTF-8; `None` makes each
+    /// record be checked as it is read.
+    fn with_text(data: &'a [u8], text: Option<&'a str>) -> Self {
         Records {
             data,
-            text: std::str::from_utf8(data).ok(),
+            text,
             pos: 0,
             fields: Vec::with_capacity(16),
             scratch: Vec::new(),
@@ -54,16 +67,6 @@ impl<'a> Records<'a> {
             start: 0,
             end: 0,
         }
-    }
-
-    /// Records of `data`, each checked as UTF-8 when it is read rather than
-    /// the whole text at once: for reading the header of a large file,
-    /// whose body is read (and checked) in chunks later.
-    pub fn lazy(data: &'a [u8]) -> Self {
-        let mut records = Records::new(&[]);
-        records.data = data;
-        records.text = None;
-        records
     }
 
     /// Reads the next record, skipping blank lines.
