@@ -1,7 +1,8 @@
 //! Large loads in huge pages: on Linux with glibc, a command that is about
 //! to parse large graph files runs itself again, once, with glibc's
 //! `glibc.malloc.hugetlb=1` tunable, so the memory the load allocates is
-//! backed by transparent huge pages.
+//! backed by transparent huge pages, and with glibc's mmap threshold fixed
+//! (see below).
 //!
 //! Why: building a graph of millions of nodes touches its arrays and hash
 //! tables at random, and with 4 KiB pages most of those touches also miss
@@ -20,6 +21,22 @@
 //! (about a millisecond), and only for inputs large enough that it is lost
 //! in the load.
 //!
+//! Why a fixed mmap threshold: glibc gives a large allocation a mapping of
+//! its own, but raises that threshold (up to 32 MiB) each time such a
+//! mapping is freed. After the first large buffers of a load are freed,
+//! arrays of up to 32 MiB come from the heap instead, and each time one
+//! grows, `realloc` copies it into fresh pages, which the kernel zeroes
+//! first. The rules' engine and the derived edges' proofs grow that way:
+//! on the 1M-node graph those copies touched about 80 MB of fresh memory.
+//! With the threshold fixed at [`MMAP_THRESHOLD`] such arrays are
+//! mappings, which grow in place (`mremap`); buffers of the parsers, a MiB
+//! or so, are below it and reused. Measured side by side, loading the
+//! 1M-node graph and answering `related` with the rules: peak 625 → 582 MiB
+//! from CSV and 658 → 602 MiB from JSON Lines (BENCHMARKS.md, "A fixed mmap
+//! threshold", which also has the times). It is set through glibc's own
+//! environment variable for it, `MALLOC_MMAP_THRESHOLD_`, unless that
+//! variable or `GLIBC_TUNABLES` sets it already.
+//!
 //! When it does: the graph files to parse (snapshots open in place and do
 //! not count) hold at least [`THRESHOLD`] bytes, transparent huge pages are
 //! in `madvise` mode, and `GLIBC_TUNABLES` does not mention
@@ -36,6 +53,15 @@ use std::path::{Path, PathBuf};
 const TUNABLES: &str = "GLIBC_TUNABLES";
 /// The setting: back `malloc`'s memory with transparent huge pages.
 const HUGETLB: &str = "glibc.malloc.hugetlb";
+/// glibc's variable for its mmap threshold (an alias of the tunable
+/// `glibc.malloc.mmap_threshold`).
+const MMAP_VAR: &str = "MALLOC_MMAP_THRESHOLD_";
+/// The tunable that variable stands for.
+const MMAP_TUNABLE: &str = "glibc.malloc.mmap_threshold";
+/// The fixed mmap threshold, in bytes: 4 MiB. Against 1, 8, 16 and 32 MiB on
+/// the 1M-node graph with the rules it gave the lowest peak and system
+/// time (BENCHMARKS.md).
+pub const MMAP_THRESHOLD: usize = 4 << 20;
 /// Where Linux says how transparent huge pages are given.
 const THP_MODE: &str = "/sys/kernel/mm/transparent_hugepage/enabled";
 
@@ -69,6 +95,14 @@ pub fn tunables_for(
         Some(Some("")) => Some(setting.into()),
         Some(Some(c)) => Some(format!("{c}:{setting}").into()),
     }
+}
+
+/// What `MALLOC_MMAP_THRESHOLD_` should be set to when running again, or
+/// `None` when the user set the threshold already, in that variable
+/// (`current`) or in `GLIBC_TUNABLES` (`tunables`).
+pub fn mmap_threshold_for(current: Option<&OsStr>, tunables: Option<&OsStr>) -> Option<String> {
+    let in_tunables = tunables.is_some_and(|t| t.to_string_lossy().contains(MMAP_TUNABLE));
+    (current.is_none() && !in_tunables).then(|| MMAP_THRESHOLD.to_string())
 }
 
 /// The bytes of graph files a load of `paths` parses: a file's size, a
@@ -117,25 +151,27 @@ pub fn run_again_if_large(args: &[OsString], inputs: &[PathBuf]) {
     let Some(tunables) = tunables_for(bytes, mode.as_deref(), current.as_deref()) else {
         return;
     };
-    exec_with(args, &tunables);
+    let threshold = mmap_threshold_for(std::env::var_os(MMAP_VAR).as_deref(), current.as_deref());
+    exec_with(args, &tunables, threshold.as_deref());
 }
 
 #[cfg(unix)]
-fn exec_with(args: &[OsString], tunables: &OsStr) {
+fn exec_with(args: &[OsString], tunables: &OsStr, threshold: Option<&str>) {
     use std::os::unix::process::CommandExt as _;
     let (Ok(exe), Some((arg0, rest))) = (std::env::current_exe(), args.split_first()) else {
         return;
     };
     // `exec` returns only on failure; the command then goes on as it is.
-    let _ = std::process::Command::new(exe)
-        .arg0(arg0)
-        .args(rest)
-        .env(TUNABLES, tunables)
-        .exec();
+    let mut again = std::process::Command::new(exe);
+    again.arg0(arg0).args(rest).env(TUNABLES, tunables);
+    if let Some(t) = threshold {
+        again.env(MMAP_VAR, t);
+    }
+    let _ = again.exec();
 }
 
 #[cfg(not(unix))]
-fn exec_with(_: &[OsString], _: &OsStr) {}
+fn exec_with(_: &[OsString], _: &OsStr, _: Option<&str>) {}
 
 #[cfg(test)]
 mod tests {
@@ -179,6 +215,20 @@ mod tests {
             tunables_for(THRESHOLD, Some(MADVISE), Some(&empty)),
             Some(OsString::from("glibc.malloc.hugetlb=1"))
         );
+    }
+
+    #[test]
+    fn the_mmap_threshold_is_fixed_unless_the_user_set_it() {
+        assert_eq!(mmap_threshold_for(None, None), Some("4194304".into()));
+        let other = OsString::from("glibc.malloc.arena_max=2");
+        assert_eq!(
+            mmap_threshold_for(None, Some(&other)),
+            Some("4194304".into())
+        );
+        let own = OsString::from("65536");
+        assert_eq!(mmap_threshold_for(Some(&own), None), None);
+        let tuned = OsString::from("glibc.malloc.mmap_threshold=65536");
+        assert_eq!(mmap_threshold_for(None, Some(&tuned)), None);
     }
 
     #[test]

@@ -20,19 +20,28 @@ fn folder(scratch: &Scratch, padding: u64) {
 /// `GLIBC_TUNABLES` (or `unset`), with the variable set to `tunables`
 /// (`None`: removed); returns what `dot` saw.
 fn seen_by_dot(scratch: &Scratch, tunables: Option<&str>) -> String {
+    seen_with(scratch, "GLIBC_TUNABLES", &[("GLIBC_TUNABLES", tunables)])
+}
+
+/// Renders `export` of folder `g` through a `dot` that records the
+/// variable `shown` (or `unset`), with each of `env` set (`None`: removed);
+/// returns what `dot` saw.
+fn seen_with(scratch: &Scratch, shown: &str, env: &[(&str, Option<&str>)]) -> String {
     let seen = Scratch::new();
     let record = seen.path().join("seen");
     let bin = fake_dot(&format!(
-        "printf '%s' \"${{GLIBC_TUNABLES-unset}}\" > '{}'\ncat > /dev/null\necho '<svg/>'",
+        "printf '%s' \"${{{shown}-unset}}\" > '{}'\ncat > /dev/null\necho '<svg/>'",
         record.display()
     ));
     let args = ["-g", "g", "export", "--format", "svg"];
     let mut cmd = command(scratch.path(), &args);
     cmd.env("PATH", format!("{}:/usr/bin:/bin", bin.path().display()));
-    match tunables {
-        Some(t) => cmd.env("GLIBC_TUNABLES", t),
-        None => cmd.env_remove("GLIBC_TUNABLES"),
-    };
+    for (var, value) in env {
+        match value {
+            Some(v) => cmd.env(var, v),
+            None => cmd.env_remove(var),
+        };
+    }
     finish(cmd, &args).success().stdout_is("<svg/>\n");
     std::fs::read_to_string(&record).expect("dot ran and wrote what it saw")
 }
@@ -78,4 +87,24 @@ fn a_small_load_or_a_users_own_setting_is_left_alone() {
         seen_by_dot(&large, Some("glibc.malloc.hugetlb=0")),
         "glibc.malloc.hugetlb=0"
     );
+}
+
+#[test]
+fn a_large_load_fixes_the_mmap_threshold_unless_the_user_set_it() {
+    const VAR: &str = "MALLOC_MMAP_THRESHOLD_";
+    let large = Scratch::new();
+    folder(&large, 16 << 20);
+    let fixed = if asks_here() { "4194304" } else { "unset" };
+    let unset = [("GLIBC_TUNABLES", None), (VAR, None)];
+    assert_eq!(seen_with(&large, VAR, &unset), fixed);
+    let own = [("GLIBC_TUNABLES", None), (VAR, Some("65536"))];
+    assert_eq!(seen_with(&large, VAR, &own), "65536");
+    let tuned = [
+        ("GLIBC_TUNABLES", Some("glibc.malloc.mmap_threshold=65536")),
+        (VAR, None),
+    ];
+    assert_eq!(seen_with(&large, VAR, &tuned), "unset");
+    let small = Scratch::new();
+    folder(&small, 1 << 20);
+    assert_eq!(seen_with(&small, VAR, &unset), "unset");
 }
