@@ -17,12 +17,18 @@
 //!   ([`Node::with`], [`Edge::with`]) box only what is not empty. Equality
 //!   and `Debug` go through the accessors, so an empty box and no box are
 //!   the same edge.
-//! - A node's id and name are `Box<str>` (16 bytes, no spare capacity)
-//!   rather than `String` (24): they never change once the node is made.
+//! - A node's id and name are [`InlineStr`]s (24 bytes): a string of up to
+//!   24 bytes is kept in place, a longer one on the heap. Ids and the
+//!   names of generated graphs are that short, so a bulk load makes no
+//!   allocation of its own for either, where `Box<str>` (16 bytes and a
+//!   heap block of 32 for a 13-byte id) made two per node: 72 bytes per
+//!   node in petgraph instead of 56 plus two blocks of 32, and no `malloc`
+//!   call (at 1M nodes 45 MiB less peak memory, BENCHMARKS.md).
 //!
 //! With kind and relation interned as `u16`, an [`Edge`] is 16 bytes (32
-//! in petgraph, with its links and endpoints) and a [`Node`] 48 (56 in
-//! petgraph), down from 56 (72) and 104 (112); a unit test holds them there.
+//! in petgraph, with its links and endpoints) and a [`Node`] 64 (72 in
+//! petgraph, with no heap blocks for short ids and names), down from 56
+//! (72) and 104 (112); a unit test holds them there.
 
 use petgraph::Direction as PgDirection;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex, StableDiGraph};
@@ -37,6 +43,10 @@ use super::schema::{KindId, RelId, Schema};
 /// lives as long as the program, or owned when read from a file. Opening
 /// the built-in graph so allocates none of its thousand provenance strings.
 pub type Text = std::borrow::Cow<'static, str>;
+
+/// A node's id or name: up to 24 bytes kept in place, longer on the heap
+/// (see the module docs).
+pub type InlineStr = compact_str::CompactString;
 
 /// Where a node or an edge comes from: a declared source, the section and
 /// item of it, and a note saying why the statement holds.
@@ -166,11 +176,11 @@ impl Extras {
 #[derive(Clone)]
 pub struct Node {
     /// Unique within the graph.
-    pub id: Box<str>,
+    pub id: InlineStr,
     /// The node's kind in the graph's schema.
     pub kind: KindId,
     /// The name shown to people.
-    pub name: Box<str>,
+    pub name: InlineStr,
     extra: Option<Box<Extras>>,
 }
 
@@ -207,7 +217,7 @@ macro_rules! extras_accessors {
 
 impl Node {
     /// A node without properties or provenance.
-    pub fn new(id: impl Into<Box<str>>, kind: KindId, name: impl Into<Box<str>>) -> Self {
+    pub fn new(id: impl Into<InlineStr>, kind: KindId, name: impl Into<InlineStr>) -> Self {
         Self {
             id: id.into(),
             kind,
@@ -218,9 +228,9 @@ impl Node {
 
     /// A node with properties and provenance (either may be empty).
     pub fn with(
-        id: impl Into<Box<str>>,
+        id: impl Into<InlineStr>,
         kind: KindId,
-        name: impl Into<Box<str>>,
+        name: impl Into<InlineStr>,
         properties: Properties,
         provenance: Vec<Provenance>,
     ) -> Self {
@@ -780,8 +790,15 @@ mod tests {
         // million-node graph holds five million edges.
         assert_eq!(size_of::<Edge>(), 16);
         assert_eq!(size_of::<PgEdge>(), 32);
-        assert_eq!(size_of::<Node>(), 48);
-        assert_eq!(size_of::<PgNode>(), 56);
+        assert_eq!(size_of::<Node>(), 64);
+        assert_eq!(size_of::<PgNode>(), 72);
+        // An id and a name of up to 24 bytes each take no heap block.
+        let node = Node::new(
+            "threat-1234567890123456",
+            KindId(0),
+            "Threat 1234567890123456",
+        );
+        assert!(!node.id.is_heap_allocated() && !node.name.is_heap_allocated());
     }
 
     fn provenance(source: &str) -> Provenance {

@@ -20,8 +20,8 @@ mod span;
 mod value;
 
 pub use graph::{
-    Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, Node, Proof, Provenance, Source,
-    Text,
+    Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, InlineStr, Node, Proof,
+    Provenance, Source, Text,
 };
 pub use schema::{
     EdgeMix, ImpactFlow, KindDef, KindId, KindLook, LineStyle, RelId, RelationDef, RelationLook,
