@@ -521,7 +521,11 @@ pub(crate) fn add_edges(
     let views: Vec<&EdgeBatch> = batches.iter().collect();
     let derive = derive && !schema.rules().is_empty();
     let (findings, more, derived) = std::thread::scope(|s| {
-        let checks = s.spawn(|| check_edges(&views, kinds, &schema, rejected));
+        // The checks run beside the adding on the second core, unless the
+        // rules' derivation takes that core: then they run here, once the
+        // asserted edges are in, while the derivation goes on, rather than
+        // on a third thread that would slow both.
+        let checks = (!derive).then(|| s.spawn(|| check_edges(&views, kinds, &schema, rejected)));
         // The rules' derivations need only the edges' ends and relations,
         // so they are worked out while this thread fills the graph, and
         // handed over a chunk at a time, to be added while the rest are.
@@ -555,7 +559,9 @@ pub(crate) fn add_edges(
                 }
             }
         }
+        let mut checked = None;
         let derived = derivation.map(|d| {
+            checked = Some(check_edges(&views, kinds, &schema, rejected));
             // The derivations' premises are fact ids, which are the edges'
             // indices in a graph that holds the facts alone, in order.
             let fresh = crate::reason::is_fresh(graph, added);
@@ -572,9 +578,11 @@ pub(crate) fn add_edges(
                 other => other,
             }
         });
-        let (findings, more) = checks
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let (findings, more) = match (checks, checked) {
+            (Some(c), _) => c.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            (None, Some(found)) => found,
+            (None, None) => check_edges(&views, kinds, &schema, rejected),
+        };
         (findings, more, derived)
     });
     drop(extras);
