@@ -415,30 +415,60 @@ struct Rows {
 impl Rows {
     /// Counting sort of `(node, other end, id)` triples into rows over `nodes` nodes.
     fn build(nodes: usize, triples: &[(NodeId, NodeId, u32)]) -> Rows {
-        let mut offsets = vec![0u32; nodes + 1];
-        for &(n, _, _) in triples {
-            if let Some(o) = offsets.get_mut(n as usize + 1) {
+        let items = triples.iter().map(|&(n, end, id)| (0, n, end, id));
+        Rows::build_many(nodes, 1, items).pop().unwrap_or_default()
+    }
+
+    /// Counting sort of `(table, node, other end, id)` items into `count`
+    /// tables of rows over `nodes` nodes, in two passes over the items and
+    /// with nothing allocated but the rows: the asserted facts of every
+    /// relation the rules use are sorted straight from the fact list, not
+    /// copied into a list per relation first (44 MB at a million nodes).
+    /// Within a row, items keep their order.
+    fn build_many<I>(nodes: usize, count: usize, items: I) -> Vec<Rows>
+    where
+        I: Iterator<Item = (usize, NodeId, NodeId, u32)> + Clone,
+    {
+        let mut offsets: Vec<Vec<u32>> = (0..count).map(|_| vec![0u32; nodes + 1]).collect();
+        for (t, n, _, _) in items.clone() {
+            if let Some(o) = offsets.get_mut(t).and_then(|o| o.get_mut(n as usize + 1)) {
                 *o += 1;
             }
         }
-        for i in 1..offsets.len() {
-            let prev = offsets.get(i - 1).copied().unwrap_or(0);
-            if let Some(o) = offsets.get_mut(i) {
-                *o += prev;
-            }
-        }
-        let total = offsets.last().copied().unwrap_or(0) as usize;
-        let mut facts = vec![(0u32, 0u32); total];
-        let mut next = offsets.clone();
-        for &(n, end, id) in triples {
-            if let Some(slot) = next.get_mut(n as usize) {
-                if let Some(f) = facts.get_mut(*slot as usize) {
-                    *f = (id, end);
+        let mut facts = Vec::with_capacity(count);
+        for o in &mut offsets {
+            for i in 1..o.len() {
+                let prev = o.get(i - 1).copied().unwrap_or(0);
+                if let Some(x) = o.get_mut(i) {
+                    *x += prev;
                 }
-                *slot += 1;
+            }
+            let total = o.last().copied().unwrap_or(0) as usize;
+            facts.push(vec![(0u32, 0u32); total]);
+        }
+        // `offsets[t][n]` is where node n's row starts; used as the cursor
+        // of that row, it ends where the next row starts.
+        for (t, n, end, id) in items {
+            let (Some(o), Some(f)) = (offsets.get_mut(t), facts.get_mut(t)) else {
+                continue;
+            };
+            if let Some(cursor) = o.get_mut(n as usize) {
+                if let Some(slot) = f.get_mut(*cursor as usize) {
+                    *slot = (id, end);
+                }
+                *cursor += 1;
             }
         }
-        Rows { offsets, facts }
+        // Each cursor now holds the next row's start: shift them back.
+        (offsets.into_iter().zip(facts))
+            .map(|(mut offsets, facts)| {
+                offsets.rotate_right(1);
+                if let Some(first) = offsets.first_mut() {
+                    *first = 0;
+                }
+                Rows { offsets, facts }
+            })
+            .collect()
     }
 
     /// The ids and other ends of the facts at `node`.
@@ -573,26 +603,26 @@ impl<'f> Store<'f> {
             .map(|f| f.from.max(f.to) as usize + 1)
             .max()
             .unwrap_or(0);
-        let mut by_rel: Vec<Vec<(NodeId, NodeId, u32)>> = vec![Vec::new(); used.len()];
-        for (i, f) in facts.iter().enumerate() {
-            if let Some(list) = is_used(f.rel).and_then(|s| by_rel.get_mut(s)) {
-                list.push((f.from, f.to, i as u32));
+        let mut has: Vec<(Bits, Bits)> = (0..used.len())
+            .map(|_| (Bits::new(nodes), Bits::new(nodes)))
+            .collect();
+        for f in facts {
+            if let Some((has_out, has_inc)) = is_used(f.rel).and_then(|s| has.get_mut(s)) {
+                has_out.set(f.from);
+                has_inc.set(f.to);
             }
         }
-        let mut relations = Vec::with_capacity(used.len());
-        for list in &by_rel {
-            let (mut has_out, mut has_inc) = (Bits::new(nodes), Bits::new(nodes));
-            for &(from, to, _) in list {
-                has_out.set(from);
-                has_inc.set(to);
-            }
-            relations.push(Relation {
-                out: Rows::build(nodes, list),
+        let items = (facts.iter().enumerate())
+            .filter_map(|(i, f)| Some((is_used(f.rel)?, f.from, f.to, i as u32)));
+        let rows = Rows::build_many(nodes, used.len(), items);
+        let relations = (rows.into_iter().zip(has))
+            .map(|(out, (has_out, has_inc))| Relation {
+                out,
                 has_out,
                 has_inc,
                 ..Relation::default()
-            });
-        }
+            })
+            .collect();
         Store {
             asserted: facts,
             derived: Vec::new(),
