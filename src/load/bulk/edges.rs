@@ -542,18 +542,21 @@ pub(crate) fn add_edges(
                     let (Some(from), Some(to)) = (known(p.from), known(p.to)) else {
                         continue;
                     };
-                    let extra = if p.extra == NO_EXTRA {
-                        Extra::default()
+                    // Most edges have no properties or provenance: made
+                    // without them, no empty map is built and dropped.
+                    let edge = if p.extra == NO_EXTRA {
+                        Edge::new(p.rel, p.basis)
                     } else {
-                        extras
+                        let extra = extras
                             .get_mut(p.extra as usize)
                             .map(std::mem::take)
-                            .unwrap_or_default()
+                            .unwrap_or_default();
+                        Edge::with(p.rel, p.basis, extra.properties, extra.provenance)
                     };
                     graph.add_edge(
                         NodeIndex::new(from as usize),
                         NodeIndex::new(to as usize),
-                        Edge::with(p.rel, p.basis, extra.properties, extra.provenance),
+                        edge,
                     );
                     added += 1;
                 }
