@@ -413,12 +413,6 @@ struct Rows {
 }
 
 impl Rows {
-    /// Counting sort of `(node, other end, id)` triples into rows over `nodes` nodes.
-    fn build(nodes: usize, triples: &[(NodeId, NodeId, u32)]) -> Rows {
-        let items = triples.iter().map(|&(n, end, id)| (0, n, end, id));
-        Rows::build_many(nodes, 1, items).pop().unwrap_or_default()
-    }
-
     /// Counting sort of `(table, node, other end, id)` items into `count`
     /// tables of rows over `nodes` nodes, in two passes over the items and
     /// with nothing allocated but the rows: the asserted facts of every
@@ -731,13 +725,13 @@ impl<'f> Store<'f> {
         if self.relations.get(s).is_none_or(|r| r.inc.is_some()) {
             return;
         }
-        let list: Vec<(NodeId, NodeId, u32)> = (self.asserted.iter().enumerate())
+        let items = (self.asserted.iter().enumerate())
             .filter(|(_, f)| f.rel == rel)
-            .map(|(i, f)| (f.to, f.from, i as u32))
-            .collect();
+            .map(|(i, f)| (0, f.to, f.from, i as u32));
         let (nodes, asserted) = (self.nodes, self.asserted.len());
+        let inc = Rows::build_many(nodes, 1, items).pop().unwrap_or_default();
         if let Some(r) = self.relations.get_mut(s) {
-            r.inc = Some(Rows::build(nodes, &list));
+            r.inc = Some(inc);
         }
         // The derived facts so far, linked in id order as `add_derived` would.
         let derived: Vec<(usize, Fact)> = (self.derived.iter().enumerate())
