@@ -681,6 +681,15 @@ impl Graph {
         self.index.get(id).map(|i| NodeIndex::new(i as usize))
     }
 
+    /// The indices of the nodes with these exact ids, in order, appended to
+    /// `out`: what [`Graph::node_index`] gives for each, faster for many ids
+    /// at once (see [`IdMap::get_many`]).
+    pub fn node_indices(&self, ids: &[&str], out: &mut Vec<Option<NodeIndex>>) {
+        out.reserve(ids.len());
+        self.index
+            .get_many(ids, |i| out.push(i.map(|i| NodeIndex::new(i as usize))));
+    }
+
     /// The node at an index, if it is in the graph.
     pub fn node(&self, ix: NodeIndex) -> Option<&Node> {
         self.inner.node_weight(ix)

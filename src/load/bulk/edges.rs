@@ -5,8 +5,8 @@
 //! A CSV folder's edges are parsed while its nodes load, each end kept as
 //! the offset of its text in its row; once the nodes are in the graph,
 //! [`EdgeBatch::resolve_ends`] looks every end up in the graph's id map, on
-//! two threads, in a loop tight enough for the processor to overlap the
-//! cache misses of several lookups. A JSON Lines file's lines are not kept,
+//! two threads, a block of ends at a time ([`Graph::node_indices`]), so
+//! that the cache misses of a block's lookups overlap. A JSON Lines file's lines are not kept,
 //! so its edge ends are copied as they are parsed into the batch's arena of
 //! end texts ([`EdgeBatch::end`]), each end the position of its text there,
 //! and looked up the same way once every node is known ([`add_edges`]).
@@ -64,7 +64,7 @@ pub(crate) const NO_EXTRA: u32 = u32::MAX;
 pub(crate) const UNKNOWN: u32 = 1 << 31;
 
 /// How many edges [`EdgeBatch::resolve_ends`] finds the texts of before it
-/// looks them up.
+/// looks them up together.
 const BLOCK: usize = 64;
 
 /// The node index of an end, `None` for one that names no node.
@@ -174,49 +174,57 @@ impl EdgeBatch {
         let texts = &self.texts;
         let pass = |edges: &mut [Pending]| -> Vec<(usize, bool, &'t str)> {
             let mut unknown = Vec::new();
-            let mut last_from: Option<(&str, u32)> = None;
-            // The texts of a block of edges are found first, so that the
-            // lookups, each a cache miss, follow one another closely enough
-            // for the processor to wait for several at once.
-            let mut block: Vec<(Option<&'t str>, Option<&'t str>)> = Vec::with_capacity(BLOCK);
+            // A block's ids are gathered first and looked up together
+            // ([`Graph::node_indices`]), so that their cache misses overlap.
+            let mut names: Vec<&str> = Vec::with_capacity(2 * BLOCK);
+            let mut found: Vec<Option<NodeIndex>> = Vec::with_capacity(2 * BLOCK);
+            let mut texts_of: Vec<(Option<&'t str>, Option<&'t str>)> = Vec::with_capacity(BLOCK);
+            // The previous edge's `from`, as read and as found.
+            let mut prev: Option<&'t str> = None;
+            let mut prev_found: Option<NodeIndex> = None;
+            let held = |end: u32| texts.get((end & !UNKNOWN) as usize).map_or("", |t| &**t);
             let offset = |p: &Pending, end: u32| (end & UNKNOWN == 0).then(|| text(p, end));
             for (b, chunk) in edges.chunks_mut(BLOCK).enumerate() {
-                block.clear();
-                block.extend(chunk.iter().map(|p| (offset(p, p.from), offset(p, p.to))));
-                for (k, (p, &(from, to))) in chunk.iter_mut().zip(&block).enumerate() {
-                    let i = b * BLOCK + k;
-                    let held = |end: u32| texts.get((end & !UNKNOWN) as usize).map_or("", |t| &**t);
+                texts_of.clear();
+                names.clear();
+                let mut last = prev;
+                for p in chunk.iter() {
+                    let (from, to) = (offset(p, p.from), offset(p, p.to));
                     match from {
+                        Some(t) if last == Some(t) => {}
+                        Some(t) => names.push(t),
+                        None => names.push(held(p.from)),
+                    }
+                    names.push(to.unwrap_or_else(|| held(p.to)));
+                    last = from;
+                    texts_of.push((from, to));
+                }
+                found.clear();
+                graph.node_indices(&names, &mut found);
+                let mut next = found.iter().copied();
+                for (k, (p, &(from, to))) in chunk.iter_mut().zip(&texts_of).enumerate() {
+                    let i = b * BLOCK + k;
+                    match from {
+                        Some(t) => {
+                            if prev != Some(t) {
+                                prev_found = next.next().flatten();
+                            }
+                            match prev_found {
+                                Some(ix) => p.from = ix.index() as u32,
+                                None => unknown.push((i, false, t)),
+                            }
+                        }
                         None => {
-                            if let Some(ix) = graph.node_index(held(p.from)) {
+                            if let Some(ix) = next.next().flatten() {
                                 p.from = ix.index() as u32;
                             }
-                            last_from = None;
                         }
-                        Some(t) => match last_from {
-                            Some((last, ix)) if last == t => p.from = ix,
-                            _ => match graph.node_index(t) {
-                                Some(ix) => {
-                                    p.from = ix.index() as u32;
-                                    last_from = Some((t, p.from));
-                                }
-                                None => {
-                                    unknown.push((i, false, t));
-                                    last_from = None;
-                                }
-                            },
-                        },
                     }
-                    match to {
-                        None => {
-                            if let Some(ix) = graph.node_index(held(p.to)) {
-                                p.to = ix.index() as u32;
-                            }
-                        }
-                        Some(t) => match graph.node_index(t) {
-                            Some(ix) => p.to = ix.index() as u32,
-                            None => unknown.push((i, true, t)),
-                        },
+                    prev = from;
+                    match (to, next.next().flatten()) {
+                        (_, Some(ix)) => p.to = ix.index() as u32,
+                        (Some(t), None) => unknown.push((i, true, t)),
+                        (None, None) => {}
                     }
                 }
             }
