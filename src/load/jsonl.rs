@@ -746,6 +746,14 @@ impl Chunk {
     /// Adds the nodes and problems, in line order.
     fn replay(self, ctx: &Ctx<'_>, nodes: &mut NodeSink<'_>, problems: &mut Problems) {
         let file = ctx.input.file;
+        // The chunk's node ids (a few thousand) are brought into the cache
+        // together, so that their adds do not wait for each miss in turn.
+        nodes
+            .graph
+            .touch_ids(self.events.iter().filter_map(|e| match e {
+                Event::Node(NodeRow::Add { id, .. }, _) => Some(&**id),
+                _ => None,
+            }));
         for event in self.events {
             match event {
                 Event::Node(row, at) => add_node(row, at, ctx, nodes, problems),

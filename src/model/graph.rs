@@ -681,13 +681,20 @@ impl Graph {
         self.index.get(id).map(|i| NodeIndex::new(i as usize))
     }
 
-    /// The indices of the nodes with these exact ids, in order, appended to
-    /// `out`: what [`Graph::node_index`] gives for each, faster for many ids
-    /// at once (see [`IdMap::get_many`]).
-    pub fn node_indices(&self, ids: &[&str], out: &mut Vec<Option<NodeIndex>>) {
+    /// The indices of the nodes with these exact ids (as bytes; bytes that
+    /// are not UTF-8 name no node), in order, appended to `out`: what
+    /// [`Graph::node_index`] gives for each, faster for many ids at once
+    /// (see [`IdMap::get_many`]).
+    pub fn lookup_ids(&self, ids: &[&[u8]], out: &mut Vec<Option<NodeIndex>>) {
         out.reserve(ids.len());
         self.index
             .get_many(ids, |i| out.push(i.map(|i| NodeIndex::new(i as usize))));
+    }
+
+    /// Brings the id table's entries for `ids` into the cache, for a bulk
+    /// load about to add (or look up) them: see [`IdMap::touch_many`].
+    pub fn touch_ids<'a>(&self, ids: impl IntoIterator<Item = &'a str>) {
+        self.index.touch_many(ids);
     }
 
     /// The node at an index, if it is in the graph.

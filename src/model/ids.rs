@@ -183,26 +183,46 @@ impl IdMap {
     }
 
     /// The values of `ids`, in order, each passed to `found`: what
-    /// [`IdMap::get`] gives for each, with the cache misses of a batch
-    /// overlapped (see the module docs).
-    pub fn get_many(&self, ids: &[&str], mut found: impl FnMut(Option<u32>)) {
-        let mask = self.slots.len().wrapping_sub(1);
+    /// [`IdMap::get`] gives for each (bytes that are not UTF-8 name no id),
+    /// with the cache misses of a batch overlapped (see the module docs).
+    pub fn get_many(&self, ids: &[&[u8]], mut found: impl FnMut(Option<u32>)) {
         let mut hashes = [0u32; BATCH];
         for batch in ids.chunks(BATCH) {
             for (h, id) in hashes.iter_mut().zip(batch) {
-                *h = self.hash(id.as_bytes());
+                *h = self.hash(id);
             }
-            // Each read is independent of the others, so they overlap.
-            let mut sum = 0u32;
-            for &h in hashes.iter().take(batch.len()) {
-                sum ^= self.slots.get(h as usize & mask).map_or(0, |s| s.value);
-            }
-            std::hint::black_box(sum);
+            self.touch(hashes.iter().take(batch.len()));
             for (&h, id) in hashes.iter().zip(batch) {
-                let at = self.probe(h, id.as_bytes()).ok();
+                let at = self.probe(h, id).ok();
                 found(at.and_then(|i| self.slots.get(i)).map(|s| s.value));
             }
         }
+    }
+
+    /// Reads the slot where the probe for each of `ids` starts, so that
+    /// adding or finding them next finds those slots in cache: the reads
+    /// are independent of one another, so their misses overlap.
+    pub fn touch_many<'a>(&self, ids: impl IntoIterator<Item = &'a str>) {
+        let mut hashes = [0u32; BATCH];
+        let mut ids = ids.into_iter().peekable();
+        while ids.peek().is_some() {
+            let mut n = 0;
+            for (h, id) in hashes.iter_mut().zip(ids.by_ref()) {
+                *h = self.hash(id.as_bytes());
+                n += 1;
+            }
+            self.touch(hashes.iter().take(n));
+        }
+    }
+
+    #[inline]
+    fn touch<'h>(&self, hashes: impl Iterator<Item = &'h u32>) {
+        let mask = self.slots.len().wrapping_sub(1);
+        let mut sum = 0u32;
+        for &h in hashes {
+            sum ^= self.slots.get(h as usize & mask).map_or(0, |s| s.value);
+        }
+        std::hint::black_box(sum);
     }
 
     /// Adds `id` with `value` unless present; returns the value it has and
@@ -340,13 +360,21 @@ mod tests {
                 _ => format!("{} but not in the map", long(i)),
             })
             .collect();
-        let ids: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let ids: Vec<&[u8]> = texts.iter().map(String::as_bytes).collect();
         let mut out = vec![Some(u32::MAX)];
         m.get_many(&ids, |v| out.push(v));
         assert_eq!(out.len(), ids.len() + 1, "one answer per id, in order");
-        for (id, got) in ids.iter().zip(out.iter().skip(1)) {
+        for (id, got) in texts.iter().zip(out.iter().skip(1)) {
             assert_eq!(*got, m.get(id), "{id}");
         }
+        let not_utf8: &[u8] = &[0xff, b'n', b'1'];
+        let mut odd = Vec::new();
+        m.get_many(&[not_utf8, b"n7"], |v| odd.push(v));
+        assert_eq!(odd, [None, Some(7)]);
+        // Touching changes nothing, present or absent, and on an empty map.
+        m.touch_many(texts.iter().map(String::as_str));
+        IdMap::new().touch_many(["a", "b"]);
+        assert_eq!(m.get("n7"), Some(7));
         assert_eq!(out.iter().skip(1).filter(|v| v.is_some()).count(), 350);
         let mut none = Vec::new();
         IdMap::new().get_many(&ids, |v| none.push(v));

@@ -5,7 +5,7 @@
 //! A CSV folder's edges are parsed while its nodes load, each end kept as
 //! the offset of its text in its row; once the nodes are in the graph,
 //! [`EdgeBatch::resolve_ends`] looks every end up in the graph's id map, on
-//! two threads, a block of ends at a time ([`Graph::node_indices`]), so
+//! two threads, a block of ends at a time ([`Graph::lookup_ids`]), so
 //! that the cache misses of a block's lookups overlap. A JSON Lines file's lines are not kept,
 //! so its edge ends are copied as they are parsed into the batch's arena of
 //! end texts ([`EdgeBatch::end`]), each end the position of its text there,
@@ -141,10 +141,7 @@ impl EdgeBatch {
                 .get(at..at + 4)
                 .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize);
             // Only whole `&str`s were copied in.
-            arena
-                .get(at + 4..at + 4 + len)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .unwrap_or("")
+            arena.get(at + 4..at + 4 + len).unwrap_or_default()
         });
     }
 
@@ -161,7 +158,7 @@ impl EdgeBatch {
 
     /// Resolves ends read as offsets into their rows to node indices, on
     /// two threads (half the edges each): `text(edge, offset)` is the text
-    /// of an end. Ends held as text are looked up too; an end that names
+    /// of an end, as bytes (UTF-8, checked when the edge was read). Ends held as text are looked up too; an end that names
     /// no node is left (or becomes) one held as text, for its problem.
     ///
     /// A `from` equal to the previous edge's is not looked up again: bulk
@@ -169,20 +166,24 @@ impl EdgeBatch {
     pub fn resolve_ends<'t>(
         &mut self,
         graph: &Graph,
-        text: impl Fn(&Pending, u32) -> &'t str + Sync,
+        text: impl Fn(&Pending, u32) -> &'t [u8] + Sync,
     ) {
         let texts = &self.texts;
-        let pass = |edges: &mut [Pending]| -> Vec<(usize, bool, &'t str)> {
+        let pass = |edges: &mut [Pending]| -> Vec<(usize, bool, &'t [u8])> {
             let mut unknown = Vec::new();
             // A block's ids are gathered first and looked up together
-            // ([`Graph::node_indices`]), so that their cache misses overlap.
-            let mut names: Vec<&str> = Vec::with_capacity(2 * BLOCK);
+            // ([`Graph::lookup_ids`]), so that their cache misses overlap.
+            let mut names: Vec<&[u8]> = Vec::with_capacity(2 * BLOCK);
             let mut found: Vec<Option<NodeIndex>> = Vec::with_capacity(2 * BLOCK);
-            let mut texts_of: Vec<(Option<&'t str>, Option<&'t str>)> = Vec::with_capacity(BLOCK);
+            let mut texts_of: Vec<[Option<&'t [u8]>; 2]> = Vec::with_capacity(BLOCK);
             // The previous edge's `from`, as read and as found.
-            let mut prev: Option<&'t str> = None;
+            let mut prev: Option<&'t [u8]> = None;
             let mut prev_found: Option<NodeIndex> = None;
-            let held = |end: u32| texts.get((end & !UNKNOWN) as usize).map_or("", |t| &**t);
+            let held = |end: u32| {
+                texts
+                    .get((end & !UNKNOWN) as usize)
+                    .map_or(&b""[..], |t| t.as_bytes())
+            };
             let offset = |p: &Pending, end: u32| (end & UNKNOWN == 0).then(|| text(p, end));
             for (b, chunk) in edges.chunks_mut(BLOCK).enumerate() {
                 texts_of.clear();
@@ -197,12 +198,12 @@ impl EdgeBatch {
                     }
                     names.push(to.unwrap_or_else(|| held(p.to)));
                     last = from;
-                    texts_of.push((from, to));
+                    texts_of.push([from, to]);
                 }
                 found.clear();
-                graph.node_indices(&names, &mut found);
+                graph.lookup_ids(&names, &mut found);
                 let mut next = found.iter().copied();
-                for (k, (p, &(from, to))) in chunk.iter_mut().zip(&texts_of).enumerate() {
+                for (k, (p, &[from, to])) in chunk.iter_mut().zip(&texts_of).enumerate() {
                     let i = b * BLOCK + k;
                     match from {
                         Some(t) => {
@@ -241,7 +242,7 @@ impl EdgeBatch {
             .into_iter()
             .chain(theirs.into_iter().map(|(i, to, t)| (i + mid, to, t)));
         for (i, to, t) in found {
-            let end = self.text_end(t);
+            let end = self.text_end(&String::from_utf8_lossy(t));
             if let Some(p) = self.edges.get_mut(i) {
                 if to {
                     p.to = end;

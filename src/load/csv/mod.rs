@@ -324,15 +324,12 @@ impl Ticker<'_> {
 /// How many checked nodes `read_nodes` gathers before adding them.
 const NODE_BLOCK: usize = 64;
 
-/// Looks up the ids of nodes about to be added (which finds them only when
-/// they are duplicates): the lookups, one after the other, bring the id
-/// table's lines for them into the cache at once, and the adds that follow
-/// find them there. Worth it once the table outgrows the cache (ten
-/// million nodes); about free below.
+/// Brings the id table's slots for nodes about to be added into the cache
+/// at once ([`Graph::touch_ids`]), so that the adds that follow find them
+/// there rather than wait for each in turn. Worth it once the table
+/// outgrows the cache; about free below.
 fn touch_ids(graph: &Graph, ready: &[(Node, u64)]) {
-    for (node, _) in ready {
-        std::hint::black_box(graph.node_index(&node.id));
-    }
+    graph.touch_ids(ready.iter().map(|(node, _)| &*node.id));
 }
 
 /// Reads `nodes.csv` into the graph.
@@ -616,9 +613,8 @@ impl EdgeWork {
         };
         batch.resolve_ends(graph, |p: &Pending, offset| {
             let row = usize::try_from(p.at - f.base).unwrap_or(usize::MAX);
-            let field = records::field_at(&f.data, row.saturating_add(offset as usize));
             // The row was checked as UTF-8 when it was parsed.
-            std::str::from_utf8(field).unwrap_or("")
+            records::field_at(&f.data, row.saturating_add(offset as usize))
         });
     }
 }
