@@ -13,6 +13,21 @@ use petgraph::stable_graph::NodeIndex;
 
 use crate::model::{Basis, Direction, Graph, KindId, RelId};
 
+/// The most cells [`matrix`] builds: a 2,000 × 2,000 table, already far
+/// past what anyone reads, and 4 MB of cells. A larger one is refused
+/// before anything is allocated ([`TooLarge`]): a million-node graph's
+/// activities × threats would be tens of billions of cells.
+pub const MAX_CELLS: usize = 4_000_000;
+
+/// A matrix of more than [`MAX_CELLS`] cells was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooLarge {
+    /// How many rows it would have.
+    pub rows: usize,
+    /// How many columns it would have.
+    pub cols: usize,
+}
+
 /// What to tabulate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct MatrixQuery {
@@ -79,7 +94,8 @@ fn strength(basis: Basis) -> u8 {
 /// # Returns
 /// Every node of the row kind and of the column kind, sorted by their
 /// number of marks (most first, ties by name), and a cell per pair marked
-/// with the strongest basis of the edges joining them either way.
+/// with the strongest basis of the edges joining them either way; or
+/// [`TooLarge`] when that is more than [`MAX_CELLS`] cells.
 ///
 /// # Complexity
 /// O(R·C + E + R log R + C log C) for R rows, C columns and E edges of the
@@ -90,11 +106,11 @@ fn strength(basis: Basis) -> u8 {
 /// use seccoop::analysis::matrix::{default_query, matrix};
 /// let graph = seccoop::load::embedded().unwrap();
 /// let rel = graph.schema().rel_id("addresses").unwrap();
-/// let m = matrix(&graph, &default_query(&graph, rel).unwrap());
+/// let m = matrix(&graph, &default_query(&graph, rel).unwrap()).unwrap();
 /// assert_eq!(m.rows.len(), 22);
 /// assert_eq!(m.cols.len(), 24);
 /// ```
-pub fn matrix(graph: &Graph, query: &MatrixQuery) -> Matrix {
+pub fn matrix(graph: &Graph, query: &MatrixQuery) -> Result<Matrix, TooLarge> {
     let name = |n: NodeIndex| graph.node(n).map(|n| n.name.to_lowercase());
     let of_kind = |k: KindId| -> Vec<NodeIndex> {
         graph
@@ -103,6 +119,11 @@ pub fn matrix(graph: &Graph, query: &MatrixQuery) -> Matrix {
             .map(|(ix, _)| ix)
             .collect()
     };
+    let count = |k: KindId| graph.nodes().filter(|(_, n)| n.kind == k).count();
+    let (r, c) = (count(query.rows), count(query.cols));
+    if r.saturating_mul(c) > MAX_CELLS {
+        return Err(TooLarge { rows: r, cols: c });
+    }
     let (rows, cols) = (of_kind(query.rows), of_kind(query.cols));
     let col_at: HashMap<NodeIndex, usize> = cols.iter().enumerate().map(|(i, &c)| (c, i)).collect();
     let mut cells = vec![vec![None::<Basis>; cols.len()]; rows.len()];
@@ -139,14 +160,14 @@ pub fn matrix(graph: &Graph, query: &MatrixQuery) -> Matrix {
             name(unsorted.cols[c]),
         )
     });
-    Matrix {
+    Ok(Matrix {
         rows: row_order.iter().map(|&r| unsorted.rows[r]).collect(),
         cols: col_order.iter().map(|&c| unsorted.cols[c]).collect(),
         cells: row_order
             .iter()
             .map(|&r| col_order.iter().map(|&c| unsorted.cells[r][c]).collect())
             .collect(),
-    }
+    })
 }
 
 #[cfg(test)]
@@ -163,11 +184,43 @@ mod tests {
         let m = matrix(
             &graph,
             &default_query(&graph, rel).unwrap_or_else(|| panic!()),
-        );
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"));
         let marked: usize = (0..m.rows.len()).map(|r| m.row_total(r)).sum();
         let edges = graph.edges().filter(|e| e.edge.rel == rel).count();
         assert_eq!(marked, edges);
         let totals: Vec<usize> = (0..m.cols.len()).map(|c| m.col_total(c)).collect();
         assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{totals:?}");
+    }
+
+    #[test]
+    fn a_matrix_of_more_cells_than_the_cap_is_refused_before_it_is_built() {
+        let embedded = crate::load::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let rel = embedded
+            .schema()
+            .rel_id("addresses")
+            .unwrap_or_else(|| panic!());
+        let query = default_query(&embedded, rel).unwrap_or_else(|| panic!());
+        let graph_of = |rows: usize, cols: usize| {
+            let mut g = Graph::new(embedded.schema().clone());
+            for (kind, n, prefix) in [(query.rows, rows, "r"), (query.cols, cols, "c")] {
+                for i in 0..n {
+                    let node = crate::model::Node::new(format!("{prefix}{i}"), kind, "x");
+                    g.add_node(node).unwrap_or_else(|e| panic!("{e}"));
+                }
+            }
+            g
+        };
+        // 2,000 × 2,000 is exactly the cap.
+        let m = matrix(&graph_of(2_000, 2_000), &query).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!((m.rows.len(), m.cols.len()), (2_000, 2_000));
+        let e = matrix(&graph_of(2_001, 2_000), &query).unwrap_err();
+        assert_eq!(
+            e,
+            TooLarge {
+                rows: 2_001,
+                cols: 2_000
+            }
+        );
     }
 }

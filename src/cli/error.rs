@@ -140,6 +140,26 @@ pub enum CliError {
     /// A `prioritize` plan that cannot be solved.
     #[error("{0}")]
     Plan(crate::analysis::PlanError),
+    /// `matrix` would have more cells than it builds.
+    #[error(
+        "the matrix would be {} {rows_kind} × {} {cols_kind}, {} cells, and matrix draws at most {}",
+        grouped(*rows),
+        grouped(*cols),
+        grouped(rows.saturating_mul(*cols)),
+        grouped(crate::analysis::matrix::MAX_CELLS)
+    )]
+    MatrixTooLarge {
+        /// How many rows it would have.
+        rows: usize,
+        /// The rows' kind, plural.
+        rows_kind: String,
+        /// How many columns it would have.
+        cols: usize,
+        /// The columns' kind, plural.
+        cols_kind: String,
+        /// The relation, for the suggested query.
+        rel: String,
+    },
     /// A `--rel` argument the schema does not declare.
     #[error("unknown relation `{}`", .0.text)]
     UnknownRelation(Unknown),
@@ -241,6 +261,11 @@ impl CliError {
                 "return nodes, relationships or paths (`RETURN n`, `RETURN p`), or use --format table"
                     .into(),
             ),
+            CliError::MatrixTooLarge { rel, .. } => Some(format!(
+                "list the marked pairs instead, e.g. `seccoop query 'MATCH (a)-[:{rel}]->(b) \
+                 RETURN a.id, b.id'`, or the rows without a mark with `gaps`; or tabulate \
+                 smaller kinds with --rows and --cols"
+            )),
             CliError::QueryStdin { .. } | CliError::Query(_) | CliError::Shell(_) => None,
             CliError::Format { supported, .. } => Some(format!(
                 "use one of: {}",
@@ -279,6 +304,7 @@ impl CliError {
             | CliError::NothingToDraw { .. }
             | CliError::Reason(_)
             | CliError::NoSuchEdge { .. }
+            | CliError::MatrixTooLarge { .. }
             | CliError::Shell(_) => 1,
         }
     }
@@ -311,4 +337,17 @@ impl CliError {
         }
         out
     }
+}
+
+/// `n` with its thousands set apart by commas (`4,000,000`).
+fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
 }

@@ -17,7 +17,8 @@ use crate::output::{self, Format};
 /// the gaps gather at the bottom and on the right. Without options: the
 /// `addresses` relation between its own kinds (activities × threats).
 /// Prints a table, csv or json, or draws a heatmap with --format svg or
-/// html (no Graphviz needed).
+/// html (no Graphviz needed). A matrix of more than 4,000,000 cells is
+/// refused: list the pairs with `query` instead.
 #[derive(Debug, clap::Args)]
 #[command(
     after_help = "Examples:\n  seccoop matrix\n  seccoop matrix --rows challenge --cols activity --rel hindered_by\n  seccoop matrix -o coverage.svg"
@@ -75,8 +76,14 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
         cols: kind(&args.cols, implied.map(|q| q.cols))?,
         rel,
     };
-    let m = matrix(&ctx.graph, &query);
     let schema = ctx.graph.schema();
+    let m = matrix(&ctx.graph, &query).map_err(|e| CliError::MatrixTooLarge {
+        rows: e.rows,
+        rows_kind: schema.kind(query.rows).plural_form().to_string(),
+        cols: e.cols,
+        cols_kind: schema.kind(query.cols).plural_form().to_string(),
+        rel: ctx.graph.rel_name(rel).to_string(),
+    })?;
     let (rows_kind, cols_kind) = (&schema.kind(query.rows).name, &schema.kind(query.cols).name);
     let rel_name = ctx.graph.rel_name(rel);
     let title = format!(

@@ -29,7 +29,7 @@ fn label(graph: &Graph, n: petgraph::stable_graph::NodeIndex) -> String {
 /// use seccoop::analysis::matrix::{default_query, matrix};
 /// let graph = seccoop::load::embedded().unwrap();
 /// let rel = graph.schema().rel_id("addresses").unwrap();
-/// let m = matrix(&graph, &default_query(&graph, rel).unwrap());
+/// let m = matrix(&graph, &default_query(&graph, rel).unwrap()).unwrap();
 /// let svg = seccoop::export::heatmap::to_svg(&graph, &m, rel, "Coverage");
 /// assert!(svg.starts_with("<svg"));
 /// ```

@@ -188,3 +188,37 @@ fn unknown_kinds_and_other_formats_are_refused() {
     run.exits(2);
     run.stderr_has(&["table, json, csv, svg, html"]);
 }
+
+/// A matrix past the cap of cells is refused, with the sizes and what to
+/// ask instead, and nothing on stdout: at 7,000 generated nodes the
+/// activities × threats table would be some 5 million cells.
+#[test]
+fn a_matrix_too_large_to_build_fails_with_its_size_and_a_way_on() {
+    let s = crate::harness::Scratch::new();
+    s.run(&["generate", "--nodes", "7000", "--seed", "1", "gen"])
+        .success();
+    let run = s.run(&["-g", "gen", "matrix"]);
+    run.exits(1).stdout_is("").stderr_has(&[
+        "error: the matrix would be ",
+        " activities × ",
+        " threats, ",
+        "cells, and matrix draws at most 4,000,000",
+        "help: list the marked pairs instead",
+        "MATCH (a)-[:addresses]->(b)",
+    ]);
+    // Smaller kinds still tabulate.
+    s.run(&[
+        "-g",
+        "gen",
+        "matrix",
+        "--rows",
+        "challenge",
+        "--cols",
+        "principle",
+        "--rel",
+        "mitigates",
+        "--format",
+        "json",
+    ])
+    .success();
+}

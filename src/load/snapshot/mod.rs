@@ -25,6 +25,16 @@ use crate::format::graph_file::MAX_GENERATED_EDGES;
 use std::borrow::Cow;
 use std::path::Path;
 
+/// How many nodes or edges a whole read brings into cache together before
+/// it adds them (see [`nodes_section`] and [`edges_section`]).
+const BLOCK: usize = 64;
+
+/// How many nodes and edges a snapshot holds, at least, for its index to
+/// be checked on a second thread while the graph is built: below it the
+/// thread would cost more than it saves (the built-in graph is read at
+/// every start).
+const BESIDE_FROM: usize = 50_000;
+
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use super::{LoadError, LoadErrorKind, LoadErrors};
@@ -252,6 +262,7 @@ struct Bad {
 type R<T> = Result<T, Bad>;
 
 /// Reads one section, every read bounded by the bytes left.
+#[derive(Clone)]
 struct Cursor<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -353,6 +364,7 @@ impl<'a> Cursor<'a> {
 }
 
 /// A column of little-endian values.
+#[derive(Clone, Copy)]
 struct Column<'a> {
     bytes: &'a [u8],
     at: usize,
@@ -383,7 +395,7 @@ impl<'a> Column<'a> {
 
 /// Reads bytes at a position of a snapshot file: how a reader that keeps
 /// the file rather than its bytes ([`view`]) reaches the string table.
-trait ReadAt {
+trait ReadAt: Sync {
     /// The `len` bytes at `at`, or `None` past the end of the file.
     fn read_at(&self, at: usize, len: usize) -> Option<Vec<u8>>;
 }
@@ -668,21 +680,53 @@ fn body<'a>(h: &Header<'a>, trust: Trust, keep: fn(Cow<'a, str>) -> model::Text)
     };
     let mut g = graph_section(&mut graph, &table, trust)?;
     graph.end()?;
+    // The index is checked against the columns it indexes, read from the
+    // file rather than the graph, so a large snapshot has it checked on
+    // the second core while this one builds the graph. A problem in the
+    // nodes or edges is reported before one in the index, as when the
+    // sections were read in turn.
+    let mut peek = nodes.clone();
+    let n = peek.count(11)?;
+    let ids = peek.column(n, 4)?;
+    let mut peek = edges.clone();
+    let m = peek.count(12)?;
+    let ends = [peek.column(m, 4)?, peek.column(m, 4)?];
     let mut marks = Vec::new();
-    nodes_section(&mut g, &mut nodes, &mut extras, &table, &mut marks)?;
-    nodes.end()?;
-    let ends = edges_section(
-        &mut g,
-        &mut edges,
-        &mut extras,
-        &mut proofs,
-        &table,
-        &mut marks,
-    )?;
-    edges.end()?;
-    extras.end()?;
-    proofs.end()?;
-    index_section(&g, &mut index, &ends, &marks)?;
+    let mut build = || -> R<()> {
+        nodes_section(&mut g, &mut nodes, &mut extras, &table, &mut marks)?;
+        nodes.end()?;
+        edges_section(
+            &mut g,
+            &mut edges,
+            &mut extras,
+            &mut proofs,
+            &table,
+            &mut marks,
+        )?;
+        edges.end()?;
+        extras.end()?;
+        proofs.end()
+    };
+    let (built, indexed) = if n + m >= BESIDE_FROM {
+        std::thread::scope(|s| {
+            let check = s.spawn(|| index_section(&mut index, ids, &table, ends));
+            let built = build();
+            let indexed = check
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (built, indexed)
+        })
+    } else {
+        let built = build();
+        let indexed = match built {
+            Ok(()) => index_section(&mut index, ids, &table, ends),
+            Err(_) => Ok(()),
+        };
+        (built, indexed)
+    };
+    built?;
+    indexed?;
+    index_marks(&mut index, &marks)?;
     index.end()?;
     // Every provenance names a declared source, as the text readers require.
     // (A fast hasher: the built-in graph checks 324 provenances at every
@@ -958,6 +1002,13 @@ fn nodes_section(
         if pos % fmt::STRIDE == 0 {
             marks.push(x.pos as u64);
         }
+        if pos % BLOCK == 0 {
+            // The id table is written at random places: the next block's
+            // are brought into cache together, so their misses overlap.
+            let next = (pos..pos + BLOCK).map_while(|i| ids.u32_at(i));
+            let next: Vec<Cow<'_, str>> = next.filter_map(|i| t.get(i, c).ok()).collect();
+            g.touch_ids(next.iter().map(|s| &**s));
+        }
         let id = t.name(id, c, "a node id")?;
         let name = t.name(name, c, "a node name")?;
         if usize::from(kind) >= kind_count {
@@ -985,7 +1036,7 @@ fn edges_section<'a>(
     p: &mut Cursor<'_>,
     t: &Strings<'_>,
     marks: &mut Vec<u64>,
-) -> R<[Column<'a>; 2]> {
+) -> R<()> {
     let m = c.count(12)?;
     let froms = c.column(m, 4)?;
     let tos = c.column(m, 4)?;
@@ -1007,7 +1058,10 @@ fn edges_section<'a>(
         }
     }
     let rule_heads: Vec<RelId> = g.schema().rules().iter().map(|r| r.head).collect();
-    let node_kinds: Vec<usize> = g.nodes().map(|(_, n)| usize::from(n.kind.0)).collect();
+    let node_kinds: Vec<u16> = g.nodes().map(|(_, n)| n.kind.0).collect();
+    // The kinds of the current block's ends, read together (see below);
+    // `None` for an end that is not a node.
+    let mut block_kinds = [(None, None); BLOCK];
     let derived = p.count(8)?;
     let mut proofs_left = derived;
     let mut premises: Vec<EdgeIndex> = Vec::new();
@@ -1022,8 +1076,24 @@ fn edges_section<'a>(
             marks.push(x.pos as u64);
             proof_marks.push(p.pos as u64);
         }
+        if pos % BLOCK == 0 {
+            // Adding an edge links it into both ends' lists, at random
+            // places in the node table: a block's ends are read first so
+            // that their cache misses overlap rather than come in turn.
+            let block = pos..pos + BLOCK;
+            let ends = block.clone().map_while(|i| froms.u32_at(i));
+            let ends = ends.chain(block.clone().map_while(|i| tos.u32_at(i)));
+            g.touch_incoming(
+                ends.filter(|&e| (e as usize) < n)
+                    .map(|e| NodeIndex::new(e as usize)),
+            );
+            let kind = |e: Option<u32>| node_kinds.get(e? as usize).map(|&k| usize::from(k));
+            for (slot, i) in block_kinds.iter_mut().zip(block) {
+                *slot = (kind(froms.u32_at(i)), kind(tos.u32_at(i)));
+            }
+        }
         let (from, to) = (from as usize, to as usize);
-        let (Some(&kf), Some(&kt)) = (node_kinds.get(from), node_kinds.get(to)) else {
+        let (Some(kf), Some(kt)) = block_kinds[pos % BLOCK] else {
             return Err(c.bad(format!(
                 "edge {pos} joins nodes {from} and {to}, and the graph has {n}"
             )));
@@ -1078,7 +1148,7 @@ fn edges_section<'a>(
         return Err(p.bad(format!("{proofs_left} proofs are left over")));
     }
     marks.extend(proof_marks);
-    Ok([froms, tos])
+    Ok(())
 }
 
 /// Checks that the index is exactly what the other sections imply: the
@@ -1087,8 +1157,17 @@ fn edges_section<'a>(
 /// use the index, but [`view`] answers from it alone, so a file whose
 /// index disagrees is refused here: every file that opens answers the
 /// same both ways.
-fn index_section(g: &Graph, c: &mut Cursor<'_>, ends: &[Column<'_>; 2], marks: &[u64]) -> R<()> {
-    let (n, m) = (g.node_count(), g.edge_count());
+/// Checks the index's lists against the columns they index: the node ids
+/// (`ids`, positions in the string table `t`) and the edges' two `ends`.
+/// Its marks, which the reading of the other sections finds, are
+/// [`index_marks`]'s.
+fn index_section(
+    c: &mut Cursor<'_>,
+    ids: Column<'_>,
+    t: &Strings<'_>,
+    ends: [Column<'_>; 2],
+) -> R<()> {
+    let (n, m) = (ids.bytes.len() / 4, ends[0].bytes.len() / 4);
     let (nc, mc) = (c.u32()? as usize, c.u32()? as usize);
     if (nc, mc) != (n, m) {
         return Err(c.bad(format!(
@@ -1096,8 +1175,8 @@ fn index_section(g: &Graph, c: &mut Cursor<'_>, ends: &[Column<'_>; 2], marks: &
         )));
     }
     let by_id = c.column(n, 4)?;
-    let id = |p: u32| g.node(NodeIndex::new(p as usize)).map(|node| &*node.id);
-    let mut last: Option<&str> = None;
+    let id = |p: u32| t.get(ids.u32_at(p as usize)?, c).ok();
+    let mut last: Option<Cow<'_, str>> = None;
     for (i, p) in by_id.u32s().enumerate() {
         let here = id(p);
         // Ids are distinct, so strictly rising ids are every node once.
@@ -1152,6 +1231,12 @@ fn index_section(g: &Graph, c: &mut Cursor<'_>, ends: &[Column<'_>; 2], marks: &
             ));
         }
     }
+    Ok(())
+}
+
+/// Checks the index's marks: where every [`fmt::STRIDE`]th node's and
+/// edge's record starts, as the reading of their sections found.
+fn index_marks(c: &mut Cursor<'_>, marks: &[u64]) -> R<()> {
     let found = c.column(marks.len(), 8)?;
     for (i, (mark, &want)) in found.u64s().zip(marks).enumerate() {
         if mark != want {
