@@ -127,39 +127,51 @@ pub fn coverage(graph: &Graph, removed: &HashSet<NodeIndex>) -> Coverage {
     let activity_kinds = ends(&counters, |r| &r.from);
     let challenge_kinds = ends(&mitigations, |r| &r.to);
 
-    let linked = |node: NodeIndex, rels: &[RelId], dir: Direction| -> Vec<NodeIndex> {
-        let mut v: Vec<NodeIndex> = graph
-            .edges_of(node, dir)
-            .filter(|e| rels.contains(&e.edge.rel))
-            .map(|e| if dir == Direction::In { e.from } else { e.to })
-            .filter(|n| !removed.contains(n))
-            .collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
     let of_kinds = |kinds: &[KindId], rels: &[RelId], dir: Direction| {
         if rels.is_empty() {
             return Vec::new();
         }
+        let pairs = linked(graph, rels, dir, removed);
+        let mut at = 0;
         graph
             .nodes()
             .filter(|(ix, n)| kinds.contains(&n.kind) && !removed.contains(ix))
-            .map(|(ix, _)| (ix, linked(ix, rels, dir)))
+            .map(|(ix, _)| {
+                // Both go up by node index: the node's pairs are next.
+                let key = ix.index() as u64;
+                while pairs.get(at).is_some_and(|&p| p >> 32 < key) {
+                    at += 1;
+                }
+                let start = at;
+                while pairs.get(at).is_some_and(|&p| p >> 32 == key) {
+                    at += 1;
+                }
+                let others = pairs[start..at].iter();
+                (
+                    ix,
+                    others
+                        .map(|&p| NodeIndex::new((p & 0xffff_ffff) as usize))
+                        .collect(),
+                )
+            })
             .collect()
     };
     let threats: Vec<(NodeIndex, Vec<NodeIndex>)> =
         of_kinds(&threat_kinds, &counters, Direction::In);
+    // The threats some asserted edge addresses, by node index.
+    let mut asserted = vec![false; petgraph::visit::NodeIndexable::node_bound(graph.petgraph())];
+    for e in graph.edges() {
+        if counters.contains(&e.edge.rel)
+            && e.edge.basis != Basis::Derived
+            && !removed.contains(&e.from)
+            && let Some(a) = asserted.get_mut(e.to.index())
+        {
+            *a = true;
+        }
+    }
     let derived_only = threats
         .iter()
-        .filter(|(_, by)| !by.is_empty())
-        .filter(|(t, _)| {
-            !graph.edges_of(*t, Direction::In).any(|e| {
-                counters.contains(&e.edge.rel)
-                    && e.edge.basis != Basis::Derived
-                    && !removed.contains(&e.from)
-            })
-        })
+        .filter(|(t, by)| !by.is_empty() && !asserted.get(t.index()).copied().unwrap_or(false))
         .map(|(t, _)| *t)
         .collect();
     Coverage {
@@ -168,6 +180,34 @@ pub fn coverage(graph: &Graph, removed: &HashSet<NodeIndex>) -> Coverage {
         activities: of_kinds(&activity_kinds, &participants, Direction::Out),
         derived_only,
     }
+}
+
+/// Every pair (node, other) joined by an edge of `rels`, the node at the
+/// edge's end `dir` names (its `to` for [`Direction::In`]), the other end
+/// not in `removed`: as numbers, the node's index above the other's, sorted
+/// and without repeats.
+///
+/// One pass over the edges in the order they are stored, then a sort,
+/// rather than a walk of each node's own edges: those lists thread through
+/// the edge table at random, and at a million nodes the walks took over a
+/// second, nearly all of it waiting on memory.
+fn linked(graph: &Graph, rels: &[RelId], dir: Direction, removed: &HashSet<NodeIndex>) -> Vec<u64> {
+    let mut pairs: Vec<u64> = graph
+        .edges()
+        .filter(|e| rels.contains(&e.edge.rel))
+        .map(|e| {
+            if dir == Direction::In {
+                (e.to, e.from)
+            } else {
+                (e.from, e.to)
+            }
+        })
+        .filter(|(_, other)| !removed.contains(other))
+        .map(|(node, other)| (node.index() as u64) << 32 | other.index() as u64)
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
 }
 
 /// What taking nodes away costs.
@@ -225,16 +265,20 @@ pub fn whatif(graph: &Graph, removed: &HashSet<NodeIndex>) -> WhatIf {
         Some(rest) => coverage(&rest, &HashSet::new()),
         None => coverage(graph, removed),
     };
+    // Each list of linked nodes is sorted (see `coverage`).
     let lost = |was: &[NodeIndex], now: &[NodeIndex]| -> Vec<NodeIndex> {
-        was.iter().filter(|n| !now.contains(n)).copied().collect()
+        was.iter()
+            .filter(|n| now.binary_search(n).is_err())
+            .copied()
+            .collect()
     };
+    // Each node as it was and as it is, for the nodes still there: looked
+    // up in a map, since a million-node graph has hundreds of thousands.
     let pairs = |b: &[(NodeIndex, Vec<NodeIndex>)], a: &[(NodeIndex, Vec<NodeIndex>)]| {
+        let after: std::collections::HashMap<NodeIndex, &Vec<NodeIndex>> =
+            a.iter().map(|(m, now)| (*m, now)).collect();
         b.iter()
-            .filter_map(|(n, was)| {
-                a.iter()
-                    .find(|(m, _)| m == n)
-                    .map(|(_, now)| (*n, was.clone(), now.clone()))
-            })
+            .filter_map(|(n, was)| after.get(n).map(|now| (*n, was.clone(), (*now).clone())))
             .collect::<Vec<_>>()
     };
     let mut out = WhatIf::default();

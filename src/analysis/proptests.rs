@@ -1,6 +1,7 @@
 //! Properties of the traversals on random graphs: every reported path
 //! exists, shortest paths are shortest, impact grows with depth, and
-//! `whatif` with nothing removed is `gaps`.
+//! `whatif` with nothing removed is `gaps`, and coverage, computed from
+//! one pass over the edges, is what a walk of each node's edges finds.
 
 use std::collections::HashSet;
 
@@ -266,5 +267,42 @@ proptest! {
                 prop_assert!(t == activity || uncovered.contains(&t));
             }
         }
+    }
+
+    #[test]
+    fn coverage_is_what_walking_each_nodes_edges_finds(
+        g in graphs(),
+        gone in proptest::collection::vec(0usize..14, 0..4),
+    ) {
+        let removed: HashSet<NodeIndex> = gone
+            .iter()
+            .map(|&i| NodeIndex::new(i % g.node_count()))
+            .collect();
+        let cov = coverage(&g, &removed);
+        // Every kind is allowed at both ends of every relation here, so
+        // every node left is a threat, an activity and a challenge.
+        let walk = |rel: &str, dir: crate::model::Direction| -> Vec<(NodeIndex, Vec<NodeIndex>)> {
+            let rel = g.schema().rel_id(rel).unwrap();
+            g.nodes()
+                .filter(|(ix, _)| !removed.contains(ix))
+                .map(|(ix, _)| {
+                    let mut v: Vec<NodeIndex> = g
+                        .edges_of(ix, dir)
+                        .filter(|e| e.edge.rel == rel)
+                        .map(|e| if e.from == ix && e.to != ix { e.to } else if e.to == ix && e.from != ix { e.from } else { ix })
+                        .filter(|n| !removed.contains(n))
+                        .collect();
+                    v.sort_unstable();
+                    v.dedup();
+                    (ix, v)
+                })
+                .collect()
+        };
+        use crate::model::Direction::{In, Out};
+        prop_assert_eq!(&cov.threats, &walk("addresses", In));
+        prop_assert_eq!(&cov.challenges, &walk("mitigates", In));
+        prop_assert_eq!(&cov.activities, &walk("involves", Out));
+        // Every edge here is stated.
+        prop_assert!(cov.derived_only.is_empty());
     }
 }

@@ -295,14 +295,22 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
     // between a box and a node inside it, so an area joined by an edge to
     // one of its own members (or to itself) is drawn as a node beside its
     // box instead.
+    // Each area's boxes, found by a lookup: a large graph has thousands of
+    // areas and millions of edges.
+    let mut boxes_of: HashMap<NodeIndex, Vec<&[NodeIndex]>> = HashMap::new();
+    for (area, members) in &clusters {
+        boxes_of.entry(*area).or_default().push(members);
+    }
     let hugged: HashSet<NodeIndex> = drawn_edges
         .iter()
         .filter_map(|&e| g.petgraph().edge_endpoints(e))
         .flat_map(|(a, b)| [(a, b), (b, a)])
         .filter(|&(area, other)| {
-            clusters
-                .iter()
-                .any(|(x, members)| *x == area && (other == area || members.contains(&other)))
+            boxes_of.get(&area).is_some_and(|boxes| {
+                boxes
+                    .iter()
+                    .any(|members| other == area || members.contains(&other))
+            })
         })
         .map(|(area, _)| area)
         .collect();
