@@ -30,10 +30,12 @@ use std::path::Path;
 const BLOCK: usize = 64;
 
 /// How many nodes and edges a snapshot holds, at least, for its index to
-/// be checked on a second thread while the graph is built: below it the
-/// thread would cost more than it saves (the built-in graph is read at
-/// every start).
-const BESIDE_FROM: usize = 50_000;
+/// be checked on a second thread while the graph is built, and how many
+/// rows a section holds for each block of them to be brought into cache
+/// before it is added: below it the graph fits in cache, and the thread
+/// and the extra reads would cost more than they save (the built-in graph
+/// is read at every start).
+const LARGE: usize = 50_000;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
@@ -707,7 +709,7 @@ fn body<'a>(h: &Header<'a>, trust: Trust, keep: fn(Cow<'a, str>) -> model::Text)
         extras.end()?;
         proofs.end()
     };
-    let (built, indexed) = if n + m >= BESIDE_FROM {
+    let (built, indexed) = if n + m >= LARGE {
         std::thread::scope(|s| {
             let check = s.spawn(|| index_section(&mut index, ids, &table, ends));
             let built = build();
@@ -1002,7 +1004,7 @@ fn nodes_section(
         if pos % fmt::STRIDE == 0 {
             marks.push(x.pos as u64);
         }
-        if pos % BLOCK == 0 {
+        if n >= LARGE && pos % BLOCK == 0 {
             // The id table is written at random places: the next block's
             // are brought into cache together, so their misses overlap.
             let next = (pos..pos + BLOCK).map_while(|i| ids.u32_at(i));
@@ -1083,10 +1085,12 @@ fn edges_section<'a>(
             let block = pos..pos + BLOCK;
             let ends = block.clone().map_while(|i| froms.u32_at(i));
             let ends = ends.chain(block.clone().map_while(|i| tos.u32_at(i)));
-            g.touch_incoming(
-                ends.filter(|&e| (e as usize) < n)
-                    .map(|e| NodeIndex::new(e as usize)),
-            );
+            if m >= LARGE {
+                g.touch_incoming(
+                    ends.filter(|&e| (e as usize) < n)
+                        .map(|e| NodeIndex::new(e as usize)),
+                );
+            }
             let kind = |e: Option<u32>| node_kinds.get(e? as usize).map(|&k| usize::from(k));
             for (slot, i) in block_kinds.iter_mut().zip(block) {
                 *slot = (kind(froms.u32_at(i)), kind(tos.u32_at(i)));
