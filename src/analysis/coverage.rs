@@ -232,7 +232,8 @@ fn without(graph: &Graph, removed: &HashSet<NodeIndex>) -> Option<Graph> {
     if graph.derived_count() == 0 || removed.is_empty() {
         return None;
     }
-    let mut rest = graph.clone();
+    // Coverage reads kinds, relations and bases only.
+    let mut rest = graph.structure();
     for &n in removed {
         rest.remove_node(n);
     }

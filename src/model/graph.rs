@@ -410,6 +410,36 @@ pub struct Graph {
 }
 
 impl Graph {
+    /// A copy of the graph's structure: every node and edge at the same
+    /// index, with its id, kind, name, relation and basis, and every proof,
+    /// but no node's or edge's properties or provenance. For an analysis
+    /// that takes nodes away from a copy and reads only the structure
+    /// (`whatif`): copying and dropping the properties was a third of its
+    /// work on the built-in graph.
+    pub fn structure(&self) -> Graph {
+        Graph {
+            inner: self.inner.map(
+                |_, n| Node {
+                    id: n.id.clone(),
+                    kind: n.kind,
+                    name: n.name.clone(),
+                    extra: None,
+                },
+                |_, e| Edge::new(e.rel, e.basis),
+            ),
+            index: self.index.clone(),
+            schema: self.schema.clone(),
+            sources: self.sources.clone(),
+            meta: self.meta.clone(),
+            proof_rules: self.proof_rules.clone(),
+            proof_starts: self.proof_starts.clone(),
+            premises: self.premises.clone(),
+            proof_of: self.proof_of.clone(),
+            derived: self.derived,
+            default_schema: self.default_schema,
+        }
+    }
+
     /// Everything the graph holds, as text, in order and by name: meta,
     /// sources, schema, and every node and edge with its properties and
     /// provenance. Two graphs hold the same when their dumps are equal (NaN
@@ -875,5 +905,42 @@ mod tests {
         assert_eq!(built, full);
         assert_eq!(format!("{built:?}"), format!("{full:?}"));
         assert_eq!(&*full.id, "n");
+    }
+
+    #[test]
+    fn the_structure_keeps_every_index_id_relation_and_proof_and_no_extras() {
+        let mut g = crate::load::embedded_with_derived()
+            .unwrap_or_else(|e| panic!("{e}"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        // A hole in the indices, which the copy must keep.
+        let gone = g
+            .node_index("intelligence-sharing")
+            .unwrap_or_else(|| panic!());
+        g.remove_node(gone);
+        let s = g.structure();
+        assert_eq!(
+            (s.node_count(), s.edge_count()),
+            (g.node_count(), g.edge_count())
+        );
+        assert_eq!(s.derived_count(), g.derived_count());
+        assert!(g.derived_count() > 0);
+        for (ix, n) in g.nodes() {
+            let copy = s.node(ix).unwrap_or_else(|| panic!("{ix:?}"));
+            assert_eq!((&copy.id, copy.kind, &copy.name), (&n.id, n.kind, &n.name));
+            assert!(copy.properties().is_empty() && copy.provenance().is_empty());
+            assert_eq!(s.node_index(&n.id), Some(ix));
+        }
+        assert!(s.node(gone).is_none());
+        assert!(g.nodes().any(|(_, n)| !n.provenance().is_empty()));
+        for e in g.edges() {
+            let copy = s.edge(e.index).unwrap_or_else(|| panic!("{:?}", e.index));
+            assert_eq!((copy.from, copy.to), (e.from, e.to));
+            assert_eq!((copy.edge.rel, copy.edge.basis), (e.edge.rel, e.edge.basis));
+            assert!(copy.edge.properties().is_empty() && copy.edge.provenance().is_empty());
+            assert_eq!(
+                s.proof(e.index).map(|p| (p.rule, p.edges.to_vec())),
+                g.proof(e.index).map(|p| (p.rule, p.edges.to_vec()))
+            );
+        }
     }
 }
