@@ -131,27 +131,23 @@ pub fn coverage(graph: &Graph, removed: &HashSet<NodeIndex>) -> Coverage {
         if rels.is_empty() {
             return Vec::new();
         }
-        let pairs = linked(graph, rels, dir, removed);
+        let pairs = super::neighbors::linked_pairs(graph, rels, dir, removed);
         let mut at = 0;
         graph
             .nodes()
             .filter(|(ix, n)| kinds.contains(&n.kind) && !removed.contains(ix))
             .map(|(ix, _)| {
                 // Both go up by node index: the node's pairs are next.
-                let key = ix.index() as u64;
-                while pairs.get(at).is_some_and(|&p| p >> 32 < key) {
+                while pairs.get(at).is_some_and(|&(n, _)| n < ix) {
                     at += 1;
                 }
                 let start = at;
-                while pairs.get(at).is_some_and(|&p| p >> 32 == key) {
+                while pairs.get(at).is_some_and(|&(n, _)| n == ix) {
                     at += 1;
                 }
-                let others = pairs[start..at].iter();
                 (
                     ix,
-                    others
-                        .map(|&p| NodeIndex::new((p & 0xffff_ffff) as usize))
-                        .collect(),
+                    pairs[start..at].iter().map(|&(_, other)| other).collect(),
                 )
             })
             .collect()
@@ -180,34 +176,6 @@ pub fn coverage(graph: &Graph, removed: &HashSet<NodeIndex>) -> Coverage {
         activities: of_kinds(&activity_kinds, &participants, Direction::Out),
         derived_only,
     }
-}
-
-/// Every pair (node, other) joined by an edge of `rels`, the node at the
-/// edge's end `dir` names (its `to` for [`Direction::In`]), the other end
-/// not in `removed`: as numbers, the node's index above the other's, sorted
-/// and without repeats.
-///
-/// One pass over the edges in the order they are stored, then a sort,
-/// rather than a walk of each node's own edges: those lists thread through
-/// the edge table at random, and at a million nodes the walks took over a
-/// second, nearly all of it waiting on memory.
-fn linked(graph: &Graph, rels: &[RelId], dir: Direction, removed: &HashSet<NodeIndex>) -> Vec<u64> {
-    let mut pairs: Vec<u64> = graph
-        .edges()
-        .filter(|e| rels.contains(&e.edge.rel))
-        .map(|e| {
-            if dir == Direction::In {
-                (e.to, e.from)
-            } else {
-                (e.from, e.to)
-            }
-        })
-        .filter(|(_, other)| !removed.contains(other))
-        .map(|(node, other)| (node.index() as u64) << 32 | other.index() as u64)
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs
 }
 
 /// What taking nodes away costs.

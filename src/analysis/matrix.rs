@@ -15,7 +15,7 @@ use crate::model::{Basis, Direction, Graph, KindId, RelId};
 
 /// The most cells [`matrix`] builds: a 2,000 × 2,000 table, already far
 /// past what anyone reads, and 4 MB of cells. A larger one is refused
-/// before anything is allocated ([`TooLarge`]): a million-node graph's
+/// before its cells are allocated ([`TooLarge`]): a million-node graph's
 /// activities × threats would be tens of billions of cells.
 pub const MAX_CELLS: usize = 4_000_000;
 
@@ -119,12 +119,13 @@ pub fn matrix(graph: &Graph, query: &MatrixQuery) -> Result<Matrix, TooLarge> {
             .map(|(ix, _)| ix)
             .collect()
     };
-    let count = |k: KindId| graph.nodes().filter(|(_, n)| n.kind == k).count();
-    let (r, c) = (count(query.rows), count(query.cols));
-    if r.saturating_mul(c) > MAX_CELLS {
-        return Err(TooLarge { rows: r, cols: c });
-    }
     let (rows, cols) = (of_kind(query.rows), of_kind(query.cols));
+    if rows.len().saturating_mul(cols.len()) > MAX_CELLS {
+        return Err(TooLarge {
+            rows: rows.len(),
+            cols: cols.len(),
+        });
+    }
     let col_at: HashMap<NodeIndex, usize> = cols.iter().enumerate().map(|(i, &c)| (c, i)).collect();
     let mut cells = vec![vec![None::<Basis>; cols.len()]; rows.len()];
     for (r, &row) in rows.iter().enumerate() {
@@ -174,18 +175,20 @@ pub fn matrix(graph: &Graph, query: &MatrixQuery) -> Result<Matrix, TooLarge> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn every_addresses_edge_is_one_marked_cell() {
-        let graph = crate::load::embedded().unwrap_or_else(|e| panic!("{e}"));
+    /// The `addresses` relation of `graph` and the matrix it implies.
+    fn addresses(graph: &Graph) -> (RelId, MatrixQuery) {
         let rel = graph
             .schema()
             .rel_id("addresses")
             .unwrap_or_else(|| panic!());
-        let m = matrix(
-            &graph,
-            &default_query(&graph, rel).unwrap_or_else(|| panic!()),
-        )
-        .unwrap_or_else(|e| panic!("{e:?}"));
+        (rel, default_query(graph, rel).unwrap_or_else(|| panic!()))
+    }
+
+    #[test]
+    fn every_addresses_edge_is_one_marked_cell() {
+        let graph = crate::load::embedded().unwrap_or_else(|e| panic!("{e}"));
+        let (rel, query) = addresses(&graph);
+        let m = matrix(&graph, &query).unwrap_or_else(|e| panic!("{e:?}"));
         let marked: usize = (0..m.rows.len()).map(|r| m.row_total(r)).sum();
         let edges = graph.edges().filter(|e| e.edge.rel == rel).count();
         assert_eq!(marked, edges);
@@ -196,11 +199,7 @@ mod tests {
     #[test]
     fn a_matrix_of_more_cells_than_the_cap_is_refused_before_it_is_built() {
         let embedded = crate::load::embedded().unwrap_or_else(|e| panic!("{e}"));
-        let rel = embedded
-            .schema()
-            .rel_id("addresses")
-            .unwrap_or_else(|| panic!());
-        let query = default_query(&embedded, rel).unwrap_or_else(|| panic!());
+        let (_, query) = addresses(&embedded);
         let graph_of = |rows: usize, cols: usize| {
             let mut g = Graph::new(embedded.schema().clone());
             for (kind, n, prefix) in [(query.rows, rows, "r"), (query.cols, cols, "c")] {

@@ -4,7 +4,7 @@
 
 use petgraph::stable_graph::NodeIndex;
 
-use crate::model::{Basis, Graph, KindId, RelId};
+use crate::model::{Basis, Direction, Graph, KindId, RelId};
 
 /// A node and how many distinct nodes reach it through a relation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,22 +88,10 @@ pub fn stats(graph: &Graph) -> Stats {
 fn rank_by_incoming(graph: &Graph, rel: RelId) -> Vec<Ranked> {
     use petgraph::visit::NodeIndexable as _;
     let kinds = &graph.schema().relation(rel).to;
-    // One pass over the edges in the order they are stored, then a sort,
-    // rather than a walk of each node's incoming edges: those lists thread
-    // through the edge table at random, and at a million nodes the walk
-    // took a second and a half, nearly all of it waiting on memory.
-    // Each edge as one number, its `to` above its `from` (node indices
-    // are 32-bit), so the sort and the removal of repeats are of words.
-    let mut pairs: Vec<u64> = graph
-        .edges()
-        .filter(|e| e.edge.rel == rel)
-        .map(|e| (e.to.index() as u64) << 32 | e.from.index() as u64)
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
     let mut counts = vec![0usize; graph.petgraph().node_bound()];
-    for pair in pairs {
-        if let Some(c) = counts.get_mut((pair >> 32) as usize) {
+    let none = std::collections::HashSet::new();
+    for (to, _) in super::neighbors::linked_pairs(graph, &[rel], Direction::In, &none) {
+        if let Some(c) = counts.get_mut(to.index()) {
             *c += 1;
         }
     }
