@@ -55,7 +55,7 @@
 //! Tests read the output back with the real `dot` program and compare node
 //! ids, edges and labels with the graph's.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt as _, HashSet};
 
 use graphviz_rust::dot_structures::{
     Attribute, Edge as DotEdge, EdgeTy, Graph as DotGraph, Id, Node as DotNode, NodeId, Stmt,
@@ -82,16 +82,69 @@ pub const MAX_LABELLED_EDGES: usize = 40;
 /// assert!(dot.starts_with("digraph"));
 /// ```
 pub fn to_dot(diagram: &Diagram, options: &DiagramOptions) -> String {
-    let graph = dot_graph(diagram, options);
-    let mut ctx = PrinterContext::default();
-    // The printer prints an edge a second time "inline" when its first text
-    // is short; with attributes on one line (this context's way) both texts
-    // are the same, so the second print only cost time (4% of `export`'s
-    // instructions on the built-in graph).
-    ctx.with_inline_size(0);
-    let mut text = graph.print(&mut ctx);
-    text.push('\n');
-    text
+    let mut out = Statements::new();
+    dot_graph(diagram, options, &mut out);
+    out.finish()
+}
+
+/// The DOT text of a graph, printed one statement at a time by
+/// graphviz-rust's printer as the statements are made.
+///
+/// Printing the whole `dot_structures::Graph` at the end gives the same
+/// bytes, but holds every statement, every statement's text and their
+/// join at once: for a million-node graph that was 6 GiB, and most of the
+/// time went to the kernel handing out fresh pages for it. Here only the
+/// text stays. The printer prints the statements of a graph with its
+/// context indented one step and set for a directed graph; printing an
+/// empty digraph first leaves the context in that state (the printer never
+/// undoes the step it takes for a graph's body), so each statement comes
+/// out exactly as it would inside the whole graph. A unit test holds the
+/// two ways equal.
+struct Statements {
+    ctx: PrinterContext,
+    text: String,
+    empty: bool,
+}
+
+/// The graph's DOT name.
+const GRAPH_NAME: &str = "seccoop";
+
+impl Statements {
+    fn new() -> Self {
+        let mut ctx = PrinterContext::default();
+        // The printer prints an edge a second time "inline" when its first
+        // text is short; with attributes on one line (this context's way)
+        // both texts are the same, so the second print only cost time (4%
+        // of `export`'s instructions on the built-in graph).
+        ctx.with_inline_size(0);
+        let header = DotGraph::DiGraph {
+            id: Id::Plain(GRAPH_NAME.into()),
+            strict: false,
+            stmts: Vec::new(),
+        };
+        // `digraph seccoop {` and the line break after it; the rest of
+        // this text is the empty body and the closing brace.
+        let printed = header.print(&mut ctx);
+        let open = printed.find('{').map_or(0, |i| i + 2);
+        Statements {
+            ctx,
+            text: printed.get(..open).unwrap_or_default().to_string(),
+            empty: true,
+        }
+    }
+
+    fn push(&mut self, stmt: Stmt) {
+        if !self.empty {
+            self.text.push('\n');
+        }
+        self.empty = false;
+        self.text.push_str(&stmt.print(&mut self.ctx));
+    }
+
+    fn finish(mut self) -> String {
+        self.text.push_str("\n}\n");
+        self.text
+    }
 }
 
 /// A Graphviz quoted string holding exactly `text` as an escape string
@@ -232,9 +285,9 @@ fn word_list(words: &str) -> Id {
     }
 }
 
-fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
+fn dot_graph(d: &Diagram, options: &DiagramOptions, out: &mut Statements) {
     let g = d.graph;
-    let mut stmts: Vec<Stmt> = vec![
+    let header = [
         Stmt::Attribute(attr(
             "rankdir",
             plain(match options.rankdir {
@@ -258,15 +311,18 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
             attr("arrowsize", plain("0.6")),
         ])),
     ];
+    for stmt in header {
+        out.push(stmt);
+    }
     if let Some(title) = &d.title {
-        stmts.push(Stmt::Attribute(attr("label", label(title))));
-        stmts.push(Stmt::Attribute(attr("labelloc", plain("t"))));
+        out.push(Stmt::Attribute(attr("label", label(title))));
+        out.push(Stmt::Attribute(attr("labelloc", plain("t"))));
     }
 
     // Names the writer makes up (stand-ins, legend samples) must not be the
     // id of a drawn node: DOT would merge the two into one node.
     let mut names = Names::new(d);
-    let mut ids: HashMap<NodeIndex, Id> = HashMap::new();
+    let mut ids: HashMap<NodeIndex, Id> = HashMap::with_capacity(d.nodes.len());
     for &n in &d.nodes {
         let Some(node) = g.node(n) else { continue };
         let id = quote_id(&node.id)
@@ -365,7 +421,7 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
             .edge_endpoints(e)
             .is_some_and(|(a, b)| as_box.contains_key(&a) || as_box.contains_key(&b))
     }) {
-        stmts.push(Stmt::Attribute(attr("compound", plain("true"))));
+        out.push(Stmt::Attribute(attr("compound", plain("true"))));
     }
     for (i, (area, members)) in clusters.iter().enumerate() {
         let Some(area_node) = g.node(*area) else {
@@ -394,7 +450,7 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
             id: Id::Plain(format!("members_{i}")),
             stmts: column,
         }));
-        stmts.push(Stmt::Subgraph(Subgraph {
+        out.push(Stmt::Subgraph(Subgraph {
             id: Id::Plain(format!("cluster_{i}")),
             stmts: inner,
         }));
@@ -409,7 +465,9 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
             in_cluster.get(n).is_none_or(|&i| clusters[i].0 == *n) && !as_box.contains_key(n)
         })
         .collect();
-    stmts.extend(top_level.iter().filter_map(|&n| node_stmt(n)));
+    for stmt in top_level.iter().filter_map(|&n| node_stmt(n)) {
+        out.push(stmt);
+    }
 
     for &e in &drawn_edges {
         let (Some((a, b)), Some(edge)) =
@@ -459,7 +517,7 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
                 attrs.push(attr(key, plain(&format!("cluster_{i}"))));
             }
         }
-        stmts.push(Stmt::Edge(DotEdge {
+        out.push(Stmt::Edge(DotEdge {
             ty: EdgeTy::Pair(
                 Vertex::N(NodeId(tail.clone(), None)),
                 Vertex::N(NodeId(head.clone(), None)),
@@ -481,12 +539,9 @@ fn dot_graph(d: &Diagram, options: &DiagramOptions) -> DotGraph {
         } else {
             Vec::new()
         };
-        stmts.extend(legend(d, &drawn_edges, &mut names, &anchors));
-    }
-    DotGraph::DiGraph {
-        id: Id::Plain("seccoop".into()),
-        strict: false,
-        stmts,
+        for stmt in legend(d, &drawn_edges, &mut names, &anchors) {
+            out.push(stmt);
+        }
     }
 }
 
@@ -682,4 +737,91 @@ fn legend(
         }));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Statements of every sort, nested two deep, with quoted, HTML-like and
+    /// plain ids.
+    fn sample() -> Vec<Stmt> {
+        let node = |id: &str| {
+            Stmt::Node(DotNode::new(
+                NodeId(quote_id(id).expect("quotable"), None),
+                vec![attr("label", label(id)), attr("shape", plain("box"))],
+            ))
+        };
+        vec![
+            Stmt::Attribute(attr("rankdir", plain("LR"))),
+            Stmt::GAttribute(graphviz_rust::dot_structures::GraphAttributes::Node(vec![
+                attr("fontsize", plain("10")),
+            ])),
+            Stmt::Subgraph(Subgraph {
+                id: Id::Plain("cluster_0".into()),
+                stmts: vec![
+                    Stmt::Attribute(attr("label", label("An \"area\""))),
+                    Stmt::Subgraph(Subgraph {
+                        id: Id::Plain("members_0".into()),
+                        stmts: vec![Stmt::Attribute(attr("rank", plain("same"))), node("a b")],
+                    }),
+                ],
+            }),
+            node("graph"),
+            Stmt::Node(DotNode::new(NodeId(Id::Html("<x\\>".into()), None), vec![])),
+            Stmt::Edge(DotEdge {
+                ty: EdgeTy::Pair(
+                    Vertex::N(NodeId(quote_id("a b").expect("quotable"), None)),
+                    Vertex::N(NodeId(quote_id("graph").expect("quotable"), None)),
+                ),
+                attributes: vec![
+                    attr("color", label("#9c2b23")),
+                    attr("lhead", plain("cluster_0")),
+                ],
+            }),
+            Stmt::Edge(DotEdge {
+                ty: EdgeTy::Pair(
+                    Vertex::N(NodeId(Id::Plain("x".into()), None)),
+                    Vertex::N(NodeId(Id::Plain("y".into()), None)),
+                ),
+                attributes: vec![],
+            }),
+        ]
+    }
+
+    #[test]
+    fn statements_printed_one_by_one_equal_the_whole_graph_printed() {
+        let whole = DotGraph::DiGraph {
+            id: Id::Plain(GRAPH_NAME.into()),
+            strict: false,
+            stmts: sample(),
+        };
+        let mut ctx = PrinterContext::default();
+        ctx.with_inline_size(0);
+        let expected = format!("{}\n", whole.print(&mut ctx));
+        let mut out = Statements::new();
+        for stmt in sample() {
+            out.push(stmt);
+        }
+        let got = out.finish();
+        assert_eq!(got, expected);
+        assert!(
+            got.contains("\n  subgraph cluster_0 {\n    label="),
+            "{got}"
+        );
+        assert!(got.contains("\n      \"a b\"[label="), "{got}");
+        assert!(got.contains("\n  \"a b\" -> \"graph\" [color="), "{got}");
+    }
+
+    #[test]
+    fn a_graph_without_statements_is_still_a_digraph() {
+        let out = Statements::new().finish();
+        let mut ctx = PrinterContext::default();
+        let whole = DotGraph::DiGraph {
+            id: Id::Plain(GRAPH_NAME.into()),
+            strict: false,
+            stmts: Vec::new(),
+        };
+        assert_eq!(out, format!("{}\n", whole.print(&mut ctx)));
+    }
 }
