@@ -83,11 +83,11 @@ pub fn resolve_node(graph: &Graph, text: &str) -> Result<NodeIndex, ResolveError
 pub const CLEAR_LEAD: u32 = 10;
 
 /// The lowest score of a hit that can be taken for what was meant: the text
-/// occurs in the node's id, name or alias (see [`search`](super::search)).
+/// occurs in the node's id, name or alias (see [`search`](super::search::search())).
 pub const LEAST_GUESS: u32 = 50;
 
 /// [`resolve_node`], and when nothing matches by id, name or alias, the
-/// best [`search`](super::search) hit if it is clearly best: it scores at
+/// best [`search`](super::search::search()) hit if it is clearly best: it scores at
 /// least [`LEAST_GUESS`] and [`CLEAR_LEAD`] more than the next. Returns the
 /// node and whether it was such a guess; otherwise the error suggests the
 /// near misses, or the top search hits when no spelling is near.

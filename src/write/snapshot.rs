@@ -277,7 +277,7 @@ fn flags(properties: &Properties, provenance: &[Provenance]) -> u8 {
 /// # Errors
 /// [`WriteError::Unrepresentable`] for a graph beyond the format's widths
 /// (more than 4 GiB of text, lists nested deeper than
-/// [`MAX_DEPTH`](crate::format::snapshot::MAX_DEPTH)).
+/// [`MAX_DEPTH`]).
 pub fn to_bytes(graph: &Graph) -> Result<Vec<u8>, WriteError> {
     let n = graph.node_count();
     let m = graph.edge_count();
