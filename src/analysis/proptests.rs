@@ -270,6 +270,37 @@ proptest! {
     }
 
     #[test]
+    fn degree_counts_distinct_neighbours_each_way(
+        g in graphs(),
+        gone in proptest::collection::vec(0usize..14, 0..3),
+    ) {
+        // Removed nodes leave holes in the indices, which the count skips.
+        let mut g = g;
+        for i in gone {
+            let n = NodeIndex::new(i % g.node_count().max(1));
+            g.remove_node(n);
+        }
+        let got = super::rank::degree(&g);
+        let want: Vec<(NodeIndex, f64)> = g
+            .nodes()
+            .map(|(ix, _)| {
+                let mut outs = HashSet::new();
+                let mut ins = HashSet::new();
+                for e in g.edges_of(ix, crate::model::Direction::Both) {
+                    if e.from == ix && e.to != ix {
+                        outs.insert(e.to);
+                    }
+                    if e.to == ix && e.from != ix {
+                        ins.insert(e.from);
+                    }
+                }
+                (ix, (outs.len() + ins.len()) as f64)
+            })
+            .collect();
+        prop_assert_eq!(got, want);
+    }
+
+    #[test]
     fn coverage_is_what_walking_each_nodes_edges_finds(
         g in graphs(),
         gone in proptest::collection::vec(0usize..14, 0..4),
