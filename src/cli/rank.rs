@@ -137,7 +137,7 @@ pub fn run(args: &Args, ctx: &Context) -> Result<Output, CliError> {
     let score = |s: f64| match args.by {
         // A whole number as an integer: the same text as `{s:.0}`, without
         // the exact float formatting (a million of them at 1M nodes).
-        By::Degree | By::Coverage if s.fract() == 0.0 && s >= 1.0 && s < 9.0e15 => {
+        By::Degree | By::Coverage if s.fract() == 0.0 && (1.0..9.0e15).contains(&s) => {
             (s as u64).to_string()
         }
         By::Degree | By::Coverage if s.fract() == 0.0 => format!("{s:.0}"),
