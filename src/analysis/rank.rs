@@ -69,6 +69,15 @@ pub fn simple_view(graph: &Graph) -> DiGraph<NodeIndex, ()> {
 ///
 /// # Complexity
 /// O(|V| + |E| log |E|).
+///
+/// # Example
+/// ```
+/// let graph = seccoop::load::embedded().unwrap();
+/// let degrees = seccoop::analysis::rank::degree(&graph);
+/// // One score per node, each a whole number.
+/// assert_eq!(degrees.len(), graph.node_count());
+/// assert!(degrees.iter().all(|(_, d)| d.fract() == 0.0));
+/// ```
 pub fn degree(graph: &Graph) -> Vec<(NodeIndex, f64)> {
     let bound = petgraph::visit::NodeIndexable::node_bound(graph.petgraph());
     let mut pairs: Vec<(u32, u32)> = graph
