@@ -42,21 +42,28 @@ pub fn simple_view(graph: &Graph) -> DiGraph<NodeIndex, ()> {
     for (ix, _) in graph.nodes() {
         position[ix.index()] = view.add_node(ix).index() as u32;
     }
-    let mut pairs: Vec<(u32, u32)> = graph
-        .edges()
-        .filter(|e| e.from != e.to)
-        .map(|e| (position[e.from.index()], position[e.to.index()]))
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    for (a, b) in pairs {
+    // Positions follow the indices' order, so the pairs stay sorted.
+    for (a, b) in simple_pairs(graph) {
         view.add_edge(
-            petgraph::graph::NodeIndex::new(a as usize),
-            petgraph::graph::NodeIndex::new(b as usize),
+            petgraph::graph::NodeIndex::new(position[a as usize] as usize),
+            petgraph::graph::NodeIndex::new(position[b as usize] as usize),
             (),
         );
     }
     view
+}
+
+/// The edges of the simple view as `(from, to)` node indices: loops
+/// dropped, each pair once, sorted.
+fn simple_pairs(graph: &Graph) -> Vec<(u32, u32)> {
+    let mut pairs: Vec<(u32, u32)> = graph
+        .edges()
+        .filter(|e| e.from != e.to)
+        .map(|e| (e.from.index() as u32, e.to.index() as u32))
+        .collect();
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
 }
 
 /// Each node's degree (in plus out) in the simple view, in the order of
@@ -80,15 +87,8 @@ pub fn simple_view(graph: &Graph) -> DiGraph<NodeIndex, ()> {
 /// ```
 pub fn degree(graph: &Graph) -> Vec<(NodeIndex, f64)> {
     let bound = petgraph::visit::NodeIndexable::node_bound(graph.petgraph());
-    let mut pairs: Vec<(u32, u32)> = graph
-        .edges()
-        .filter(|e| e.from != e.to)
-        .map(|e| (e.from.index() as u32, e.to.index() as u32))
-        .collect();
-    pairs.sort_unstable();
-    pairs.dedup();
     let mut count = vec![0u32; bound];
-    for (a, b) in pairs {
+    for (a, b) in simple_pairs(graph) {
         for n in [a, b] {
             if let Some(c) = count.get_mut(n as usize) {
                 *c += 1;
