@@ -234,14 +234,16 @@ pub fn materialise_in_chunks(
     if facts.len() > MAX_FACTS {
         return Err(EngineError::TooMany { limit });
     }
-    // Which relations have a fact: a flag per relation number, since a
-    // hash per fact would cost more than the rest of this pass.
-    let mut present = vec![false; usize::from(RelNo::MAX) + 1];
+    // Which relations have a fact, and one more than the largest node a
+    // fact of each touches (0 for none): an entry per relation number,
+    // since a hash per fact would cost more than the rest of this pass.
+    let mut ends = vec![0usize; usize::from(RelNo::MAX) + 1];
     for f in facts {
-        if let Some(p) = present.get_mut(usize::from(f.rel)) {
-            *p = true;
+        if let Some(e) = ends.get_mut(usize::from(f.rel)) {
+            *e = (*e).max(f.from.max(f.to) as usize + 1);
         }
     }
+    let mut present: Vec<bool> = ends.iter().map(|&e| e > 0).collect();
     // A rule can fire only if every relation of its chain has a fact, given
     // or derived; heads of live rules become present too, so iterate.
     let mut live = vec![false; rules.len()];
@@ -268,7 +270,7 @@ pub fn materialise_in_chunks(
         emit(Derivations::default());
         return Ok(0);
     }
-    let mut store = Store::new(facts, rules, &live);
+    let mut store = Store::new(facts, rules, &live, &ends);
     // For each relation, the (rule, position) pairs of live rules that follow it.
     let mut uses: Vec<Vec<(usize, usize)>> = vec![Vec::new(); store.slot.len()];
     for (rule_no, rule) in rules.iter().enumerate() {
@@ -438,13 +440,20 @@ impl Rows {
     /// with nothing allocated but the rows: the asserted facts of every
     /// relation the rules use are sorted straight from the fact list, not
     /// copied into a list per relation first (44 MB at a million nodes).
-    /// Within a row, items keep their order.
-    fn build_many<I>(nodes: usize, count: usize, items: I) -> Vec<Rows>
+    /// Within a row, items keep their order. `seen(table, node, other
+    /// end)` is called for each item in the first pass.
+    fn build_many<I>(
+        nodes: usize,
+        count: usize,
+        items: I,
+        mut seen: impl FnMut(usize, NodeId, NodeId),
+    ) -> Vec<Rows>
     where
         I: Iterator<Item = (usize, NodeId, NodeId, u32)> + Clone,
     {
         let mut offsets: Vec<Vec<u32>> = (0..count).map(|_| vec![0u32; nodes + 1]).collect();
-        for (t, n, _, _) in items.clone() {
+        for (t, n, end, _) in items.clone() {
+            seen(t, n, end);
             if let Some(o) = offsets.get_mut(t).and_then(|o| o.get_mut(n as usize + 1)) {
                 *o += 1;
             }
@@ -608,7 +617,9 @@ const READ_AHEAD_FROM: usize = 1;
 const SCAN_LIMIT: usize = 32;
 
 impl<'f> Store<'f> {
-    fn new(facts: &'f [Fact], rules: &[ChainRule], live: &[bool]) -> Self {
+    /// The store of `facts` for the `live` rules; `ends[rel]` is one more
+    /// than the largest node a fact of `rel` touches.
+    fn new(facts: &'f [Fact], rules: &[ChainRule], live: &[bool], ends: &[usize]) -> Self {
         let mut used: Vec<RelNo> = Vec::new();
         for (r, _) in rules.iter().zip(live).filter(|(_, l)| **l) {
             used.extend(r.chain.iter().copied());
@@ -626,24 +637,23 @@ impl<'f> Store<'f> {
         let is_used = |rel: RelNo| slot.get(rel as usize).copied().flatten();
         // Nodes are numbered densely; derived facts join nodes of used
         // relations only, so those bound the tables.
-        let nodes = facts
-            .iter()
-            .filter(|f| is_used(f.rel).is_some())
-            .map(|f| f.from.max(f.to) as usize + 1)
+        let nodes = (used.iter())
+            .filter_map(|&r| ends.get(usize::from(r)))
             .max()
+            .copied()
             .unwrap_or(0);
         let mut has: Vec<(Bits, Bits)> = (0..used.len())
             .map(|_| (Bits::new(nodes), Bits::new(nodes)))
             .collect();
-        for f in facts {
-            if let Some((has_out, has_inc)) = is_used(f.rel).and_then(|s| has.get_mut(s)) {
-                has_out.set(f.from);
-                has_inc.set(f.to);
-            }
-        }
         let items = (facts.iter().enumerate())
             .filter_map(|(i, f)| Some((is_used(f.rel)?, f.from, f.to, i as u32)));
-        let rows = Rows::build_many(nodes, used.len(), items);
+        // The bits are set in the same pass that counts the rows.
+        let rows = Rows::build_many(nodes, used.len(), items, |t, from, to| {
+            if let Some((has_out, has_inc)) = has.get_mut(t) {
+                has_out.set(from);
+                has_inc.set(to);
+            }
+        });
         let relations = (rows.into_iter().zip(has))
             .map(|(out, (has_out, has_inc))| Relation {
                 out,
@@ -764,7 +774,7 @@ impl<'f> Store<'f> {
             .filter(|(_, f)| f.rel == rel)
             .map(|(i, f)| (0, f.to, f.from, i as u32));
         let (nodes, asserted) = (self.nodes, self.asserted.len());
-        let inc = Rows::build_many(nodes, 1, items).pop().unwrap_or_default();
+        let inc = (Rows::build_many(nodes, 1, items, |_, _, _| ()).pop()).unwrap_or_default();
         if let Some(r) = self.relations.get_mut(s) {
             r.inc = Some(inc);
         }
