@@ -237,9 +237,20 @@ pub fn materialise_in_chunks(
     // Which relations have a fact, and one more than the largest node a
     // fact of each touches (0 for none): an entry per relation number,
     // since a hash per fact would cost more than the rest of this pass.
-    let mut ends = vec![0usize; usize::from(RelNo::MAX) + 1];
+    // The tables stop at the largest relation number a fact or rule names:
+    // a small graph should not clear one entry for each possible number.
+    let top = (rules.iter())
+        .flat_map(|r| r.chain.iter().chain([&r.head]))
+        .map(|&r| usize::from(r) + 1)
+        .max()
+        .unwrap_or(0);
+    let mut ends = vec![0usize; top];
     for f in facts {
-        if let Some(e) = ends.get_mut(usize::from(f.rel)) {
+        let rel = usize::from(f.rel);
+        if rel >= ends.len() {
+            ends.resize(rel + 1, 0);
+        }
+        if let Some(e) = ends.get_mut(rel) {
             *e = (*e).max(f.from.max(f.to) as usize + 1);
         }
     }

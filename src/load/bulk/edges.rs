@@ -355,7 +355,8 @@ enum Finding {
 ///
 /// Duplicates are looked for within each run of edges that share a `from`
 /// (bulk files list a node's edges together), in a small sort per run; if
-/// some `from` comes back after a run of another, one sort of the keys of
+/// some `from` comes back after a run of another (as one does whose lines
+/// straddle two of the chunks a file is parsed in), one sort of the keys of
 /// the edges of such `from`s settles whether a repeat lies across runs
 /// (sorting every edge's key instead cost 2 s at 10M nodes).
 fn check_edges(
