@@ -515,25 +515,29 @@ impl Rows {
     }
 }
 
-/// One bit per node: whether it has a fact of a relation, asserted or
-/// derived, in one direction. Most joins reach a node that has none, and
-/// this table (an eighth of a byte per node) answers that from cache where
-/// the rows' offsets (four bytes per node) would cost a miss.
+/// One bit per node, all clear at first. Here: whether a node has a fact
+/// of a relation, asserted or derived, in one direction. Most joins reach
+/// a node that has none, and this table (an eighth of a byte per node)
+/// answers that from cache where the rows' offsets (four bytes per node)
+/// would cost a miss.
 #[derive(Default)]
-struct Bits(Vec<u64>);
+pub(crate) struct Bits(Vec<u64>);
 
 impl Bits {
-    fn new(nodes: usize) -> Bits {
+    /// Room for nodes `0..nodes`, every bit clear.
+    pub(crate) fn new(nodes: usize) -> Bits {
         Bits(vec![0; nodes.div_ceil(64)])
     }
 
-    fn set(&mut self, node: NodeId) {
+    /// Sets the bit of `node` (a node past the room is ignored).
+    pub(crate) fn set(&mut self, node: NodeId) {
         if let Some(w) = self.0.get_mut(node as usize / 64) {
             *w |= 1 << (node % 64);
         }
     }
 
-    fn get(&self, node: NodeId) -> bool {
+    /// Whether the bit of `node` is set.
+    pub(crate) fn get(&self, node: NodeId) -> bool {
         self.0
             .get(node as usize / 64)
             .is_some_and(|w| w & (1 << (node % 64)) != 0)

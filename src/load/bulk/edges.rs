@@ -21,6 +21,7 @@ use petgraph::stable_graph::NodeIndex;
 
 use crate::load::error::LoadErrorKind as K;
 use crate::model::{Basis, Edge, Graph, KindId, Properties, Provenance, RelId, Schema};
+use crate::reason::engine::Bits;
 use crate::reason::{Fact, ReasonError};
 use crate::suggest::nearest_one;
 
@@ -377,14 +378,12 @@ fn check_edges(
     }
     let kind = |ix: u32| kinds.get(ix as usize).copied().unwrap_or(KindId(0));
     let mut found = Vec::new();
-    // The run each `from` was last seen in; a second run means the file is
-    // not grouped by `from`.
-    let mut last_run: Vec<u32> = vec![u32::MAX; kinds.len()];
-    let mut run_number = 0u32;
+    // The `from`s that began a run, and those that began a second one
+    // (the file is then not grouped by `from`): duplicates in different
+    // runs can only be theirs.
+    let mut began_a_run = Bits::new(kinds.len());
+    let mut several_runs = Bits::new(kinds.len());
     let mut scattered = false;
-    // The `from`s met in more than one run, a bit each: duplicates in
-    // different runs can only be theirs.
-    let mut several_runs: Vec<u64> = vec![0; kinds.len().div_ceil(64)];
     let mut run: Vec<(u64, usize)> = Vec::new();
     let mut run_from = UNKNOWN;
     let mut run_batch = 0;
@@ -436,16 +435,11 @@ fn check_edges(
                     flush(&mut run, run_batch, &mut found);
                     run_from = from;
                     run_batch = b;
-                    run_number += 1;
-                    if let Some(slot) = last_run.get_mut(from as usize) {
-                        if *slot != u32::MAX {
-                            scattered = true;
-                            if let Some(w) = several_runs.get_mut(from as usize / 64) {
-                                *w |= 1 << (from % 64);
-                            }
-                        }
-                        *slot = run_number;
+                    if began_a_run.get(from) {
+                        scattered = true;
+                        several_runs.set(from);
                     }
+                    began_a_run.set(from);
                 }
                 run.push((u64::from(p.rel.0) << 32 | u64::from(to), i));
             }
@@ -465,17 +459,13 @@ fn check_edges(
         let (from, to) = (known(p.from)?, known(p.to)?);
         Some(u128::from(from) << 48 | u128::from(p.rel.0) << 32 | u128::from(to))
     };
-    let in_several_runs = |p: &Pending| {
-        known(p.from).is_some_and(|f| {
-            several_runs
-                .get(f as usize / 64)
-                .is_some_and(|w| w & (1 << (f % 64)) != 0)
-        })
-    };
+    let in_several_runs = |p: &Pending| known(p.from).is_some_and(|f| several_runs.get(f));
     let mut keys: Vec<u64> = Vec::new();
     let mut wide: Vec<u128> = Vec::new();
     let packed = kinds.len() < (1 << 24);
-    for batch in batches.iter().filter(|_| !within_runs) {
+    // With a repeat found already, the keys are not needed.
+    let across = if within_runs { &[][..] } else { batches };
+    for batch in across {
         for p in batch.edges.iter().filter(|p| in_several_runs(p)) {
             if let Some(k) = good(p) {
                 if packed {
