@@ -24,7 +24,7 @@ use crate::output::{Format, Style};
 /// `convert`'s IN.
 fn inputs_to_parse(cli: &Cli) -> Vec<PathBuf> {
     let mut inputs = cli.graph.clone();
-    if let Command::Convert(c) = &cli.command
+    if let Command::Convert(c) = &*cli.command
         && let [input, _] = c.paths.as_slice()
     {
         inputs.push(input.clone());
@@ -180,7 +180,7 @@ fn dispatch(cli: Cli, printing: &Printing, stderr_color: bool) -> Result<Output,
         ctx.notes = notes.clone();
         Ok::<&'static Context, CliError>(Box::leak(Box::new(ctx)))
     };
-    let result = match command {
+    let result = match command.0 {
         Command::Check(args) => check::run(&args, &graph, printing, stderr_color),
         Command::List(args) => list::run(&args, ctx(Scope::Whole)?),
         Command::Show(args) => show::run(&args, ctx(show::scope(&args))?),

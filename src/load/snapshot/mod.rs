@@ -978,7 +978,7 @@ fn extras(flags: u8, c: &mut Cursor<'_>, t: &Strings<'_>) -> R<(Properties, Vec<
     }
     if flags & HAS_PROVENANCE != 0 {
         let n = c.count(16)?;
-        provenance.reserve(n);
+        provenance.reserve_exact(n);
         for _ in 0..n {
             provenance.push(Provenance {
                 source: (t.keep)(t.name(c.u32()?, c, "a provenance source")?),
