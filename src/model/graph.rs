@@ -16,7 +16,10 @@
 //!   `_mut` accessors box on demand, and the constructors
 //!   ([`Node::with`], [`Edge::with`]) box only what is not empty. Equality
 //!   and `Debug` go through the accessors, so an empty box and no box are
-//!   the same edge.
+//!   the same edge. The built-in graph's extras are decoded from the
+//!   snapshot compiled into the binary when first read (`Later`, in the
+//!   box, which grows from 48 to 56 bytes: both take a 64-byte block from
+//!   the allocator).
 //! - A node's id and name are [`InlineStr`]s (24 bytes): a string of up to
 //!   24 bytes is kept in place, a longer one on the heap. Ids and the
 //!   names of generated graphs are that short, so a bulk load makes no
@@ -132,14 +135,76 @@ pub struct Proof<'g> {
 
 /// The properties and provenance of a node or an edge, kept behind one box
 /// because most edges (and a generated graph's nodes) have neither.
-#[derive(Debug, Clone, Default, PartialEq)]
+///
+/// Those of the built-in graph are decoded on first use ([`Later`]): a
+/// command on it reads the extras of a few nodes and edges, or none.
+#[derive(Debug, Clone, Default)]
 struct Extras {
     properties: Properties,
     provenance: Vec<Provenance>,
+    /// When set, the extras are its, and the two fields above are empty.
+    later: Option<Box<Later>>,
 }
 
 /// What [`Node::properties`] and [`Edge::properties`] lend when there are none.
 static NO_PROPERTIES: Properties = Properties::new();
+
+/// Bytes that hold the properties and provenance of nodes and edges, for
+/// as long as the program runs (the built-in snapshot), decoded on demand.
+pub(crate) trait DeferredExtras: Send + Sync {
+    /// The extras written at `at` with `flags`. The bytes were checked when
+    /// the graph was read; see the implementation for what a failure means.
+    fn decode(&self, at: usize, flags: u8) -> (Properties, Vec<Provenance>);
+}
+
+/// Extras not decoded yet: where they are, and, once asked for, what they
+/// hold.
+#[derive(Clone)]
+pub(crate) struct Later {
+    source: &'static dyn DeferredExtras,
+    at: usize,
+    flags: u8,
+    decoded: std::sync::OnceLock<(Properties, Vec<Provenance>)>,
+}
+
+impl std::fmt::Debug for Later {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Later")
+            .field("at", &self.at)
+            .field("flags", &self.flags)
+            .field("decoded", &self.decoded.get().is_some())
+            .finish()
+    }
+}
+
+impl Later {
+    /// The extras `source` holds at `at`, written with `flags` (not 0).
+    pub(crate) fn new(source: &'static dyn DeferredExtras, at: usize, flags: u8) -> Self {
+        Self {
+            source,
+            at,
+            flags,
+            decoded: std::sync::OnceLock::new(),
+        }
+    }
+
+    fn get(&self) -> &(Properties, Vec<Provenance>) {
+        self.decoded
+            .get_or_init(|| self.source.decode(self.at, self.flags))
+    }
+
+    fn into_parts(self) -> (Properties, Vec<Provenance>) {
+        let Later {
+            source,
+            at,
+            flags,
+            decoded,
+        } = self;
+        decoded
+            .into_inner()
+            .unwrap_or_else(|| source.decode(at, flags))
+    }
+}
 
 impl Extras {
     /// Boxes properties and provenance, or nothing when both are empty.
@@ -148,24 +213,57 @@ impl Extras {
             Box::new(Self {
                 properties,
                 provenance,
+                later: None,
             })
         })
     }
 
+    /// Boxes extras to be decoded when first asked for.
+    fn deferred(later: Later) -> Option<Box<Self>> {
+        Some(Box::new(Self {
+            later: Some(Box::new(later)),
+            ..Self::default()
+        }))
+    }
+
     fn properties(extra: &Option<Box<Self>>) -> &Properties {
-        extra.as_deref().map_or(&NO_PROPERTIES, |x| &x.properties)
+        match extra.as_deref() {
+            None => &NO_PROPERTIES,
+            Some(Self {
+                later: Some(later), ..
+            }) => &later.get().0,
+            Some(x) => &x.properties,
+        }
     }
 
     fn provenance(extra: &Option<Box<Self>>) -> &[Provenance] {
-        extra.as_deref().map_or(&[], |x| &x.provenance)
+        match extra.as_deref() {
+            None => &[],
+            Some(Self {
+                later: Some(later), ..
+            }) => &later.get().1,
+            Some(x) => &x.provenance,
+        }
+    }
+
+    /// The box, its extras decoded, to change them.
+    fn decoded(extra: &mut Option<Box<Self>>) -> &mut Self {
+        let x = extra.get_or_insert_default();
+        if let Some(later) = x.later.take() {
+            (x.properties, x.provenance) = later.into_parts();
+        }
+        x
     }
 
     /// Takes both out, leaving nothing behind.
     fn take(extra: &mut Option<Box<Self>>) -> (Properties, Vec<Provenance>) {
-        extra
-            .take()
-            .map(|x| (x.properties, x.provenance))
-            .unwrap_or_default()
+        match extra.take().map(|x| *x) {
+            None => Default::default(),
+            Some(Self {
+                later: Some(later), ..
+            }) => later.into_parts(),
+            Some(x) => (x.properties, x.provenance),
+        }
     }
 }
 
@@ -200,17 +298,23 @@ macro_rules! extras_accessors {
 
         /// The properties, to change them.
         pub fn properties_mut(&mut self) -> &mut Properties {
-            &mut self.extra.get_or_insert_default().properties
+            &mut Extras::decoded(&mut self.extra).properties
         }
 
         /// The provenance, to change it.
         pub fn provenance_mut(&mut self) -> &mut Vec<Provenance> {
-            &mut self.extra.get_or_insert_default().provenance
+            &mut Extras::decoded(&mut self.extra).provenance
         }
 
         /// Takes the properties and provenance out, leaving none.
         pub fn take_extras(&mut self) -> (Properties, Vec<Provenance>) {
             Extras::take(&mut self.extra)
+        }
+
+        /// Whether the extras are still to be decoded ([`Later`]).
+        #[cfg(test)]
+        pub(crate) fn extras_deferred(&self) -> bool {
+            self.extra.as_ref().is_some_and(|x| x.later.is_some())
         }
     };
 }
@@ -239,6 +343,22 @@ impl Node {
             kind,
             name: name.into(),
             extra: Extras::boxed(properties, provenance),
+        }
+    }
+
+    /// A node whose properties and provenance are decoded when first
+    /// asked for.
+    pub(crate) fn deferred(
+        id: impl Into<InlineStr>,
+        kind: KindId,
+        name: impl Into<InlineStr>,
+        later: Later,
+    ) -> Self {
+        Self {
+            id: id.into(),
+            kind,
+            name: name.into(),
+            extra: Extras::deferred(later),
         }
     }
 
@@ -319,6 +439,16 @@ impl Edge {
             rel,
             basis,
             extra: Extras::boxed(properties, provenance),
+        }
+    }
+
+    /// An edge whose properties and provenance are decoded when first
+    /// asked for.
+    pub(crate) fn deferred(rel: RelId, basis: Basis, later: Later) -> Self {
+        Self {
+            rel,
+            basis,
+            extra: Extras::deferred(later),
         }
     }
 
@@ -1021,6 +1151,56 @@ mod tests {
         assert_eq!(built, full);
         assert_eq!(format!("{built:?}"), format!("{full:?}"));
         assert_eq!(&*full.id, "n");
+    }
+
+    /// Extras decoded on demand, counting how often they are.
+    struct Counted(std::sync::atomic::AtomicUsize);
+
+    impl DeferredExtras for Counted {
+        fn decode(&self, at: usize, flags: u8) -> (Properties, Vec<Provenance>) {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let mut props = Properties::new();
+            props.insert("at".into(), super::super::Value::Integer(at as i64));
+            (props, vec![provenance(&flags.to_string())])
+        }
+    }
+
+    /// Deferred extras are decoded once, when first read, and then behave
+    /// as extras given whole: read, compared, shown, cloned, changed and
+    /// taken alike.
+    #[test]
+    fn deferred_extras_are_decoded_once_when_first_read() {
+        let counted: &'static Counted =
+            Box::leak(Box::new(Counted(std::sync::atomic::AtomicUsize::new(0))));
+        let decodes = || counted.0.load(std::sync::atomic::Ordering::Relaxed);
+        let kind = KindId(0);
+        let lazy = Node::deferred("n", kind, "N", Later::new(counted, 7, 3));
+        let copy = lazy.clone();
+        assert_eq!(decodes(), 0, "nothing decoded before it is read");
+        let mut props = Properties::new();
+        props.insert("at".into(), super::super::Value::Integer(7));
+        let whole = Node::with("n", kind, "N", props, vec![provenance("3")]);
+        assert_eq!(lazy, whole);
+        assert_eq!(decodes(), 1);
+        assert_eq!(lazy.provenance(), [provenance("3")]);
+        assert_eq!(format!("{lazy:?}"), format!("{whole:?}"));
+        assert_eq!(decodes(), 1, "decoded once");
+        assert_eq!(copy, whole, "a copy made before decodes on its own");
+        assert_eq!(decodes(), 2);
+        let mut changed = lazy.clone();
+        changed.provenance_mut().push(provenance("more"));
+        assert_eq!(changed.provenance(), [provenance("3"), provenance("more")]);
+        assert_eq!(changed.properties(), whole.properties());
+        let mut edge = Edge::deferred(RelId(1), Basis::Inferred, Later::new(counted, 9, 1));
+        let (props, prov) = edge.take_extras();
+        assert_eq!(
+            (props.get("at"), prov),
+            (
+                Some(&super::super::Value::Integer(9)),
+                vec![provenance("1")]
+            )
+        );
+        assert_eq!(edge, Edge::new(RelId(1), Basis::Inferred));
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub use graph::{
     Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, InlineStr, Node, Proof,
     Provenance, Source, Text,
 };
+pub(crate) use graph::{DeferredExtras, Later};
 pub use schema::{
     EdgeMix, ImpactFlow, KindDef, KindId, KindLook, LineStyle, RelId, RelationDef, RelationLook,
     Roles, RuleDef, Schema, SchemaError, Unknown,

@@ -23,6 +23,13 @@
 //! random places. So a large section is added a block at a time, each
 //! block's places read first so that their cache misses overlap (which
 //! took the whole read of the million-node snapshot from 1.9 s to 1.2 s).
+//!
+//! The built-in snapshot ([`read_static`]) lives as long as the program,
+//! so its nodes' and edges' properties and provenance are checked as they
+//! are read but decoded only when a command asks for them ([`Deferred`]):
+//! most commands read a few or none, and decoding all of them (a thousand
+//! strings, maps and lists) was a quarter of the instructions and half the
+//! memory of a command on the built-in graph.
 
 pub mod view;
 
@@ -42,6 +49,7 @@ use crate::model::{
     self, Basis, Edge, EdgeMix, Graph, GraphMeta, KindDef, KindId, KindLook, Node, Properties,
     Provenance, RelId, RelationDef, RelationLook, Roles, RuleDef, Schema, Source, Value,
 };
+use crate::model::{DeferredExtras, Later};
 
 /// How many nodes or edges a whole read brings into cache together before
 /// it adds them (see [`nodes_section`] and [`edges_section`]).
@@ -627,14 +635,158 @@ pub(crate) enum Trust {
 /// [`read`], trusting the bytes as far as `trust` says.
 pub(crate) fn read_with(bytes: &[u8], trust: Trust) -> Result<Graph, SnapshotError> {
     let h = header(bytes)?;
-    body(&h, trust, owned).map_err(|b| b.into_error(&h.writer))
+    body(&h, trust, owned, |_, _| None).map_err(|b| b.into_error(&h.writer))
 }
 
 /// [`read_with`] for bytes that live as long as the program: the graph's
 /// provenance strings are the snapshot's own, not copies.
 pub(crate) fn read_static(bytes: &'static [u8], trust: Trust) -> Result<Graph, SnapshotError> {
     let h = header(bytes)?;
-    body(&h, trust, |s| s).map_err(|b| b.into_error(&h.writer))
+    let defer = |x: &Cursor<'static>, t: &Strings<'static>| match (trust, &t.text) {
+        (Trust::Embedded, &Text::Checked(text)) => {
+            let deferred: &'static Deferred = Box::leak(Box::new(Deferred {
+                text,
+                ends: t.ends,
+                count: t.count,
+                extras: x.clone(),
+            }));
+            Some(deferred as &'static dyn DeferredExtras)
+        }
+        _ => None,
+    };
+    body(&h, trust, |s| s, defer).map_err(|b| b.into_error(&h.writer))
+}
+
+/// The extras section of the built-in snapshot and its string table, from
+/// which a node's or an edge's properties and provenance are decoded when
+/// first asked for ([`Later`]).
+///
+/// Each entry was checked as the graph was read ([`Checker`]), as the
+/// decoder checks it, except that two property keys are compared by their
+/// place in the string table rather than by their text: the writer keeps
+/// each string once, so for what it writes the two are the same. The bytes
+/// are the ones `the_embedded_snapshot_is_a_fresh_load_of_graph` compares
+/// with what the writer makes of `graph/` and a test decodes whole.
+struct Deferred {
+    text: &'static str,
+    ends: Column<'static>,
+    count: usize,
+    extras: Cursor<'static>,
+}
+
+impl DeferredExtras for Deferred {
+    fn decode(&self, at: usize, flags: u8) -> (Properties, Vec<Provenance>) {
+        let t = Strings {
+            text: Text::Checked(self.text),
+            ends: self.ends,
+            count: self.count,
+            keep: |s| s,
+        };
+        let mut c = Cursor {
+            pos: at,
+            ..self.extras.clone()
+        };
+        let decoded = extras(flags, &mut c, &t);
+        debug_assert!(decoded.is_ok(), "checked as the graph was read");
+        // Checked as the graph was read, so this does not fail for these
+        // bytes; were it to, the node or edge would show no extras rather
+        // than stop the program.
+        decoded.unwrap_or_default()
+    }
+}
+
+/// Checks the extras of the built-in snapshot's entries as they are read,
+/// and leaves them to be decoded when asked for.
+struct Checker<'t> {
+    source: &'static dyn DeferredExtras,
+    /// The sources the graph declares.
+    declared: foldhash::HashSet<&'t str>,
+    /// The last provenance source found declared, by its place in the table.
+    known: Option<u32>,
+    /// The property keys of the entry, by their place in the table.
+    keys: Vec<u32>,
+}
+
+impl Checker<'_> {
+    /// Checks the extras at `x` as [`extras`] would and moves past them.
+    fn check(&mut self, flags: u8, x: &mut Cursor<'_>, t: &Strings<'_>) -> R<Later> {
+        let at = x.pos;
+        if flags & !(HAS_PROPERTIES | HAS_PROVENANCE) != 0 {
+            return Err(x.bad(format!("flags {flags:#04x} are unknown")));
+        }
+        let string = |i: u32, x: &Cursor<'_>| {
+            // The ends were checked whole when the table was read.
+            if (i as usize) < t.count {
+                Ok(())
+            } else {
+                Err(x.bad(format!(
+                    "string {i} is named, and the table holds {}",
+                    t.count
+                )))
+            }
+        };
+        if flags & HAS_PROPERTIES != 0 {
+            self.keys.clear();
+            for _ in 0..x.count(6)? {
+                let key = x.u32()?;
+                string(key, x)?;
+                if self.keys.contains(&key) {
+                    return Err(x.bad("a property is given twice"));
+                }
+                self.keys.push(key);
+                skip_value(x, &string, 0)?;
+            }
+        }
+        if flags & HAS_PROVENANCE != 0 {
+            for _ in 0..x.count(16)? {
+                let source = x.u32()?;
+                if self.known != Some(source) {
+                    let name = t.name(source, x, "a provenance source")?;
+                    if !self.declared.contains(&*name) {
+                        return Err(x.bad(format!(
+                            "a provenance names the source `{name}`, which the snapshot does not declare"
+                        )));
+                    }
+                    self.known = Some(source);
+                }
+                for _ in 0..3 {
+                    match x.u32()? {
+                        NONE => {}
+                        i => string(i, x)?,
+                    }
+                }
+            }
+        }
+        Ok(Later::new(self.source, at, flags))
+    }
+}
+
+/// Moves past a value, checking it as [`value`] would.
+fn skip_value(
+    c: &mut Cursor<'_>,
+    string: &impl Fn(u32, &Cursor<'_>) -> R<()>,
+    depth: usize,
+) -> R<()> {
+    match c.u8()? {
+        value_tag::STRING => {
+            let i = c.u32()?;
+            string(i, c)?;
+        }
+        value_tag::INTEGER | value_tag::FLOAT => {
+            c.u64()?;
+        }
+        value_tag::BOOL => {
+            c.flag()?;
+        }
+        value_tag::LIST if depth < MAX_DEPTH => {
+            for _ in 0..c.count(2)? {
+                skip_value(c, string, depth + 1)?;
+            }
+        }
+        value_tag::LIST => return Err(c.bad(format!("lists nest more than {MAX_DEPTH} deep"))),
+        tag => return Err(c.bad(format!("value type {tag} is unknown"))),
+    }
+    Ok(())
 }
 
 impl Bad {
@@ -649,7 +801,14 @@ impl Bad {
     }
 }
 
-fn body<'a>(h: &Header<'a>, trust: Trust, keep: fn(Cow<'a, str>) -> model::Text) -> R<Graph> {
+/// Reads the body. `defer` may give the extras section a reader that
+/// decodes each entry's extras when first asked for ([`read_static`]).
+fn body<'a>(
+    h: &Header<'a>,
+    trust: Trust,
+    keep: fn(Cow<'a, str>) -> model::Text,
+    defer: impl FnOnce(&Cursor<'a>, &Strings<'a>) -> Option<&'static dyn DeferredExtras>,
+) -> R<Graph> {
     let mut outer = Cursor {
         bytes: h.body,
         pos: 0,
@@ -688,6 +847,13 @@ fn body<'a>(h: &Header<'a>, trust: Trust, keep: fn(Cow<'a, str>) -> model::Text)
     };
     let mut g = graph_section(&mut graph, &table, trust)?;
     graph.end()?;
+    let sources: Vec<String> = g.sources().iter().map(|s| s.id.clone()).collect();
+    let mut checker = defer(&extras, &table).map(|source| Checker {
+        source,
+        declared: sources.iter().map(String::as_str).collect(),
+        known: None,
+        keys: Vec::new(),
+    });
     // The index is checked against the columns it indexes, read from the
     // file rather than the graph, so a large snapshot has it checked on
     // the second core while this one builds the graph. A problem in the
@@ -701,7 +867,14 @@ fn body<'a>(h: &Header<'a>, trust: Trust, keep: fn(Cow<'a, str>) -> model::Text)
     let ends = [peek.column(m, 4)?, peek.column(m, 4)?];
     let mut marks = Vec::new();
     let mut build = || -> R<()> {
-        nodes_section(&mut g, &mut nodes, &mut extras, &table, &mut marks)?;
+        nodes_section(
+            &mut g,
+            &mut nodes,
+            &mut extras,
+            &table,
+            &mut marks,
+            &mut checker,
+        )?;
         nodes.end()?;
         edges_section(
             &mut g,
@@ -710,6 +883,7 @@ fn body<'a>(h: &Header<'a>, trust: Trust, keep: fn(Cow<'a, str>) -> model::Text)
             &mut proofs,
             &table,
             &mut marks,
+            &mut checker,
         )?;
         edges.end()?;
         extras.end()?;
@@ -739,9 +913,13 @@ fn body<'a>(h: &Header<'a>, trust: Trust, keep: fn(Cow<'a, str>) -> model::Text)
     // Every provenance names a declared source, as the text readers require.
     // (A fast hasher: the built-in graph checks 324 provenances at every
     // start, and SipHash made that a tenth of opening it.)
-    let declared: foldhash::HashSet<&str> = g.sources().iter().map(|s| s.id.as_str()).collect();
+    let declared: foldhash::HashSet<&str> = sources.iter().map(String::as_str).collect();
     if declared.len() != g.sources().len() {
         return Err(extras.bad("a source is declared twice".to_string()));
+    }
+    if checker.is_some() {
+        // Checked entry by entry, as read.
+        return Ok(g);
     }
     let named = g
         .nodes()
@@ -997,6 +1175,7 @@ fn nodes_section(
     x: &mut Cursor<'_>,
     t: &Strings<'_>,
     marks: &mut Vec<u64>,
+    checker: &mut Option<Checker<'_>>,
 ) -> R<()> {
     let n = c.count(11)?;
     let ids = c.column(n, 4)?;
@@ -1024,12 +1203,19 @@ fn nodes_section(
                 "node `{id}` is of kind {kind}, and the schema has {kind_count}"
             )));
         }
-        let (properties, provenance) = if flags == 0 {
-            Default::default()
-        } else {
-            extras(flags, x, t)?
+        let node = match checker {
+            Some(checker) if flags != 0 => {
+                Node::deferred(&*id, KindId(kind), &*name, checker.check(flags, x, t)?)
+            }
+            _ => {
+                let (properties, provenance) = if flags == 0 {
+                    Default::default()
+                } else {
+                    extras(flags, x, t)?
+                };
+                Node::with(&*id, KindId(kind), &*name, properties, provenance)
+            }
         };
-        let node = Node::with(&*id, KindId(kind), &*name, properties, provenance);
         if g.add_node(node).is_err() {
             return Err(c.bad(format!("node `{id}` is given twice")));
         }
@@ -1044,6 +1230,7 @@ fn edges_section<'a>(
     p: &mut Cursor<'_>,
     t: &Strings<'_>,
     marks: &mut Vec<u64>,
+    checker: &mut Option<Checker<'_>>,
 ) -> R<()> {
     let m = c.count(12)?;
     let froms = c.column(m, 4)?;
@@ -1120,12 +1307,19 @@ fn edges_section<'a>(
         }
         let basis = fmt::basis_of(basis)
             .ok_or_else(|| c.bad(format!("edge {pos}'s basis code {basis} is unknown")))?;
-        let (properties, provenance) = if flags == 0 {
-            Default::default()
-        } else {
-            extras(flags, x, t)?
+        let edge = match checker {
+            Some(checker) if flags != 0 => {
+                Edge::deferred(RelId(rel), basis, checker.check(flags, x, t)?)
+            }
+            _ => {
+                let (properties, provenance) = if flags == 0 {
+                    Default::default()
+                } else {
+                    extras(flags, x, t)?
+                };
+                Edge::with(RelId(rel), basis, properties, provenance)
+            }
         };
-        let edge = Edge::with(RelId(rel), basis, properties, provenance);
         let (from, to) = (NodeIndex::new(from), NodeIndex::new(to));
         if basis != Basis::Derived {
             g.add_edge(from, to, edge);
@@ -1287,6 +1481,40 @@ mod tests {
         let node = Node::with("added", KindId(0), "Added", Properties::new(), provenance);
         g.add_node(node).unwrap();
         crate::write::snapshot::to_bytes(&g).unwrap()
+    }
+
+    /// The built-in snapshot read with its extras left to be decoded
+    /// holds what reading it whole does, once they are.
+    #[test]
+    fn the_built_in_snapshot_read_lazily_is_the_one_read_whole() {
+        let lazy = super::read_static(crate::load::EMBEDDED_SNAPSHOT, super::Trust::Embedded)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let deferred = lazy.nodes().filter(|(_, n)| n.extras_deferred()).count()
+            + lazy.edges().filter(|e| e.edge.extras_deferred()).count();
+        assert!(deferred > 200, "{deferred} entries deferred");
+        let whole = super::read(crate::load::EMBEDDED_SNAPSHOT).unwrap_or_else(|e| panic!("{e}"));
+        assert!(whole.nodes().all(|(_, n)| !n.extras_deferred()));
+        assert_eq!(lazy.dump(), whole.dump());
+    }
+
+    /// Read lazily, a snapshot is checked as when read whole: a provenance
+    /// naming an undeclared source is refused before any is decoded.
+    #[test]
+    fn extras_left_to_decode_are_checked_as_read() {
+        for extra in [0, 12] {
+            let fine = if extra == 0 { "article" } else { "extra-11" };
+            let bytes: &'static [u8] = Vec::leak(with_provenance(extra, fine));
+            let lazy = super::read_static(bytes, super::Trust::Embedded)
+                .unwrap_or_else(|e| panic!("{extra}: {e}"));
+            let whole = super::read(bytes).unwrap_or_else(|e| panic!("{extra}: {e}"));
+            assert_eq!(lazy.dump(), whole.dump(), "{extra}");
+            let bytes: &'static [u8] = Vec::leak(with_provenance(extra, "nowhere"));
+            let e = super::read_static(bytes, super::Trust::Embedded).unwrap_err();
+            assert!(
+                e.to_string().contains("names the source `nowhere`"),
+                "{extra}: {e}"
+            );
+        }
     }
 
     #[test]
