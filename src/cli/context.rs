@@ -428,8 +428,13 @@ impl Context {
     pub fn label(&self, ix: NodeIndex) -> String {
         match self.graph.node(ix) {
             Some(n) => {
-                crate::output::safe(&format!("{} ({})", n.name, self.graph.kind_name(n.kind)))
-                    .into_owned()
+                let text = format!("{} ({})", n.name, self.graph.kind_name(n.kind));
+                // Copied again only when something in it needs escaping.
+                if let std::borrow::Cow::Owned(escaped) = crate::output::safe(&text) {
+                    escaped
+                } else {
+                    text
+                }
             }
             None => String::new(),
         }

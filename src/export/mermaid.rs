@@ -33,17 +33,21 @@ use crate::model::{Basis, LineStyle};
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        match c {
-            '"' | '#' | '<' | '>' | '&' | '`' | '|' | '[' | ']' | '{' | '}' | '(' | ')' | ';'
-            | '\\' => {
-                let _ = write!(out, "#{};", u32::from(c));
-            }
-            '\n' | '\r' | '\t' => out.push(' '),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
+        push_escaped(&mut out, c);
     }
     out
+}
+
+/// Adds [`escape`]'s form of one character to `out`.
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '"' | '#' | '<' | '>' | '&' | '`' | '|' | '[' | ']' | '{' | '}' | '(' | ')' | ';' | '\\' => {
+            let _ = write!(out, "#{};", u32::from(c));
+        }
+        '\n' | '\r' | '\t' => out.push(' '),
+        c if c.is_control() => {}
+        c => out.push(c),
+    }
 }
 
 /// An id for the comment line before its node: [`escape`]d, with control
@@ -54,7 +58,7 @@ fn comment(text: &str) -> String {
         if c.is_control() {
             let _ = write!(out, "#{};", u32::from(c));
         } else {
-            out.push_str(&escape(c.encode_utf8(&mut [0; 4])));
+            push_escaped(&mut out, c);
         }
     }
     out
