@@ -15,7 +15,7 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 
 use petgraph::Direction;
-use petgraph::visit::{EdgeRef, IntoEdgesDirected, NodeIndexable};
+use petgraph::visit::{EdgeRef, GraphBase, IntoEdgesDirected, NodeIndexable};
 
 /// One node reached by [`reach`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -482,18 +482,21 @@ where
     // a limit cuts the search short, every shorter path is already listed.
     // Each round repeats the shallower ones, which costs at most as much
     // again when nodes have two or more neighbours.
+    // The step lists of frames left, to fill again.
+    let mut spare: Vec<Steps<G>> = Vec::new();
     'rounds: for len in 1..=limits.max_hops {
         // Whether some path was stopped at `len` edges: if none was, longer
         // rounds would find nothing new.
         let mut cut = false;
         let mut nodes = vec![from];
         let mut edges: Vec<G::EdgeId> = Vec::new();
-        // Each frame holds the unexplored steps out of one node of the path.
-        let mut stack: Vec<std::vec::IntoIter<(G::NodeId, G::EdgeId)>> =
-            vec![neighbours(g, from, &mut allow)];
-        while let Some(frame) = stack.last_mut() {
-            let Some((next, e)) = frame.next() else {
-                stack.pop();
+        // Each frame holds the steps out of one node of the path and how
+        // many of them were taken.
+        let first = neighbours(g, from, &mut allow, spare.pop().unwrap_or_default());
+        let mut stack: Vec<(Steps<G>, usize)> = vec![(first, 0)];
+        while let Some((steps_out, taken)) = stack.last_mut() {
+            let Some(&(next, e)) = steps_out.get(*taken) else {
+                spare.extend(stack.pop().map(|(list, _)| list));
                 // The start stays on the path for the next round.
                 if let [_, .., n] = nodes[..] {
                     on_path[g.to_index(n)] = false;
@@ -502,6 +505,7 @@ where
                 edges.pop();
                 continue;
             };
+            *taken += 1;
             steps += 1;
             if steps > limits.max_steps {
                 out.truncated = true;
@@ -531,7 +535,8 @@ where
                 on_path[g.to_index(next)] = true;
                 nodes.push(next);
                 edges.push(e);
-                stack.push(neighbours(g, next, &mut allow));
+                let list = neighbours(g, next, &mut allow, spare.pop().unwrap_or_default());
+                stack.push((list, 0));
             } else {
                 cut = true;
             }
@@ -543,17 +548,17 @@ where
     out
 }
 
-/// The allowed steps out of a node, outgoing edges first.
-fn neighbours<G, F>(
-    g: G,
-    node: G::NodeId,
-    allow: &mut F,
-) -> std::vec::IntoIter<(G::NodeId, G::EdgeId)>
+/// Steps out of a node: the node each leads to and the edge it follows.
+type Steps<G> = Vec<(<G as GraphBase>::NodeId, <G as GraphBase>::EdgeId)>;
+
+/// The allowed steps out of a node, outgoing edges first, in `v` (emptied
+/// first, so that a search reuses the lists of the frames it leaves).
+fn neighbours<G, F>(g: G, node: G::NodeId, allow: &mut F, mut v: Steps<G>) -> Steps<G>
 where
     G: IntoEdgesDirected,
     F: FnMut(G::EdgeRef) -> bool,
 {
-    let mut v = Vec::new();
+    v.clear();
     for dir in [Direction::Outgoing, Direction::Incoming] {
         for e in g.edges_directed(node, dir) {
             if allow(e) {
@@ -566,5 +571,5 @@ where
             }
         }
     }
-    v.into_iter()
+    v
 }

@@ -41,7 +41,8 @@ pub fn escape(text: &str) -> String {
 /// Adds [`escape`]'s form of one character to `out`.
 fn push_escaped(out: &mut String, c: char) {
     match c {
-        '"' | '#' | '<' | '>' | '&' | '`' | '|' | '[' | ']' | '{' | '}' | '(' | ')' | ';' | '\\' => {
+        '"' | '#' | '<' | '>' | '&' | '`' | '|' | '[' | ']' | '{' | '}' | '(' | ')' | ';'
+        | '\\' => {
             let _ = write!(out, "#{};", u32::from(c));
         }
         '\n' | '\r' | '\t' => out.push(' '),
