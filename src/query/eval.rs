@@ -719,7 +719,7 @@ fn arithmetic(op: BinaryOp, a: Value, b: Value, span: Span) -> Result<Value, Que
                 return Err(QueryError::arithmetic(span, "division by zero"));
             }
             BinaryOp::Mod => V::Int(x.checked_rem(y).ok_or_else(overflow)?),
-            _ => V::Float((x as f64).powf(y as f64)),
+            _ => V::Float(libm::pow(x as f64, y as f64)),
         },
         (x @ (V::Int(_) | V::Float(_)), y @ (V::Int(_) | V::Float(_))) => {
             let as_f = |v: &Value| match v {
@@ -734,7 +734,7 @@ fn arithmetic(op: BinaryOp, a: Value, b: Value, span: Span) -> Result<Value, Que
                 BinaryOp::Mul => x * y,
                 BinaryOp::Div => x / y,
                 BinaryOp::Mod => x % y,
-                _ => x.powf(y),
+                _ => libm::pow(x, y),
             })
         }
         (x, y) => {

@@ -4,6 +4,11 @@
 //! `null` for a `null` argument unless openCypher says otherwise
 //! (`coalesce`, `size`), and report a type error, never panic, for an
 //! argument of the wrong type.
+//!
+//! The transcendental functions (`exp`, `log`, `log10`, `sin`, `cos`,
+//! `tan`, and `^` in `eval`) are the `libm` crate's, a port of musl's,
+//! rather than the system's: with them the binary needs no `libm.so`,
+//! which every command paid for at start (BENCHMARKS.md, start-up).
 
 use std::collections::HashSet;
 
@@ -811,12 +816,12 @@ pub(crate) fn call(
         Func::Floor => num(&a)?.map_or(V::Null, |f| V::Float(f.floor())),
         Func::Round => num(&a)?.map_or(V::Null, |f| V::Float(round_half_up(f))),
         Func::Sqrt => num(&a)?.map_or(V::Null, |f| V::Float(f.sqrt())),
-        Func::Exp => num(&a)?.map_or(V::Null, |f| V::Float(f.exp())),
-        Func::Log => num(&a)?.map_or(V::Null, |f| V::Float(f.ln())),
-        Func::Log10 => num(&a)?.map_or(V::Null, |f| V::Float(f.log10())),
-        Func::Sin => num(&a)?.map_or(V::Null, |f| V::Float(f.sin())),
-        Func::Cos => num(&a)?.map_or(V::Null, |f| V::Float(f.cos())),
-        Func::Tan => num(&a)?.map_or(V::Null, |f| V::Float(f.tan())),
+        Func::Exp => num(&a)?.map_or(V::Null, |f| V::Float(libm::exp(f))),
+        Func::Log => num(&a)?.map_or(V::Null, |f| V::Float(libm::log(f))),
+        Func::Log10 => num(&a)?.map_or(V::Null, |f| V::Float(libm::log10(f))),
+        Func::Sin => num(&a)?.map_or(V::Null, |f| V::Float(libm::sin(f))),
+        Func::Cos => num(&a)?.map_or(V::Null, |f| V::Float(libm::cos(f))),
+        Func::Tan => num(&a)?.map_or(V::Null, |f| V::Float(libm::tan(f))),
         Func::Pi => V::Float(std::f64::consts::PI),
         Func::E => V::Float(std::f64::consts::E),
         Func::Rand => V::Float(rand()),
