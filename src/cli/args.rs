@@ -240,13 +240,6 @@ thread_local! {
 #[derive(Debug)]
 pub struct Named<T>(pub T);
 
-impl<T> std::ops::Deref for Named<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
-
 impl<T: clap::Subcommand> Named<T> {
     /// `cmd` with the subcommands of `all` that [`ONLY`] names, or all of
     /// them when it names none.
@@ -281,24 +274,6 @@ impl<T: clap::Subcommand> clap::Subcommand for Named<T> {
     }
 }
 
-impl<T: clap::FromArgMatches> clap::FromArgMatches for Named<T> {
-    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(matches).map(Named)
-    }
-    fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches_mut(matches).map(Named)
-    }
-    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(matches)
-    }
-    fn update_from_arg_matches_mut(
-        &mut self,
-        matches: &mut clap::ArgMatches,
-    ) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches_mut(matches)
-    }
-}
-
 /// A subcommand's arguments, which [`command_for`] has added to their
 /// `clap::Command` only when that subcommand is parsed
 /// ([`clap::Command::defer`]).
@@ -308,13 +283,6 @@ impl<T: clap::FromArgMatches> clap::FromArgMatches for Named<T> {
 /// a command line names.
 #[derive(Debug)]
 pub struct Lazy<T>(pub T);
-
-impl<T> std::ops::Deref for Lazy<T> {
-    type Target = T;
-    fn deref(&self) -> &T {
-        &self.0
-    }
-}
 
 impl<T: clap::Args> clap::Args for Lazy<T> {
     fn augment_args(cmd: clap::Command) -> clap::Command {
@@ -336,23 +304,42 @@ impl<T: clap::Args> clap::Args for Lazy<T> {
     }
 }
 
-impl<T: clap::FromArgMatches> clap::FromArgMatches for Lazy<T> {
-    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches(matches).map(Lazy)
-    }
-    fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
-        T::from_arg_matches_mut(matches).map(Lazy)
-    }
-    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches(matches)
-    }
-    fn update_from_arg_matches_mut(
-        &mut self,
-        matches: &mut clap::ArgMatches,
-    ) -> Result<(), clap::Error> {
-        self.0.update_from_arg_matches_mut(matches)
-    }
+/// What [`Lazy`] and [`Named`] share: each reads as the value it wraps,
+/// and is read from clap's matches as that value is.
+macro_rules! wrapper {
+    ($wrapper:ident) => {
+        impl<T> std::ops::Deref for $wrapper<T> {
+            type Target = T;
+            fn deref(&self) -> &T {
+                &self.0
+            }
+        }
+
+        impl<T: clap::FromArgMatches> clap::FromArgMatches for $wrapper<T> {
+            fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+                T::from_arg_matches(matches).map($wrapper)
+            }
+            fn from_arg_matches_mut(matches: &mut clap::ArgMatches) -> Result<Self, clap::Error> {
+                T::from_arg_matches_mut(matches).map($wrapper)
+            }
+            fn update_from_arg_matches(
+                &mut self,
+                matches: &clap::ArgMatches,
+            ) -> Result<(), clap::Error> {
+                self.0.update_from_arg_matches(matches)
+            }
+            fn update_from_arg_matches_mut(
+                &mut self,
+                matches: &mut clap::ArgMatches,
+            ) -> Result<(), clap::Error> {
+                self.0.update_from_arg_matches_mut(matches)
+            }
+        }
+    };
 }
+
+wrapper!(Lazy);
+wrapper!(Named);
 
 #[cfg(test)]
 mod tests {
