@@ -83,13 +83,18 @@ impl crate::load::Progress for Bar {
         // Another thread drawing now is as good as this one drawing.
         if let Ok(mut state) = self.state.try_lock() {
             let now = Instant::now();
-            if now.duration_since(state.drawn) >= REDRAW {
+            // Looked at again under the lock: `finish` may have cleared
+            // the line since.
+            if self.shown.load(Ordering::Relaxed) && now.duration_since(state.drawn) >= REDRAW {
                 self.draw(&mut state, now);
             }
         }
     }
 
     fn finish(&self) {
+        // Under the lock, so that no frame is drawn after the line is
+        // cleared.
+        let _state = self.state.lock();
         if self.shown.swap(false, Ordering::Relaxed) {
             let _ = write!(std::io::stderr().lock(), "\r\x1b[2K");
         }

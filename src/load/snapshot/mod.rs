@@ -24,9 +24,9 @@
 //! block's places read first so that their cache misses overlap (which
 //! took the whole read of the million-node snapshot from 1.9 s to 1.2 s).
 //!
-//! The built-in snapshot ([`read_static`]) lives as long as the program,
+//! The built-in snapshot (`read_static`) lives as long as the program,
 //! so its nodes' and edges' properties and provenance are checked as they
-//! are read but decoded only when a command asks for them ([`Deferred`]):
+//! are read but decoded only when a command asks for them (`Deferred`):
 //! most commands read a few or none, and decoding all of them (a thousand
 //! strings, maps and lists) was a quarter of the instructions and half the
 //! memory of a command on the built-in graph.
