@@ -210,9 +210,9 @@ pub fn command_for(args: &[std::ffi::OsString]) -> clap::Command {
         return command();
     }
     DEFER.set(true);
-    ONLY.set(Some(named));
+    ONLY.replace(Some(named));
     let cli = Cli::command();
-    ONLY.set(None);
+    ONLY.replace(None);
     DEFER.set(false);
     cli
 }
@@ -225,7 +225,7 @@ thread_local! {
 
     /// The words of the line that name a subcommand, while [`command_for`]
     /// makes a definition that holds those subcommands alone ([`Named`]).
-    static ONLY: std::cell::Cell<Option<Vec<String>>> = const { std::cell::Cell::new(None) };
+    static ONLY: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// The subcommands, of which [`command_for`]'s definition holds only those
@@ -241,24 +241,26 @@ thread_local! {
 pub struct Named<T>(pub T);
 
 impl<T: clap::Subcommand> Named<T> {
-    /// `cmd` with the subcommands of `all` that [`ONLY`] names, or all of
-    /// them when it names none.
+    /// `cmd` with the subcommands of `all` that [`ONLY`] names, or with all
+    /// of them outside [`command_for`].
     fn only(cmd: clap::Command, all: fn(clap::Command) -> clap::Command) -> clap::Command {
-        match ONLY.take() {
+        ONLY.with_borrow(|only| match only {
             None => all(cmd),
             Some(words) => {
-                let every = all(clap::Command::new(""));
                 let named = |s: &clap::Command| {
                     words
                         .iter()
                         .any(|w| s.get_name() == w || s.get_all_aliases().any(|a| a == w))
                 };
-                let kept = every.get_subcommands().filter(|s| named(s)).cloned();
-                let cmd = cmd.subcommands(kept.collect::<Vec<_>>());
-                ONLY.set(Some(words));
-                cmd
+                let every = all(clap::Command::new(""));
+                let kept: Vec<clap::Command> = every
+                    .get_subcommands()
+                    .filter(|s| named(s))
+                    .cloned()
+                    .collect();
+                cmd.subcommands(kept)
             }
-        }
+        })
     }
 }
 

@@ -700,7 +700,7 @@ impl DeferredExtras for Deferred {
 struct Checker<'t> {
     source: &'static dyn DeferredExtras,
     /// The sources the graph declares.
-    declared: foldhash::HashSet<&'t str>,
+    declared: &'t foldhash::HashSet<&'t str>,
     /// The last provenance source found declared, by its place in the table.
     known: Option<u32>,
     /// The property keys of the entry, by their place in the table.
@@ -847,10 +847,13 @@ fn body<'a>(
     };
     let mut g = graph_section(&mut graph, &table, trust)?;
     graph.end()?;
+    // The declared sources, for the checks of provenance below (and, for
+    // extras left to decode, as each entry is read).
     let sources: Vec<String> = g.sources().iter().map(|s| s.id.clone()).collect();
+    let declared: foldhash::HashSet<&str> = sources.iter().map(String::as_str).collect();
     let mut checker = defer(&extras, &table).map(|source| Checker {
         source,
-        declared: sources.iter().map(String::as_str).collect(),
+        declared: &declared,
         known: None,
         keys: Vec::new(),
     });
@@ -913,7 +916,6 @@ fn body<'a>(
     // Every provenance names a declared source, as the text readers require.
     // (A fast hasher: the built-in graph checks 324 provenances at every
     // start, and SipHash made that a tenth of opening it.)
-    let declared: foldhash::HashSet<&str> = sources.iter().map(String::as_str).collect();
     if declared.len() != g.sources().len() {
         return Err(extras.bad("a source is declared twice".to_string()));
     }
