@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::{Ordered, SchemaOut, edges_out, json_text, meta, node_out, schema_parts};
+use super::{Ordered, Records, SchemaOut, edges_out, json_text, meta, node_out, schema_parts};
 use crate::model::Graph;
 
 /// Writes `graph` as a JSON graph file.
@@ -34,15 +34,16 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
         };
         writeln!(w, "  \"schema\": {},", json_text(&schema)?)?;
     }
+    let mut out = Records::default();
     w.write_all(b"  \"nodes\": [")?;
     for (i, (_, n)) in graph.nodes().enumerate() {
-        let sep = if i == 0 { "\n" } else { ",\n" };
-        write!(w, "{sep}    {}", json_text(&node_out(graph, n))?)?;
+        let sep = if i == 0 { "\n    " } else { ",\n    " };
+        out.put(w, sep, &node_out(graph, n), "")?;
     }
     w.write_all(b"\n  ],\n  \"edges\": [")?;
     for (i, e) in edges_out(graph).enumerate() {
-        let sep = if i == 0 { "\n" } else { ",\n" };
-        write!(w, "{sep}    {}", json_text(&e)?)?;
+        let sep = if i == 0 { "\n    " } else { ",\n    " };
+        out.put(w, sep, &e, "")?;
     }
     w.write_all(b"\n  ]\n}\n")?;
     Ok(())

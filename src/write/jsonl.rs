@@ -6,7 +6,7 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{
-    GraphFormat, MetaOut, Ordered, SchemaOut, WriteError, edges_out, json_text, meta, node_out,
+    GraphFormat, MetaOut, Ordered, Records, SchemaOut, WriteError, edges_out, meta, node_out,
     schema_parts,
 };
 use crate::model::{Graph, Source};
@@ -43,27 +43,22 @@ pub fn check(graph: &Graph) -> Result<(), WriteError> {
 
 /// Writes `graph` as JSON Lines.
 pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
+    let mut out = Records::default();
     if let Some(m) = meta(graph) {
         let body: &MetaOut<'_> = &m;
-        writeln!(
-            w,
-            "{}",
-            json_text(&Typed {
-                kind: "graph",
-                body
-            })?
-        )?;
+        let record = Typed {
+            kind: "graph",
+            body,
+        };
+        out.put(w, "", &record, "\n")?;
     }
     for s in graph.sources() {
         let body: &Source = s;
-        writeln!(
-            w,
-            "{}",
-            json_text(&Typed {
-                kind: "source",
-                body
-            })?
-        )?;
+        let record = Typed {
+            kind: "source",
+            body,
+        };
+        out.put(w, "", &record, "\n")?;
     }
     if !graph.has_default_schema() {
         let (kinds, relations) = schema_parts(graph.schema());
@@ -73,31 +68,25 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
             relations: Ordered(&relations),
             rules: Ordered(&rules),
         };
-        writeln!(
-            w,
-            "{}",
-            json_text(&Typed {
-                kind: "schema",
-                body: &body
-            })?
-        )?;
+        let record = Typed {
+            kind: "schema",
+            body: &body,
+        };
+        out.put(w, "", &record, "\n")?;
     }
     for (_, n) in graph.nodes() {
-        writeln!(w, "{}", json_text(&node_out(graph, n))?)?;
+        out.put(w, "", &node_out(graph, n), "\n")?;
     }
     for e in edges_out(graph) {
         // Without `type`, a record with `id` is read as a node.
         if e.properties.contains_key("id") {
-            writeln!(
-                w,
-                "{}",
-                json_text(&Typed {
-                    kind: "edge",
-                    body: &e
-                })?
-            )?;
+            let record = Typed {
+                kind: "edge",
+                body: &e,
+            };
+            out.put(w, "", &record, "\n")?;
         } else {
-            writeln!(w, "{}", json_text(&e)?)?;
+            out.put(w, "", &e, "\n")?;
         }
     }
     Ok(())

@@ -4,7 +4,9 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{GraphFormat, Ordered, SchemaOut, WriteError, json_text, node_out, schema_parts};
+use super::{
+    GraphFormat, Ordered, Records, SchemaOut, WriteError, json_text, node_out, schema_parts,
+};
 use crate::format::node_link::EDGE_FIELDS;
 use crate::model::{Basis, Graph, Properties, Provenance, Source, Value};
 
@@ -95,14 +97,15 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
         "{{\n  \"directed\": true,\n  \"multigraph\": true,\n  \"graph\": {},",
         json_text(&head)?
     )?;
+    let mut records = Records::default();
     w.write_all(b"  \"nodes\": [")?;
     for (i, (_, n)) in graph.nodes().enumerate() {
-        let sep = if i == 0 { "\n" } else { ",\n" };
-        write!(w, "{sep}    {}", json_text(&node_out(graph, n))?)?;
+        let sep = if i == 0 { "\n    " } else { ",\n    " };
+        records.put(w, sep, &node_out(graph, n), "")?;
     }
     w.write_all(b"\n  ],\n  \"edges\": [")?;
     for (i, e) in super::edges_out(graph).enumerate() {
-        let sep = if i == 0 { "\n" } else { ",\n" };
+        let sep = if i == 0 { "\n    " } else { ",\n    " };
         let out = EdgeOut {
             source: e.from,
             target: e.to,
@@ -112,7 +115,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
             properties: e.properties,
             provenance: e.provenance,
         };
-        write!(w, "{sep}    {}", json_text(&out)?)?;
+        records.put(w, sep, &out, "")?;
     }
     w.write_all(b"\n  ]\n}\n")
 }
