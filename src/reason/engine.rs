@@ -62,6 +62,30 @@ pub struct Fact {
     pub to: NodeId,
 }
 
+/// The asserted facts as the engine reads them: only from first to last, a
+/// few times over (to size its tables, to index them, and in its first
+/// round), never by id. So a caller that holds the facts in another form
+/// lends them as they are rather than copying them into a list: a bulk load
+/// lends its batches of parsed edges, and a copy of a million-node graph's
+/// 3.7M edges as [`Fact`]s was 45 MB of fresh memory on the critical path
+/// of the load (BENCHMARKS.md, "Reasoning: what derived edges cost").
+pub trait Asserted {
+    /// The facts in id order: fact `i` is the `i`-th.
+    fn facts(&self) -> impl Iterator<Item = Fact> + Clone + '_;
+}
+
+impl Asserted for [Fact] {
+    fn facts(&self) -> impl Iterator<Item = Fact> + Clone + '_ {
+        self.iter().copied()
+    }
+}
+
+impl Asserted for Vec<Fact> {
+    fn facts(&self) -> impl Iterator<Item = Fact> + Clone + '_ {
+        self.iter().copied()
+    }
+}
+
 /// A chain rule: the facts along `chain`, end to end, give one `head` fact
 /// from the chain's first node to its last.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -223,17 +247,26 @@ pub fn materialise(
 /// # Returns
 /// How many facts were derived, or [`materialise`]'s error; chunks emitted
 /// before an error stay emitted.
-pub fn materialise_in_chunks(
-    facts: &[Fact],
+pub fn materialise_in_chunks<A: Asserted + ?Sized>(
+    facts: &A,
     rules: &[ChainRule],
     limit: usize,
     chunk: usize,
     emit: &mut dyn FnMut(Derivations) -> bool,
 ) -> Result<usize, EngineError> {
-    let limit = limit.min(MAX_FACTS.saturating_sub(facts.len()));
-    if facts.len() > MAX_FACTS {
-        return Err(EngineError::TooMany { limit });
-    }
+    materialise_counted(facts, rules, &|_| limit, chunk, emit)
+}
+
+/// [`materialise_in_chunks`] with the limit a function of how many facts
+/// are asserted, which the engine counts in its first pass over them (a
+/// source of facts need not know their number beforehand).
+pub(crate) fn materialise_counted<A: Asserted + ?Sized>(
+    facts: &A,
+    rules: &[ChainRule],
+    limit: &dyn Fn(usize) -> usize,
+    chunk: usize,
+    emit: &mut dyn FnMut(Derivations) -> bool,
+) -> Result<usize, EngineError> {
     // Which relations have a fact, and one more than the largest node a
     // fact of each touches (0 for none): an entry per relation number,
     // since a hash per fact would cost more than the rest of this pass.
@@ -245,7 +278,9 @@ pub fn materialise_in_chunks(
         .max()
         .unwrap_or(0);
     let mut ends = vec![0usize; top];
-    for f in facts {
+    let mut asserted = 0usize;
+    for f in facts.facts() {
+        asserted += 1;
         let rel = usize::from(f.rel);
         if rel >= ends.len() {
             ends.resize(rel + 1, 0);
@@ -253,6 +288,10 @@ pub fn materialise_in_chunks(
         if let Some(e) = ends.get_mut(rel) {
             *e = (*e).max(f.from.max(f.to) as usize + 1);
         }
+    }
+    let limit = limit(asserted).min(MAX_FACTS.saturating_sub(asserted));
+    if asserted > MAX_FACTS {
+        return Err(EngineError::TooMany { limit });
     }
     let mut present: Vec<bool> = ends.iter().map(|&e| e > 0).collect();
     // A rule can fire only if every relation of its chain has a fact, given
@@ -281,7 +320,7 @@ pub fn materialise_in_chunks(
         emit(Derivations::default());
         return Ok(0);
     }
-    let mut store = Store::new(facts, rules, &live, &ends);
+    let mut store = Store::new(facts, asserted, rules, &live, &ends);
     // For each relation, the (rule, position) pairs of live rules that follow it.
     let mut uses: Vec<Vec<(usize, usize)>> = vec![Vec::new(); store.slot.len()];
     for (rule_no, rule) in rules.iter().enumerate() {
@@ -310,18 +349,22 @@ pub fn materialise_in_chunks(
     // The proofs since the last chunk; their facts are the store's.
     let mut derived = Derivations::default();
     let mut emitted = 0;
-    let asserted = facts.len();
     let mut pending = Pending::default();
     let mut chain: Vec<u32> = Vec::new();
     let read_ahead = store.nodes >= READ_AHEAD_FROM;
     let (mut delta_start, mut delta_end) = (0usize, asserted);
+    let mut first_round = facts.facts();
+    let mut block: Vec<Fact> = Vec::with_capacity(AHEAD);
     while delta_start < delta_end {
         if delta_start > 0 {
             // Joins backwards from a delta fact read the facts of the
             // relations before it in the chain by their ends: index those.
             let mut in_delta = vec![false; uses.len()];
-            for id in delta_start..delta_end {
-                if let Some(seen) = in_delta.get_mut(store.fact(id).rel as usize) {
+            let delta = (store.derived)
+                .get(delta_start - asserted..delta_end - asserted)
+                .unwrap_or_default();
+            for f in delta {
+                if let Some(seen) = in_delta.get_mut(f.rel as usize) {
                     *seen = true;
                 }
             }
@@ -329,63 +372,76 @@ pub fn materialise_in_chunks(
                 for &(rule_no, pos) in uses.get(rel).map_or(&[][..], Vec::as_slice) {
                     let chain = rules.get(rule_no).map_or(&[][..], |r| r.chain.as_slice());
                     for &before in chain.get(..pos).unwrap_or_default() {
-                        store.index_ends(before);
+                        store.index_ends(facts, before);
                     }
                 }
             }
         }
-        for id in delta_start..delta_end {
-            if read_ahead && (id - delta_start) % AHEAD == 0 {
-                store.read_ahead(id..(id + AHEAD).min(delta_end), &next);
+        // The delta a block at a time: the first round's from the asserted
+        // facts' source, in order, later rounds' from the derived facts.
+        let mut start = delta_start;
+        while start < delta_end {
+            let end = (start + AHEAD).min(delta_end);
+            block.clear();
+            if start < asserted {
+                block.extend(first_round.by_ref().take(end - start));
+            } else {
+                let derived = store.derived.get(start - asserted..end - asserted);
+                block.extend_from_slice(derived.unwrap_or_default());
             }
-            let fact = store.fact(id);
-            let Some(uses) = uses.get(fact.rel as usize) else {
-                continue;
-            };
-            for &(rule_no, pos) in uses {
-                let Some(rule) = rules.get(rule_no) else {
+            if read_ahead {
+                store.read_ahead(&block, &next);
+            }
+            for (id, &fact) in (start..end).zip(&block) {
+                let Some(uses) = uses.get(fact.rel as usize) else {
                     continue;
                 };
-                let join = Join {
-                    store: &store,
-                    rule,
-                    rule_no: rule_no as u32,
-                    pos,
-                    right: fact.to,
-                    old_end: delta_start,
-                    all_end: delta_end,
-                };
-                // Every position is written before a chain is finished, so
-                // the buffer is only resized, not cleared, between joins.
-                if chain.len() != rule.chain.len() {
-                    chain.clear();
-                    chain.resize(rule.chain.len(), NONE);
+                for &(rule_no, pos) in uses {
+                    let Some(rule) = rules.get(rule_no) else {
+                        continue;
+                    };
+                    let join = Join {
+                        store: &store,
+                        rule,
+                        rule_no: rule_no as u32,
+                        pos,
+                        right: fact.to,
+                        old_end: delta_start,
+                        all_end: delta_end,
+                    };
+                    // Every position is written before a chain is finished, so
+                    // the buffer is only resized, not cleared, between joins.
+                    if chain.len() != rule.chain.len() {
+                        chain.clear();
+                        chain.resize(rule.chain.len(), NONE);
+                    }
+                    if let Some(slot) = chain.get_mut(pos) {
+                        *slot = id as u32;
+                    }
+                    join.left(pos, fact.from, &mut chain, &mut pending);
                 }
-                if let Some(slot) = chain.get_mut(pos) {
-                    *slot = id as u32;
-                }
-                join.left(pos, fact.from, &mut chain, &mut pending);
-            }
-            // Accept the chains found through this fact in the order found:
-            // the first proof of a fact is the one kept.
-            for (fact, rule, premises) in pending.drain() {
-                if store.holds(fact) {
-                    continue;
-                }
-                if store.derived.len() >= limit {
-                    return Err(EngineError::TooMany { limit });
-                }
-                store.add_derived(fact);
-                derived.push(rule, premises);
-                if derived.rules.len() >= chunk {
-                    let facts = store.derived.get(emitted..).unwrap_or_default().to_vec();
-                    emitted = store.derived.len();
-                    if !emit(derived.finish(facts)) {
-                        return Ok(emitted);
+                // Accept the chains found through this fact in the order found:
+                // the first proof of a fact is the one kept.
+                for (fact, rule, premises) in pending.drain() {
+                    if store.holds(fact) {
+                        continue;
+                    }
+                    if store.derived.len() >= limit {
+                        return Err(EngineError::TooMany { limit });
+                    }
+                    store.add_derived(fact);
+                    derived.push(rule, premises);
+                    if derived.rules.len() >= chunk {
+                        let facts = store.derived.get(emitted..).unwrap_or_default().to_vec();
+                        emitted = store.derived.len();
+                        if !emit(derived.finish(facts)) {
+                            return Ok(emitted);
+                        }
                     }
                 }
+                pending.clear();
             }
-            pending.clear();
+            start = end;
         }
         delta_start = delta_end;
         delta_end = asserted + store.derived.len();
@@ -595,8 +651,9 @@ struct Relation {
 }
 
 /// The known facts and the adjacency of the relations rules use.
-struct Store<'f> {
-    asserted: &'f [Fact],
+struct Store {
+    /// How many facts are asserted: derived fact `i` has id `asserted + i`.
+    asserted: usize,
     derived: Vec<Fact>,
     /// Per derived fact, the next derived fact of its relation from the same
     /// start, and to the same end.
@@ -631,10 +688,16 @@ const READ_AHEAD_FROM: usize = 1;
 /// set rather than a scan.
 const SCAN_LIMIT: usize = 32;
 
-impl<'f> Store<'f> {
+impl Store {
     /// The store of `facts` for the `live` rules; `ends[rel]` is one more
     /// than the largest node a fact of `rel` touches.
-    fn new(facts: &'f [Fact], rules: &[ChainRule], live: &[bool], ends: &[usize]) -> Self {
+    fn new<A: Asserted + ?Sized>(
+        facts: &A,
+        asserted: usize,
+        rules: &[ChainRule],
+        live: &[bool],
+        ends: &[usize],
+    ) -> Self {
         let mut used: Vec<RelNo> = Vec::new();
         for (r, _) in rules.iter().zip(live).filter(|(_, l)| **l) {
             used.extend(r.chain.iter().copied());
@@ -660,7 +723,7 @@ impl<'f> Store<'f> {
         let mut has: Vec<(Bits, Bits)> = (0..used.len())
             .map(|_| (Bits::new(nodes), Bits::new(nodes)))
             .collect();
-        let items = (facts.iter().enumerate())
+        let items = (facts.facts().enumerate())
             .filter_map(|(i, f)| Some((is_used(f.rel)?, f.from, f.to, i as u32)));
         // The bits are set in the same pass that counts the rows.
         let rows = Rows::build_many(nodes, used.len(), items, |t, from, to| {
@@ -678,7 +741,7 @@ impl<'f> Store<'f> {
             })
             .collect();
         Store {
-            asserted: facts,
+            asserted,
             derived: Vec::new(),
             next_out: Vec::new(),
             next_inc: Vec::new(),
@@ -688,19 +751,6 @@ impl<'f> Store<'f> {
             hubs: HashSet::new(),
             at_hubs: HashSet::new(),
         }
-    }
-
-    /// The fact with an id the store handed out.
-    fn fact(&self, id: usize) -> Fact {
-        let f = match id.checked_sub(self.asserted.len()) {
-            None => self.asserted.get(id),
-            Some(d) => self.derived.get(d),
-        };
-        f.copied().unwrap_or(Fact {
-            from: 0,
-            rel: 0,
-            to: 0,
-        })
     }
 
     fn relation(&self, rel: RelNo) -> Option<&Relation> {
@@ -746,14 +796,14 @@ impl<'f> Store<'f> {
     /// Adds a derived fact: to the list of derived facts, to the lists of
     /// its start and end, and to the set at its start if that is a hub.
     fn add_derived(&mut self, f: Fact) {
-        let id = (self.asserted.len() + self.derived.len()) as u32;
+        let id = (self.asserted + self.derived.len()) as u32;
         self.derived.push(f);
         self.next_out.push(NONE);
         self.next_inc.push(NONE);
         if self.hubs.contains(&(f.rel, f.from)) {
             self.at_hubs.insert(f);
         }
-        let (asserted, nodes) = (self.asserted.len(), self.nodes);
+        let (asserted, nodes) = (self.asserted, self.nodes);
         let Some(s) = self.slot.get(f.rel as usize).copied().flatten() else {
             return;
         };
@@ -778,17 +828,17 @@ impl<'f> Store<'f> {
     /// date from then on. Only a round that joins backwards reads this index
     /// (the first never does), so a load whose later rounds never do saves
     /// building it.
-    fn index_ends(&mut self, rel: RelNo) {
+    fn index_ends<A: Asserted + ?Sized>(&mut self, facts: &A, rel: RelNo) {
         let Some(s) = self.slot.get(rel as usize).copied().flatten() else {
             return;
         };
         if self.relations.get(s).is_none_or(|r| r.inc.is_some()) {
             return;
         }
-        let items = (self.asserted.iter().enumerate())
+        let items = (facts.facts().enumerate())
             .filter(|(_, f)| f.rel == rel)
             .map(|(i, f)| (0, f.to, f.from, i as u32));
-        let (nodes, asserted) = (self.nodes, self.asserted.len());
+        let (nodes, asserted) = (self.nodes, self.asserted);
         let inc = (Rows::build_many(nodes, 1, items, |_, _, _| ()).pop()).unwrap_or_default();
         if let Some(r) = self.relations.get_mut(s) {
             r.inc = Some(inc);
@@ -810,16 +860,15 @@ impl<'f> Store<'f> {
         }
     }
 
-    /// Reads, for the delta facts `ids`, the first row entry each of their
+    /// Reads, for the delta facts `block`, the first row entry each of their
     /// joins forwards will read, so that the cache misses of a block of
     /// joins overlap instead of coming one after another: the joins' ends
     /// are scattered over tables of several bytes per node. `next[rel]`
     /// lists the relations (as positions in `relations`) that joins from a
     /// fact of `rel` follow next.
-    fn read_ahead(&self, ids: std::ops::Range<usize>, next: &[Vec<usize>]) {
+    fn read_ahead(&self, block: &[Fact], next: &[Vec<usize>]) {
         let mut sum = 0u32;
-        for id in ids {
-            let fact = self.fact(id);
+        for fact in block {
             for &s in next.get(fact.rel as usize).map_or(&[][..], Vec::as_slice) {
                 let Some(r) = self.relations.get(s) else {
                     continue;
@@ -857,7 +906,7 @@ impl<'f> Store<'f> {
             next: lists.first.get(node as usize).copied().unwrap_or(NONE),
             links: next,
             derived: &self.derived,
-            asserted: self.asserted.len(),
+            asserted: self.asserted,
             outgoing,
         }
     }
@@ -895,8 +944,8 @@ impl Iterator for At<'_> {
 }
 
 /// The search for chains of one rule through one delta fact.
-struct Join<'a, 'f> {
-    store: &'a Store<'f>,
+struct Join<'a> {
+    store: &'a Store,
     rule: &'a ChainRule,
     rule_no: u32,
     /// The delta fact's position in the chain, and the node it ends at.
@@ -908,7 +957,7 @@ struct Join<'a, 'f> {
     all_end: usize,
 }
 
-impl Join<'_, '_> {
+impl Join<'_> {
     /// Fills `chain[0..p]` backwards from `node` with facts older than the
     /// delta; at the chain's start, goes on forwards after the delta fact.
     fn left(&self, p: usize, node: NodeId, chain: &mut [u32], out: &mut Pending) {

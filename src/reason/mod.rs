@@ -293,7 +293,7 @@ pub fn materialise(graph: &mut Graph) -> Result<usize, ReasonError> {
         edges.push(e.index);
     }
     let mut derived = engine::Derivations::default();
-    derive_with(graph.schema(), &facts, usize::MAX, &mut |d| {
+    derive_with(graph.schema(), facts.as_slice(), usize::MAX, &mut |d| {
         derived = d;
         true
     })?;
@@ -335,26 +335,33 @@ pub const CHUNK: usize = 1 << 9;
 ///
 /// # Complexity
 /// As [`engine::materialise`]; nothing is allocated per derived fact.
-pub fn derive_in_chunks(
+pub fn derive_in_chunks<A: engine::Asserted + ?Sized>(
     schema: &Schema,
-    facts: &[Fact],
+    facts: &A,
     emit: &mut dyn FnMut(engine::Derivations) -> bool,
 ) -> Result<usize, ReasonError> {
     derive_with(schema, facts, CHUNK, emit)
 }
 
 /// [`engine::materialise_in_chunks`] with a schema's rules and limit.
-fn derive_with(
+fn derive_with<A: engine::Asserted + ?Sized>(
     schema: &Schema,
-    facts: &[Fact],
+    facts: &A,
     chunk: usize,
     emit: &mut dyn FnMut(engine::Derivations) -> bool,
 ) -> Result<usize, ReasonError> {
     let rules = chain_rules(schema);
-    let asserted = facts.len();
-    let limit = derivation_limit(asserted);
-    engine::materialise_in_chunks(facts, &rules, limit, chunk, emit)
-        .map_err(|engine::EngineError::TooMany { limit }| ReasonError::TooMany { limit, asserted })
+    let asserted = std::cell::Cell::new(0);
+    let limit = |count: usize| {
+        asserted.set(count);
+        derivation_limit(count)
+    };
+    engine::materialise_counted(facts, &rules, &limit, chunk, emit).map_err(
+        |engine::EngineError::TooMany { limit }| ReasonError::TooMany {
+            limit,
+            asserted: asserted.get(),
+        },
+    )
 }
 
 /// Adds one chunk of [`derive_in_chunks`] to `graph`, whose edges must be

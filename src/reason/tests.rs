@@ -265,3 +265,28 @@ fn a_bulk_load_derives_on_its_second_thread_what_materialise_derives() {
         }
     }
 }
+
+/// A derivation that outgrows its limit stops with an error that names the
+/// limit and the asserted edges, which the engine counts as it reads them.
+#[test]
+fn too_many_derived_edges_name_the_limit_and_the_asserted_count() {
+    let g = graph("");
+    let kind_of = g.schema().rel_id("kind_of").unwrap().0;
+    // A chain of 499 `kind_of` edges: transitivity gives 499 · 498 / 2 =
+    // 124,251 more, over the limit for so few asserted edges (100,000).
+    let facts: Vec<super::engine::Fact> = (0..499)
+        .map(|i| super::engine::Fact {
+            from: i,
+            rel: kind_of,
+            to: i + 1,
+        })
+        .collect();
+    let err = super::derive_in_chunks(g.schema(), facts.as_slice(), &mut |_| true).unwrap_err();
+    assert_eq!(
+        err,
+        super::ReasonError::TooMany {
+            limit: 100_000,
+            asserted: 499
+        }
+    );
+}

@@ -695,20 +695,27 @@ fn derive_from(
     schema: &Schema,
     out: std::sync::mpsc::Sender<crate::reason::engine::Derivations>,
 ) -> Result<usize, ReasonError> {
-    let total = batches.iter().map(|b| b.edges.len()).sum();
-    let mut facts = Vec::with_capacity(total);
-    for batch in batches {
-        for p in &batch.edges {
-            if let (Some(from), Some(to)) = (known(p.from), known(p.to)) {
-                facts.push(Fact {
-                    from,
-                    rel: p.rel.0,
-                    to,
-                });
-            }
-        }
-    }
+    let facts = BatchFacts { batches };
     crate::reason::derive_in_chunks(schema, &facts, &mut |chunk| out.send(chunk).is_ok())
+}
+
+/// The edges of a load's batches as the rules' engine reads them, lent
+/// rather than copied: fact `i` is the `i`-th edge with both ends known,
+/// which is edge `i` of the graph they are added to.
+struct BatchFacts<'b> {
+    batches: &'b [&'b EdgeBatch],
+}
+
+impl crate::reason::engine::Asserted for BatchFacts<'_> {
+    fn facts(&self) -> impl Iterator<Item = Fact> + Clone + '_ {
+        (self.batches.iter().flat_map(|b| b.edges.iter())).filter_map(|p| {
+            Some(Fact {
+                from: known(p.from)?,
+                rel: p.rel.0,
+                to: known(p.to)?,
+            })
+        })
+    }
 }
 
 #[cfg(test)]
