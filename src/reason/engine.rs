@@ -656,9 +656,12 @@ struct Store {
     asserted: usize,
     derived: Vec<Fact>,
     /// Per derived fact, the next derived fact of its relation from the same
-    /// start, and to the same end.
+    /// start, and to the same end; the latter only once some relation's
+    /// facts are indexed by their end ([`Store::index_ends`]), which most
+    /// derivations never need.
     next_out: Vec<u32>,
     next_inc: Vec<u32>,
+    ends_indexed: bool,
     nodes: usize,
     /// Per relation number, its position in `relations`, if a rule uses it.
     slot: Vec<Option<usize>>,
@@ -745,6 +748,7 @@ impl Store {
             derived: Vec::new(),
             next_out: Vec::new(),
             next_inc: Vec::new(),
+            ends_indexed: false,
             nodes,
             slot,
             relations,
@@ -799,8 +803,10 @@ impl Store {
         let id = (self.asserted + self.derived.len()) as u32;
         self.derived.push(f);
         self.next_out.push(NONE);
-        self.next_inc.push(NONE);
-        if self.hubs.contains(&(f.rel, f.from)) {
+        if self.ends_indexed {
+            self.next_inc.push(NONE);
+        }
+        if !self.hubs.is_empty() && self.hubs.contains(&(f.rel, f.from)) {
             self.at_hubs.insert(f);
         }
         let (asserted, nodes) = (self.asserted, self.nodes);
@@ -844,6 +850,8 @@ impl Store {
             r.inc = Some(inc);
         }
         // The derived facts so far, linked in id order as `add_derived` would.
+        self.next_inc.resize(self.derived.len(), NONE);
+        self.ends_indexed = true;
         let derived: Vec<(usize, Fact)> = (self.derived.iter().enumerate())
             .filter(|(_, f)| f.rel == rel)
             .map(|(i, f)| (asserted + i, *f))
