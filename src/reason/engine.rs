@@ -279,7 +279,9 @@ pub(crate) fn materialise_counted<A: Asserted + ?Sized>(
         .unwrap_or(0);
     let mut ends = vec![0usize; top];
     let mut asserted = 0usize;
-    for f in facts.facts() {
+    // Passes over the facts go through `for_each`, which a source made of
+    // several lists (a load's batches) runs as one tight loop per list.
+    facts.facts().for_each(|f| {
         asserted += 1;
         let rel = usize::from(f.rel);
         if rel >= ends.len() {
@@ -288,7 +290,7 @@ pub(crate) fn materialise_counted<A: Asserted + ?Sized>(
         if let Some(e) = ends.get_mut(rel) {
             *e = (*e).max(f.from.max(f.to) as usize + 1);
         }
-    }
+    });
     let limit = limit(asserted).min(MAX_FACTS.saturating_sub(asserted));
     if asserted > MAX_FACTS {
         return Err(EngineError::TooMany { limit });
@@ -519,12 +521,12 @@ impl Rows {
         I: Iterator<Item = (usize, NodeId, NodeId, u32)> + Clone,
     {
         let mut offsets: Vec<Vec<u32>> = (0..count).map(|_| vec![0u32; nodes + 1]).collect();
-        for (t, n, end, _) in items.clone() {
+        items.clone().for_each(|(t, n, end, _)| {
             seen(t, n, end);
             if let Some(o) = offsets.get_mut(t).and_then(|o| o.get_mut(n as usize + 1)) {
                 *o += 1;
             }
-        }
+        });
         let mut facts = Vec::with_capacity(count);
         for o in &mut offsets {
             for i in 1..o.len() {
@@ -538,9 +540,9 @@ impl Rows {
         }
         // `offsets[t][n]` is where node n's row starts; used as the cursor
         // of that row, it ends where the next row starts.
-        for (t, n, end, id) in items {
+        items.for_each(|(t, n, end, id)| {
             let (Some(o), Some(f)) = (offsets.get_mut(t), facts.get_mut(t)) else {
-                continue;
+                return;
             };
             if let Some(cursor) = o.get_mut(n as usize) {
                 if let Some(slot) = f.get_mut(*cursor as usize) {
@@ -548,7 +550,7 @@ impl Rows {
                 }
                 *cursor += 1;
             }
-        }
+        });
         // Each cursor now holds the next row's start: shift them back.
         (offsets.into_iter().zip(facts))
             .map(|(mut offsets, facts)| {
