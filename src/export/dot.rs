@@ -152,6 +152,16 @@ impl Statements {
 pub fn quote_label(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
+    // Most labels hold nothing to escape: copied whole, not a character
+    // at a time.
+    if !text
+        .bytes()
+        .any(|b| matches!(b, b'\\' | b'"' | b'\n' | b'\r'))
+    {
+        out.push_str(text);
+        out.push('"');
+        return out;
+    }
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -190,7 +200,16 @@ pub fn quote_id(id: &str) -> Option<Id> {
             && matches!(bytes.get(i + 1), None | Some(b'"' | b'\\'))
     });
     if !awkward_backslash && !lone_line_break {
-        return Some(Id::Escaped(format!("\"{}\"", id.replace('"', "\\\""))));
+        let mut quoted = String::with_capacity(id.len() + 2);
+        quoted.push('"');
+        for (i, piece) in id.split('"').enumerate() {
+            if i > 0 {
+                quoted.push_str("\\\"");
+            }
+            quoted.push_str(piece);
+        }
+        quoted.push('"');
+        return Some(Id::Escaped(quoted));
     }
     let mut depth = 0i64;
     for c in id.chars() {
