@@ -185,6 +185,9 @@ pub enum EngineError {
     TooMany {
         /// The most derived facts allowed.
         limit: usize,
+        /// How many facts were asserted (the engine counts them as it
+        /// reads them).
+        asserted: usize,
     },
 }
 
@@ -293,7 +296,7 @@ pub(crate) fn materialise_counted<A: Asserted + ?Sized>(
     });
     let limit = limit(asserted).min(MAX_FACTS.saturating_sub(asserted));
     if asserted > MAX_FACTS {
-        return Err(EngineError::TooMany { limit });
+        return Err(EngineError::TooMany { limit, asserted });
     }
     let mut present: Vec<bool> = ends.iter().map(|&e| e > 0).collect();
     // A rule can fire only if every relation of its chain has a fact, given
@@ -429,7 +432,7 @@ pub(crate) fn materialise_counted<A: Asserted + ?Sized>(
                         continue;
                     }
                     if store.derived.len() >= limit {
-                        return Err(EngineError::TooMany { limit });
+                        return Err(EngineError::TooMany { limit, asserted });
                     }
                     store.add_derived(fact);
                     derived.push(rule, premises);

@@ -351,16 +351,8 @@ fn derive_with<A: engine::Asserted + ?Sized>(
     emit: &mut dyn FnMut(engine::Derivations) -> bool,
 ) -> Result<usize, ReasonError> {
     let rules = chain_rules(schema);
-    let asserted = std::cell::Cell::new(0);
-    let limit = |count: usize| {
-        asserted.set(count);
-        derivation_limit(count)
-    };
-    engine::materialise_counted(facts, &rules, &limit, chunk, emit).map_err(
-        |engine::EngineError::TooMany { limit }| ReasonError::TooMany {
-            limit,
-            asserted: asserted.get(),
-        },
+    engine::materialise_counted(facts, &rules, &derivation_limit, chunk, emit).map_err(
+        |engine::EngineError::TooMany { limit, asserted }| ReasonError::TooMany { limit, asserted },
     )
 }
 
