@@ -16,11 +16,12 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=${RUNS:-200}
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin seccoop
+. "$root/benches/release.sh"
+release_build --bin seccoop
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 bin=$work/seccoop
-cp "$root/target/release/seccoop" "$bin"
+cp "$release/seccoop" "$bin"
 
 cmds=(
     "--version"

@@ -14,8 +14,9 @@ if ! command -v hyperfine >/dev/null || [ ! -x /usr/bin/time ]; then
     apt-get update -qq
     apt-get install -y -qq hyperfine time
 fi
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin seccoop
-bin=$root/target/release/seccoop
+. "$root/benches/release.sh"
+release_build --bin seccoop
+bin=$release/seccoop
 rm -rf "$work" && mkdir -p "$work" && cd "$work"
 "$bin" generate --nodes "$nodes" --seed 1 g >/dev/null
 "$bin" -g g convert g.toml >/dev/null

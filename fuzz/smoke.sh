@@ -13,7 +13,8 @@ have_fuzz() {
   cargo +nightly --version >/dev/null 2>&1 || return 1
   cargo +nightly fuzz --version >/dev/null 2>&1 && return 0
   echo "fuzz smoke: installing cargo-fuzz" >&2
-  cargo install cargo-fuzz --locked >&2 && cargo +nightly fuzz --version >/dev/null 2>&1
+  # From outside the project, whose .cargo/config.toml is for seccoop only.
+  (cd / && cargo install cargo-fuzz --locked) >&2 && cargo +nightly fuzz --version >/dev/null 2>&1
 }
 
 if have_fuzz; then

@@ -79,9 +79,10 @@ py=$venv/bin/python
 "$py" -c 'import networkx, kuzu, matplotlib' 2>/dev/null ||
     "$venv/bin/pip" install -q networkx kuzu matplotlib
 
-cargo build --release --quiet --manifest-path "$root/Cargo.toml" --bin seccoop --example read_split
-bin=$root/target/release/seccoop
-split=$root/target/release/examples/read_split
+. "$root/benches/release.sh"
+release_build --bin seccoop --example read_split
+bin=$release/seccoop
+split=$release/examples/read_split
 
 "$py" - > "$work/versions.json" <<PY
 import json, subprocess, sys, networkx, kuzu
