@@ -31,7 +31,10 @@ for f in "$root"/tests/fixtures/*/*.json; do add load_json < "$f"; done
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd "$root" && cargo build --quiet --bin seccoop)
-seccoop=$root/target/debug/seccoop
+# The project's .cargo/config.toml builds for the host as a named target.
+host=$(cd "$root" && rustc -vV | sed -n 's/^host: //p')
+seccoop=$root/target/$host/debug/seccoop
+[ -x "$seccoop" ] || { echo "seed.sh: no binary at $seccoop" >&2; exit 1; }
 i=0
 for f in "$root"/graph/security-cooperation.toml "$root"/examples/*.toml \
          "$root"/tests/fixtures/good/*.toml "$root"/tests/data/*.toml; do
