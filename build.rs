@@ -9,7 +9,7 @@
 //!   no libraries to find and map, no symbols to bind, and no
 //!   `libgcc_s`, whose start-up routine queries the processor with
 //!   `cpuid` (about 9.5 µs a query on this project's virtual machine).
-//!   Every command on the built-in graph starts 0.3–0.45 ms sooner than
+//!   Every command on the built-in graph starts 0.44–0.53 ms sooner than
 //!   with the dynamic build below. The build script has nothing to add.
 //! - **Dynamic** (other glibc targets, or whenever `RUSTFLAGS` is set and
 //!   so replaces the configured flags): `-no-pie`. A position-independent
