@@ -38,12 +38,12 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
     w.write_all(b"  \"nodes\": [")?;
     for (i, (_, n)) in graph.nodes().enumerate() {
         let sep = if i == 0 { "\n    " } else { ",\n    " };
-        out.put(w, sep, &node_out(graph, n), "")?;
+        out.put_object(w, sep, |o| o.node(None, &node_out(graph, n)), "")?;
     }
     w.write_all(b"\n  ],\n  \"edges\": [")?;
     for (i, e) in edges_out(graph).enumerate() {
         let sep = if i == 0 { "\n    " } else { ",\n    " };
-        out.put(w, sep, &e, "")?;
+        out.put_object(w, sep, |o| o.edge(None, &e), "")?;
     }
     w.write_all(b"\n  ]\n}\n")?;
     Ok(())

@@ -9,14 +9,14 @@ use super::{
     GraphFormat, MetaOut, Ordered, Records, SchemaOut, WriteError, edges_out, meta, node_out,
     schema_parts,
 };
-use crate::model::{Graph, Source};
+use crate::model::{Graph, Properties, Source};
 
 #[derive(Serialize)]
-struct Typed<'a, T: Serialize> {
+pub(super) struct Typed<'a, T: Serialize> {
     #[serde(rename = "type")]
-    kind: &'static str,
+    pub kind: &'static str,
     #[serde(flatten)]
-    body: &'a T,
+    pub body: &'a T,
 }
 
 /// Refuses a graph with a property named `type`, which names a record's
@@ -35,7 +35,8 @@ pub fn check(graph: &Graph) -> Result<(), WriteError> {
     {
         return Err(bad(format!("node `{}`", n.id)));
     }
-    if let Some(e) = edges_out(graph).find(|e| e.properties.contains_key("type")) {
+    let typed = |p: &Properties| p.contains_key("type").then_some(());
+    if let Some((e, ())) = super::first_edge(graph, typed) {
         return Err(bad(format!("edge `{}` -{}-> `{}`", e.from, e.rel, e.to)));
     }
     Ok(())
@@ -75,19 +76,12 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
         out.put(w, "", &record, "\n")?;
     }
     for (_, n) in graph.nodes() {
-        out.put(w, "", &node_out(graph, n), "\n")?;
+        out.put_object(w, "", |o| o.node(None, &node_out(graph, n)), "\n")?;
     }
     for e in edges_out(graph) {
         // Without `type`, a record with `id` is read as a node.
-        if e.properties.contains_key("id") {
-            let record = Typed {
-                kind: "edge",
-                body: &e,
-            };
-            out.put(w, "", &record, "\n")?;
-        } else {
-            out.put(w, "", &e, "\n")?;
-        }
+        let kind = e.properties.contains_key("id").then_some("edge");
+        out.put_object(w, "", |o| o.edge(kind, &e), "\n")?;
     }
     Ok(())
 }

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::records::Object;
 use super::{
     GraphFormat, Ordered, Records, SchemaOut, WriteError, json_text, node_out, schema_parts,
 };
@@ -23,16 +24,30 @@ struct Meta<'g> {
 }
 
 #[derive(Serialize)]
-struct EdgeOut<'g> {
-    source: &'g str,
-    target: &'g str,
-    key: &'g str,
-    rel: &'g str,
-    basis: Basis,
+pub(super) struct EdgeOut<'g> {
+    pub source: &'g str,
+    pub target: &'g str,
+    pub key: &'g str,
+    pub rel: &'g str,
+    pub basis: Basis,
     #[serde(flatten)]
-    properties: &'g Properties,
+    pub properties: &'g Properties,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
-    provenance: &'g [Provenance],
+    pub provenance: &'g [Provenance],
+}
+
+impl EdgeOut<'_> {
+    /// The fields as the derived `Serialize` writes them (basis always),
+    /// written by hand (see [`super::records`]).
+    pub(super) fn fill(&self, o: &mut Object<'_>) {
+        o.text("source", self.source);
+        o.text("target", self.target);
+        o.text("key", self.key);
+        o.text("rel", self.rel);
+        o.text("basis", self.basis.as_str());
+        o.properties(self.properties);
+        o.provenance(self.provenance);
+    }
 }
 
 /// Refuses what node-link JSON cannot carry: an edge property named like a
@@ -58,21 +73,29 @@ pub fn check(graph: &Graph) -> Result<(), WriteError> {
             )));
         }
     }
-    for e in super::edges_out(graph) {
-        if let Some(k) = EDGE_FIELDS.iter().find(|k| e.properties.contains_key(**k)) {
-            return Err(bad(format!(
+    // The first edge with either problem, told as the edge-by-edge check
+    // told it: a field name before a number in the same edge.
+    fn odd(p: &Properties) -> Option<(bool, &str)> {
+        let field = EDGE_FIELDS.iter().find(|k| p.contains_key(**k));
+        let number = || p.iter().find(|(_, v)| !finite(v)).map(|(k, _)| k.as_str());
+        field
+            .map(|k| (true, *k))
+            .or_else(|| number().map(|k| (false, k)))
+    }
+    if let Some((e, (field, k))) = super::first_edge(graph, odd) {
+        return Err(bad(if field {
+            format!(
                 "edge `{}` -{}-> `{}` has a property named `{k}`, which node-link JSON uses \
                  for the edge itself; rename the property, or convert to another format",
                 e.from, e.rel, e.to
-            )));
-        }
-        if let Some((k, _)) = e.properties.iter().find(|(_, v)| !finite(v)) {
-            return Err(bad(format!(
+            )
+        } else {
+            format!(
                 "property `{k}` of edge `{}` -{}-> `{}` is not a finite number, which JSON \
                  cannot hold; convert to TOML, GraphML or a CSV folder",
                 e.from, e.rel, e.to
-            )));
-        }
+            )
+        }));
     }
     Ok(())
 }
@@ -101,7 +124,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
     w.write_all(b"  \"nodes\": [")?;
     for (i, (_, n)) in graph.nodes().enumerate() {
         let sep = if i == 0 { "\n    " } else { ",\n    " };
-        records.put(w, sep, &node_out(graph, n), "")?;
+        records.put_object(w, sep, |o| o.node(None, &node_out(graph, n)), "")?;
     }
     w.write_all(b"\n  ],\n  \"edges\": [")?;
     for (i, e) in super::edges_out(graph).enumerate() {
@@ -115,7 +138,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
             properties: e.properties,
             provenance: e.provenance,
         };
-        records.put(w, sep, &out, "")?;
+        records.put_object(w, sep, |o| out.fill(o), "")?;
     }
     w.write_all(b"\n  ]\n}\n")
 }

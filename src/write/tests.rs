@@ -290,6 +290,69 @@ proptest! {
     }
 }
 
+/// The records written by hand ([`super::records`]) are byte for byte what
+/// the records' derived `Serialize` gives through serde_json.
+fn hand_written_records_match_serde(g: &Graph) -> Result<(), TestCaseError> {
+    use super::records::Records;
+    let mut records = Records::default();
+    let mut text = |fill: &dyn Fn(&mut super::records::Object<'_>)| {
+        let mut out = Vec::new();
+        records
+            .put_object(&mut out, "", |o| fill(o), "")
+            .expect("a Vec takes every write");
+        String::from_utf8(out).expect("UTF-8")
+    };
+    for (_, n) in g.nodes() {
+        let node = super::node_out(g, n);
+        let want = serde_json::to_string(&node).expect("serialize");
+        prop_assert_eq!(text(&|o| o.node(None, &node)), want);
+        let typed = super::jsonl::Typed {
+            kind: "node",
+            body: &node,
+        };
+        let want = serde_json::to_string(&typed).expect("serialize");
+        prop_assert_eq!(text(&|o| o.node(Some("node"), &node)), want);
+    }
+    for e in super::edges_out(g) {
+        let want = serde_json::to_string(&e).expect("serialize");
+        prop_assert_eq!(text(&|o| o.edge(None, &e)), want);
+        let typed = super::jsonl::Typed {
+            kind: "edge",
+            body: &e,
+        };
+        let want = serde_json::to_string(&typed).expect("serialize");
+        prop_assert_eq!(text(&|o| o.edge(Some("edge"), &e)), want);
+        let nl = super::node_link::EdgeOut {
+            source: e.from,
+            target: e.to,
+            key: e.rel,
+            rel: e.rel,
+            basis: e.basis,
+            properties: e.properties,
+            provenance: e.provenance,
+        };
+        let want = serde_json::to_string(&nl).expect("serialize");
+        prop_assert_eq!(text(&|o| nl.fill(o)), want);
+    }
+    Ok(())
+}
+
+#[test]
+fn the_curated_graph_s_records_are_written_by_hand_as_serde_writes_them() {
+    let g = crate::load::embedded().expect("the built-in graph");
+    hand_written_records_match_serde(&g).expect("same text");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Any graph's node and edge records, written by hand, equal serde's.
+    #[test]
+    fn records_are_written_by_hand_as_serde_writes_them(g in graph()) {
+        hand_written_records_match_serde(&g)?;
+    }
+}
+
 /// Regression: JSON Lines read floats with serde_json's default parser,
 /// which rounds some of them (2.3702717351750366e-231 came back as
 /// 2.370271735175037e-231); the `float_roundtrip` feature reads them exactly.
@@ -525,4 +588,65 @@ fn nan_and_infinities_are_refused_by_json_and_csv_not_lost() {
     }
     let back = through(&g, dir.path(), "f.toml", GraphFormat::Toml);
     assert_eq!(dump(&back), dump(&g));
+}
+
+/// The writers' checks look an edge's ends up only for the edge they
+/// report: each names the first offending edge, in the graph's order, by
+/// its ends and relation.
+#[test]
+fn edges_the_formats_cannot_hold_are_named_by_their_ends() {
+    let text = |props: &str| {
+        format!(
+            "[[nodes]]\nid = \"a\"\nkind = \"activity\"\nname = \"A\"\n\
+             [[nodes]]\nid = \"t\"\nkind = \"threat\"\nname = \"T\"\n\
+             [[nodes]]\nid = \"u\"\nkind = \"threat\"\nname = \"U\"\n\
+             [[edges]]\nfrom = \"a\"\nrel = \"addresses\"\nto = \"t\"\n\
+             [[edges]]\nfrom = \"a\"\nrel = \"addresses\"\nto = \"u\"\n{props}\n"
+        )
+    };
+    let dir = tempfile::tempdir().unwrap();
+    for (props, format, words) in [
+        (
+            "w = nan",
+            GraphFormat::Json,
+            &["edge `a` -addresses-> `u`", "`w`", "NaN"][..],
+        ),
+        (
+            "w = inf",
+            GraphFormat::Csv,
+            &["edge `a` -addresses-> `u`", "`w`"][..],
+        ),
+        (
+            "type = \"x\"",
+            GraphFormat::Jsonl,
+            &["edge `a` -addresses-> `u`", "`type`"][..],
+        ),
+        (
+            "target = \"x\"",
+            GraphFormat::NodeLink,
+            &["edge `a` -addresses-> `u`", "`target`"][..],
+        ),
+        (
+            "w = -inf",
+            GraphFormat::NodeLink,
+            &["edge `a` -addresses-> `u`", "`w`", "finite"][..],
+        ),
+        (
+            "w = nan\nkey = 1",
+            GraphFormat::NodeLink,
+            &["edge `a` -addresses-> `u`", "named `key`"][..],
+        ),
+    ] {
+        let g = load_str("e.toml", &text(props)).unwrap();
+        let path = dir.path().join("out");
+        match write(&g, &path, format) {
+            Err(super::WriteError::Unrepresentable { reason, .. }) => {
+                for w in words {
+                    assert!(reason.contains(w), "{props}: {w} not in {reason}");
+                }
+            }
+            other => panic!("{props}: {other:?}"),
+        }
+        assert!(!path.exists(), "{props}: written");
+    }
 }
