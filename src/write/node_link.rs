@@ -36,7 +36,20 @@ pub(super) struct EdgeOut<'g> {
     pub provenance: &'g [Provenance],
 }
 
-impl EdgeOut<'_> {
+impl<'g> EdgeOut<'g> {
+    /// An edge as this format writes it: its relation is also its key.
+    pub(super) fn of(e: &super::EdgeOut<'g>) -> Self {
+        EdgeOut {
+            source: e.from,
+            target: e.to,
+            key: e.rel,
+            rel: e.rel,
+            basis: e.basis,
+            properties: e.properties,
+            provenance: e.provenance,
+        }
+    }
+
     /// The fields as the derived `Serialize` writes them (basis always),
     /// written by hand (see [`super::records`]).
     pub(super) fn fill(&self, o: &mut Object<'_>) {
@@ -129,15 +142,7 @@ pub fn write(graph: &Graph, w: &mut dyn Write) -> std::io::Result<()> {
     w.write_all(b"\n  ],\n  \"edges\": [")?;
     for (i, e) in super::edges_out(graph).enumerate() {
         let sep = if i == 0 { "\n    " } else { ",\n    " };
-        let out = EdgeOut {
-            source: e.from,
-            target: e.to,
-            key: e.rel,
-            rel: e.rel,
-            basis: e.basis,
-            properties: e.properties,
-            provenance: e.provenance,
-        };
+        let out = EdgeOut::of(&e);
         records.put_object(w, sep, |o| out.fill(o), "")?;
     }
     w.write_all(b"\n  ]\n}\n")
