@@ -233,11 +233,8 @@ impl Context {
         } else if reasoning {
             crate::load::load_paths_reasoning(graph_files, &progress).map_err(CliError::Load)??
         } else {
-            let mut graph =
-                crate::load::load_paths_with(graph_files, &progress).map_err(CliError::Load)?;
-            // A snapshot brings its derived edges: dropped for --no-reasoning.
-            graph.remove_derived();
-            graph
+            // A snapshot's derived edges are stepped over for --no-reasoning.
+            crate::load::load_paths_asserted(graph_files, &progress).map_err(CliError::Load)?
         };
         Ok(Self::with_graph(graph, printing, reasoning))
     }

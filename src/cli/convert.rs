@@ -93,8 +93,10 @@ pub fn run(
     // which a test holds equal to its text, so no TOML is parsed for it.
     let mut graph = if inputs.is_empty() {
         crate::load::embedded_with_derived().map_err(CliError::Load)??
-    } else {
+    } else if to == GraphFormat::Snapshot {
         crate::load::load_paths_with(&inputs, progress).map_err(CliError::Load)?
+    } else {
+        crate::load::load_paths_asserted(&inputs, progress).map_err(CliError::Load)?
     };
     // A snapshot holds the derived edges, so opening it skips the
     // derivation; the text formats hold what the sources assert.

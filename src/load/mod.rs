@@ -359,6 +359,18 @@ pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Gra
     load_paths_deriving(paths, progress, false).map(|(graph, _)| graph)
 }
 
+/// [`load_paths_with`] without derived edges: what the sources assert, as
+/// a command answering with `--no-reasoning`, or writing a format that
+/// holds only that, wants. A snapshot's derived edges are stepped over as
+/// it is read ([`snapshot::Derived::Skip`]) rather than added and then
+/// removed; no other format holds any.
+pub fn load_paths_asserted(
+    paths: &[PathBuf],
+    progress: &dyn Progress,
+) -> Result<Graph, LoadErrors> {
+    load_paths_opening(paths, progress, false, snapshot::Derived::Skip).map(|(graph, _)| graph)
+}
+
 /// [`load_paths_with`], then the edges the schema's rules derive added
 /// ([`crate::reason::materialise`]), or why they could not be. A bulk load
 /// derives on a second thread while it adds the asserted edges, and adds
@@ -383,12 +395,23 @@ fn load_paths_deriving(
     progress: &dyn Progress,
     derive: bool,
 ) -> Result<bulk::Loaded, LoadErrors> {
+    load_paths_opening(paths, progress, derive, snapshot::Derived::Keep)
+}
+
+/// [`load_paths_deriving`], opening a snapshot with its derived edges or
+/// without them as `derived` says.
+fn load_paths_opening(
+    paths: &[PathBuf],
+    progress: &dyn Progress,
+    derive: bool,
+    derived: snapshot::Derived,
+) -> Result<bulk::Loaded, LoadErrors> {
     if let Some(path) = paths.iter().find(|p| snapshot::is_snapshot(p)) {
         if paths.len() > 1 {
             let kind = LoadErrorKind::SnapshotNotAlone { path: path.clone() };
             return Err(LoadErrors(vec![LoadError::bare(kind)]));
         }
-        return snapshot::open(path).map(|graph| (graph, None));
+        return snapshot::open_with(path, derived).map(|graph| (graph, None));
     }
     // The bulk format of each path, `None` for a graph file read whole.
     let kinds: Vec<Option<GraphFormat>> = paths

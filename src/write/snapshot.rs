@@ -526,6 +526,16 @@ mod tests {
                 .collect()
         };
         assert_eq!(pos(graph), pos(&back));
+        // Read without its derived edges, it is the graph without them,
+        // edges in the same order.
+        let asserted = crate::load::snapshot::read_asserted(&bytes).expect("reads asserted");
+        let mut removed = back.clone();
+        removed.remove_derived();
+        assert_eq!(asserted.derived_count(), 0);
+        assert_eq!(asserted.dump(), removed.dump());
+        let ends =
+            |g: &Graph| -> Vec<_> { g.edges().map(|e| (e.from, e.to, e.edge.rel)).collect() };
+        assert_eq!(ends(&asserted), ends(&removed));
         back
     }
 
