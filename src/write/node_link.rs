@@ -86,28 +86,34 @@ pub fn check(graph: &Graph) -> Result<(), WriteError> {
             )));
         }
     }
-    // The first edge with either problem, told as the edge-by-edge check
-    // told it: a field name before a number in the same edge.
-    fn odd(p: &Properties) -> Option<(bool, &str)> {
+    /// What node-link JSON cannot carry in an edge's properties.
+    enum Odd<'p> {
+        /// A property named like one of the format's edge fields.
+        Field(&'static str),
+        /// A property holding NaN or an infinity.
+        Number(&'p str),
+    }
+    // The first edge with either problem, a field name told before a
+    // number in the same edge.
+    fn odd(p: &Properties) -> Option<Odd<'_>> {
         let field = EDGE_FIELDS.iter().find(|k| p.contains_key(**k));
         let number = || p.iter().find(|(_, v)| !finite(v)).map(|(k, _)| k.as_str());
         field
-            .map(|k| (true, *k))
-            .or_else(|| number().map(|k| (false, k)))
+            .map(|k| Odd::Field(k))
+            .or_else(|| number().map(Odd::Number))
     }
-    if let Some((e, (field, k))) = super::first_edge(graph, odd) {
-        return Err(bad(if field {
-            format!(
+    if let Some((e, problem)) = super::first_edge(graph, odd) {
+        return Err(bad(match problem {
+            Odd::Field(k) => format!(
                 "edge `{}` -{}-> `{}` has a property named `{k}`, which node-link JSON uses \
                  for the edge itself; rename the property, or convert to another format",
                 e.from, e.rel, e.to
-            )
-        } else {
-            format!(
+            ),
+            Odd::Number(k) => format!(
                 "property `{k}` of edge `{}` -{}-> `{}` is not a finite number, which JSON \
                  cannot hold; convert to TOML, GraphML or a CSV folder",
                 e.from, e.rel, e.to
-            )
+            ),
         }));
     }
     Ok(())
