@@ -42,6 +42,12 @@
 //! The evaluation is deterministic: facts are tried in id order, rules in
 //! their given order, neighbours in id order, and the first proof found for a
 //! fact is the one kept (in breadth-first order, so it is among the shallowest).
+//!
+//! Rules that only carry one relation along others (`addresses ∘ drives →
+//! addresses`; the module `reason::linear` says exactly which) are not evaluated in
+//! rounds on a large graph: [`materialise`] hands them to reachability,
+//! which finds the same facts with proofs as shallow for a fraction of the
+//! joins, and runs the rounds above for the rest.
 
 use foldhash::{HashSet, HashSetExt as _};
 
@@ -165,6 +171,12 @@ impl Derivations {
         out
     }
 
+    /// Records the next derived fact with its proof.
+    pub(crate) fn push_fact(&mut self, fact: Fact, rule: u32, premises: &[u32]) {
+        self.facts.push(fact);
+        self.push(rule, premises);
+    }
+
     /// Records the proof of the next derived fact (the facts themselves
     /// are the store's, taken when a chunk is finished).
     fn push(&mut self, rule: u32, premises: &[u32]) {
@@ -193,10 +205,13 @@ pub enum EngineError {
 
 /// The most facts, asserted and derived together, the engine numbers: ids
 /// are `u32`, and `u32::MAX` marks "none" in its lists.
-const MAX_FACTS: usize = u32::MAX as usize - 1;
+pub(crate) const MAX_FACTS: usize = u32::MAX as usize - 1;
 
 /// Derives every fact `rules` give from `facts`, each once, none equal to an
-/// asserted fact, with the proof first found for it.
+/// asserted fact, with a shallowest proof: the first found in breadth-first
+/// order, or for rules that extend a relation along others, the one
+/// module `reason::linear` describes. A premise always has a smaller id than the
+/// fact it proves.
 ///
 /// # Arguments
 /// - `facts`: the asserted facts (duplicates count once: the first is kept);
@@ -263,7 +278,46 @@ pub fn materialise_in_chunks<A: Asserted + ?Sized>(
 /// [`materialise_in_chunks`] with the limit a function of how many facts
 /// are asserted, which the engine counts in its first pass over them (a
 /// source of facts need not know their number beforehand).
+///
+/// Rules that extend a relation along others (see [`super::linear`]) are
+/// worked out as reachability rather than round by round: the same facts,
+/// with proofs as shallow.
 pub(crate) fn materialise_counted<A: Asserted + ?Sized>(
+    facts: &A,
+    rules: &[ChainRule],
+    limit: &dyn Fn(usize) -> usize,
+    chunk: usize,
+    emit: &mut dyn FnMut(Derivations) -> bool,
+) -> Result<usize, EngineError> {
+    let linear = super::linear::heads(rules);
+    if linear.is_empty() {
+        semi_naive(facts, rules, limit, chunk, emit)
+    } else {
+        super::linear::materialise(
+            facts,
+            rules,
+            &linear,
+            super::linear::SMALL,
+            limit,
+            chunk,
+            emit,
+        )
+    }
+}
+
+/// One more than the largest relation number `rules` name (0 for none):
+/// the size of a table with an entry per relation.
+pub(crate) fn relations_named(rules: &[ChainRule]) -> usize {
+    (rules.iter())
+        .flat_map(|r| r.chain.iter().chain([&r.head]))
+        .map(|&r| usize::from(r) + 1)
+        .max()
+        .unwrap_or(0)
+}
+
+/// [`materialise_counted`] by semi-naive evaluation alone, whatever the
+/// rules' shape.
+pub(crate) fn semi_naive<A: Asserted + ?Sized>(
     facts: &A,
     rules: &[ChainRule],
     limit: &dyn Fn(usize) -> usize,
@@ -275,11 +329,7 @@ pub(crate) fn materialise_counted<A: Asserted + ?Sized>(
     // since a hash per fact would cost more than the rest of this pass.
     // The tables stop at the largest relation number a fact or rule names:
     // a small graph should not clear one entry for each possible number.
-    let top = (rules.iter())
-        .flat_map(|r| r.chain.iter().chain([&r.head]))
-        .map(|&r| usize::from(r) + 1)
-        .max()
-        .unwrap_or(0);
+    let top = relations_named(rules);
     let mut ends = vec![0usize; top];
     let mut asserted = 0usize;
     // Passes over the facts go through `for_each`, which a source made of
@@ -495,7 +545,7 @@ impl Pending {
 }
 
 /// "No fact": the end of a list of derived facts.
-const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = u32::MAX;
 
 /// Compressed rows: the fact ids of one relation grouped by node, each
 /// beside the fact's other end (one pair, so reading a row touches one

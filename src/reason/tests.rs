@@ -290,3 +290,66 @@ fn too_many_derived_edges_name_the_limit_and_the_asserted_count() {
         }
     );
 }
+
+/// On a generated graph large enough for it, rules that extend a relation
+/// along others are derived as reachability (numbered start by start, not
+/// round by round), and give what the rounds give, each proof a chain of
+/// its rule over older facts.
+#[test]
+fn a_generated_graph_derives_by_reach_what_the_rounds_derive() {
+    use super::engine::{self, Derivations, Fact};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g");
+    crate::generate::generate(&path, 20_000, 7).unwrap();
+    let g = crate::load::load_paths(&[path]).unwrap();
+    let facts: Vec<Fact> = (g.edges())
+        .map(|e| Fact {
+            from: e.from.index() as u32,
+            rel: e.edge.rel.0,
+            to: e.to.index() as u32,
+        })
+        .collect();
+    let rules = super::chain_rules(g.schema());
+    assert!(facts.len() >= super::linear::SMALL, "{} facts", facts.len());
+    assert!(!super::linear::heads(&rules).is_empty());
+    let by_reach = engine::materialise(&facts, &rules, usize::MAX).unwrap();
+    let mut rounds = Derivations::default();
+    engine::semi_naive(
+        facts.as_slice(),
+        &rules,
+        &|_| usize::MAX,
+        usize::MAX,
+        &mut |d| {
+            rounds = d;
+            true
+        },
+    )
+    .unwrap();
+    assert!(by_reach.len() > 10_000, "{} derived", by_reach.len());
+    assert_ne!(
+        by_reach.facts(),
+        rounds.facts(),
+        "the same order: not by reach"
+    );
+    let set = |d: &Derivations| {
+        d.facts()
+            .iter()
+            .copied()
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert_eq!(set(&by_reach), set(&rounds));
+    assert_eq!(by_reach.len(), rounds.len());
+    for (i, d) in by_reach.iter().enumerate() {
+        let id = facts.len() + i;
+        let chain = &rules[d.rule].chain;
+        assert_eq!(d.premises.len(), chain.len());
+        let mut at = d.fact.from;
+        for (&p, &rel) in d.premises.iter().zip(chain) {
+            assert!((p as usize) < id, "derivation {id} rests on a later fact");
+            let f = engine::fact_of(p as usize, &facts, &by_reach).unwrap();
+            assert_eq!((f.from, f.rel), (at, rel), "derivation {id}");
+            at = f.to;
+        }
+        assert_eq!(at, d.fact.to, "derivation {id}");
+    }
+}
