@@ -551,17 +551,21 @@ pub(crate) fn add_edges(
     let views: Vec<&EdgeBatch> = batches.iter().collect();
     let derive = derive && !schema.rules().is_empty();
     let (findings, more, derived) = std::thread::scope(|s| {
-        // The checks run beside the adding on the second core, unless the
-        // rules' derivation takes that core: then they run here, once the
-        // asserted edges are in, while the derivation goes on, rather than
-        // on a third thread that would slow both.
+        // The checks run beside the adding on the second core. When the
+        // rules derive, that core derives first (the derivations need only
+        // the edges' ends and relations) and checks after, while this
+        // thread adds the derived edges, handed over a chunk at a time: a
+        // third thread would slow both, and checking here before adding
+        // would put the checks on the critical path.
         let checks = (!derive).then(|| s.spawn(|| check_edges(&views, kinds, &schema, rejected)));
-        // The rules' derivations need only the edges' ends and relations,
-        // so they are worked out while this thread fills the graph, and
-        // handed over a chunk at a time, to be added while the rest are.
         let (chunks_out, chunks) = std::sync::mpsc::channel();
         let (v, sc) = (&views, &schema);
-        let derivation = derive.then(|| s.spawn(move || derive_from(v, sc, chunks_out)));
+        let derivation = derive.then(|| {
+            s.spawn(move || {
+                let derived = derive_from(v, sc, chunks_out);
+                (derived, check_edges(v, kinds, sc, rejected))
+            })
+        });
         let mut added = 0;
         for (batch, extras) in views.iter().zip(&mut extras) {
             for block in batch.edges.chunks(BLOCK) {
@@ -594,7 +598,6 @@ pub(crate) fn add_edges(
         }
         let mut checked = None;
         let derived = derivation.map(|d| {
-            checked = Some(check_edges(&views, kinds, &schema, rejected));
             // The derivations' premises are fact ids, which are the edges'
             // indices in a graph that holds the facts alone, in order.
             let fresh = crate::reason::is_fresh(graph, added);
@@ -605,7 +608,8 @@ pub(crate) fn add_edges(
             }
             // Stops the derivation at its next chunk if they are not taken.
             drop(chunks);
-            let result = d.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            let (result, found) = d.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+            checked = Some(found);
             match result {
                 Ok(_) if !fresh => crate::reason::materialise(graph),
                 other => other,
