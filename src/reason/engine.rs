@@ -547,35 +547,35 @@ impl Pending {
 /// "No fact": the end of a list of derived facts.
 pub(crate) const NONE: u32 = u32::MAX;
 
-/// Compressed rows: the fact ids of one relation grouped by node, each
-/// beside the fact's other end (one pair, so reading a row touches one
-/// place in memory, not two).
+/// Compressed rows: entries grouped by node, by default the fact ids of one
+/// relation, each beside the fact's other end (one pair, so reading a row
+/// touches one place in memory, not two).
 #[derive(Default)]
-struct Rows {
+pub(crate) struct Rows<T = (u32, NodeId)> {
     offsets: Vec<u32>,
-    facts: Vec<(u32, NodeId)>,
+    facts: Vec<T>,
 }
 
-impl Rows {
-    /// Counting sort of `(table, node, other end, id)` items into `count`
-    /// tables of rows over `nodes` nodes, in two passes over the items and
-    /// with nothing allocated but the rows: the asserted facts of every
-    /// relation the rules use are sorted straight from the fact list, not
-    /// copied into a list per relation first (44 MB at a million nodes).
-    /// Within a row, items keep their order. `seen(table, node, other
-    /// end)` is called for each item in the first pass.
-    fn build_many<I>(
+impl<T: Copy + Default> Rows<T> {
+    /// Counting sort of `(table, node, entry)` items into `count` tables of
+    /// rows over `nodes` nodes, in two passes over the items and with
+    /// nothing allocated but the rows: the asserted facts of every relation
+    /// the rules use are sorted straight from the fact list, not copied
+    /// into a list per relation first (44 MB at a million nodes). Within a
+    /// row, items keep their order. `seen(table, node, entry)` is called
+    /// for each item in the first pass.
+    pub(crate) fn build_many<I>(
         nodes: usize,
         count: usize,
         items: I,
-        mut seen: impl FnMut(usize, NodeId, NodeId),
-    ) -> Vec<Rows>
+        mut seen: impl FnMut(usize, NodeId, &T),
+    ) -> Vec<Rows<T>>
     where
-        I: Iterator<Item = (usize, NodeId, NodeId, u32)> + Clone,
+        I: Iterator<Item = (usize, NodeId, T)> + Clone,
     {
         let mut offsets: Vec<Vec<u32>> = (0..count).map(|_| vec![0u32; nodes + 1]).collect();
-        items.clone().for_each(|(t, n, end, _)| {
-            seen(t, n, end);
+        items.clone().for_each(|(t, n, entry)| {
+            seen(t, n, &entry);
             if let Some(o) = offsets.get_mut(t).and_then(|o| o.get_mut(n as usize + 1)) {
                 *o += 1;
             }
@@ -589,17 +589,17 @@ impl Rows {
                 }
             }
             let total = o.last().copied().unwrap_or(0) as usize;
-            facts.push(vec![(0u32, 0u32); total]);
+            facts.push(vec![T::default(); total]);
         }
         // `offsets[t][n]` is where node n's row starts; used as the cursor
         // of that row, it ends where the next row starts.
-        items.for_each(|(t, n, end, id)| {
+        items.for_each(|(t, n, entry)| {
             let (Some(o), Some(f)) = (offsets.get_mut(t), facts.get_mut(t)) else {
                 return;
             };
             if let Some(cursor) = o.get_mut(n as usize) {
                 if let Some(slot) = f.get_mut(*cursor as usize) {
-                    *slot = (id, end);
+                    *slot = entry;
                 }
                 *cursor += 1;
             }
@@ -616,8 +616,9 @@ impl Rows {
             .collect()
     }
 
-    /// The ids and other ends of the facts at `node`.
-    fn get(&self, node: NodeId) -> &[(u32, NodeId)] {
+    /// The entries at `node` (by default the ids and other ends of the
+    /// facts there).
+    pub(crate) fn get(&self, node: NodeId) -> &[T] {
         let n = node as usize;
         match (self.offsets.get(n), self.offsets.get(n + 1)) {
             (Some(&a), Some(&b)) => self.facts.get(a as usize..b as usize).unwrap_or_default(),
@@ -782,9 +783,9 @@ impl Store {
             .map(|_| (Bits::new(nodes), Bits::new(nodes)))
             .collect();
         let items = (facts.facts().enumerate())
-            .filter_map(|(i, f)| Some((is_used(f.rel)?, f.from, f.to, i as u32)));
+            .filter_map(|(i, f)| Some((is_used(f.rel)?, f.from, (i as u32, f.to))));
         // The bits are set in the same pass that counts the rows.
-        let rows = Rows::build_many(nodes, used.len(), items, |t, from, to| {
+        let rows = Rows::build_many(nodes, used.len(), items, |t, from, &(_, to)| {
             if let Some((has_out, has_inc)) = has.get_mut(t) {
                 has_out.set(from);
                 has_inc.set(to);
@@ -898,7 +899,7 @@ impl Store {
         }
         let items = (facts.facts().enumerate())
             .filter(|(_, f)| f.rel == rel)
-            .map(|(i, f)| (0, f.to, f.from, i as u32));
+            .map(|(i, f)| (0, f.to, (i as u32, f.from)));
         let (nodes, asserted) = (self.nodes, self.asserted);
         let inc = (Rows::build_many(nodes, 1, items, |_, _, _| ()).pop()).unwrap_or_default();
         if let Some(r) = self.relations.get_mut(s) {

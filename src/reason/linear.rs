@@ -56,7 +56,7 @@
 //! first (a stable sort, so ids stay in order within a start).
 
 use super::engine::{
-    self, Asserted, ChainRule, Derivations, EngineError, Fact, NONE, NodeId, RelNo,
+    self, Asserted, ChainRule, Derivations, EngineError, Fact, NONE, NodeId, RelNo, Rows,
 };
 
 /// A linear relation and the steps that extend it.
@@ -331,7 +331,7 @@ impl Out<'_> {
 }
 
 /// One step out of a node: where it leads, the fact, and its rule.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Step {
     to: NodeId,
     id: u32,
@@ -412,39 +412,10 @@ impl Reach {
         } else {
             (high - low) as usize + 1
         };
-        // The steps as rows: a counting sort, which keeps id order in a row.
-        let mut offsets = vec![0u32; span + 1];
-        items().for_each(|(from, _)| {
-            if let Some(o) = offsets.get_mut((from - low) as usize + 1) {
-                *o += 1;
-            }
-        });
-        for i in 1..offsets.len() {
-            let prev = offsets.get(i - 1).copied().unwrap_or(0);
-            if let Some(o) = offsets.get_mut(i) {
-                *o += prev;
-            }
-        }
-        let filler = Step {
-            to: 0,
-            id: 0,
-            rule: 0,
-        };
-        let mut steps = vec![filler; offsets.last().copied().unwrap_or(0) as usize];
-        let mut cursor = offsets.clone();
-        items().for_each(|(from, s)| {
-            if let Some(c) = cursor.get_mut((from - low) as usize) {
-                if let Some(slot) = steps.get_mut(*c as usize) {
-                    *slot = s;
-                }
-                *c += 1;
-            }
-        });
-        drop(cursor);
-        let row = |n: usize| match (offsets.get(n), offsets.get(n + 1)) {
-            (Some(&a), Some(&b)) => a as usize..b as usize,
-            _ => 0..0,
-        };
+        // The steps as rows (a counting sort, which keeps id order in a row).
+        let shifted = items().map(|(from, s)| (0, from - low, s));
+        let rows = Rows::build_many(span, 1, shifted, |_, _, _| ()).pop();
+        let rows = rows.unwrap_or_default();
         // Breadth first from every node with a step, `reached` itself as
         // the queue; `seen` holds the number of the search that last met a
         // node (searches are numbered from 1).
@@ -453,7 +424,7 @@ impl Reach {
         let mut has = engine::Bits::new(span);
         let mut seen = vec![0u32; span];
         for n in 0..span {
-            if row(n).is_empty() {
+            if rows.get(n as NodeId).is_empty() {
                 continue;
             }
             let search = n as u32 + 1;
@@ -463,7 +434,7 @@ impl Reach {
             }
             let (mut node, mut depth, mut next) = (n as NodeId + low, 0, begin);
             loop {
-                for s in steps.get(row((node - low) as usize)).unwrap_or_default() {
+                for s in rows.get(node - low) {
                     if let Some(seen) = seen.get_mut((s.to - low) as usize)
                         && *seen != search
                     {
