@@ -503,6 +503,13 @@ pub struct EdgeRef<'g> {
     pub edge: &'g Edge,
 }
 
+/// Proofs that [`Graph::adopt_proofs`] cannot take: the graph has proofs
+/// already, or the arrays do not give one proof to each edge from the
+/// first named to the last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the proofs do not match the graph's last edges, or it has proofs already")]
+pub struct AdoptError;
+
 /// What a graph refuses to hold.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum GraphError {
@@ -521,21 +528,51 @@ pub enum GraphError {
 /// edges are added, which on a host slow to hand out fresh pages was a
 /// measurable part of the rules' cost). A derived edge that takes a lower
 /// index (a slot freed by a removal) moves the base down.
+///
+/// Proofs adopted whole ([`Graph::adopt_proofs`]) are `dense`: edge
+/// `base + k` has slot `k` for every `k` below it, and no table is written
+/// until something changes.
 #[derive(Debug, Clone, Default)]
 struct ProofSlots {
     base: usize,
     slots: Vec<u32>,
+    /// How many edges from `base` on have the slot of their position,
+    /// without `slots` (which is then empty).
+    dense: usize,
 }
 
 impl ProofSlots {
     /// The proof slot of edge `ix`, if it has one.
     fn get(&self, ix: usize) -> Option<u32> {
-        let s = *self.slots.get(ix.checked_sub(self.base)?)?;
+        let at = ix.checked_sub(self.base)?;
+        if at < self.dense {
+            return u32::try_from(at).ok();
+        }
+        let s = *self.slots.get(at)?;
         (s != u32::MAX).then_some(s)
+    }
+
+    /// Writes out the slots of dense proofs, before a change.
+    fn spell_out(&mut self) {
+        if self.dense > 0 {
+            self.slots = (0..self.dense)
+                .map(|k| u32::try_from(k).unwrap_or(u32::MAX))
+                .collect();
+            self.dense = 0;
+        }
+    }
+
+    /// Edges `base..base + count` get slots `0..count`; there must be no
+    /// slot yet.
+    fn set_dense(&mut self, base: usize, count: usize) {
+        self.slots.clear();
+        self.base = base;
+        self.dense = count;
     }
 
     /// Makes room for `count` edges from index `next` on.
     fn reserve(&mut self, next: usize, count: usize) {
+        self.spell_out();
         if self.slots.is_empty() {
             self.base = next;
         }
@@ -545,6 +582,7 @@ impl ProofSlots {
 
     /// Gives edge `ix` the proof at `slot`.
     fn set(&mut self, ix: usize, slot: u32) {
+        self.spell_out();
         if self.slots.is_empty() {
             self.base = ix;
         } else if ix < self.base {
@@ -567,29 +605,32 @@ impl ProofSlots {
 
     /// Takes edge `ix`'s proof away; whether it had one.
     fn unset(&mut self, ix: usize) -> bool {
-        let Some(s) = ix
+        if self.get(ix).is_none() {
+            return false;
+        }
+        self.spell_out();
+        if let Some(s) = ix
             .checked_sub(self.base)
             .and_then(|at| self.slots.get_mut(at))
-        else {
-            return false;
-        };
-        let had = *s != u32::MAX;
-        *s = u32::MAX;
-        had
+        {
+            *s = u32::MAX;
+        }
+        true
     }
 
     /// The indices of the edges with a proof, in order.
     fn edges(&self) -> impl Iterator<Item = usize> + '_ {
-        self.slots
-            .iter()
-            .enumerate()
+        let dense = (0..self.dense).map(|k| self.base + k);
+        let listed = (self.slots.iter().enumerate())
             .filter(|(_, s)| **s != u32::MAX)
-            .map(|(i, _)| self.base + i)
+            .map(|(i, _)| self.base + i);
+        dense.chain(listed)
     }
 
     fn clear(&mut self) {
         self.slots.clear();
         self.base = 0;
+        self.dense = 0;
     }
 }
 
@@ -769,6 +810,64 @@ impl Graph {
         // Without removals the next edges take the next indices.
         let next = self.inner.edge_bound();
         self.proof_of.reserve(next, count);
+    }
+
+    /// Takes the proofs of derived edges added without them, in one piece:
+    /// the edges from `first` on (as many as `rules` holds), added in that
+    /// order with [`Graph::add_edge`] and basis [`Basis::Derived`], and
+    /// no proof in the graph yet. Proof `k` is rule `rules[k]` with the
+    /// edges `premises[starts[k]..starts[k + 1]]`, as edge indices.
+    ///
+    /// A bulk load works the proofs out on another thread while it adds the
+    /// edges, and hands them over here without a copy: written again on
+    /// this thread, their 26 MB at a million nodes cost fresh pages on the
+    /// critical path (BENCHMARKS.md, "Checks shared by both cores").
+    ///
+    /// # Errors
+    /// [`AdoptError`] when the graph has proofs already, or the arrays do
+    /// not describe one proof per edge from `first` to the last edge.
+    pub fn adopt_proofs(
+        &mut self,
+        first: usize,
+        rules: Vec<u32>,
+        starts: Vec<u32>,
+        premises: Vec<u32>,
+    ) -> Result<(), AdoptError> {
+        use petgraph::visit::EdgeIndexable as _;
+        let count = rules.len();
+        let fits = self.derived == 0
+            && self.proof_rules.is_empty()
+            && first.checked_add(count) == Some(self.inner.edge_bound())
+            && self.inner.edge_count() == self.inner.edge_bound()
+            && starts.len() == count + 1
+            && starts.first() == Some(&0)
+            && starts.windows(2).all(|w| w[0] <= w[1])
+            && starts.last().map(|&s| s as usize) == Some(premises.len())
+            && premises.iter().all(|&p| (p as usize) < first + count);
+        if !fits {
+            return Err(AdoptError);
+        }
+        self.proof_rules = rules;
+        self.proof_starts = starts;
+        // In place: an edge index is a `u32` too.
+        self.premises = premises
+            .into_iter()
+            .map(|p| EdgeIndex::new(p as usize))
+            .collect();
+        self.proof_of.set_dense(first, count);
+        self.derived = count;
+        Ok(())
+    }
+
+    /// Removes the edges from index `first` on that have no proof (derived
+    /// edges whose proofs could not be adopted), last first.
+    pub(crate) fn drop_unproved_from(&mut self, first: usize) {
+        use petgraph::visit::EdgeIndexable as _;
+        for ix in (first..self.inner.edge_bound()).rev() {
+            if self.proof_of.get(ix).is_none() {
+                self.inner.remove_edge(EdgeIndex::new(ix));
+            }
+        }
     }
 
     /// The proof of a derived edge; `None` for an asserted one.
@@ -1035,10 +1134,15 @@ mod tests {
         /// any order of setting and taking away, indices going up or down.
         #[test]
         fn proof_slots_act_as_a_map(
+            dense in 0usize..30,
+            base in 0usize..100,
             ops in proptest::collection::vec((0usize..3, 0usize..200, 0u32..1000), 0..200),
         ) {
+            // Starting, as an adopting load does, from dense slots.
             let mut slots = ProofSlots::default();
-            let mut map = std::collections::BTreeMap::new();
+            slots.set_dense(base, dense);
+            let mut map: std::collections::BTreeMap<usize, u32> =
+                (0..dense).map(|k| (base + k, k as u32)).collect();
             for (op, ix, slot) in ops {
                 match op {
                     0 => {
@@ -1057,6 +1161,60 @@ mod tests {
             slots.clear();
             proptest::prop_assert_eq!(slots.edges().count(), 0);
         }
+    }
+
+    /// Proofs taken whole answer as proofs added one by one do, are
+    /// refused when they do not fit the graph's last edges, and are
+    /// forgotten with their edges' nodes.
+    #[test]
+    fn adopted_proofs_answer_and_refuse_what_does_not_fit() {
+        let mut g = crate::load::embedded().unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(g.derived_count(), 0);
+        let first = g.edge_count();
+        let ends = |g: &Graph, k: usize| {
+            let e = g.edges().nth(k).unwrap_or_else(|| panic!("edge {k}"));
+            (e.from, e.to, e.edge.rel)
+        };
+        let (a, b, rel) = ends(&g, 0);
+        let (c, d, _) = ends(&g, 1);
+        g.add_edge(a, b, Edge::new(rel, Basis::Derived));
+        g.add_edge(c, d, Edge::new(rel, Basis::Derived));
+        let last = first as u32;
+        // Not from the first of the last edges, not one start per proof, a
+        // premise past the edges: refused, and nothing taken.
+        let refused = [
+            (first + 1, vec![0, 1], vec![0, 2, 4], vec![0, 1, last, 2]),
+            (first, vec![0, 1], vec![0, 2], vec![0, 1]),
+            (first, vec![0, 1], vec![0, 2, 4], vec![0, 1, last + 2, 2]),
+            (first, vec![0, 1], vec![1, 2, 4], vec![0, 1, last, 2]),
+        ];
+        for (at, rules, starts, premises) in refused {
+            assert_eq!(g.adopt_proofs(at, rules, starts, premises), Err(AdoptError));
+            assert_eq!(g.derived_count(), 0);
+        }
+        g.adopt_proofs(first, vec![0, 1], vec![0, 2, 4], vec![0, 1, last, 2])
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(g.derived_count(), 2);
+        let proof = g
+            .proof(EdgeIndex::new(first + 1))
+            .unwrap_or_else(|| panic!("a proof"));
+        assert_eq!(proof.rule, 1);
+        assert_eq!(proof.edges, &[EdgeIndex::new(first), EdgeIndex::new(2)]);
+        assert!(g.proof(EdgeIndex::new(0)).is_none());
+        // A graph with proofs takes no more whole.
+        let again = g.adopt_proofs(first, vec![0, 1], vec![0, 2, 4], vec![0, 1, last, 2]);
+        assert_eq!(again, Err(AdoptError));
+        // Removing an end of the first derived edge takes its proof away,
+        // and the other keeps its own.
+        let other = g.proof(EdgeIndex::new(first + 1)).map(|p| p.rule);
+        g.remove_node(a);
+        assert!(g.proof(EdgeIndex::new(first)).is_none());
+        if c != a && d != a {
+            assert_eq!(g.proof(EdgeIndex::new(first + 1)).map(|p| p.rule), other);
+        }
+        g.remove_derived();
+        assert_eq!(g.derived_count(), 0);
+        assert!(g.edges().all(|e| e.edge.basis != Basis::Derived));
     }
 
     #[test]

@@ -20,8 +20,8 @@ mod span;
 mod value;
 
 pub use graph::{
-    Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, InlineStr, Node, Proof,
-    Provenance, Source, Text,
+    AdoptError, Basis, Direction, Edge, EdgeRef, Graph, GraphError, GraphMeta, InlineStr, Node,
+    Proof, Provenance, Source, Text,
 };
 pub(crate) use graph::{DeferredExtras, Later};
 pub use schema::{

@@ -117,6 +117,35 @@ pub struct Derivations {
     premises: Vec<u32>,
 }
 
+/// The proofs of derived facts, flat, as [`Derivations::into_parts`] gives
+/// them; [`Proofs::append`] joins those of consecutive chunks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Proofs {
+    /// The rule of each proof.
+    pub rules: Vec<u32>,
+    /// Where each proof's premises start in `premises`, and one more
+    /// entry for where the last one ends (empty when there are no proofs).
+    pub starts: Vec<u32>,
+    /// The premises of every proof, one after the other.
+    pub premises: Vec<u32>,
+}
+
+impl Proofs {
+    /// Appends the proofs of the next chunk.
+    pub fn append(&mut self, next: &Proofs) {
+        let Some((_, ends)) = next.starts.split_first() else {
+            return;
+        };
+        let shift = self.premises.len() as u32;
+        if self.starts.is_empty() {
+            self.starts.push(0);
+        }
+        self.rules.extend_from_slice(&next.rules);
+        self.starts.extend(ends.iter().map(|&e| e + shift));
+        self.premises.extend_from_slice(&next.premises);
+    }
+}
+
 /// One derived fact and its proof.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Derivation<'a> {
@@ -130,6 +159,19 @@ pub struct Derivation<'a> {
 }
 
 impl Derivations {
+    /// Room for `n` derivations of `premises_each` premises each, so that a
+    /// chunk filled up to `n` is written once, in place, rather than copied
+    /// at every doubling; and chunks of one size reuse the memory of those
+    /// freed before them.
+    pub(crate) fn with_capacity(n: usize, premises_each: usize) -> Self {
+        Derivations {
+            facts: Vec::with_capacity(n),
+            rules: Vec::with_capacity(n),
+            starts: Vec::with_capacity(n + 1),
+            premises: Vec::with_capacity(n.saturating_mul(premises_each)),
+        }
+    }
+
     /// How many facts were derived.
     pub fn len(&self) -> usize {
         self.facts.len()
@@ -161,6 +203,19 @@ impl Derivations {
     /// The derived facts alone, in the order found.
     pub fn facts(&self) -> &[Fact] {
         &self.facts
+    }
+
+    /// The facts, and the proofs as three arrays: proof `i` is rule
+    /// `rules[i]` with premises `premises[starts[i]..starts[i + 1]]`
+    /// (`starts` has one more entry than there are facts, or none when
+    /// there are none).
+    pub fn into_parts(self) -> (Vec<Fact>, Proofs) {
+        let proofs = Proofs {
+            rules: self.rules,
+            starts: self.starts,
+            premises: self.premises,
+        };
+        (self.facts, proofs)
     }
 
     /// The proofs recorded so far with their facts, as a chunk of its own;

@@ -241,7 +241,7 @@ pub(crate) fn materialise<A: Asserted + ?Sized>(
     }
     drop(steps);
     let mut out = Out {
-        buf: Derivations::default(),
+        buf: fresh(chunk),
         count: 0,
         chunk,
         limit,
@@ -296,6 +296,19 @@ pub(crate) fn materialise<A: Asserted + ?Sized>(
     Ok(count)
 }
 
+/// An empty chunk with room for `chunk` derivations, each of the two
+/// premises a step's proof has, when chunks are bounded (a whole answer in
+/// one piece grows as it goes).
+fn fresh(chunk: usize) -> Derivations {
+    match chunk {
+        0..=MAX_PRESIZED => Derivations::with_capacity(chunk, 2),
+        _ => Derivations::default(),
+    }
+}
+
+/// The largest chunk [`fresh`] makes room for in advance.
+const MAX_PRESIZED: usize = 1 << 20;
+
 /// The derivations so far, handed on a chunk at a time.
 struct Out<'e> {
     /// The derivations not yet handed on.
@@ -319,7 +332,8 @@ impl Out<'_> {
         self.buf.push_fact(fact, rule, premises);
         self.count += 1;
         if self.buf.len() >= self.chunk {
-            return Ok((self.emit)(std::mem::take(&mut self.buf)));
+            let full = std::mem::replace(&mut self.buf, fresh(self.chunk));
+            return Ok((self.emit)(full));
         }
         Ok(true)
     }
@@ -364,7 +378,7 @@ struct End {
 struct Candidate {
     node: NodeId,
     depth: u32,
-    /// Which end of the start (by position) and where in its reach.
+    /// Which end of the start (its node) and where in its reach.
     end: u32,
     at: u32,
     parent: NodeId,
@@ -487,22 +501,34 @@ impl Reach {
         if ends.iter().all(|e| e.len == 0) {
             return Ok(true);
         }
-        // Each end once, with its first id.
-        ends.sort_unstable_by_key(|e| (e.to, e.id));
+        // Each end once, with its first id. A few ends are compared
+        // pairwise; more are sorted by node first. Ends come in id order, so
+        // the first with a node has its smallest id either way.
+        let sorted = ends.len() > FEW_ENDS;
+        if sorted {
+            ends.sort_unstable_by_key(|e| (e.to, e.id));
+        }
+        let ends = &*ends;
         self.candidates.clear();
-        let mut last = None;
         for (k, e) in ends.iter().enumerate() {
-            if last == Some(e.to) {
+            let seen = match sorted {
+                true => k > 0 && ends.get(k - 1).is_some_and(|d| d.to == e.to),
+                false => ends
+                    .get(..k)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|d| d.to == e.to),
+            };
+            if seen {
                 continue;
             }
-            last = Some(e.to);
             let (begin, len) = (e.begin as usize, e.len as usize);
             let reach = self.reached.get(begin..begin + len).unwrap_or_default();
             self.candidates
                 .extend(reach.iter().enumerate().map(|(at, r)| Candidate {
                     node: r.node,
                     depth: r.depth,
-                    end: k as u32,
+                    end: e.to,
                     at: at as u32,
                     parent: r.parent,
                     step: r.step,
@@ -513,24 +539,17 @@ impl Reach {
         if self.candidates.is_empty() {
             return Ok(true);
         }
-        // The first id `x` asserts a node with, if it does.
-        let asserted = |n: NodeId| {
-            let i = ends.partition_point(|e| e.to < n);
-            ends.get(i).filter(|e| e.to == n).map(|e| e.id)
-        };
+        let asserted = |n: NodeId| first_asserting(ends, sorted, n);
         // One candidate (the commonest case) needs no sorting; its parent
         // is the end whose reach it is.
         if let [c] = self.candidates[..] {
             if asserted(c.node).is_some() {
                 return Ok(true);
             }
-            let premises = [asserted(c.parent).unwrap_or(NONE), c.step];
-            let fact = Fact {
-                from: x,
-                rel: self.head,
-                to: c.node,
-            };
-            return out.push(fact, c.rule, &premises);
+            return self.derive(x, &c, asserted(c.parent), out);
+        }
+        if self.candidates.len() <= FEW {
+            return self.few(x, ends, sorted, out);
         }
         // The shallowest way to each node, none the start asserts.
         self.candidates
@@ -557,17 +576,95 @@ impl Reach {
                 let k = (self.candidates).binary_search_by_key(&c.parent, |d| d.node);
                 k.ok().and_then(|k| self.candidates.get(k)).map(|d| d.id)
             });
-            let premises = [before.unwrap_or(NONE), c.step];
-            let fact = Fact {
-                from: x,
-                rel: self.head,
-                to: c.node,
-            };
-            if !out.push(fact, c.rule, &premises)? {
+            if !self.derive(x, &c, before, out)? {
                 return Ok(false);
             }
         }
         Ok(true)
+    }
+
+    /// Derives `(x, head, c.node)` from the fact with id `before` (`x`'s
+    /// fact about `c`'s parent) and `c`'s step; `false` when the caller
+    /// wants no more.
+    fn derive(
+        &self,
+        x: NodeId,
+        c: &Candidate,
+        before: Option<u32>,
+        out: &mut Out,
+    ) -> Result<bool, EngineError> {
+        let premises = [before.unwrap_or(NONE), c.step];
+        let fact = Fact {
+            from: x,
+            rel: self.head,
+            to: c.node,
+        };
+        out.push(fact, c.rule, &premises)
+    }
+
+    /// [`Reach::start`] for a start with at most [`FEW`] candidates (most
+    /// starts): the same facts, ids and proofs, found by comparing the
+    /// candidates pairwise instead of sorting them, which for a handful
+    /// costs less than the sorts and searches.
+    fn few(
+        &self,
+        x: NodeId,
+        ends: &[End],
+        sorted: bool,
+        out: &mut Out,
+    ) -> Result<bool, EngineError> {
+        let c = &self.candidates[..];
+        let asserted = |n: NodeId| first_asserting(ends, sorted, n);
+        // A candidate is kept if it is the shallowest way to its node (ties
+        // to the earlier end, then the earlier place in its reach: the
+        // first of the sorted order) and the start does not assert it.
+        let key = |d: &Candidate| (d.depth, d.end, d.at);
+        let mut kept = [0u8; FEW];
+        let mut n = 0;
+        for (i, ci) in c.iter().enumerate() {
+            let best = (c.iter()).all(|d| d.node != ci.node || key(d) >= key(ci));
+            if best && asserted(ci.node).is_none() {
+                kept[n] = i as u8;
+                n += 1;
+            }
+        }
+        let kept = &mut kept[..n];
+        // Ids by depth, then node: a premise is always shallower.
+        let place = |i: &u8| c.get(usize::from(*i)).map(|d| (d.depth, d.node));
+        kept.sort_unstable_by_key(place);
+        let first = out.next_id();
+        for &i in kept.iter() {
+            let Some(ci) = c.get(usize::from(i)) else {
+                continue;
+            };
+            let before = asserted(ci.parent).or_else(|| {
+                let j = kept
+                    .iter()
+                    .position(|&j| c.get(usize::from(j)).is_some_and(|d| d.node == ci.parent));
+                j.map(|j| first + j as u32)
+            });
+            if !self.derive(x, ci, before, out)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// The most candidates [`Reach::few`] takes; more are sorted.
+const FEW: usize = 16;
+
+/// The most ends of a start compared pairwise; more are sorted.
+const FEW_ENDS: usize = 8;
+
+/// The first id with which a start asserts node `n`, if it does: `ends` are
+/// its asserted facts, sorted by node (`sorted`) or in id order.
+fn first_asserting(ends: &[End], sorted: bool, n: NodeId) -> Option<u32> {
+    if sorted {
+        let i = ends.partition_point(|e| e.to < n);
+        ends.get(i).filter(|e| e.to == n).map(|e| e.id)
+    } else {
+        ends.iter().find(|e| e.to == n).map(|e| e.id)
     }
 }
 

@@ -42,12 +42,16 @@
 //! folders, JSON Lines) hands the engine its edges as `(from, rel, to)`
 //! numbers on a second thread while the first adds the asserted edges to the
 //! graph ([`derive_in_chunks`]). The engine hands its derivations over as it
-//! finds them, [`CHUNK`] at a time, and the first thread adds each chunk
-//! ([`add_chunk`]) while the engine works on; what remains on the critical
-//! path is the engine's own time after the asserted edges are in, and the
-//! last chunk. Derived edges keep their proofs in three flat arrays of the
-//! graph, not an allocation each, and the engine itself allocates nothing
-//! per chain it tries. Graph files read whole are
+//! finds them, [`CHUNK`] at a time ([`derive_facts_in_chunks`]), and the
+//! first thread adds each chunk's edges ([`add_facts`]) while the engine
+//! works on, checking a piece of the edges whenever no chunk is waiting.
+//! The proofs stay with the engine's thread, which gathers them into three
+//! flat arrays; the graph takes those arrays as they are at the end
+//! ([`adopt_proofs`]), so the first thread never writes a proof. What
+//! remains on the critical path is the engine's own time after the
+//! asserted edges are in, and the last piece of the checks. Derived edges
+//! keep their proofs in those flat arrays, not an allocation each, and the
+//! engine itself allocates nothing per chain it tries. Graph files read whole are
 //! small, and derive after they load ([`materialise`]). BENCHMARKS.md has
 //! the figures.
 //!
@@ -304,7 +308,7 @@ pub fn materialise(graph: &mut Graph) -> Result<usize, ReasonError> {
         derived = d;
         true
     })?;
-    Ok(add(graph, &derived, Some(&mut edges)))
+    Ok(add(graph, &derived, &mut edges))
 }
 
 /// The engine's rules for a schema's.
@@ -332,9 +336,9 @@ pub const CHUNK: usize = 1 << 9;
 /// Derives what `schema`'s rules give from `facts`, the asserted edges
 /// (`from` and `to` as node indices, `rel` as the relation's number),
 /// handing the derivations to `emit` [`CHUNK`] at a time as they are found:
-/// a bulk load derives on a second thread and adds each chunk
-/// ([`add_chunk`]) while the next is being worked out. `emit` returns
-/// whether to go on.
+/// a bulk load derives on a second thread and adds each chunk's edges
+/// while the next is being worked out ([`derive_facts_in_chunks`]).
+/// `emit` returns whether to go on.
 ///
 /// # Returns
 /// How many edges were derived, or that the rules derive more than
@@ -363,16 +367,69 @@ fn derive_with<A: engine::Asserted + ?Sized>(
     )
 }
 
-/// Adds one chunk of [`derive_in_chunks`] to `graph`, whose edges must be
-/// exactly the facts they were derived from, fact `i` at edge index `i`,
-/// followed by the chunks before this one (a fresh bulk load's: see
-/// [`is_fresh`]). Returns how many edges it added.
-pub fn add_chunk(graph: &mut Graph, chunk: &engine::Derivations) -> usize {
-    add(graph, chunk, None)
+/// [`derive_in_chunks`] for a fresh bulk load: hands `emit` each chunk's
+/// facts alone and keeps their proofs together, for [`adopt_proofs`] once
+/// the facts are all edges ([`add_facts`]). The proofs are then taken by
+/// the graph as they are: the thread that adds the edges does not write
+/// them again.
+///
+/// # Returns
+/// How many edges were derived, with their proofs.
+pub fn derive_facts_in_chunks<A: engine::Asserted + ?Sized>(
+    schema: &Schema,
+    facts: &A,
+    emit: &mut dyn FnMut(Vec<Fact>) -> bool,
+) -> Result<(usize, engine::Proofs), ReasonError> {
+    let mut proofs = engine::Proofs::default();
+    let count = derive_in_chunks(schema, facts, &mut |chunk| {
+        let (facts, chunk_proofs) = chunk.into_parts();
+        proofs.append(&chunk_proofs);
+        emit(facts)
+    })?;
+    Ok((count, proofs))
+}
+
+/// Adds derived facts to `graph` as edges with basis `derived` and, until
+/// [`adopt_proofs`], no proof: chunks of [`derive_facts_in_chunks`], in
+/// order, to a graph that held its asserted facts alone ([`is_fresh`]).
+pub fn add_facts(graph: &mut Graph, facts: &[Fact]) {
+    graph.reserve(0, facts.len());
+    for (i, f) in facts.iter().enumerate() {
+        if i % TOUCH_BLOCK == 0 {
+            let ahead = facts.get(i..).unwrap_or_default().iter().take(TOUCH_BLOCK);
+            graph.touch_incoming(ahead.map(|f| NodeIndex::new(f.to as usize)));
+        }
+        let edge = Edge::new(RelId(f.rel), Basis::Derived);
+        let from = NodeIndex::new(f.from as usize);
+        graph.add_edge(from, NodeIndex::new(f.to as usize), edge);
+    }
+}
+
+/// Gives the edges [`add_facts`] added after the `asserted` edges their
+/// proofs: those [`derive_facts_in_chunks`] returned. Premises are fact
+/// ids, which in a fresh graph are edge indices.
+///
+/// # Errors
+/// When the proofs do not match those edges (not one each, or premises
+/// past them), or the graph had proofs already.
+pub fn adopt_proofs(
+    graph: &mut Graph,
+    asserted: usize,
+    proofs: engine::Proofs,
+) -> Result<(), crate::model::AdoptError> {
+    let engine::Proofs {
+        rules,
+        starts,
+        premises,
+    } = proofs;
+    // No derivation at all leaves no starts.
+    let starts = if starts.is_empty() { vec![0] } else { starts };
+    graph.adopt_proofs(asserted, rules, starts, premises)
 }
 
 /// Whether `graph` holds `asserted` edges at indices `0..asserted` and no
-/// derived one: what [`add_chunk`] needs, since premises are edge indices.
+/// derived one: what [`add_facts`] and [`adopt_proofs`] need, since
+/// premises are fact ids and a fresh graph's edge indices are those ids.
 pub fn is_fresh(graph: &Graph, asserted: usize) -> bool {
     use petgraph::visit::EdgeIndexable as _;
     graph.derived_count() == 0
@@ -381,19 +438,12 @@ pub fn is_fresh(graph: &Graph, asserted: usize) -> bool {
 }
 
 /// Adds derived edges with their proofs. `edges` holds the edge of each
-/// fact by id, asserted ones first, and gains the edges added; `None` when
-/// a fact's id is its edge's index.
-fn add(
-    graph: &mut Graph,
-    derived: &engine::Derivations,
-    mut edges: Option<&mut Vec<EdgeIndex>>,
-) -> usize {
+/// fact by id, asserted ones first, and gains the edges added.
+fn add(graph: &mut Graph, derived: &engine::Derivations, edges: &mut Vec<EdgeIndex>) -> usize {
     let count = derived.len();
     let premises: usize = derived.iter().map(|d| d.premises.len()).sum();
     graph.reserve_derived(count, premises);
-    if let Some(e) = edges.as_deref_mut() {
-        e.reserve(count);
-    }
+    edges.reserve(count);
     let mut proof: Vec<EdgeIndex> = Vec::new();
     for (i, d) in derived.iter().enumerate() {
         if i % TOUCH_BLOCK == 0 {
@@ -403,26 +453,18 @@ fn add(
         }
         proof.clear();
         // Premises are older facts, so their edges are already in the graph.
-        match edges.as_deref() {
-            Some(e) => proof.extend(
-                d.premises
-                    .iter()
-                    .filter_map(|&p| e.get(p as usize).copied()),
-            ),
-            None => proof.extend(d.premises.iter().map(|&p| EdgeIndex::new(p as usize))),
-        }
+        proof.extend((d.premises.iter()).filter_map(|&p| edges.get(p as usize).copied()));
         let edge = Edge::new(RelId(d.fact.rel), Basis::Derived);
         let from = NodeIndex::new(d.fact.from as usize);
         let to = NodeIndex::new(d.fact.to as usize);
         let ix = graph.add_derived_edge(from, to, edge, d.rule, &proof);
-        if let Some(e) = edges.as_deref_mut() {
-            e.push(ix);
-        }
+        edges.push(ix);
     }
     count
 }
 
-/// How many derived edges [`add`] reads the `to` nodes of before adding them
+/// How many derived edges [`add`] and [`add_facts`] read the `to` nodes of
+/// before adding them
 /// ([`Graph::touch_incoming`]).
 const TOUCH_BLOCK: usize = 64;
 

@@ -353,3 +353,31 @@ fn a_generated_graph_derives_by_reach_what_the_rounds_derive() {
         assert_eq!(at, d.fact.to, "derivation {id}");
     }
 }
+
+/// The proofs of consecutive chunks, appended, are those of the whole:
+/// each chunk's starts are shifted past the premises before it.
+#[test]
+fn appended_proofs_are_the_proofs_of_the_whole() {
+    use super::engine::Proofs;
+    let mut all = Proofs::default();
+    all.append(&Proofs::default());
+    assert_eq!(all, Proofs::default());
+    all.append(&Proofs {
+        rules: vec![0, 1],
+        starts: vec![0, 2, 4],
+        premises: vec![1, 2, 3, 4],
+    });
+    all.append(&Proofs {
+        rules: vec![2],
+        starts: vec![0, 3],
+        premises: vec![5, 6, 7],
+    });
+    assert_eq!(
+        all,
+        Proofs {
+            rules: vec![0, 1, 2],
+            starts: vec![0, 2, 4, 7],
+            premises: vec![1, 2, 3, 4, 5, 6, 7],
+        }
+    );
+}

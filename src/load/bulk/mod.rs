@@ -19,8 +19,8 @@
 //!    JSON Lines file's edges are parsed with its nodes, their ends
 //!    copied into an arena of their batch, each end its text's position);
 //! 3. the ends looked up in the finished graph, on two threads;
-//! 4. the edges (`edges`): every edge checked against the schema and for
-//!    duplicates, and added.
+//! 4. the edges (`edges`): every edge added, and checked against the schema
+//!    and for duplicates (`checks`) in pieces on both threads.
 //!
 //! What a row's fields mean (kinds and relations by name, JSON values,
 //! provenance) is shared by both readers (`values`); `load` runs the
@@ -32,6 +32,7 @@
 //! counts have one slot per byte value, and `starts` lookups are clamped to
 //! the table by the binary search that finds them.
 
+mod checks;
 mod edges;
 mod nodes;
 mod preamble;
