@@ -3,12 +3,15 @@
 //!
 //! The edges are cut into pieces of whole runs (edges that share a `from`,
 //! which bulk files list together), and any thread with nothing else to do
-//! takes the next piece ([`Checks::work`]): during a load the second core
-//! checks while the first adds the edges, and when the rules derive, the
-//! first joins in as soon as its derived edges are in, so the checks no
+//! takes the next piece ([`Checks::work_one`]). Without rules the second
+//! core checks while the first adds the edges. With rules the second core
+//! derives first; the first, once its asserted edges are in, adds the
+//! derived ones as they come and checks a piece whenever none is waiting,
+//! and both share what is left when the derivation ends. The checks no
 //! longer wait for one core alone (BENCHMARKS.md, "Checks shared by both
-//! cores"). [`Checks::finish`] puts the pieces' findings back in file
-//! order, so the problems listed are the same however the pieces fell.
+//! cores"). The pieces depend on the edges alone, not on the threads, and
+//! [`Checks::finish`] puts their findings back in file order, so which
+//! thread checked which piece never changes the problems listed.
 //!
 //! Duplicates are looked for within each run, in a small sort per run. A
 //! `from` that begins more than one run (a file not grouped by `from`, or
