@@ -25,7 +25,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
-use crate::model::{KindId, Schema};
+use crate::model::{KindId, RelId, Schema};
 
 use super::edges::{EdgeBatch, Pending, UNKNOWN, known};
 use super::{FastMap, MAX_LISTED};
@@ -50,7 +50,9 @@ pub(super) enum Finding {
     Unknown { batch: usize, edge: usize, end: u8 },
     /// The schema does not allow the relation between the ends' kinds.
     Forbidden { batch: usize, edge: usize },
-    /// The same edge again; `first` is the (batch, edge) of the first one.
+    /// The same edge again; `first` is the (batch, edge) of an earlier copy
+    /// (the one before it in its run, or the first when its `from` has
+    /// several runs).
     Duplicate {
         batch: usize,
         edge: usize,
@@ -120,8 +122,7 @@ impl<'a> Checks<'a> {
         for (rel, def) in schema.relations() {
             for &f in &def.from {
                 for &t in &def.to {
-                    let cell = (usize::from(rel.0) * n_kinds + usize::from(f.0)) * n_kinds;
-                    if let Some(a) = allowed.get_mut(cell + usize::from(t.0)) {
+                    if let Some(a) = allowed.get_mut(cell(n_kinds, rel, f, t)) {
                         *a = true;
                     }
                 }
@@ -171,6 +172,13 @@ impl<'a> Checks<'a> {
         };
         done.push((n, self.piece(*b, range.clone())));
         true
+    }
+
+    /// Whether the schema lets `rel` go from a node of kind `from` to one
+    /// of kind `to`.
+    fn allows(&self, rel: RelId, from: KindId, to: KindId) -> bool {
+        let at = cell(self.n_kinds, rel, from, to);
+        self.allowed.get(at).copied().unwrap_or(false)
     }
 
     fn kind(&self, ix: u32) -> KindId {
@@ -225,10 +233,7 @@ impl<'a> Checks<'a> {
                     }
                     continue;
                 };
-                let cell = (usize::from(p.rel.0) * self.n_kinds + usize::from(self.kind(from).0))
-                    * self.n_kinds
-                    + usize::from(to_kind.0);
-                if !self.allowed.get(cell).copied().unwrap_or(false) {
+                if !self.allows(p.rel, self.kind(from), to_kind) {
                     found.push(Finding::Forbidden { batch: b, edge: i });
                     continue;
                 }
@@ -254,12 +259,10 @@ impl<'a> Checks<'a> {
         let mut pieces: Vec<(usize, Vec<Finding>)> = parts.into_iter().flatten().collect();
         pieces.sort_unstable_by_key(|(n, _)| *n);
         let mut found: Vec<Finding> = pieces.into_iter().flat_map(|(_, f)| f).collect();
-        if !self.scattered.into_inner() {
+        if !self.scattered.load(Ordering::Relaxed) {
             return capped(found);
         }
-        let several_runs = self.several_runs;
-        let (batches, n_kinds) = (self.batches, self.n_kinds);
-        let kind = |ix: u32| self.kinds.get(ix as usize).copied().unwrap_or(KindId(0));
+        let (batches, several_runs) = (self.batches, &self.several_runs);
         // Some `from` has edges in several runs. A repeat within a run is
         // found already; one across runs has such a `from`: sort those
         // edges' keys to know whether any repeats. If any edge repeats,
@@ -307,10 +310,7 @@ impl<'a> Checks<'a> {
         for (b, batch) in batches.iter().enumerate() {
             for (i, p) in batch.edges.iter().enumerate() {
                 let Some(k) = good(p) else { continue };
-                let cell = (usize::from(p.rel.0) * n_kinds + usize::from(kind((k >> 48) as u32).0))
-                    * n_kinds
-                    + usize::from(kind(k as u32).0);
-                if !self.allowed.get(cell).copied().unwrap_or(false) {
+                if !self.allows(p.rel, self.kind((k >> 48) as u32), self.kind(k as u32)) {
                     continue;
                 }
                 match first.get(&k) {
@@ -340,6 +340,12 @@ fn check_edges(
     let checks = Checks::new(batches, kinds, schema, rejected);
     let part = checks.work();
     checks.finish([part])
+}
+
+/// Where `allowed` says whether `rel` may go from kind `from` to kind `to`,
+/// with `n_kinds` kinds.
+fn cell(n_kinds: usize, rel: RelId, from: KindId, to: KindId) -> usize {
+    (usize::from(rel.0) * n_kinds + usize::from(from.0)) * n_kinds + usize::from(to.0)
 }
 
 /// How long the pieces of `total` edges are.
@@ -420,7 +426,7 @@ mod tests {
     use super::*;
     use crate::load::bulk::Part as FieldPart;
     use crate::load::bulk::edges::NO_EXTRA;
-    use crate::model::{Basis, RelId};
+    use crate::model::Basis;
     use proptest::prelude::*;
 
     /// Batches of edges among `kinds.len()` nodes, each `(from, rel, to)`.
