@@ -330,12 +330,6 @@ pub(crate) fn add_edges(
     let views: Vec<&EdgeBatch> = batches.iter().collect();
     let derive = derive && !schema.rules().is_empty();
     let checks = Checks::new(&views, kinds, &schema, rejected);
-    let t0 = std::time::Instant::now();
-    let tm = &|what: &str| {
-        if std::env::var_os("TMR").is_some() {
-            eprintln!("TMR {what} {:.1}", t0.elapsed().as_secs_f64() * 1e3)
-        }
-    };
     let (parts, derived) = std::thread::scope(|s| {
         // The second core checks while this one adds the edges. When the
         // rules derive, that core derives first (the derivations need only
@@ -348,10 +342,7 @@ pub(crate) fn add_edges(
         let (v, sc, ch) = (&views, &schema, &checks);
         let other = s.spawn(move || {
             let derived = derive.then(|| derive_from(v, sc, chunks_out));
-            tm("derived");
-            let w = ch.work();
-            tm("spare-checked");
-            (derived, w)
+            (derived, ch.work())
         });
         let mut added = 0;
         for (batch, extras) in views.iter().zip(&mut extras) {
@@ -383,7 +374,6 @@ pub(crate) fn add_edges(
                 }
             }
         }
-        tm("asserted");
         // The derivations' premises are fact ids, which are the edges'
         // indices in a graph that holds the facts alone, in order.
         let fresh = derive && crate::reason::is_fresh(graph, added);
@@ -407,9 +397,7 @@ pub(crate) fn add_edges(
         }
         // Stops the derivation at its next chunk if they are not taken.
         drop(chunks);
-        tm("chunks");
         while checks.work_one(&mut mine) {}
-        tm("main-checked");
         let (result, theirs) = other
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
