@@ -244,7 +244,28 @@ fn a_bulk_load_derives_on_its_second_thread_what_materialise_derives() {
     let jsonl = dir.path().join("g.jsonl");
     let loaded = crate::load::load_paths(std::slice::from_ref(&csv)).unwrap();
     crate::write::write(&loaded, &jsonl, crate::format::GraphFormat::Jsonl).unwrap();
-    for path in [csv, jsonl] {
+    // The same edges with each pair of neighbouring `from`s' rows swapped:
+    // the starts still come together, but not in order, so the engine
+    // must sort them by start before it derives.
+    let swapped = dir.path().join("swapped");
+    std::fs::create_dir(&swapped).unwrap();
+    for entry in std::fs::read_dir(&csv).unwrap() {
+        let from = entry.unwrap().path();
+        std::fs::copy(&from, swapped.join(from.file_name().unwrap())).unwrap();
+    }
+    let edges = std::fs::read_to_string(csv.join("edges.csv")).unwrap();
+    let (header, rows) = edges.split_once('\n').unwrap();
+    let rows: Vec<&str> = rows.lines().collect();
+    let mut runs: Vec<&[&str]> = rows
+        .chunk_by(|a, b| a.split(',').next() == b.split(',').next())
+        .collect();
+    runs.chunks_mut(2).for_each(|pair| pair.reverse());
+    std::fs::write(
+        swapped.join("edges.csv"),
+        format!("{header}\n{}\n", runs.concat().join("\n")),
+    )
+    .unwrap();
+    for path in [csv, jsonl, swapped] {
         let paths = [path];
         let mut expected = crate::load::load_paths(&paths).unwrap();
         let added = materialise(&mut expected).unwrap();
