@@ -51,9 +51,9 @@
 //! remains on the critical path is the engine's own time after the
 //! asserted edges are in, and the last piece of the checks. Derived edges
 //! keep their proofs in those flat arrays, not an allocation each, and the
-//! engine itself allocates nothing per chain it tries. Graph files read whole are
-//! small, and derive after they load ([`materialise`]). BENCHMARKS.md has
-//! the figures.
+//! engine itself allocates nothing per chain it tries. Graph files read
+//! whole are small, and derive after they load ([`materialise`]).
+//! BENCHMARKS.md has the figures.
 //!
 //! # Bounds
 //!
@@ -395,10 +395,7 @@ pub fn derive_facts_in_chunks<A: engine::Asserted + ?Sized>(
 pub fn add_facts(graph: &mut Graph, facts: &[Fact]) {
     graph.reserve(0, facts.len());
     for (i, f) in facts.iter().enumerate() {
-        if i % TOUCH_BLOCK == 0 {
-            let ahead = facts.get(i..).unwrap_or_default().iter().take(TOUCH_BLOCK);
-            graph.touch_incoming(ahead.map(|f| NodeIndex::new(f.to as usize)));
-        }
+        touch_ahead(graph, facts, i);
         let edge = Edge::new(RelId(f.rel), Basis::Derived);
         let from = NodeIndex::new(f.from as usize);
         graph.add_edge(from, NodeIndex::new(f.to as usize), edge);
@@ -446,11 +443,7 @@ fn add(graph: &mut Graph, derived: &engine::Derivations, edges: &mut Vec<EdgeInd
     edges.reserve(count);
     let mut proof: Vec<EdgeIndex> = Vec::new();
     for (i, d) in derived.iter().enumerate() {
-        if i % TOUCH_BLOCK == 0 {
-            let ahead = derived.facts().get(i..).unwrap_or_default();
-            let ahead = ahead.iter().take(TOUCH_BLOCK);
-            graph.touch_incoming(ahead.map(|f| NodeIndex::new(f.to as usize)));
-        }
+        touch_ahead(graph, derived.facts(), i);
         proof.clear();
         // Premises are older facts, so their edges are already in the graph.
         proof.extend((d.premises.iter()).filter_map(|&p| edges.get(p as usize).copied()));
@@ -464,9 +457,18 @@ fn add(graph: &mut Graph, derived: &engine::Derivations, edges: &mut Vec<EdgeInd
 }
 
 /// How many derived edges [`add`] and [`add_facts`] read the `to` nodes of
-/// before adding them
-/// ([`Graph::touch_incoming`]).
+/// before adding them ([`touch_ahead`]).
 const TOUCH_BLOCK: usize = 64;
+
+/// At the start of each block of [`TOUCH_BLOCK`] facts, reads the `to`
+/// nodes of the block's facts, from fact `i` on, so that their cache misses
+/// overlap before the edges are added ([`Graph::touch_incoming`]).
+fn touch_ahead(graph: &Graph, facts: &[Fact], i: usize) {
+    if i.is_multiple_of(TOUCH_BLOCK) {
+        let ahead = facts.get(i..).unwrap_or_default().iter().take(TOUCH_BLOCK);
+        graph.touch_incoming(ahead.map(|f| NodeIndex::new(f.to as usize)));
+    }
+}
 
 /// Drops every derived edge and derives again: what a what-if analysis runs
 /// after it removes nodes, so no edge rests on a removed one.
