@@ -105,6 +105,14 @@ pub struct Context {
 /// without the edges its rules derive, any fault in the file) the whole
 /// graph is loaded instead, so the answer and its errors are the full
 /// load's.
+///
+/// From other graph files, with the rules, a command that asks for `Around`
+/// gets the whole graph, but only the derived edges of that neighbourhood
+/// (and those their proofs name) are linked into it
+/// ([`crate::reason::Apart::link_around`]): every edge is still derived,
+/// with its proof, but the command does not wait for a million edges it
+/// will not read to be linked. When a NODE argument is not an exact id,
+/// all are linked.
 #[derive(Debug, Clone)]
 pub enum Scope<'a> {
     /// The whole graph.
@@ -112,6 +120,17 @@ pub enum Scope<'a> {
     /// The nodes these NODE arguments name, and everything within
     /// `radius` edges of them, in either direction.
     Around {
+        /// The NODE arguments as typed.
+        nodes: Vec<&'a str>,
+        /// How many edges out the command looks.
+        radius: usize,
+    },
+    /// As `Around`, for a command that may ask for the whole graph after
+    /// all (`query`, when its answer from the neighbourhood has a warning).
+    /// A snapshot's neighbourhood is read the same way; a load of other
+    /// graph files links every derived edge for it, since linking the rest
+    /// later would mean loading again.
+    Reach {
         /// The NODE arguments as typed.
         nodes: Vec<&'a str>,
         /// How many edges out the command looks.
@@ -164,12 +183,55 @@ impl Context {
         reasoning: bool,
         scope: Scope<'_>,
     ) -> Result<Self, CliError> {
-        if let Some(part) = Self::neighbourhood(graph_files, reasoning, scope) {
+        if let Some(part) = Self::neighbourhood(graph_files, reasoning, scope.clone()) {
             let mut ctx = Self::with_graph(part.graph, printing, reasoning);
             ctx.whole_edges = Some(part.whole_edges);
             return Ok(ctx);
         }
-        Self::resolve(graph_files, printing, reasoning)
+        match scope {
+            Scope::Around { nodes, radius }
+                if reasoning
+                    && !graph_files.is_empty()
+                    && std::env::var_os(WHOLE_GRAPH_ENV).is_none() =>
+            {
+                Self::resolve_around(graph_files, printing, &nodes, radius)
+            }
+            _ => Self::resolve(graph_files, printing, reasoning),
+        }
+    }
+
+    /// The whole graph, with the rules, its derived edges linked only
+    /// around the nodes `nodes` name when a bulk load kept them apart (see
+    /// [`Scope`]); the context's `whole_edges` then gives each edge's index
+    /// in the graph that links them all.
+    fn resolve_around(
+        graph_files: &[PathBuf],
+        printing: &Printing,
+        nodes: &[&str],
+        radius: usize,
+    ) -> Result<Self, CliError> {
+        use crate::reason::Linked;
+        let progress = super::run::progress_bar();
+        let (mut graph, apart) = crate::load::load_paths_reasoning_apart(graph_files, &progress)
+            .map_err(CliError::Load)??;
+        let mut whole_edges = None;
+        if let Some(apart) = apart {
+            // Exact ids only: they resolve as `Context::node` resolves them,
+            // without a pass over every node.
+            let seeds: Option<Vec<NodeIndex>> =
+                nodes.iter().map(|text| graph.node_index(text)).collect();
+            let limit = in_place_limit(graph.edge_count() + apart.len());
+            let linked = match seeds {
+                Some(seeds) => apart.link_around(&mut graph, &seeds, radius, limit)?,
+                None => Linked::All(apart.link_all(&mut graph)?),
+            };
+            if let Linked::Around(ids) = linked {
+                whole_edges = Some(ids);
+            }
+        }
+        let mut ctx = Self::with_graph(graph, printing, true);
+        ctx.whole_edges = whole_edges;
+        Ok(ctx)
     }
 
     /// The neighbourhood `scope` names, read in place from a snapshot given
@@ -182,7 +244,9 @@ impl Context {
         use crate::load::snapshot::{is_snapshot, view::View};
         let (nodes, radius, impact, share) = match scope {
             Scope::Whole => return None,
-            Scope::Around { nodes, radius } => (nodes, radius, false, 1),
+            Scope::Around { nodes, radius } | Scope::Reach { nodes, radius } => {
+                (nodes, radius, false, 1)
+            }
             Scope::Probe { nodes, radius } => (nodes, radius, false, 8),
             Scope::Impact { node, depth } => (vec![node], depth, true, 1),
         };

@@ -126,7 +126,7 @@ pub fn run(
         return Err(CliError::EmptyQuery);
     }
     if let Some(reach) = query::reach_of(&text, &params) {
-        let near = ctx(Scope::Around {
+        let near = ctx(Scope::Reach {
             nodes: reach.anchors.iter().map(String::as_str).collect(),
             radius: reach.radius,
         })?;

@@ -356,7 +356,7 @@ pub fn load_paths(paths: &[PathBuf]) -> Result<Graph, LoadErrors> {
 
 /// [`load_paths`], telling `progress` how far bulk inputs have got.
 pub fn load_paths_with(paths: &[PathBuf], progress: &dyn Progress) -> Result<Graph, LoadErrors> {
-    load_paths_deriving(paths, progress, false).map(|(graph, _)| graph)
+    load_paths_deriving(paths, progress, bulk::Derive::Off).map(|(graph, _)| graph)
 }
 
 /// [`load_paths_with`] without derived edges: what the sources assert, as
@@ -368,7 +368,8 @@ pub fn load_paths_asserted(
     paths: &[PathBuf],
     progress: &dyn Progress,
 ) -> Result<Graph, LoadErrors> {
-    load_paths_opening(paths, progress, false, snapshot::Derived::Skip).map(|(graph, _)| graph)
+    load_paths_opening(paths, progress, bulk::Derive::Off, snapshot::Derived::Skip)
+        .map(|(graph, _)| graph)
 }
 
 /// [`load_paths_with`], then the edges the schema's rules derive added
@@ -379,21 +380,41 @@ pub fn load_paths_reasoning(
     paths: &[PathBuf],
     progress: &dyn Progress,
 ) -> Result<Result<Graph, crate::reason::ReasonError>, LoadErrors> {
-    let (mut graph, derived) = load_paths_deriving(paths, progress, true)?;
+    let (mut graph, derived) = load_paths_deriving(paths, progress, bulk::Derive::Link)?;
     let added = match derived {
-        Some(added) => added,
+        Some(added) => added.map(|_| ()),
         // A snapshot brings its derived edges.
-        None if graph.derived_count() > 0 => Ok(0),
-        None => crate::reason::materialise(&mut graph),
+        None if graph.derived_count() > 0 => Ok(()),
+        None => crate::reason::materialise(&mut graph).map(|_| ()),
     };
     Ok(added.map(|_| graph))
 }
 
-/// Loads, and with `derive` has a bulk load work out what the rules derive.
+/// [`load_paths_reasoning`], except that a bulk load hands back the edges
+/// its rules derived apart from the graph (see [`crate::reason::apart`]),
+/// for a command that reads only a neighbourhood to link those it needs;
+/// the graph holds them already when the second part is `None`.
+pub fn load_paths_reasoning_apart(paths: &[PathBuf], progress: &dyn Progress) -> ReasonedApart {
+    let (mut graph, derived) = load_paths_deriving(paths, progress, bulk::Derive::Apart)?;
+    let apart = match derived {
+        Some(apart) => apart,
+        // A snapshot brings its derived edges.
+        None if graph.derived_count() > 0 => Ok(None),
+        None => crate::reason::materialise(&mut graph).map(|_| None),
+    };
+    Ok(apart.map(|apart| (graph, apart)))
+}
+
+/// What [`load_paths_reasoning_apart`] gives.
+pub type ReasonedApart =
+    Result<Result<(Graph, Option<crate::reason::Apart>), crate::reason::ReasonError>, LoadErrors>;
+
+/// Loads, and unless `derive` says not to, has a bulk load work out what
+/// the rules derive.
 fn load_paths_deriving(
     paths: &[PathBuf],
     progress: &dyn Progress,
-    derive: bool,
+    derive: bulk::Derive,
 ) -> Result<bulk::Loaded, LoadErrors> {
     load_paths_opening(paths, progress, derive, snapshot::Derived::Keep)
 }
@@ -403,7 +424,7 @@ fn load_paths_deriving(
 fn load_paths_opening(
     paths: &[PathBuf],
     progress: &dyn Progress,
-    derive: bool,
+    derive: bulk::Derive,
     derived: snapshot::Derived,
 ) -> Result<bulk::Loaded, LoadErrors> {
     if let Some(path) = paths.iter().find(|p| snapshot::is_snapshot(p)) {

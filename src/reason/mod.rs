@@ -53,6 +53,13 @@
 //! keep their proofs in those flat arrays, not an allocation each, and the
 //! engine itself allocates nothing per chain it tries. Graph files read
 //! whole are small, and derive after they load ([`materialise`]).
+//!
+//! A command that reads only a few nodes' neighbourhood (`related`,
+//! `show`, `explain`, `export --focus`) does not wait for the derived edges
+//! to be linked at all: the first thread keeps the chunks as they come and
+//! checks while the engine works, and once the command's nodes are known
+//! only their neighbourhood's derived edges, and those their proofs name,
+//! are linked ([`apart`]). Every edge is still derived, with its proof.
 //! BENCHMARKS.md has the figures.
 //!
 //! # Bounds
@@ -66,6 +73,7 @@
 //! reading intends. And materialisation stops with an error past
 //! [`derivation_limit`] edges rather than fill the memory.
 
+pub mod apart;
 pub mod engine;
 mod linear;
 #[cfg(test)]
@@ -76,6 +84,7 @@ mod tests;
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
 use crate::model::{Basis, Edge, Graph, KindId, RelId, RuleDef, Schema};
+pub use apart::{Apart, Linked};
 use engine::ChainRule;
 pub use engine::Fact;
 

@@ -402,3 +402,124 @@ fn appended_proofs_are_the_proofs_of_the_whole() {
         }
     );
 }
+
+/// Derived edges kept apart and linked around a few nodes give those nodes
+/// (and every node closer than the radius) the edges the fully linked
+/// graph gives them, each with the same proof, and say where each edge is
+/// in the fully linked graph; linking them all gives that graph itself.
+/// On a generated graph, and on the curated one, whose proofs name derived
+/// edges too.
+#[test]
+fn derived_edges_linked_around_nodes_are_those_the_whole_graph_gives_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let generated = dir.path().join("g");
+    crate::generate::generate(&generated, 5_000, 11).unwrap();
+    let curated = dir.path().join("c");
+    let embedded = crate::load::embedded().unwrap();
+    crate::write::write(&embedded, &curated, crate::format::GraphFormat::Csv).unwrap();
+    let seeds = [
+        ("threat-1", 1),
+        ("activity-3", 1),
+        ("area-2", 2),
+        ("actor-9", 2),
+    ];
+    let checked = linked_around_as_whole(generated, &seeds);
+    assert!(checked > 50, "only {checked} derived edges compared");
+    let ids: Vec<String> = embedded.nodes().map(|(_, n)| n.id.to_string()).collect();
+    let seeds: Vec<(&str, usize)> = (ids.iter())
+        .map(|id| (id.as_str(), 1))
+        .chain([("terrorism", 2), (ids[5].as_str(), 3)])
+        .collect();
+    let checked = linked_around_as_whole(curated, &seeds);
+    assert!(checked > 50, "only {checked} derived edges compared");
+}
+
+/// Loads `path` with the derived edges apart, links them around each seed
+/// (a node id and a radius), and compares with the fully linked graph;
+/// gives how many derived edges were compared.
+fn linked_around_as_whole(path: std::path::PathBuf, seeds: &[(&str, usize)]) -> usize {
+    use crate::model::Direction;
+    use crate::reason::Linked;
+    let paths = [path];
+    let load = || {
+        crate::load::load_paths_reasoning_apart(&paths, &crate::load::NoProgress)
+            .unwrap()
+            .unwrap()
+    };
+    let whole = crate::load::load_paths_reasoning(&paths, &crate::load::NoProgress)
+        .unwrap()
+        .unwrap();
+    let (mut all, apart) = load();
+    let apart = apart.expect("a bulk load keeps them apart");
+    assert_eq!(apart.len(), whole.derived_count());
+    assert_eq!(all.derived_count(), 0);
+    apart.link_all(&mut all).unwrap();
+    assert_eq!(all.dump(), whole.dump());
+    // An edge as the fully linked graph would name it, with its proof.
+    let describe = |g: &Graph, ids: &dyn Fn(usize) -> usize, e: crate::model::EdgeRef| {
+        let tree = ProofTree::of(g, e.index);
+        let mut leaves: Vec<usize> = tree.leaves().iter().map(|l| ids(l.index())).collect();
+        leaves.sort_unstable();
+        let proof = g.proof(e.index).map(|p| {
+            let premises: Vec<usize> = p.edges.iter().map(|x| ids(x.index())).collect();
+            (p.rule, premises)
+        });
+        let basis = e.edge.basis.as_str();
+        (
+            ids(e.index.index()),
+            e.from,
+            e.edge.rel,
+            e.to,
+            basis,
+            leaves,
+            proof,
+        )
+    };
+    let (mut checked, mut chained) = (0, 0);
+    for &(seed, radius) in seeds {
+        let (mut part, apart) = load();
+        let seed = part.node_index(seed).unwrap();
+        let linked = apart
+            .unwrap()
+            .link_around(&mut part, &[seed], radius, usize::MAX);
+        let Ok(Linked::Around(ids)) = linked else {
+            panic!("{linked:?}")
+        };
+        assert!(part.derived_count() < whole.derived_count());
+        let ids = |i: usize| ids.get(i).map_or(usize::MAX, |&w| w as usize);
+        // Every node closer than the radius, along any edge.
+        let mut near = vec![seed];
+        for _ in 1..radius {
+            let next: Vec<_> = (near.iter())
+                .flat_map(|&n| {
+                    whole
+                        .edges_of(n, Direction::Both)
+                        .flat_map(|e| [e.from, e.to])
+                })
+                .collect();
+            near.extend(next);
+            near.sort_unstable();
+            near.dedup();
+        }
+        for n in near {
+            let mut mine: Vec<_> = (part.edges_of(n, Direction::Both))
+                .map(|e| describe(&part, &ids, e))
+                .collect();
+            let mut theirs: Vec<_> = (whole.edges_of(n, Direction::Both))
+                .map(|e| describe(&whole, &|i| i, e))
+                .collect();
+            mine.sort();
+            theirs.sort();
+            checked += mine.iter().filter(|e| e.4 == "derived").count();
+            chained += (part.edges_of(n, Direction::Both))
+                .filter_map(|e| part.proof(e.index))
+                .filter(|p| p.edges.iter().any(|&x| part.proof(x).is_some()))
+                .count();
+            assert_eq!(mine, theirs, "the edges of {n:?}");
+        }
+    }
+    if seeds.len() > 10 {
+        assert!(chained > 0, "no proof named a derived edge");
+    }
+    checked
+}

@@ -48,12 +48,12 @@ fn ids(s: &Scratch) -> Vec<String> {
 }
 
 /// Every option of `related` for `node`, in every text format.
-fn every_option(s: &Scratch, node: &str) -> usize {
+fn every_option(s: &Scratch, g: &str, node: &str) -> usize {
     let mut runs = 0;
     for reasoning in [true, false] {
         for format in ["table", "json", "jsonl", "csv", "dot", "mermaid", "html"] {
             for dir in ["both", "in", "out"] {
-                let mut args = vec!["-g", "g.sccp", "related", node, "--dir", dir];
+                let mut args = vec!["-g", g, "related", node, "--dir", dir];
                 args.extend(["--format", format]);
                 if !reasoning {
                     args.insert(0, "--no-reasoning");
@@ -67,7 +67,7 @@ fn every_option(s: &Scratch, node: &str) -> usize {
             &["--kind", "threats"],
             &["--rel", "no-such-relation"],
         ] {
-            let mut args = vec!["-g", "g.sccp", "related", node];
+            let mut args = vec!["-g", g, "related", node];
             args.extend_from_slice(filter);
             if !reasoning {
                 args.insert(0, "--no-reasoning");
@@ -81,30 +81,28 @@ fn every_option(s: &Scratch, node: &str) -> usize {
 /// Every node in JSON and as a table, with and without reasoning, by
 /// `related` and `show`; and `explain` for every edge out of the first
 /// `explained` nodes, and for an edge that does not hold.
-fn every_node(s: &Scratch, ids: &[String], explained: usize) -> usize {
+fn every_node(s: &Scratch, g: &str, ids: &[String], explained: usize) -> usize {
     let mut runs = 0;
     for id in ids {
         for command in ["related", "show"] {
             for format in ["json", "table"] {
-                runs += same(s, &["-g", "g.sccp", command, id, "--format", format]);
-                let asserted = ["--no-reasoning", "-g", "g.sccp", command, id];
+                runs += same(s, &["-g", g, command, id, "--format", format]);
+                let asserted = ["--no-reasoning", "-g", g, command, id];
                 runs += same(s, &[&asserted[..], &["--format", format]].concat());
             }
         }
     }
     for id in ids.iter().take(explained) {
-        let args = [
-            "-g", "g.sccp", "related", id, "--dir", "out", "--format", "json",
-        ];
+        let args = ["-g", g, "related", id, "--dir", "out", "--format", "json"];
         let edges = run(s, &args, true);
         for row in edges.success().json().as_array().expect("rows") {
             let (rel, to) = (row["rel"].as_str().unwrap(), row["id"].as_str().unwrap());
             for format in ["json", "table"] {
-                let args = ["-g", "g.sccp", "explain", id, rel, to, "--format", format];
+                let args = ["-g", g, "explain", id, rel, to, "--format", format];
                 runs += same(s, &args);
                 runs += same(s, &[&["--no-reasoning"][..], &args].concat());
             }
-            runs += same(s, &["-g", "g.sccp", "explain", to, rel, id]);
+            runs += same(s, &["-g", g, "explain", to, rel, id]);
         }
     }
     runs
@@ -114,13 +112,13 @@ fn every_node(s: &Scratch, ids: &[String], explained: usize) -> usize {
 fn related_in_place_prints_what_the_whole_curated_graph_prints() {
     let (s, ids) = curated();
     assert_eq!(ids.len(), 78);
-    let mut runs = every_node(&s, &ids, 20);
+    let mut runs = every_node(&s, "g.sccp", &ids, 20);
     for node in [
         "terrorism",
         "intelligence-sharing",
         "border-security-cooperation",
     ] {
-        runs += every_option(&s, node);
+        runs += every_option(&s, "g.sccp", node);
     }
     // What is not an exact id goes the whole graph's way: a name, another
     // case, a search match, an unknown node.
@@ -134,6 +132,37 @@ fn related_in_place_prints_what_the_whole_curated_graph_prints() {
         runs += same(&s, &["-g", "g.sccp", "related", node]);
     }
     assert!(runs > 400, "{runs} runs");
+}
+
+/// From a CSV folder or a JSON Lines file, with the rules, `related`,
+/// `show`, `explain` and `export --focus` link only the derived edges of
+/// their neighbourhood (`Scope::Around`), and print what the graph with
+/// every derived edge linked (`SECCOOP_WHOLE_GRAPH`) prints.
+#[test]
+fn a_bulk_load_linking_a_neighbourhood_prints_what_the_whole_curated_graph_prints() {
+    let (s, ids) = curated();
+    s.run(&["convert", "cur"]).success();
+    s.run(&["convert", "cur.jsonl"]).success();
+    let mut runs = every_node(&s, "cur", &ids, 20);
+    let sample: Vec<String> = ids.iter().step_by(4).cloned().collect();
+    runs += every_node(&s, "cur.jsonl", &sample, 5);
+    for g in ["cur", "cur.jsonl"] {
+        runs += every_option(&s, g, "terrorism");
+        runs += every_export(&s, g, &ids[..6]);
+        // A name, not an exact id: every derived edge is linked.
+        runs += same(&s, &["-g", g, "related", "Terrorism"]);
+    }
+    assert!(runs > 900, "{runs} runs");
+}
+
+/// As above, on a generated graph's CSV folder.
+#[test]
+fn a_bulk_load_linking_a_neighbourhood_prints_what_a_whole_generated_graph_prints() {
+    let (s, ids, sample) = generated(50, 10);
+    let mut runs = every_node(&s, "gen", &sample, 5);
+    runs += every_option(&s, "gen", &ids[0]);
+    runs += every_export(&s, "gen", &sample[..5]);
+    assert!(runs > 300, "{runs} runs");
 }
 
 /// The built-in graph as `g.sccp`, and its ids.
@@ -166,27 +195,25 @@ fn generated(every: usize, first: usize) -> (Scratch, Vec<String>, Vec<String>) 
 fn related_in_place_prints_what_a_whole_generated_graph_prints() {
     let (s, ids, sample) = generated(25, 20);
     assert_eq!(ids.len(), 2000);
-    let mut runs = every_node(&s, &sample, 10);
-    runs += every_option(&s, &ids[0]);
+    let mut runs = every_node(&s, "g.sccp", &sample, 10);
+    runs += every_option(&s, "g.sccp", &ids[0]);
     assert!(runs > 300, "{runs} runs");
 }
 
 /// `impact` from every one of `ids` at depths 1 and 3 in JSON and as a
 /// table; at depth 3 as DOT, and without reasoning.
-fn every_impact(s: &Scratch, ids: &[String]) -> usize {
+fn every_impact(s: &Scratch, g: &str, ids: &[String]) -> usize {
     let mut runs = 0;
     for id in ids {
         for depth in ["1", "3"] {
             for format in ["json", "table"] {
                 runs += same(
                     s,
-                    &[
-                        "-g", "g.sccp", "impact", id, "--depth", depth, "--format", format,
-                    ],
+                    &["-g", g, "impact", id, "--depth", depth, "--format", format],
                 );
             }
         }
-        let args = ["-g", "g.sccp", "impact", id, "--format", "dot"];
+        let args = ["-g", g, "impact", id, "--format", "dot"];
         runs += same(s, &args);
         runs += same(s, &[&["--no-reasoning"][..], &args[..4]].concat());
     }
@@ -195,21 +222,18 @@ fn every_impact(s: &Scratch, ids: &[String]) -> usize {
 
 /// `export --focus` on every one of `ids` at depths 1 and 2, as DOT and
 /// Mermaid; at depth 1 without reasoning too.
-fn every_export(s: &Scratch, ids: &[String]) -> usize {
+fn every_export(s: &Scratch, g: &str, ids: &[String]) -> usize {
     let mut runs = 0;
     for id in ids {
         for depth in ["1", "2"] {
             for format in ["dot", "mermaid"] {
                 let args = [
-                    "-g", "g.sccp", "export", "--focus", id, "--depth", depth, "--format", format,
+                    "-g", g, "export", "--focus", id, "--depth", depth, "--format", format,
                 ];
                 runs += same(s, &args);
             }
         }
-        runs += same(
-            s,
-            &["--no-reasoning", "-g", "g.sccp", "export", "--focus", id],
-        );
+        runs += same(s, &["--no-reasoning", "-g", g, "export", "--focus", id]);
     }
     runs
 }
@@ -217,7 +241,7 @@ fn every_export(s: &Scratch, ids: &[String]) -> usize {
 #[test]
 fn export_focus_in_place_draws_what_the_whole_curated_graph_draws() {
     let (s, ids) = curated();
-    let mut runs = every_export(&s, &ids);
+    let mut runs = every_export(&s, "g.sccp", &ids);
     for filter in [
         &["--kind", "activity"][..],
         &["--rel", "addresses", "--rel", "hindered_by"],
@@ -243,14 +267,14 @@ fn export_focus_in_place_draws_what_the_whole_curated_graph_draws() {
 #[test]
 fn export_focus_in_place_draws_what_a_whole_generated_graph_draws() {
     let (s, _, sample) = generated(50, 10);
-    let runs = every_export(&s, &sample);
+    let runs = every_export(&s, "g.sccp", &sample);
     assert!(runs > 200, "{runs} runs");
 }
 
 #[test]
 fn impact_in_place_prints_what_the_whole_curated_graph_prints() {
     let (s, ids) = curated();
-    let mut runs = every_impact(&s, &ids);
+    let mut runs = every_impact(&s, "g.sccp", &ids);
     for node in ["Lack of Trust and Transparency", "terror", "no such node"] {
         runs += same(&s, &["-g", "g.sccp", "impact", node]);
     }
@@ -260,7 +284,7 @@ fn impact_in_place_prints_what_the_whole_curated_graph_prints() {
 #[test]
 fn impact_in_place_prints_what_a_whole_generated_graph_prints() {
     let (s, _, sample) = generated(50, 10);
-    let runs = every_impact(&s, &sample);
+    let runs = every_impact(&s, "g.sccp", &sample);
     assert!(runs > 250, "{runs} runs");
 }
 

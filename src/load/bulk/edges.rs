@@ -314,8 +314,8 @@ pub(crate) fn add_edges(
     kinds: &[KindId],
     rejected: &HashSet<String>,
     problems: &mut Problems,
-    derive: bool,
-) -> Option<Result<usize, ReasonError>> {
+    derive: super::Derive,
+) -> Option<Result<Option<crate::reason::Apart>, ReasonError>> {
     for batch in &mut batches {
         batch.resolve_copied(graph);
     }
@@ -328,7 +328,9 @@ pub(crate) fn add_edges(
         .map(|b| std::mem::take(&mut b.extras))
         .collect();
     let views: Vec<&EdgeBatch> = batches.iter().collect();
-    let derive = derive && !schema.rules().is_empty();
+    // Kept apart, the derived edges are gathered, not added, as they come.
+    let link = derive == super::Derive::Link;
+    let derive = derive != super::Derive::Off && !schema.rules().is_empty();
     let checks = Checks::new(&views, kinds, &schema, rejected);
     let (parts, derived) = std::thread::scope(|s| {
         // The second core checks while this one adds the edges. When the
@@ -378,6 +380,7 @@ pub(crate) fn add_edges(
         // indices in a graph that holds the facts alone, in order.
         let fresh = derive && crate::reason::is_fresh(graph, added);
         let mut mine = Vec::new();
+        let mut kept: Vec<Vec<Fact>> = Vec::new();
         if fresh {
             // Each chunk as it comes; while none is there, a piece of the
             // checks.
@@ -392,7 +395,11 @@ pub(crate) fn add_edges(
                         Err(_) => break,
                     },
                 };
-                crate::reason::add_facts(graph, &chunk);
+                if link {
+                    crate::reason::add_facts(graph, &chunk);
+                } else {
+                    kept.push(chunk);
+                }
             }
         }
         // Stops the derivation at its next chunk if they are not taken.
@@ -402,17 +409,24 @@ pub(crate) fn add_edges(
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         let derived = result.map(|r| match r {
-            Ok((count, proofs)) if fresh => {
+            Ok((_, proofs)) if fresh && !link => {
+                match crate::reason::Apart::new(added, std::mem::take(&mut kept), proofs) {
+                    Some(apart) => Ok(Some(apart)),
+                    // Not expected: then derive again, the slow way.
+                    None => crate::reason::materialise(graph).map(|_| None),
+                }
+            }
+            Ok((_, proofs)) if fresh => {
                 match crate::reason::adopt_proofs(graph, added, proofs) {
-                    Ok(()) => Ok(count),
+                    Ok(()) => Ok(None),
                     // Not expected: then derive again, the slow way.
                     Err(_) => {
                         graph.drop_unproved_from(added);
-                        crate::reason::materialise(graph)
+                        crate::reason::materialise(graph).map(|_| None)
                     }
                 }
             }
-            Ok(_) => crate::reason::materialise(graph),
+            Ok(_) => crate::reason::materialise(graph).map(|_| None),
             Err(e) => Err(e),
         });
         ([mine, theirs], derived)

@@ -62,9 +62,27 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 /// How many problems a load lists; the rest are counted.
 pub const MAX_LISTED: usize = 1000;
 
-/// A loaded graph, and when that was asked, how many edges the rules
-/// derived into it (or why they could not).
-pub(crate) type Loaded = (Graph, Option<Result<usize, crate::reason::ReasonError>>);
+/// A loaded graph, and when that was asked, the edges the rules derived
+/// (or why they could not): in the graph (`None`), or kept apart
+/// ([`Derive::Apart`]).
+pub(crate) type Loaded = (
+    Graph,
+    Option<Result<Option<crate::reason::Apart>, crate::reason::ReasonError>>,
+);
+
+/// What a bulk load does with the schema's rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Derive {
+    /// Nothing: the asserted edges alone.
+    Off,
+    /// Derives on a second thread and adds each derived edge to the graph
+    /// as it comes.
+    Link,
+    /// Derives the same way, and hands the derived edges back apart from
+    /// the graph ([`crate::reason::Apart`]), for a command that reads only
+    /// a neighbourhood to link what it needs.
+    Apart,
+}
 
 /// A bulk input: a CSV folder or a JSON Lines file.
 #[derive(Debug, Clone)]
@@ -76,12 +94,13 @@ pub(crate) enum BulkInput {
 }
 
 /// Loads bulk inputs into one graph, reporting every problem (up to
-/// [`MAX_LISTED`]). With `derive`, it also adds the edges the schema's rules
-/// derive, worked out on a second thread while the edges are added.
+/// [`MAX_LISTED`]). Unless `derive` is [`Derive::Off`], it also works out
+/// the edges the schema's rules derive, on a second thread while the edges
+/// are added.
 pub(crate) fn load(
     inputs: &[BulkInput],
     progress: &dyn super::Progress,
-    derive: bool,
+    derive: Derive,
 ) -> Result<Loaded, super::LoadErrors> {
     use super::csv as c;
     use crate::format::csv as layout;
