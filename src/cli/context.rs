@@ -202,36 +202,37 @@ impl Context {
 
     /// The whole graph, with the rules, its derived edges linked only
     /// around the nodes `nodes` name when a bulk load kept them apart (see
-    /// [`Scope`]); the context's `whole_edges` then gives each edge's index
-    /// in the graph that links them all.
+    /// [`Scope`]). `whole_edges` stays `None`: the commands that ask for
+    /// `Around` print no edge's index.
     fn resolve_around(
         graph_files: &[PathBuf],
         printing: &Printing,
         nodes: &[&str],
         radius: usize,
     ) -> Result<Self, CliError> {
-        use crate::reason::Linked;
         let progress = super::run::progress_bar();
-        let (mut graph, apart) = crate::load::load_paths_reasoning_apart(graph_files, &progress)
-            .map_err(CliError::Load)??;
-        let mut whole_edges = None;
+        // A command that reads its nodes' own edges alone needs only the
+        // derived edges at them kept.
+        let at = (radius <= 1).then_some(nodes);
+        let (mut graph, apart) =
+            crate::load::load_paths_reasoning_apart(graph_files, &progress, at)
+                .map_err(CliError::Load)??;
         if let Some(apart) = apart {
             // Exact ids only: they resolve as `Context::node` resolves them,
             // without a pass over every node.
             let seeds: Option<Vec<NodeIndex>> =
                 nodes.iter().map(|text| graph.node_index(text)).collect();
             let limit = in_place_limit(graph.edge_count() + apart.len());
-            let linked = match seeds {
-                Some(seeds) => apart.link_around(&mut graph, &seeds, radius, limit)?,
-                None => Linked::All(apart.link_all(&mut graph)?),
-            };
-            if let Linked::Around(ids) = linked {
-                whole_edges = Some(ids);
+            match seeds {
+                Some(seeds) => {
+                    apart.link_around(&mut graph, &seeds, radius, limit)?;
+                }
+                None => {
+                    apart.link_all(&mut graph)?;
+                }
             }
         }
-        let mut ctx = Self::with_graph(graph, printing, true);
-        ctx.whole_edges = whole_edges;
-        Ok(ctx)
+        Ok(Self::with_graph(graph, printing, true))
     }
 
     /// The neighbourhood `scope` names, read in place from a snapshot given

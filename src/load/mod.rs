@@ -393,9 +393,16 @@ pub fn load_paths_reasoning(
 /// [`load_paths_reasoning`], except that a bulk load hands back the edges
 /// its rules derived apart from the graph (see [`crate::reason::apart`]),
 /// for a command that reads only a neighbourhood to link those it needs;
-/// the graph holds them already when the second part is `None`.
-pub fn load_paths_reasoning_apart(paths: &[PathBuf], progress: &dyn Progress) -> ReasonedApart {
-    let (mut graph, derived) = load_paths_deriving(paths, progress, bulk::Derive::Apart)?;
+/// the graph holds them already when the second part is `None`. With
+/// `at`, the ids of the only nodes whose own edges the command reads, only
+/// the derived edges at them are kept.
+pub fn load_paths_reasoning_apart(
+    paths: &[PathBuf],
+    progress: &dyn Progress,
+    at: Option<&[&str]>,
+) -> ReasonedApart {
+    let derive = at.map_or(bulk::Derive::Apart, bulk::Derive::At);
+    let (mut graph, derived) = load_paths_deriving(paths, progress, derive)?;
     let apart = match derived {
         Some(apart) => apart,
         // A snapshot brings its derived edges.
@@ -414,7 +421,7 @@ pub type ReasonedApart =
 fn load_paths_deriving(
     paths: &[PathBuf],
     progress: &dyn Progress,
-    derive: bulk::Derive,
+    derive: bulk::Derive<'_>,
 ) -> Result<bulk::Loaded, LoadErrors> {
     load_paths_opening(paths, progress, derive, snapshot::Derived::Keep)
 }
@@ -424,7 +431,7 @@ fn load_paths_deriving(
 fn load_paths_opening(
     paths: &[PathBuf],
     progress: &dyn Progress,
-    derive: bulk::Derive,
+    derive: bulk::Derive<'_>,
     derived: snapshot::Derived,
 ) -> Result<bulk::Loaded, LoadErrors> {
     if let Some(path) = paths.iter().find(|p| snapshot::is_snapshot(p)) {

@@ -6,18 +6,34 @@
 //! them into petgraph's lists at a million nodes is the first thread's
 //! largest share of the rules' cost (about 30 ms, and 42 MB of fresh
 //! memory, BENCHMARKS.md). A command that reads only a few nodes and what
-//! lies near them (`Scope::Around` in the command line) does not need them all:
-//! [`Apart::link_around`] links the derived edges of that neighbourhood,
-//! and the edges each one's proof names, recursively, so every proof still
-//! reads down to asserted edges. Every other command links them all
-//! ([`Apart::link_all`]), which gives the graph a load that links them as
-//! they come would.
+//! lies near them (`Scope::Around` in the command line) does not need them
+//! all: [`Apart::link_around`] links the derived edges of that
+//! neighbourhood, and the edges each one's proof names, recursively, so
+//! every proof still reads down to asserted edges. Every other command
+//! links them all ([`Apart::link_all`]), which gives the graph a load that
+//! links them as they come would.
 //!
 //! Both ways the derivation is whole: which edges are derived, and each
 //! one's proof, do not depend on the neighbourhood. A derived edge linked
-//! alone takes the next free index; [`Linked::Around`] gives each edge's
+//! alone takes the next free index; [`Linked::Around`] gives each one's
 //! index in the graph that links them all (derived edge `k` at
-//! `first + k`), as a snapshot's neighbourhood does.
+//! `first + k`).
+//!
+//! What is kept of the derived facts as they come (`Gather`):
+//!
+//! - for a command that reads only its nodes' own edges (radius 1:
+//!   `related`, `show`, `explain`), the facts at those nodes alone. The
+//!   rest are dropped as they come, so the engine's thread reuses their
+//!   memory for the next chunk rather than ask the kernel for 16 MB more
+//!   at a million nodes. A derived edge a kept one's proof names is rebuilt
+//!   from its own proof: a chain's premises run end to end, so the first
+//!   one's `from`, the rule's relation and the last one's `to` are the
+//!   fact (checked link by link);
+//! - otherwise every fact. Finding a neighbourhood's derived edges is then
+//!   a pass over them, reading a bit per node (128 KB at a million nodes,
+//!   which stays in the cache) for each end.
+
+use std::collections::HashMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
@@ -26,33 +42,85 @@ use super::{ReasonError, adopt_proofs, materialise};
 use crate::model::{Basis, Direction, Edge, Graph, RelId};
 
 /// What the rules derived from a bulk load's edges, not yet in the graph's
-/// lists: derived edge `k` is fact `k` of the chunks, its proof proof `k`,
-/// and its premises fact ids (below `first` an asserted edge's index, from
-/// `first` on derived edge `id - first`).
+/// lists: derived edge `k` is fact `k`, its proof proof `k`, and its
+/// premises fact ids (below `first` an asserted edge's index, from `first`
+/// on derived edge `id - first`).
 #[derive(Debug)]
 pub struct Apart {
     first: usize,
-    chunks: Vec<Vec<Fact>>,
+    kept: Kept,
     proofs: Proofs,
 }
 
-/// How [`Apart::link_around`] linked the derived edges.
+/// The derived facts an [`Apart`] keeps.
 #[derive(Debug)]
-pub enum Linked {
-    /// All of them (the neighbourhood was too large, or a seed was not in
-    /// the graph): as many as this.
-    All(usize),
-    /// Those of the neighbourhood; for each edge of the graph, its index in
-    /// a graph that links them all.
-    Around(Vec<u32>),
+enum Kept {
+    /// All of them, in the chunks the engine handed them over in.
+    All(Vec<Vec<Fact>>),
+    /// Those with an end at one of `seeds`, each with its number.
+    At {
+        seeds: Vec<NodeIndex>,
+        facts: Vec<(usize, Fact)>,
+    },
 }
 
-impl Apart {
-    /// The derivations of a load whose `first` edges are asserted, if the
-    /// proofs give one proof to each fact and name only earlier facts;
-    /// `None` otherwise (then derive again, [`materialise`]).
-    pub(crate) fn new(first: usize, chunks: Vec<Vec<Fact>>, proofs: Proofs) -> Option<Apart> {
-        let count: usize = chunks.iter().map(Vec::len).sum();
+/// The derived facts of a bulk load, gathered as the engine hands them
+/// over ([`Apart`] says what is kept).
+#[derive(Debug)]
+pub(crate) struct Gather {
+    kept: Kept,
+    /// The seeds as bits, when only the facts at them are kept.
+    marks: Option<Bits>,
+    /// How many facts have come.
+    count: usize,
+}
+
+impl Gather {
+    /// Keeps every fact.
+    pub(crate) fn all() -> Gather {
+        Gather {
+            kept: Kept::All(Vec::new()),
+            marks: None,
+            count: 0,
+        }
+    }
+
+    /// Keeps the facts with an end at one of `seeds`, nodes of a graph of
+    /// `bound` node indices.
+    pub(crate) fn at(seeds: Vec<NodeIndex>, bound: usize) -> Gather {
+        let mut marks = Bits::new(bound);
+        seeds.iter().for_each(|s| {
+            marks.add(s.index());
+        });
+        Gather {
+            kept: Kept::At {
+                seeds,
+                facts: Vec::new(),
+            },
+            marks: Some(marks),
+            count: 0,
+        }
+    }
+
+    /// Takes the next chunk of facts.
+    pub(crate) fn take(&mut self, chunk: Vec<Fact>) {
+        let start = self.count;
+        self.count += chunk.len();
+        match (&mut self.kept, &self.marks) {
+            (Kept::All(chunks), _) => chunks.push(chunk),
+            (Kept::At { facts, .. }, Some(marks)) => facts.extend(
+                (chunk.iter().enumerate())
+                    .filter(|(_, f)| marks.has(f.from as usize) || marks.has(f.to as usize))
+                    .map(|(i, &f)| (start + i, f)),
+            ),
+            (Kept::At { .. }, None) => {}
+        }
+    }
+
+    /// The facts with their proofs, for a load whose `first` edges are
+    /// asserted; `None` when the proofs do not give one proof to each fact
+    /// (then derive again, [`materialise`]).
+    pub(crate) fn finish(self, first: usize, proofs: Proofs) -> Option<Apart> {
         let Proofs {
             rules,
             starts,
@@ -60,19 +128,16 @@ impl Apart {
         } = proofs;
         // No derivation at all leaves no starts.
         let starts = if starts.is_empty() { vec![0] } else { starts };
-        let fits = rules.len() == count
-            && starts.len() == count + 1
-            && starts.first() == Some(&0)
-            && starts.windows(2).all(|w| w[0] <= w[1])
-            && starts.last().map(|&s| s as usize) == Some(premises.len())
-            && (0..count).all(|k| {
-                premises[starts[k] as usize..starts[k + 1] as usize]
-                    .iter()
-                    .all(|&p| (p as usize) < first + k)
-            });
+        // Each proof's premises are read with checked slicing, and that
+        // they name earlier facts is checked where they are read
+        // ([`Apart::around`], [`Apart::link_chosen`]); linking all adopts
+        // the proofs, which checks them whole.
+        let fits = rules.len() == self.count
+            && starts.len() == self.count + 1
+            && starts.last().map(|&s| s as usize) == Some(premises.len());
         fits.then_some(Apart {
             first,
-            chunks,
+            kept: self.kept,
             proofs: Proofs {
                 rules,
                 starts,
@@ -80,7 +145,51 @@ impl Apart {
             },
         })
     }
+}
 
+/// How [`Apart::link_around`] linked the derived edges.
+#[derive(Debug)]
+pub enum Linked {
+    /// All of them (the neighbourhood was too large, or not the one the
+    /// facts were kept for): as many as this.
+    All(usize),
+    /// Those of the neighbourhood, after the graph's `first` (asserted)
+    /// edges: the `k`-th linked has index `first + k` here and
+    /// `whole[k]` in a graph that links them all.
+    Around {
+        /// How many edges came before the derived ones.
+        first: usize,
+        /// Each linked derived edge's index in the fully linked graph.
+        whole: Vec<u32>,
+    },
+}
+
+/// A set of small numbers (node indices, derived edge numbers), a bit each.
+#[derive(Debug)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn new(len: usize) -> Bits {
+        Bits(vec![0; len.div_ceil(64)])
+    }
+
+    fn has(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
+    }
+
+    /// Adds `i`; whether it was new.
+    fn add(&mut self, i: usize) -> bool {
+        match self.0.get_mut(i / 64) {
+            Some(w) if *w >> (i % 64) & 1 == 0 => {
+                *w |= 1 << (i % 64);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Apart {
     /// How many edges were derived.
     pub fn len(&self) -> usize {
         self.proofs.rules.len()
@@ -91,19 +200,29 @@ impl Apart {
         self.len() == 0
     }
 
+    /// The premises of derived edge `k`'s proof, as fact ids.
+    fn premises(&self, k: usize) -> Option<&[u32]> {
+        let (a, b) = (self.proofs.starts.get(k)?, self.proofs.starts.get(k + 1)?);
+        self.proofs.premises.get(*a as usize..*b as usize)
+    }
+
     /// Links every derived edge, in order, and gives the graph their
-    /// proofs: the graph a load that links them as they come gives.
+    /// proofs: the graph a load that links them as they come gives. When
+    /// only some facts were kept, derives again ([`materialise`]).
     ///
     /// # Errors
     /// Only if the proofs cannot be adopted and deriving again fails.
     pub fn link_all(self, graph: &mut Graph) -> Result<usize, ReasonError> {
         let count = self.len();
-        for chunk in &self.chunks {
+        let Kept::All(chunks) = &self.kept else {
+            return materialise(graph);
+        };
+        for chunk in chunks {
             super::add_facts(graph, chunk);
         }
         match adopt_proofs(graph, self.first, self.proofs) {
             Ok(()) => Ok(count),
-            // Not expected (`new` checked them): then derive again.
+            // Not expected: then derive again.
             Err(_) => {
                 graph.drop_unproved_from(self.first);
                 materialise(graph)
@@ -116,7 +235,7 @@ impl Apart {
     /// edges alike), and those their proofs name, recursively: what a
     /// command reading that neighbourhood can see. When that would be more
     /// than `limit` edges, or more than `limit` nodes are in reach, links
-    /// them all instead.
+    /// them all instead (as when the facts were kept for other seeds).
     ///
     /// # Errors
     /// As [`Apart::link_all`], when it links them all.
@@ -127,14 +246,33 @@ impl Apart {
         radius: usize,
         limit: usize,
     ) -> Result<Linked, ReasonError> {
-        match self.around(graph, seeds, radius, limit) {
-            Some(chosen) => Ok(Linked::Around(self.link_chosen(graph, &chosen))),
-            None => self.link_all(graph).map(Linked::All),
+        let chosen = match &self.kept {
+            Kept::All(_) => self.around(graph, seeds, radius, limit),
+            Kept::At { seeds: kept, facts } if kept == seeds && radius <= 1 => {
+                let picked = facts.iter().map(|&(k, _)| k).collect();
+                self.with_premises(picked, usize::MAX)
+            }
+            Kept::At { .. } => None,
+        };
+        let Some(chosen) = chosen else {
+            return self.link_all(graph).map(Linked::All);
+        };
+        match self.link_chosen(graph, &chosen) {
+            Some(whole) => Ok(Linked::Around {
+                first: self.first,
+                whole,
+            }),
+            // Not expected: a proof that is no chain. Then derive again.
+            None => {
+                graph.remove_derived();
+                materialise(graph).map(Linked::All)
+            }
         }
     }
 
     /// The derived edges [`Apart::link_around`] links, in order; `None`
-    /// past `limit`.
+    /// past `limit`, or should a proof name a later fact (the engine's
+    /// proofs never do).
     fn around(
         &self,
         graph: &Graph,
@@ -143,120 +281,160 @@ impl Apart {
         limit: usize,
     ) -> Option<Vec<usize>> {
         use petgraph::visit::NodeIndexable as _;
+        let Kept::All(chunks) = &self.kept else {
+            return None;
+        };
         let bound = graph.petgraph().node_bound();
-        // The level each node was reached at, 1 for a seed; 0 unreached.
-        let mut level = vec![0usize; bound];
+        let mut seen = Bits::new(bound);
         let mut frontier: Vec<usize> = Vec::new();
         for s in seeds {
-            let at = level.get_mut(s.index())?;
-            if *at == 0 {
-                *at = 1;
+            if s.index() >= bound {
+                return None;
+            }
+            if seen.add(s.index()) {
                 frontier.push(s.index());
             }
         }
-        let mut chosen = vec![false; self.len()];
-        let (mut nodes, mut edges) = (frontier.len(), 0usize);
-        for depth in 1..=radius {
+        let mut chosen = Bits::new(self.len());
+        let mut picked: Vec<usize> = Vec::new();
+        let mut nodes = frontier.len();
+        for _ in 0..radius {
+            let mut here = Bits::new(bound);
+            frontier.iter().for_each(|&n| {
+                here.add(n);
+            });
             let mut next = Vec::new();
-            let reach = |n: usize, next: &mut Vec<usize>, level: &mut [usize]| {
-                if let Some(l) = level.get_mut(n)
-                    && *l == 0
-                {
-                    *l = depth + 1;
-                    next.push(n);
-                }
-            };
             for &n in &frontier {
                 // The graph's lists hold the asserted edges alone.
                 for e in graph.edges_of(NodeIndex::new(n), Direction::Both) {
                     let other = if e.from.index() == n { e.to } else { e.from };
-                    reach(other.index(), &mut next, &mut level);
+                    if seen.add(other.index()) {
+                        next.push(other.index());
+                    }
                 }
             }
-            for (k, f) in self.facts() {
+            for (k, f) in chunks.iter().flatten().enumerate() {
                 let (from, to) = (f.from as usize, f.to as usize);
-                let at = |n: usize| level.get(n) == Some(&depth);
-                if at(from) || at(to) {
-                    if !chosen[k] {
-                        chosen[k] = true;
-                        edges += 1;
+                if here.has(from) || here.has(to) {
+                    if chosen.add(k) {
+                        picked.push(k);
                     }
-                    reach(from, &mut next, &mut level);
-                    reach(to, &mut next, &mut level);
+                    for end in [from, to] {
+                        if seen.add(end) {
+                            next.push(end);
+                        }
+                    }
                 }
             }
             nodes += next.len();
-            if nodes > limit || edges > limit {
+            if nodes > limit || picked.len() > limit {
                 return None;
             }
             frontier = next;
         }
-        // The derived edges their proofs name, down to asserted ones:
-        // premises are earlier facts, so one pass from the last back.
-        let (starts, premises) = (&self.proofs.starts, &self.proofs.premises);
-        for k in (0..chosen.len()).rev() {
-            if !chosen[k] {
-                continue;
-            }
-            let (a, b) = (starts[k] as usize, starts[k + 1] as usize);
-            for &p in &premises[a..b] {
-                if let Some(j) = (p as usize).checked_sub(self.first)
-                    && !chosen[j]
-                {
-                    chosen[j] = true;
-                    edges += 1;
+        self.with_premises(picked, limit)
+    }
+
+    /// `picked` with the derived edges their proofs name, down to asserted
+    /// ones, in order; `None` past `limit` or for a proof that names a
+    /// later fact.
+    fn with_premises(&self, mut picked: Vec<usize>, limit: usize) -> Option<Vec<usize>> {
+        let mut chosen = Bits::new(self.len());
+        for &k in &picked {
+            chosen.add(k);
+        }
+        let mut todo = picked.clone();
+        while let Some(k) = todo.pop() {
+            for &p in self.premises(k)? {
+                let Some(j) = (p as usize).checked_sub(self.first) else {
+                    continue;
+                };
+                if j >= k {
+                    return None;
+                }
+                if chosen.add(j) {
+                    picked.push(j);
+                    todo.push(j);
                 }
             }
+            if picked.len() > limit {
+                return None;
+            }
         }
-        if edges > limit {
-            return None;
-        }
-        Some((0..chosen.len()).filter(|&k| chosen[k]).collect())
+        picked.sort_unstable();
+        Some(picked)
     }
 
-    /// Every derived fact with its number.
-    fn facts(&self) -> impl Iterator<Item = (usize, &Fact)> {
-        self.chunks.iter().flatten().enumerate()
-    }
-
-    /// Links the derived edges `chosen` (in order) with their proofs; the
-    /// index in the whole graph of each of the graph's edges.
-    fn link_chosen(&self, graph: &mut Graph, chosen: &[usize]) -> Vec<u32> {
-        use petgraph::visit::EdgeIndexable as _;
-        let mut whole: Vec<u32> = (0..graph.petgraph().edge_bound())
-            .map(|i| u32::try_from(i).unwrap_or(u32::MAX))
+    /// Links the derived edges `chosen` (in order, each after those its
+    /// proof names) with their proofs; gives each one's index in the fully
+    /// linked graph. `None` for a fact that was not kept and whose proof
+    /// is no chain of linked edges.
+    fn link_chosen(&self, graph: &mut Graph, chosen: &[usize]) -> Option<Vec<u32>> {
+        let kept: HashMap<usize, Fact> = match &self.kept {
+            Kept::At { facts, .. } => facts.iter().copied().collect(),
+            Kept::All(_) => HashMap::new(),
+        };
+        // Where each chunk starts among the facts.
+        let chunks: &[Vec<Fact>] = match &self.kept {
+            Kept::All(chunks) => chunks,
+            Kept::At { .. } => &[],
+        };
+        let starts: Vec<usize> = (chunks.iter())
+            .scan(0, |at, c| {
+                let start = *at;
+                *at += c.len();
+                Some(start)
+            })
             .collect();
-        let mut index_of = std::collections::HashMap::with_capacity(chosen.len());
-        let mut wanted = chosen.iter().copied().peekable();
+        let in_chunks = |k: usize| {
+            let c = starts.partition_point(|&s| s <= k).checked_sub(1)?;
+            chunks.get(c)?.get(k - starts.get(c)?).copied()
+        };
+        let mut index_of: HashMap<usize, EdgeIndex> = HashMap::with_capacity(chosen.len());
+        let mut whole = Vec::with_capacity(chosen.len());
         let mut premises: Vec<EdgeIndex> = Vec::new();
-        for (k, f) in self.facts() {
-            if wanted.peek() != Some(&k) {
-                continue;
-            }
-            wanted.next();
-            let (a, b) = (
-                self.proofs.starts[k] as usize,
-                self.proofs.starts[k + 1] as usize,
-            );
+        for &k in chosen {
             premises.clear();
-            premises.extend(self.proofs.premises[a..b].iter().map(|&p| {
-                match (p as usize).checked_sub(self.first) {
+            for &p in self.premises(k)? {
+                premises.push(match (p as usize).checked_sub(self.first) {
                     // Chosen with it, and earlier, so linked already.
-                    Some(j) => index_of.get(&j).copied().unwrap_or(EdgeIndex::end()),
+                    Some(j) => *index_of.get(&j)?,
                     None => EdgeIndex::new(p as usize),
-                }
-            }));
+                });
+            }
+            let rule = *self.proofs.rules.get(k)? as usize;
+            let fact = match kept.get(&k).copied().or_else(|| in_chunks(k)) {
+                Some(f) => f,
+                None => rebuilt(graph, rule, &premises)?,
+            };
             let ix = graph.add_derived_edge(
-                NodeIndex::new(f.from as usize),
-                NodeIndex::new(f.to as usize),
-                Edge::new(RelId(f.rel), Basis::Derived),
-                self.proofs.rules[k] as usize,
+                NodeIndex::new(fact.from as usize),
+                NodeIndex::new(fact.to as usize),
+                Edge::new(RelId(fact.rel), Basis::Derived),
+                rule,
                 &premises,
             );
             index_of.insert(k, ix);
-            whole.resize(ix.index() + 1, u32::MAX);
-            whole[ix.index()] = u32::try_from(self.first + k).unwrap_or(u32::MAX);
+            whole.push(u32::try_from(self.first + k).unwrap_or(u32::MAX));
         }
-        whole
+        Some(whole)
     }
+}
+
+/// The fact a proof by `rule` from the edges `premises` derives: from the
+/// first premise's `from` to the last one's `to`, by the rule's relation;
+/// `None` unless the premises run end to end.
+fn rebuilt(graph: &Graph, rule: usize, premises: &[EdgeIndex]) -> Option<Fact> {
+    let head = graph.schema().rules().get(rule)?.head;
+    let edges: Vec<_> = premises
+        .iter()
+        .map(|&p| graph.edge(p))
+        .collect::<Option<_>>()?;
+    let chained = edges.windows(2).all(|w| w[0].to == w[1].from);
+    let (first, last) = (edges.first()?, edges.last()?);
+    chained.then(|| Fact {
+        from: first.from.index() as u32,
+        rel: head.0,
+        to: last.to.index() as u32,
+    })
 }

@@ -441,11 +441,12 @@ fn linked_around_as_whole(path: std::path::PathBuf, seeds: &[(&str, usize)]) -> 
     use crate::model::Direction;
     use crate::reason::Linked;
     let paths = [path];
-    let load = || {
-        crate::load::load_paths_reasoning_apart(&paths, &crate::load::NoProgress)
+    let load_at = |at: Option<&[&str]>| {
+        crate::load::load_paths_reasoning_apart(&paths, &crate::load::NoProgress, at)
             .unwrap()
             .unwrap()
     };
+    let load = || load_at(None);
     let whole = crate::load::load_paths_reasoning(&paths, &crate::load::NoProgress)
         .unwrap()
         .unwrap();
@@ -460,10 +461,18 @@ fn linked_around_as_whole(path: std::path::PathBuf, seeds: &[(&str, usize)]) -> 
         let tree = ProofTree::of(g, e.index);
         let mut leaves: Vec<usize> = tree.leaves().iter().map(|l| ids(l.index())).collect();
         leaves.sort_unstable();
-        let proof = g.proof(e.index).map(|p| {
-            let premises: Vec<usize> = p.edges.iter().map(|x| ids(x.index())).collect();
-            (p.rule, premises)
-        });
+        // Every edge of the proof, down to asserted ones, with its ends.
+        let mut proof = Vec::new();
+        let mut todo = vec![e.index];
+        while let Some(x) = todo.pop() {
+            let Some(p) = g.proof(x) else { continue };
+            for &y in p.edges {
+                let edge = g.edge(y).map(|y| (y.from, y.edge.rel, y.to));
+                proof.push((p.rule, ids(x.index()), ids(y.index()), edge));
+                todo.push(y);
+            }
+        }
+        proof.sort();
         let basis = e.edge.basis.as_str();
         (
             ids(e.index.index()),
@@ -476,17 +485,26 @@ fn linked_around_as_whole(path: std::path::PathBuf, seeds: &[(&str, usize)]) -> 
         )
     };
     let (mut checked, mut chained) = (0, 0);
-    for &(seed, radius) in seeds {
-        let (mut part, apart) = load();
+    // Every fact kept, and for radius 1, only those at the seed too.
+    let ways = (seeds.iter()).flat_map(|&(seed, radius)| {
+        let at = (radius == 1).then_some((seed, radius, Some(seed)));
+        std::iter::once((seed, radius, None)).chain(at)
+    });
+    for (seed, radius, at) in ways {
+        let (mut part, apart) = load_at(at.as_ref().map(std::slice::from_ref));
         let seed = part.node_index(seed).unwrap();
         let linked = apart
             .unwrap()
             .link_around(&mut part, &[seed], radius, usize::MAX);
-        let Ok(Linked::Around(ids)) = linked else {
+        let Ok(Linked::Around { first, whole: ids }) = linked else {
             panic!("{linked:?}")
         };
         assert!(part.derived_count() < whole.derived_count());
-        let ids = |i: usize| ids.get(i).map_or(usize::MAX, |&w| w as usize);
+        assert_eq!(part.derived_count(), ids.len());
+        let ids = |i: usize| match i.checked_sub(first) {
+            Some(k) => ids.get(k).map_or(usize::MAX, |&w| w as usize),
+            None => i,
+        };
         // Every node closer than the radius, along any edge.
         let mut near = vec![seed];
         for _ in 1..radius {

@@ -21,6 +21,7 @@ use petgraph::stable_graph::NodeIndex;
 
 use crate::load::error::LoadErrorKind as K;
 use crate::model::{Basis, Edge, Graph, KindId, Properties, Provenance, RelId, Schema};
+use crate::reason::apart::Gather;
 use crate::reason::engine::Proofs;
 use crate::reason::{Fact, ReasonError};
 use crate::suggest::nearest_one;
@@ -314,7 +315,7 @@ pub(crate) fn add_edges(
     kinds: &[KindId],
     rejected: &HashSet<String>,
     problems: &mut Problems,
-    derive: super::Derive,
+    wanted: super::Derive<'_>,
 ) -> Option<Result<Option<crate::reason::Apart>, ReasonError>> {
     for batch in &mut batches {
         batch.resolve_copied(graph);
@@ -329,8 +330,8 @@ pub(crate) fn add_edges(
         .collect();
     let views: Vec<&EdgeBatch> = batches.iter().collect();
     // Kept apart, the derived edges are gathered, not added, as they come.
-    let link = derive == super::Derive::Link;
-    let derive = derive != super::Derive::Off && !schema.rules().is_empty();
+    let link = wanted == super::Derive::Link;
+    let derive = wanted != super::Derive::Off && !schema.rules().is_empty();
     let checks = Checks::new(&views, kinds, &schema, rejected);
     let (parts, derived) = std::thread::scope(|s| {
         // The second core checks while this one adds the edges. When the
@@ -380,7 +381,15 @@ pub(crate) fn add_edges(
         // indices in a graph that holds the facts alone, in order.
         let fresh = derive && crate::reason::is_fresh(graph, added);
         let mut mine = Vec::new();
-        let mut kept: Vec<Vec<Fact>> = Vec::new();
+        let mut kept = match wanted {
+            super::Derive::At(ids) => {
+                use petgraph::visit::NodeIndexable as _;
+                let seeds: Option<Vec<_>> = ids.iter().map(|id| graph.node_index(id)).collect();
+                let bound = graph.petgraph().node_bound();
+                seeds.map_or_else(Gather::all, |seeds| Gather::at(seeds, bound))
+            }
+            _ => Gather::all(),
+        };
         if fresh {
             // Each chunk as it comes; while none is there, a piece of the
             // checks.
@@ -398,7 +407,7 @@ pub(crate) fn add_edges(
                 if link {
                     crate::reason::add_facts(graph, &chunk);
                 } else {
-                    kept.push(chunk);
+                    kept.take(chunk);
                 }
             }
         }
@@ -410,7 +419,7 @@ pub(crate) fn add_edges(
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
         let derived = result.map(|r| match r {
             Ok((_, proofs)) if fresh && !link => {
-                match crate::reason::Apart::new(added, std::mem::take(&mut kept), proofs) {
+                match std::mem::replace(&mut kept, Gather::all()).finish(added, proofs) {
                     Some(apart) => Ok(Some(apart)),
                     // Not expected: then derive again, the slow way.
                     None => crate::reason::materialise(graph).map(|_| None),

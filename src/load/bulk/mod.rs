@@ -72,7 +72,7 @@ pub(crate) type Loaded = (
 
 /// What a bulk load does with the schema's rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Derive {
+pub(crate) enum Derive<'a> {
     /// Nothing: the asserted edges alone.
     Off,
     /// Derives on a second thread and adds each derived edge to the graph
@@ -82,6 +82,10 @@ pub(crate) enum Derive {
     /// the graph ([`crate::reason::Apart`]), for a command that reads only
     /// a neighbourhood to link what it needs.
     Apart,
+    /// As `Apart`, keeping only the derived edges at the nodes whose ids
+    /// these are (all, should one not be an id), for a command that reads
+    /// those nodes' own edges alone.
+    At(&'a [&'a str]),
 }
 
 /// A bulk input: a CSV folder or a JSON Lines file.
@@ -100,7 +104,7 @@ pub(crate) enum BulkInput {
 pub(crate) fn load(
     inputs: &[BulkInput],
     progress: &dyn super::Progress,
-    derive: Derive,
+    derive: Derive<'_>,
 ) -> Result<Loaded, super::LoadErrors> {
     use super::csv as c;
     use crate::format::csv as layout;
