@@ -56,10 +56,12 @@
 //!
 //! A command that reads only a few nodes' neighbourhood (`related`,
 //! `show`, `explain`, `export --focus`) does not wait for the derived edges
-//! to be linked at all: the first thread keeps the chunks as they come and
-//! checks while the engine works, and once the command's nodes are known
-//! only their neighbourhood's derived edges, and those their proofs name,
-//! are linked ([`apart`]). Every edge is still derived, with its proof.
+//! to be linked at all: the first thread keeps the chunks as they come (for
+//! a command that reads its nodes' own edges alone, only the facts at
+//! those nodes) and checks while the engine works, and after the load only
+//! the neighbourhood's derived edges, and those their proofs name, are
+//! linked ([`apart`]). Every edge is still derived, with its proof; the
+//! engine's thread is then the rules' whole cost on the critical path.
 //! BENCHMARKS.md has the figures.
 //!
 //! # Bounds
