@@ -380,14 +380,8 @@ pub fn load_paths_reasoning(
     paths: &[PathBuf],
     progress: &dyn Progress,
 ) -> Result<Result<Graph, crate::reason::ReasonError>, LoadErrors> {
-    let (mut graph, derived) = load_paths_deriving(paths, progress, bulk::Derive::Link)?;
-    let added = match derived {
-        Some(added) => added.map(|_| ()),
-        // A snapshot brings its derived edges.
-        None if graph.derived_count() > 0 => Ok(()),
-        None => crate::reason::materialise(&mut graph).map(|_| ()),
-    };
-    Ok(added.map(|_| graph))
+    // Linked as they come, none is kept apart.
+    reasoned(paths, progress, bulk::Derive::Link).map(|r| r.map(|(graph, _)| graph))
 }
 
 /// [`load_paths_reasoning`], except that a bulk load hands back the edges
@@ -401,7 +395,16 @@ pub fn load_paths_reasoning_apart(
     progress: &dyn Progress,
     at: Option<&[&str]>,
 ) -> ReasonedApart {
-    let derive = at.map_or(bulk::Derive::Apart, bulk::Derive::At);
+    reasoned(
+        paths,
+        progress,
+        at.map_or(bulk::Derive::Apart, bulk::Derive::At),
+    )
+}
+
+/// Loads with the rules as `derive` says: the graph, with the derived edges
+/// in it or (from a bulk load, when `derive` says so) apart.
+fn reasoned(paths: &[PathBuf], progress: &dyn Progress, derive: bulk::Derive<'_>) -> ReasonedApart {
     let (mut graph, derived) = load_paths_deriving(paths, progress, derive)?;
     let apart = match derived {
         Some(apart) => apart,

@@ -37,7 +37,7 @@ use std::collections::HashMap;
 
 use petgraph::stable_graph::{EdgeIndex, NodeIndex};
 
-use super::engine::{Fact, Proofs};
+use super::engine::{Bits, Fact, Proofs};
 use super::{ReasonError, adopt_proofs, materialise};
 use crate::model::{Basis, Direction, Edge, Graph, RelId};
 
@@ -89,9 +89,7 @@ impl Gather {
     /// `bound` node indices.
     pub(crate) fn at(seeds: Vec<NodeIndex>, bound: usize) -> Gather {
         let mut marks = Bits::new(bound);
-        seeds.iter().for_each(|s| {
-            marks.add(s.index());
-        });
+        seeds.iter().for_each(|s| marks.set(s.index() as u32));
         Gather {
             kept: Kept::At {
                 seeds,
@@ -110,7 +108,7 @@ impl Gather {
             (Kept::All(chunks), _) => chunks.push(chunk),
             (Kept::At { facts, .. }, Some(marks)) => facts.extend(
                 (chunk.iter().enumerate())
-                    .filter(|(_, f)| marks.has(f.from as usize) || marks.has(f.to as usize))
+                    .filter(|(_, f)| marks.get(f.from) || marks.get(f.to))
                     .map(|(i, &f)| (start + i, f)),
             ),
             (Kept::At { .. }, None) => {}
@@ -162,31 +160,6 @@ pub enum Linked {
         /// Each linked derived edge's index in the fully linked graph.
         whole: Vec<u32>,
     },
-}
-
-/// A set of small numbers (node indices, derived edge numbers), a bit each.
-#[derive(Debug)]
-struct Bits(Vec<u64>);
-
-impl Bits {
-    fn new(len: usize) -> Bits {
-        Bits(vec![0; len.div_ceil(64)])
-    }
-
-    fn has(&self, i: usize) -> bool {
-        self.0.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
-    }
-
-    /// Adds `i`; whether it was new.
-    fn add(&mut self, i: usize) -> bool {
-        match self.0.get_mut(i / 64) {
-            Some(w) if *w >> (i % 64) & 1 == 0 => {
-                *w |= 1 << (i % 64);
-                true
-            }
-            _ => false,
-        }
-    }
 }
 
 impl Apart {
@@ -291,7 +264,7 @@ impl Apart {
             if s.index() >= bound {
                 return None;
             }
-            if seen.add(s.index()) {
+            if seen.insert(s.index() as u32) {
                 frontier.push(s.index());
             }
         }
@@ -300,28 +273,25 @@ impl Apart {
         let mut nodes = frontier.len();
         for _ in 0..radius {
             let mut here = Bits::new(bound);
-            frontier.iter().for_each(|&n| {
-                here.add(n);
-            });
+            frontier.iter().for_each(|&n| here.set(n as u32));
             let mut next = Vec::new();
             for &n in &frontier {
                 // The graph's lists hold the asserted edges alone.
                 for e in graph.edges_of(NodeIndex::new(n), Direction::Both) {
                     let other = if e.from.index() == n { e.to } else { e.from };
-                    if seen.add(other.index()) {
+                    if seen.insert(other.index() as u32) {
                         next.push(other.index());
                     }
                 }
             }
             for (k, f) in chunks.iter().flatten().enumerate() {
-                let (from, to) = (f.from as usize, f.to as usize);
-                if here.has(from) || here.has(to) {
-                    if chosen.add(k) {
+                if here.get(f.from) || here.get(f.to) {
+                    if chosen.insert(k as u32) {
                         picked.push(k);
                     }
-                    for end in [from, to] {
-                        if seen.add(end) {
-                            next.push(end);
+                    for end in [f.from, f.to] {
+                        if seen.insert(end) {
+                            next.push(end as usize);
                         }
                     }
                 }
@@ -340,9 +310,7 @@ impl Apart {
     /// later fact.
     fn with_premises(&self, mut picked: Vec<usize>, limit: usize) -> Option<Vec<usize>> {
         let mut chosen = Bits::new(self.len());
-        for &k in &picked {
-            chosen.add(k);
-        }
+        picked.iter().for_each(|&k| chosen.set(k as u32));
         let mut todo = picked.clone();
         while let Some(k) = todo.pop() {
             for &p in self.premises(k)? {
@@ -352,7 +320,7 @@ impl Apart {
                 if j >= k {
                     return None;
                 }
-                if chosen.add(j) {
+                if chosen.insert(j as u32) {
                     picked.push(j);
                     todo.push(j);
                 }

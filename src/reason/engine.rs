@@ -687,7 +687,7 @@ impl<T: Copy + Default> Rows<T> {
 /// a node that has none, and this table (an eighth of a byte per node)
 /// answers that from cache where the rows' offsets (four bytes per node)
 /// would cost a miss.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(crate) struct Bits(Vec<u64>);
 
 impl Bits {
@@ -701,6 +701,17 @@ impl Bits {
         if let Some(w) = self.0.get_mut(node as usize / 64) {
             *w |= 1 << (node % 64);
         }
+    }
+
+    /// Sets the bit of `node`; whether it was clear (`false` for a node
+    /// past the room).
+    pub(crate) fn insert(&mut self, node: NodeId) -> bool {
+        let clear = self
+            .0
+            .get(node as usize / 64)
+            .is_some_and(|w| w & (1 << (node % 64)) == 0);
+        self.set(node);
+        clear
     }
 
     /// Whether the bit of `node` is set.
