@@ -57,9 +57,11 @@ pub struct Apart {
 enum Kept {
     /// All of them, in the chunks the engine handed them over in.
     All(Vec<Vec<Fact>>),
-    /// Those with an end at one of `seeds`, each with its number.
+    /// Those with an end at one of `seeds` (`marks`, as bits), each with
+    /// its number.
     At {
         seeds: Vec<NodeIndex>,
+        marks: Bits,
         facts: Vec<(usize, Fact)>,
     },
 }
@@ -69,8 +71,6 @@ enum Kept {
 #[derive(Debug)]
 pub(crate) struct Gather {
     kept: Kept,
-    /// The seeds as bits, when only the facts at them are kept.
-    marks: Option<Bits>,
     /// How many facts have come.
     count: usize,
 }
@@ -80,7 +80,6 @@ impl Gather {
     pub(crate) fn all() -> Gather {
         Gather {
             kept: Kept::All(Vec::new()),
-            marks: None,
             count: 0,
         }
     }
@@ -93,9 +92,9 @@ impl Gather {
         Gather {
             kept: Kept::At {
                 seeds,
+                marks,
                 facts: Vec::new(),
             },
-            marks: Some(marks),
             count: 0,
         }
     }
@@ -104,14 +103,13 @@ impl Gather {
     pub(crate) fn take(&mut self, chunk: Vec<Fact>) {
         let start = self.count;
         self.count += chunk.len();
-        match (&mut self.kept, &self.marks) {
-            (Kept::All(chunks), _) => chunks.push(chunk),
-            (Kept::At { facts, .. }, Some(marks)) => facts.extend(
+        match &mut self.kept {
+            Kept::All(chunks) => chunks.push(chunk),
+            Kept::At { marks, facts, .. } => facts.extend(
                 (chunk.iter().enumerate())
                     .filter(|(_, f)| marks.get(f.from) || marks.get(f.to))
                     .map(|(i, &f)| (start + i, f)),
             ),
-            (Kept::At { .. }, None) => {}
         }
     }
 
@@ -221,7 +219,9 @@ impl Apart {
     ) -> Result<Linked, ReasonError> {
         let chosen = match &self.kept {
             Kept::All(_) => self.around(graph, seeds, radius, limit),
-            Kept::At { seeds: kept, facts } if kept == seeds && radius <= 1 => {
+            Kept::At {
+                seeds: kept, facts, ..
+            } if kept == seeds && radius <= 1 => {
                 let picked = facts.iter().map(|&(k, _)| k).collect();
                 self.with_premises(picked, usize::MAX)
             }
